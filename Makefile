@@ -1,0 +1,53 @@
+# One command for each job. Every target sets up the local virtual environment first.
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+DB := data/build/scn.duckdb
+STAMP := $(VENV)/.installed
+
+.PHONY: run test test-fast test-browser lint data demo-data contract bench screenshots clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e ".[dev]"
+	touch $(STAMP)
+
+$(DB): $(STAMP) $(wildcard data/sample/*.csv) $(wildcard data_pipeline/*.py data_pipeline/sql/*/*.sql)
+	$(BIN)/python -m data_pipeline build --source data/sample --db $(DB)
+
+## run: build the demo database if needed and start the dashboard on http://127.0.0.1:8050
+run: $(DB)
+	SCN_DB=$(DB) SCN_DEMO=1 $(BIN)/python app.py
+
+## data: rebuild the database from data/sample
+data: $(STAMP)
+	$(BIN)/python -m data_pipeline build --source data/sample --db $(DB)
+
+## demo-data: regenerate the committed demo source files
+demo-data: $(STAMP)
+	$(BIN)/python -m data_pipeline demo --out data/sample --seed 42 --scale 1
+
+## contract: regenerate docs/data-contract.md from the contract in code
+contract: $(STAMP)
+	$(BIN)/python -m data_pipeline contract --out docs/data-contract.md
+
+## test: every test, browser tests included (needs chromium; .ci/run installs it)
+test: $(STAMP)
+	$(BIN)/python -m pytest -q
+
+## test-fast: everything but the browser tests
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not browser"
+
+lint: $(STAMP)
+	$(BIN)/ruff check .
+
+bench: $(STAMP)
+	$(BIN)/python -m bench.run
+
+screenshots: $(DB)
+	$(BIN)/python -m dashboards.screenshots --db $(DB) --out docs/screenshots
+
+clean:
+	rm -rf data/build .pytest_cache

@@ -1,0 +1,257 @@
+"""Build the analytics database: load -> validate -> typed -> staging -> marts -> data tests -> publish.
+
+The build writes a new DuckDB file beside the served one and replaces it with one atomic rename only after
+validation and the data tests pass. A failed, interrupted or killed build therefore leaves the served file
+byte-identical; a dashboard holding the old file open keeps reading it and picks up the new one on its next
+query. Each run writes a JSON report next to the database (`<db>.report.json`) for the data-quality page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+
+from data_pipeline import __version__
+from data_pipeline.contract import MILESTONES, TABLES
+from data_pipeline.datatests import run_data_tests
+from data_pipeline.load import LoadedSource, find_sources, load
+from data_pipeline.problems import NO_LINE, Problem, ProblemLog
+from data_pipeline.staging import create_typed, run_models
+from data_pipeline.validate import sort_key, validate
+
+REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
+DEMO_MARKER = ".scn-demo"
+Progress = Callable[[str], None]
+
+
+@dataclass
+class BuildResult:
+    """What a build did: whether it published, every problem found, and where the report is."""
+
+    ok: bool
+    db_path: Path
+    report_path: Path
+    problems: list[Problem] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    seconds: float = 0.0
+    as_of: dt.date | None = None
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class BuildBusy(RuntimeError):
+    """Another build of the same database is running."""
+
+
+def report_path_for(db_path: Path) -> Path:
+    return db_path.with_suffix(".report.json")
+
+
+@contextmanager
+def _exclusive(db_path: Path) -> Iterator[None]:
+    lock_path = db_path.parent / f".{db_path.name}.lock"
+    with lock_path.open("w") as handle:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            raise BuildBusy(f"another build of {db_path} is running") from exc
+        yield
+
+
+def _remove_stale_partials(db_path: Path) -> None:
+    """Delete half-written databases left by builds that were killed (their process is gone)."""
+    for partial in db_path.parent.glob(f".{db_path.name}.building-*"):
+        pid = partial.name.rsplit("-", 1)[-1].split(".")[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            partial.unlink(missing_ok=True)
+
+
+def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("create table ref_regions as select region, slug from read_csv($p, all_varchar = true)",
+                {"p": str(REFERENCE_DIR / "regions.csv")})
+    con.execute("create table ref_countries as select upper(iso3) as iso3, upper(iso2) as iso2, name, region "
+                "from read_csv($p, all_varchar = true)",
+                {"p": str(REFERENCE_DIR / "countries.csv")})
+    con.execute("create table ref_currencies as select upper(code) as code, name from read_csv($p, all_varchar = true)",
+                {"p": str(REFERENCE_DIR / "currencies.csv")})
+    con.execute("create table ref_milestones (milestone varchar, step integer)")
+    con.executemany("insert into ref_milestones values (?, ?)",
+                    [(m, i) for i, m in enumerate(MILESTONES, start=1)])
+
+
+def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
+    """The data's reference date: its latest recorded activity, never later than today."""
+    latest = con.execute(
+        """select greatest(
+               (select max(e.start_date) from typed_events e
+                where exists (select 1 from typed_attendance a where a.event_id = e.event_id)),
+               (select max(paid_on) from typed_disbursements),
+               (select max(achieved_on) from typed_milestones),
+               (select max(joined_on) from typed_cities),
+               (select max(left_on) from typed_cities))"""
+    ).fetchone()[0]
+    return min(latest or today, today)
+
+
+def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, LoadedSource],
+                problems: list[Problem], as_of: dt.date, today: dt.date) -> None:
+    con.execute(
+        "create table meta_build as select now()::timestamp as built_at, ?::date as as_of, ?::date as today, "
+        "? as source, ? as pipeline_version, ? as is_demo",
+        [as_of, today, str(source), __version__, (source / DEMO_MARKER).exists()],
+    )
+    con.execute("create table meta_sources (table_name varchar, file varchar, format varchar, encoding varchar, "
+                "rows bigint, sha256 varchar, min_date date, max_date date)")
+    for table in TABLES:
+        item = loaded.get(table.name)
+        if item is None:
+            continue
+        dates = [c.name for c in table.columns if c.type == "date"]
+        span = con.execute(
+            "select least(" + ", ".join(f"min({d})" for d in dates) + "), greatest("
+            + ", ".join(f"max({d})" for d in dates) + f") from typed_{table.name}"
+        ).fetchone() if dates else (None, None)
+        con.execute("insert into meta_sources values (?, ?, ?, ?, ?, ?, ?, ?)",
+                    [table.name, item.source.label, item.source.format, item.encoding, item.rows,
+                     item.sha256, span[0], span[1]])
+    con.execute("create table meta_problems (severity varchar, file varchar, line varchar, "
+                "\"column\" varchar, message varchar)")
+    if problems:
+        con.executemany("insert into meta_problems values (?, ?, ?, ?, ?)",
+                        [(p.severity, p.file, str(p.line), p.column, p.message) for p in problems])
+    built = [r[0] for r in con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' "
+        "and table_name not like 'raw\\_%' escape '\\' and table_name not like 'typed\\_%' escape '\\' "
+        "order by table_name").fetchall()]
+    con.execute("create table meta_tables (table_name varchar, rows bigint)")
+    for name in built:
+        con.execute("insert into meta_tables select ?, count(*) from " + name, [name])
+
+
+def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    scratch = con.execute(
+        "select table_name from information_schema.tables where table_schema = 'main' and "
+        "(table_name like 'raw\\_%' escape '\\' or table_name like 'typed\\_%' escape '\\' "
+        "or table_name like 'reject%')"
+    ).fetchall()
+    for (name,) in scratch:
+        con.execute(f"drop table {name}")
+
+
+def _write_report(path: Path, report: dict) -> None:
+    partial = path.with_name(f".{path.name}.{os.getpid()}")
+    partial.write_text(json.dumps(report, indent=2, default=str), encoding="utf-8")
+    os.replace(partial, path)
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def build(source: Path, db_path: Path, *, today: dt.date | None = None,
+          progress: Progress | None = None) -> BuildResult:
+    """Build `db_path` from the source files in `source`, publishing only a database that passed every check.
+
+    Returns a BuildResult whose `problems` are every validation problem (capped) and data-test failure;
+    `ok` is True when the new database was published. The previous database is never modified: the new one
+    is built in a hidden file beside it and renamed over it at the end.
+    """
+    started = time.perf_counter()
+    today = today or dt.date.today()
+    source, db_path = Path(source), Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    report_path = report_path_for(db_path)
+    say = progress or (lambda _msg: None)
+    log = ProblemLog()
+    result = BuildResult(False, db_path, report_path)
+    report: dict = {"source": str(source), "db": str(db_path), "today": today.isoformat(),
+                    "started_at": dt.datetime.now().isoformat(timespec="seconds"), "published": False}
+
+    with _exclusive(db_path):
+        _remove_stale_partials(db_path)
+        partial = db_path.parent / f".{db_path.name}.building-{os.getpid()}"
+        partial.unlink(missing_ok=True)
+        con = duckdb.connect(str(partial))
+        try:
+            _load_reference(con)
+            say("finding source files")
+            if not source.is_dir():
+                log.add(Problem(str(source), NO_LINE, "-", "source folder does not exist"))
+            sources = find_sources(source, log)
+            loaded: dict[str, LoadedSource] = {}
+            for table, src in sources.items():
+                say(f"loading {src.label}")
+                try:
+                    item = load(con, src, log)
+                except (duckdb.Error, OSError, ValueError) as exc:
+                    log.add(Problem(src.label, NO_LINE, "-", f"cannot be read: {exc}"))
+                    continue
+                if item is not None:
+                    loaded[table] = item
+            say("validating")
+            validate(con, loaded, log, today=today)
+            if log.dropped:
+                log.problems.append(Problem("-", NO_LINE, "-", f"{log.dropped:,} more problems not listed"))
+            result.problems = sorted(log.problems, key=sort_key)
+            report["sources"] = [{"table": t, "file": i.source.label, "rows": i.rows, "encoding": i.encoding}
+                                 for t, i in loaded.items()]
+            if not log.errors:
+                for table in TABLES:
+                    create_typed(con, table, loaded[table.name])
+                result.as_of = _as_of(con, today)
+                con.execute("create table build_params as select ?::date as as_of, ?::date as today",
+                            [result.as_of, today])
+                run_models(con, on_model=lambda name: say(f"model {name}"))
+                say("running data tests")
+                failures = run_data_tests(con)
+                for name, count, rows in failures:
+                    result.problems.append(Problem("data-tests", NO_LINE, name,
+                                                   f"{count:,} rows fail, e.g. {rows[0]}"))
+                if not failures:
+                    _write_meta(con, source, loaded, result.problems, result.as_of, today)
+                    _drop_scratch(con)
+                    result.counts = dict(con.execute("select table_name, rows from meta_tables").fetchall())
+                    con.execute("checkpoint")
+            con.close()
+            if not result.errors:
+                say("publishing")
+                with partial.open("rb") as handle:
+                    os.fsync(handle.fileno())
+                os.replace(partial, db_path)
+                _fsync_dir(db_path.parent)
+                result.ok = True
+        finally:
+            con.close()
+            partial.unlink(missing_ok=True)
+            Path(f"{partial}.wal").unlink(missing_ok=True)
+            result.seconds = time.perf_counter() - started
+            report.update({
+                "ok": result.ok, "published": result.ok,
+                "finished_at": dt.datetime.now().isoformat(timespec="seconds"),
+                "seconds": round(result.seconds, 2),
+                "as_of": result.as_of.isoformat() if result.as_of else None,
+                "errors": len(result.errors), "warnings": len(result.warnings),
+                "problems": [p.as_dict() for p in result.problems],
+                "counts": result.counts,
+            })
+            _write_report(report_path, report)
+    return result

@@ -1,0 +1,85 @@
+"""Command line: `python -m data_pipeline build | demo | contract`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+from data_pipeline.build import DEMO_MARKER, BuildBusy, build
+
+app = typer.Typer(help="SCN data pipeline: validate source files and build the analytics database.",
+                  no_args_is_help=True, add_completion=False)
+err = Console(stderr=True)
+
+
+def _parse_date(value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError as exc:
+        raise typer.BadParameter(f"'{value}' is not a date; expected YYYY-MM-DD") from exc
+
+
+@app.command("build")
+def build_command(
+    source: Path = typer.Option(..., help="Folder with one CSV/XLSX/Parquet file per source table."),
+    db: Path = typer.Option(Path("data/build/scn.duckdb"), help="Database to publish."),
+    today: str = typer.Option(None, help="Treat this day as today (YYYY-MM-DD) for future-date checks."),
+    quiet: bool = typer.Option(False, help="Print problems only, no progress."),
+) -> None:
+    """Validate the source files and, if they pass, publish a new database atomically.
+
+    Problems print one per line as FILE:LINE:COLUMN: message. Exit code 1 on any error (nothing is
+    published; the previous database keeps serving), 0 with warnings only.
+    """
+    show = not quiet and err.is_terminal
+    try:
+        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+                      console=err, disable=not show, transient=True) as bar:
+            task = bar.add_task("building", total=None)
+            result = build(source, db, today=_parse_date(today),
+                           progress=lambda msg: bar.update(task, description=msg))
+    except BuildBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    for problem in result.problems:
+        print(problem)
+    sys.stdout.flush()
+    if result.ok:
+        err.print(f"[green]published[/green] {db} in {result.seconds:.1f} s "
+                  f"(data as of {result.as_of}; {len(result.warnings)} warnings)")
+        return
+    err.print(f"[red]not published[/red]: {len(result.errors)} errors, {len(result.warnings)} warnings; "
+              f"the previous database is unchanged. Report: {result.report_path}")
+    raise typer.Exit(1)
+
+
+@app.command("demo")
+def demo_command(
+    out: Path = typer.Option(..., help="Folder to write the demo source files to."),
+    seed: int = typer.Option(42, help="Random seed; the same seed gives byte-identical files."),
+    scale: float = typer.Option(1.0, help="1 = ~60k attendance rows; 100 = ~10M for benchmarks."),
+) -> None:
+    """Write deterministic demo source files on real cities (synthetic activity, no real people)."""
+    from data_pipeline.demo import generate
+
+    out.mkdir(parents=True, exist_ok=True)
+    counts = generate(out, seed=seed, scale=scale)
+    (out / DEMO_MARKER).write_text("Synthetic demo data written by `python -m data_pipeline demo`.\n")
+    for table, rows in counts.items():
+        err.print(f"{table:>18}: {rows:>12,} rows")
+
+
+@app.command("contract")
+def contract_command(out: Path = typer.Option(Path("docs/data-contract.md"), help="Markdown file to write.")) -> None:
+    """Render the data contract (the code validation uses) to Markdown."""
+    from data_pipeline.contract_doc import render
+
+    out.write_text(render(), encoding="utf-8")
+    err.print(f"wrote {out}")

@@ -1,0 +1,303 @@
+"""The SCN data contract: every source table, its columns, their types and rules.
+
+Written once here and used three ways: by validation (what a source file must look like), by the staging SQL
+(what types the columns are cast to), and by `python -m data_pipeline contract` which renders
+`docs/data-contract.md`. Change a rule here and all three follow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+ColumnType = Literal["id", "text", "integer", "number", "date", "boolean", "code", "iso3", "currency"]
+
+# SCN's regional hubs, not UN continents. Order is the display order; colours live in the dashboard theme.
+REGIONS: tuple[str, ...] = (
+    "East & Southern Africa",
+    "West Africa & Sahel",
+    "MENA",
+    "South Asia",
+    "Central & Southeast Asia and Pacific",
+    "Western Balkans",
+    "Europe",
+    "North America",
+    "Latin America & Caribbean",
+)
+
+EVENT_TYPES = (
+    "training", "workshop", "city exchange", "regional meeting", "global summit", "webinar", "online module",
+)
+MODALITIES = ("in person", "online", "hybrid")
+MEMBERSHIP_KINDS = ("founding member", "member", "observer")
+VISIBILITIES = ("public", "confidential")
+STEERING_ROLES = ("member", "co-chair")
+GENDERS = ("female", "male", "non-binary", "undisclosed")
+AGE_BANDS = ("under 18", "18-24", "25-34", "35-44", "45-54", "55-64", "65+", "undisclosed")
+PARTICIPANT_ROLES = (
+    "municipal official", "elected official", "police", "education", "youth work", "health", "social work",
+    "faith leader", "civil society", "other",
+)
+DONOR_TYPES = ("government", "multilateral", "foundation", "private sector", "other")
+GRANT_STATUSES = ("pipeline", "active", "completed", "suspended", "cancelled")
+RESULT_TYPES = ("output", "outcome", "impact")
+MEASURES = ("unit", "percentage")
+VALUE_KINDS = ("target", "actual")
+# The engagement ladder, in the order a city usually climbs it.
+MILESTONES = (
+    "focal point named",
+    "local prevention network formed",
+    "action plan adopted",
+    "action plan funded",
+    "good practice published",
+)
+
+TRUE_WORDS = ("true", "yes", "y", "1")
+FALSE_WORDS = ("false", "no", "n", "0")
+
+# How far past the data's reference date a "happened on" date may lie before it is called an error.
+FUTURE_TOLERANCE_DAYS = 31
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a source table and the rules its values must follow."""
+
+    name: str
+    type: ColumnType
+    description: str
+    required: bool = True
+    codes: tuple[str, ...] = ()
+    references: str | None = None  # "table.column"
+    minimum: float | None = None
+    maximum: float | None = None
+    # Days a date may lie in the future (None: any future date is fine, e.g. a planned end date).
+    max_future_days: int | None = None
+    # Another date column of the same row this one may not be earlier than.
+    not_before: str | None = None
+    # Another column that must be filled when this one is.
+    requires: str | None = None
+    # False for columns the product added beyond the agreed minimum: a file without them still loads.
+    header_required: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    """One source table: a CSV file, an XLSX sheet or a Parquet file named after it."""
+
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...] = ()  # unique per row
+    required: bool = True
+    notes: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _id(name: str, what: str, **kw) -> Column:
+    return Column(name, "id", what, **kw)
+
+
+def _ref(name: str, target: str, what: str, **kw) -> Column:
+    return Column(name, "id", what, references=target, **kw)
+
+
+def _code(name: str, codes: tuple[str, ...], what: str, **kw) -> Column:
+    return Column(name, "code", what, codes=codes, **kw)
+
+
+def _past_date(name: str, what: str, **kw) -> Column:
+    return Column(name, "date", what, max_future_days=FUTURE_TOLERANCE_DAYS, **kw)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "cities",
+        "Member cities of the network, one row per city, including those that left.",
+        (
+            _id("city_id", "Stable SCN identifier of the city, e.g. SCN-0042."),
+            Column("city_name", "text", "Name as the city writes it, accents kept (Montréal, Malmö)."),
+            Column("country_iso3", "iso3", "ISO 3166-1 alpha-3 code of the country."),
+            Column("latitude", "number", "WGS84 latitude of the city centre.", minimum=-90, maximum=90),
+            Column("longitude", "number", "WGS84 longitude of the city centre.", minimum=-180, maximum=180),
+            _code("region", REGIONS, "SCN regional hub the city belongs to."),
+            _past_date("joined_on", "Date the city joined the network."),
+            _past_date("left_on", "Date the city left, empty while a member.", required=False,
+                       not_before="joined_on"),
+            _code("membership", MEMBERSHIP_KINDS, "Kind of membership."),
+            _code("visibility", VISIBILITIES, "Confidential members are never named to donors or the public."),
+            Column("population", "integer", "Population of the city (for reach per capita).", required=False,
+                   minimum=0, maximum=50_000_000, header_required=False),
+        ),
+        key=("city_id",),
+    ),
+    Table(
+        "steering_terms",
+        "Terms served on the International Steering Committee.",
+        (
+            _ref("city_id", "cities.city_id", "City holding the seat."),
+            Column("term_start", "date", "First day of the term."),
+            Column("term_end", "date", "Last day of the term, empty while serving.", required=False,
+                   not_before="term_start"),
+            _code("role", STEERING_ROLES, "Seat held."),
+        ),
+        key=("city_id", "term_start"),
+    ),
+    Table(
+        "participants",
+        "People who took part in SCN activities, pseudonymous: no name, e-mail or phone ever.",
+        (
+            _id("participant_id", "Pseudonymous identifier issued by ISD's CRM export."),
+            _ref("city_id", "cities.city_id", "City the participant works for; empty if not a member city.",
+                 required=False),
+            _code("gender", GENDERS, "Self-described gender."),
+            _code("age_band", AGE_BANDS, "Age band at first participation."),
+            _code("role", PARTICIPANT_ROLES, "Sector the participant works in."),
+        ),
+        key=("participant_id",),
+    ),
+    Table(
+        "events",
+        "Trainings, workshops, exchanges, meetings, summits, webinars and online modules.",
+        (
+            _id("event_id", "Identifier of the event."),
+            _code("event_type", EVENT_TYPES, "Kind of event."),
+            Column("title", "text", "Title of the event."),
+            Column("start_date", "date", "First day; planned events may lie up to a year ahead.",
+                   max_future_days=366),
+            Column("end_date", "date", "Last day.", not_before="start_date"),
+            _ref("city_id", "cities.city_id", "Host city; empty for online or non-member venues.",
+                 required=False),
+            _code("region", REGIONS, "Region the event serves; empty for global events.", required=False),
+            _code("modality", MODALITIES, "How participants attended."),
+            Column("topic", "text", "Main topic, e.g. online harms, youth engagement."),
+            Column("hours", "number", "Learning hours per participant.", minimum=0.25, maximum=500),
+        ),
+        key=("event_id",),
+    ),
+    Table(
+        "attendance",
+        "Who attended which event, with completion and learning results.",
+        (
+            _ref("event_id", "events.event_id", "Event attended."),
+            _ref("participant_id", "participants.participant_id", "Participant."),
+            Column("completed", "boolean", "Completed the event (true/false, yes/no, 1/0)."),
+            Column("pre_score", "number", "Knowledge test before, 0-100.", required=False, minimum=0,
+                   maximum=100),
+            Column("post_score", "number", "Knowledge test after, 0-100.", required=False, minimum=0,
+                   maximum=100),
+            Column("satisfaction", "integer", "Satisfaction rating 1-5.", required=False, minimum=1, maximum=5),
+        ),
+        key=("event_id", "participant_id"),
+    ),
+    Table(
+        "donors",
+        "Funders of SCN grants.",
+        (
+            _id("donor_id", "Identifier of the donor."),
+            Column("donor_name", "text", "Name of the funding organisation."),
+            _code("donor_type", DONOR_TYPES, "Kind of funder."),
+        ),
+        key=("donor_id",),
+    ),
+    Table(
+        "grants",
+        "Grants awarded for local prevention initiatives and programmes.",
+        (
+            _id("grant_id", "Identifier of the grant."),
+            Column("title", "text", "Title of the funded initiative."),
+            _ref("donor_id", "donors.donor_id", "Donor funding the grant."),
+            _ref("city_id", "cities.city_id", "Implementing city; empty for regional grants.", required=False),
+            _code("region", REGIONS, "Region; taken from the city when empty.", required=False,
+                  header_required=False),
+            Column("programme", "text", "SCN programme the grant belongs to."),
+            Column("theme", "text", "Theme, e.g. youth resilience, online harms."),
+            Column("amount_awarded", "number", "Amount awarded, in `currency`.", minimum=0),
+            Column("currency", "currency", "ISO 4217 code of the award."),
+            _past_date("award_date", "Date the grant was awarded."),
+            Column("start_date", "date", "Start of the funded work."),
+            Column("end_date", "date", "Planned end of the funded work.", not_before="start_date"),
+            _code("status", GRANT_STATUSES, "Current status."),
+        ),
+        key=("grant_id",),
+    ),
+    Table(
+        "disbursements",
+        "Payments made against grants.",
+        (
+            _ref("grant_id", "grants.grant_id", "Grant paid."),
+            _past_date("paid_on", "Payment date."),
+            Column("amount", "number", "Amount paid, in `currency`.", minimum=0),
+            Column("currency", "currency", "ISO 4217 code of the payment."),
+        ),
+    ),
+    Table(
+        "indicators",
+        "Results indicators of grants, each with a baseline.",
+        (
+            _id("indicator_id", "Identifier of the indicator."),
+            _ref("grant_id", "grants.grant_id", "Grant the indicator belongs to."),
+            Column("title", "text", "What is measured."),
+            _code("result_type", RESULT_TYPES, "Level in the results chain."),
+            _code("measure", MEASURES, "Unit count or percentage."),
+            Column("ascending", "boolean", "True when a higher value is better."),
+            Column("baseline_value", "number", "Value before the grant.", required=False),
+            Column("baseline_year", "integer", "Year of the baseline.", required=False, minimum=2000,
+                   maximum=2100),
+        ),
+        key=("indicator_id",),
+    ),
+    Table(
+        "indicator_values",
+        "Targets and actuals of indicators per reporting period, optionally split by a dimension.",
+        (
+            _ref("indicator_id", "indicators.indicator_id", "Indicator."),
+            Column("period_start", "date", "First day of the reporting period."),
+            Column("period_end", "date", "Last day of the reporting period.", not_before="period_start"),
+            _code("kind", VALUE_KINDS, "Target or actual."),
+            Column("value", "number", "The value, in the indicator's measure."),
+            Column("dimension", "text", "Disaggregation, e.g. sex; empty for the total.", required=False,
+                   requires="dimension_value"),
+            Column("dimension_value", "text", "Value of the dimension, e.g. female.", required=False,
+                   requires="dimension"),
+        ),
+        key=("indicator_id", "period_end", "kind", "dimension", "dimension_value"),
+    ),
+    Table(
+        "milestones",
+        "Steps on the engagement ladder a member city has reached.",
+        (
+            _ref("city_id", "cities.city_id", "City."),
+            _code("milestone", MILESTONES, "Step reached."),
+            _past_date("achieved_on", "Date reached."),
+        ),
+        key=("city_id", "milestone"),
+    ),
+    Table(
+        "fx_rates",
+        "Exchange rates to US dollars; an amount uses the latest rate valid on or before its date.",
+        (
+            Column("currency", "currency", "ISO 4217 code."),
+            Column("valid_on", "date", "Date from which the rate applies."),
+            Column("usd_per_unit", "number", "US dollars for one unit of the currency.", minimum=0.000001),
+        ),
+        key=("currency", "valid_on"),
+    ),
+)
+
+TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
+
+# Column names that hold personal data of a person. Refused wherever they appear, unless the contract itself
+# names the column (city_name, donor_name are organisations, not people).
+PERSONAL_COLUMN_WORDS = (
+    "name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "fullname",
+    "given_name", "family_name", "email", "e_mail", "mail", "phone", "telephone", "mobile", "cell",
+    "whatsapp", "address", "street", "postcode", "zip", "birth", "dob", "date_of_birth", "passport",
+    "national_id", "ssn", "ip_address",
+)

@@ -1,0 +1,112 @@
+"""Data tests run on every build before it is published, in the manner of dbt's schema tests.
+
+Generic tests (unique, not null, accepted values, relationships) are declared below per built table; singular
+tests are `sql/tests/*.sql` files, each a query that must return no rows. A failing test stops the publish:
+the previous database keeps serving.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import duckdb
+
+from data_pipeline.contract import (
+    EVENT_TYPES,
+    GENDERS,
+    GRANT_STATUSES,
+    MILESTONES,
+    MODALITIES,
+    REGIONS,
+    VISIBILITIES,
+)
+from data_pipeline.staging import SQL_DIR
+
+INDICATOR_STATUSES = ("on track", "off track", "awaiting data", "not due", "no target")
+
+
+@dataclass(frozen=True)
+class DataTest:
+    """One named test; `sql` returns the offending rows (none when the test passes)."""
+
+    name: str
+    sql: str
+
+
+def unique(table: str, *columns: str) -> DataTest:
+    cols = ", ".join(columns)
+    return DataTest(f"unique {table}({cols})",
+                    f"select {cols}, count(*) as n from {table} group by all having count(*) > 1")
+
+
+def not_null(table: str, *columns: str) -> list[DataTest]:
+    return [DataTest(f"not_null {table}.{c}", f"select * from {table} where {c} is null") for c in columns]
+
+
+def accepted(table: str, column: str, values: tuple[str, ...]) -> DataTest:
+    listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
+    return DataTest(f"accepted_values {table}.{column}",
+                    f"select distinct {column} from {table} where {column} is not null and {column} not in ({listed})")
+
+
+def relationship(table: str, column: str, target: str, target_column: str) -> DataTest:
+    return DataTest(
+        f"relationships {table}.{column} -> {target}.{target_column}",
+        f"select {column} from {table} where {column} is not null "
+        f"and {column} not in (select {target_column} from {target})",
+    )
+
+
+GENERIC_TESTS: tuple[DataTest, ...] = (
+    unique("city_engagement", "city_id"),
+    unique("fct_events", "event_id"),
+    unique("fct_attendance", "event_id", "participant_id"),
+    unique("grant_portfolio", "grant_id"),
+    unique("indicator_achievement", "indicator_id", "period_end"),
+    unique("membership_monthly", "month", "region", "country_iso3"),
+    unique("regional_activity_quarterly", "region", "quarter"),
+    unique("kpi_by_period", "grain", "period_start", "region"),
+    unique("city_milestones", "city_id", "milestone"),
+    *not_null("city_engagement", "city_name", "region", "latitude", "longitude", "is_member", "dormant",
+              "visibility"),
+    *not_null("fct_attendance", "event_id", "participant_id", "start_date", "month", "hours", "completed"),
+    *not_null("fct_events", "start_date", "event_type", "modality", "topic", "hours"),
+    *not_null("grant_portfolio", "donor_name", "awarded_usd", "disbursed_usd", "status"),
+    *not_null("fct_disbursements", "amount_usd"),
+    *not_null("kpi_by_period", "members", "events"),
+    accepted("city_engagement", "region", REGIONS),
+    accepted("city_engagement", "visibility", VISIBILITIES),
+    accepted("fct_events", "event_type", EVENT_TYPES),
+    accepted("fct_events", "modality", MODALITIES),
+    accepted("fct_events", "region", REGIONS),
+    accepted("fct_attendance", "gender", GENDERS),
+    accepted("grant_portfolio", "status", GRANT_STATUSES),
+    accepted("city_milestones", "milestone", MILESTONES),
+    accepted("indicator_achievement", "status", INDICATOR_STATUSES),
+    accepted("kpi_by_period", "region", (*REGIONS, "All regions")),
+    relationship("fct_attendance", "event_id", "fct_events", "event_id"),
+    relationship("fct_attendance", "participant_city_id", "city_engagement", "city_id"),
+    relationship("fct_events", "city_id", "city_engagement", "city_id"),
+    relationship("grant_portfolio", "city_id", "city_engagement", "city_id"),
+    relationship("fct_disbursements", "grant_id", "grant_portfolio", "grant_id"),
+    relationship("indicator_achievement", "grant_id", "grant_portfolio", "grant_id"),
+    relationship("steering_committee", "city_id", "city_engagement", "city_id"),
+    relationship("city_engagement", "country_iso3", "ref_countries", "iso3"),
+)
+
+
+def singular_tests() -> list[DataTest]:
+    """The `sql/tests/*.sql` files, each named after its file."""
+    return [DataTest(path.stem, path.read_text(encoding="utf-8"))
+            for path in sorted((SQL_DIR / "tests").glob("*.sql"))]
+
+
+def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, list[tuple]]]:
+    """Run every data test; return (name, failing row count, first rows) for each test that failed."""
+    failures = []
+    for test in (*GENERIC_TESTS, *singular_tests()):
+        rows = con.execute(f"select * from ({test.sql}) limit 5").fetchall()
+        if rows:
+            count = con.execute(f"select count(*) from ({test.sql})").fetchone()[0]
+            failures.append((test.name, count, rows))
+    return failures

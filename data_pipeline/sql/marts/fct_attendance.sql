@@ -1,0 +1,42 @@
+-- One row per attendance, placed where the participant works (else where the event was), for reach.
+with attendance as (
+    select * from stg_attendance
+),
+
+events as (
+    select * from stg_events
+),
+
+participants as (
+    select * from stg_participants
+),
+
+final as (
+    select
+        attendance.event_id,
+        attendance.participant_id,
+        events.start_date,
+        cast(date_trunc('month', events.start_date) as date) as month,
+        cast(date_trunc('quarter', events.start_date) as date) as quarter,
+        year(events.start_date) as year,
+        events.event_type,
+        events.modality,
+        events.topic,
+        events.hours,
+        events.city_id as event_city_id,
+        coalesce(participants.region, events.region) as region,
+        coalesce(participants.country_iso3, events.country_iso3) as country_iso3,
+        participants.city_id as participant_city_id,
+        participants.gender,
+        participants.age_band,
+        participants.role,
+        attendance.completed,
+        attendance.pre_score,
+        attendance.post_score,
+        attendance.satisfaction
+    from attendance
+    join events using (event_id)
+    join participants using (participant_id)
+)
+
+select * from final

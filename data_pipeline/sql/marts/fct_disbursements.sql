@@ -1,0 +1,26 @@
+-- One row per payment, with the grant's donor and place.
+with payments as (
+    select * from stg_disbursements
+),
+
+grants as (
+    select grant_id, donor_id, city_id, region, country_iso3 from stg_grants
+),
+
+final as (
+    select
+        payments.grant_id,
+        grants.donor_id,
+        grants.city_id,
+        grants.region,
+        grants.country_iso3,
+        payments.paid_on,
+        cast(date_trunc('month', payments.paid_on) as date) as month,
+        payments.amount,
+        payments.currency,
+        payments.amount_usd
+    from payments
+    join grants using (grant_id)
+)
+
+select * from final

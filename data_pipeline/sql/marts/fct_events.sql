@@ -1,0 +1,42 @@
+-- One row per event with its attendance, completion, satisfaction and knowledge gain.
+with events as (
+    select * from stg_events
+),
+
+attendance as (
+    select
+        event_id,
+        count(*) as attendances,
+        count_if(completed) as completed,
+        avg(satisfaction) as avg_satisfaction,
+        avg(post_score - pre_score) as avg_knowledge_gain
+    from stg_attendance
+    group by event_id
+),
+
+final as (
+    select
+        events.event_id,
+        events.event_type,
+        events.title,
+        events.start_date,
+        events.end_date,
+        cast(date_trunc('month', events.start_date) as date) as month,
+        cast(date_trunc('quarter', events.start_date) as date) as quarter,
+        events.city_id,
+        events.city_name,
+        events.country_iso3,
+        events.region,
+        events.modality,
+        events.topic,
+        events.hours,
+        coalesce(attendance.attendances, 0) as attendances,
+        coalesce(attendance.completed, 0) as completed,
+        coalesce(attendance.attendances, 0) * events.hours as participant_hours,
+        attendance.avg_satisfaction,
+        attendance.avg_knowledge_gain
+    from events
+    left join attendance using (event_id)
+)
+
+select * from final

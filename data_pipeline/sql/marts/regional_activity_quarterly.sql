@@ -1,0 +1,71 @@
+-- Activity of each region per quarter, every quarter from the network's launch present (zeros included).
+with params as (
+    select as_of from build_params
+),
+
+quarters as (
+    select cast(quarter as date) as quarter
+    from params,
+        range(
+            date_trunc('quarter', (select min(joined_on) from stg_cities)),
+            params.as_of + interval 1 day,
+            interval 3 month
+        ) as spine(quarter)
+),
+
+spine as (
+    select ref_regions.region, quarters.quarter
+    from ref_regions
+    cross join quarters
+),
+
+events as (
+    select region, quarter, count(*) as events
+    from fct_events
+    where region is not null
+    group by region, quarter
+),
+
+reach as (
+    select
+        region,
+        quarter,
+        count(*) as attendances,
+        count(distinct participant_id) as unique_participants,
+        sum(hours) as participant_hours
+    from fct_attendance
+    where region is not null
+    group by region, quarter
+),
+
+joins as (
+    select region, cast(date_trunc('quarter', joined_on) as date) as quarter, count(*) as joins
+    from stg_cities
+    group by all
+),
+
+awards as (
+    select region, cast(date_trunc('quarter', award_date) as date) as quarter, sum(awarded_usd) as awarded_usd
+    from stg_grants
+    where region is not null
+    group by all
+),
+
+final as (
+    select
+        spine.region,
+        spine.quarter,
+        coalesce(events.events, 0) as events,
+        coalesce(reach.attendances, 0) as attendances,
+        coalesce(reach.unique_participants, 0) as unique_participants,
+        coalesce(reach.participant_hours, 0) as participant_hours,
+        coalesce(joins.joins, 0) as joins,
+        coalesce(awards.awarded_usd, 0) as awarded_usd
+    from spine
+    left join events using (region, quarter)
+    left join reach using (region, quarter)
+    left join joins using (region, quarter)
+    left join awards using (region, quarter)
+)
+
+select * from final

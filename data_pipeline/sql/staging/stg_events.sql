@@ -1,0 +1,28 @@
+-- Events with their region filled from the host city when the source left it empty.
+with events as (
+    select * from typed_events
+),
+
+cities as (
+    select city_id, city_name, region, country_iso3 from stg_cities
+),
+
+final as (
+    select
+        events.event_id,
+        events.event_type,
+        events.title,
+        events.start_date,
+        events.end_date,
+        events.city_id,
+        cities.city_name,
+        cities.country_iso3,
+        coalesce(events.region, cities.region) as region,
+        events.modality,
+        events.topic,
+        events.hours
+    from events
+    left join cities using (city_id)
+)
+
+select * from final

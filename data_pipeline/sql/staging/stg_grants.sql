@@ -1,0 +1,45 @@
+-- Grants in their own currency and in USD at the rate valid on the award date.
+with grants as (
+    select * from typed_grants
+),
+
+cities as (
+    select city_id, city_name, region, country_iso3 from stg_cities
+),
+
+rates as (
+    select * from stg_fx_rates
+),
+
+converted as (
+    select
+        grants.*,
+        rates.usd_per_unit as award_rate
+    from grants
+    asof left join rates
+        on rates.currency = grants.currency and grants.award_date >= rates.valid_on
+),
+
+final as (
+    select
+        converted.grant_id,
+        converted.title,
+        converted.donor_id,
+        converted.city_id,
+        cities.city_name,
+        coalesce(converted.region, cities.region) as region,
+        cities.country_iso3,
+        converted.programme,
+        converted.theme,
+        converted.amount_awarded,
+        converted.currency,
+        converted.amount_awarded * converted.award_rate as awarded_usd,
+        converted.award_date,
+        converted.start_date,
+        converted.end_date,
+        converted.status
+    from converted
+    left join cities using (city_id)
+)
+
+select * from final

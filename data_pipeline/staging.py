@@ -1,0 +1,79 @@
+"""Cast validated raw text tables to typed tables, and run the layered SQL models.
+
+`typed_<table>` is generated from the contract (the mechanical part: one cast per column, code lists mapped to
+their canonical spelling); everything with meaning lives in `sql/staging/stg_*.sql` and `sql/marts/*.sql`,
+each file one model that becomes a table named after the file.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import duckdb
+
+from data_pipeline.contract import FALSE_WORDS, TRUE_WORDS, Column, Table
+from data_pipeline.load import LoadedSource
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+# Marts in dependency order; staging models only read typed_* and ref_* and each other in this order.
+STAGING_MODELS = (
+    "stg_cities", "stg_participants", "stg_events", "stg_attendance", "stg_donors", "stg_fx_rates",
+    "stg_grants", "stg_disbursements", "stg_indicators", "stg_indicator_values", "stg_milestones",
+    "stg_steering_terms",
+)
+MART_MODELS = (
+    "fct_events", "fct_attendance", "fct_disbursements", "indicator_achievement",
+    "indicator_values_by_dimension", "grant_portfolio", "steering_committee", "city_milestones",
+    "city_engagement", "membership_monthly", "training_reach_monthly", "regional_activity_quarterly",
+    "kpi_by_period",
+)
+SQL_TYPES = {
+    "id": "varchar", "text": "varchar", "integer": "bigint", "number": "double", "date": "date",
+    "boolean": "boolean", "code": "varchar", "iso3": "varchar", "currency": "varchar",
+}
+
+
+def _cast(column: Column) -> str:
+    v = f"nullif(trim(\"{column.name}\"), '')"
+    if column.type == "number":
+        return f"try_cast({v} as double)"
+    if column.type == "integer":
+        return f"cast(try_cast({v} as double) as bigint)"
+    if column.type == "date":
+        return f"try_cast({v} as date)"
+    if column.type == "boolean":
+        trues = ", ".join(f"'{w}'" for w in TRUE_WORDS)
+        falses = ", ".join(f"'{w}'" for w in FALSE_WORDS)
+        return f"case when lower({v}) in ({trues}) then true when lower({v}) in ({falses}) then false end"
+    if column.type == "code":
+        whens = " ".join(f"when '{c.lower()}' then '{c}'" for c in column.codes)
+        return f"case lower({v}) {whens} end"
+    if column.type in ("iso3", "currency"):
+        return f"upper({v})"
+    return v
+
+
+def create_typed(con: duckdb.DuckDBPyConnection, table: Table, loaded: LoadedSource) -> None:
+    """Create `typed_<table>` from `raw_<table>`; columns the file may omit become typed NULLs."""
+    selects = ["_line"]
+    for column in table.columns:
+        if column.name in loaded.columns:
+            selects.append(f'{_cast(column)} as "{column.name}"')
+        else:
+            selects.append(f'cast(null as {SQL_TYPES[column.type]}) as "{column.name}"')
+    con.execute(f"create or replace table typed_{table.name} as select {', '.join(selects)} from {loaded.relation}")
+
+
+def model_sql(name: str) -> str:
+    """The SQL text of one model, from sql/staging or sql/marts."""
+    folder = "staging" if name.startswith("stg_") else "marts"
+    return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
+
+
+def run_models(con: duckdb.DuckDBPyConnection, on_model=None) -> None:
+    """Materialise every staging model then every mart, each as a table named after its file."""
+    for name in STAGING_MODELS + MART_MODELS:
+        con.execute(f"create or replace table {name} as {model_sql(name)}")
+        if on_model:
+            on_model(name)

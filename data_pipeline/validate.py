@@ -1,0 +1,286 @@
+"""Check loaded source tables against the data contract and report every problem by file, line and column.
+
+Validation runs in DuckDB over the `raw_<table>` text tables: one aggregate query per table counts the rows
+failing each check (a single scan, cheap at 10M rows), and only failing checks fetch their first rows for the
+report. Values are quoted as written in the file, so the person fixing it can search for them.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import duckdb
+
+from data_pipeline.contract import (
+    FALSE_WORDS,
+    PERSONAL_COLUMN_WORDS,
+    TABLES,
+    TRUE_WORDS,
+    Column,
+    Table,
+)
+from data_pipeline.load import LoadedSource
+from data_pipeline.problems import Problem, ProblemLog
+
+EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
+PHONE_PATTERN = r"(\+|00)[1-9][0-9 ().\-]{6,18}[0-9]|\(?0[0-9]{1,4}\)?[ .\-]?[0-9]{3,4}[ .\-][0-9]{3,4}"
+# Words before `name` that make a column an organisation's or place's name rather than a person's.
+_ORGANISATION_WORDS = {
+    "city", "donor", "country", "event", "org", "organisation", "organization", "programme", "program",
+    "region", "venue", "project", "grant", "funder", "partner", "hub", "file", "sheet", "topic", "theme",
+}
+
+
+@dataclass(frozen=True)
+class Check:
+    """One rule for one column: a SQL condition that is true for a bad row, and how to say what is wrong."""
+
+    column: str
+    kind: str
+    bad: str  # SQL over the raw table, true when the row breaks the rule
+    message: Callable[[tuple], str]  # gets (line, value, other_value)
+    other: str | None = None  # a second column fetched for the message
+    severity: str = "error"
+
+
+def _v(column: str) -> str:
+    return f"nullif(trim(\"{column}\"), '')"
+
+
+def _quote_list(words: tuple[str, ...]) -> str:
+    return ", ".join("'" + w.replace("'", "''") + "'" for w in words)
+
+
+def _g(number: float) -> str:
+    return f"{number:g}"
+
+
+def is_personal_column(name: str) -> bool:
+    """True for column names that would carry a person's name, e-mail, phone, address or birth date."""
+    tokens = name.split("_")
+    if name in PERSONAL_COLUMN_WORDS or any(t in PERSONAL_COLUMN_WORDS and t != "name" for t in tokens):
+        return True
+    if "name" in tokens or name.endswith("name"):
+        before = tokens[tokens.index("name") - 1] if "name" in tokens and tokens.index("name") > 0 else ""
+        return before not in _ORGANISATION_WORDS
+    return False
+
+
+def column_checks(table: Table, column: Column, today: dt.date) -> list[Check]:
+    """The checks one contract column gets, in the order a person would want to fix them."""
+    c, v = column.name, _v(column.name)
+    checks: list[Check] = []
+    if column.required:
+        checks.append(Check(c, "required", f"{v} is null", lambda r: "value is required but empty"))
+    number = f"try_cast({v} as double)"
+    if column.type == "number":
+        checks.append(Check(c, "type", f"{v} is not null and ({number} is null or not isfinite({number}))",
+                            lambda r: f"'{r[1]}' is not a number"))
+    elif column.type == "integer":
+        checks.append(Check(c, "type", f"{v} is not null and ({number} is null or {number} <> floor({number}))",
+                            lambda r: f"'{r[1]}' is not a whole number"))
+    elif column.type == "date":
+        checks.append(Check(
+            c, "type",
+            f"{v} is not null and (not regexp_full_match({v}, '[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}') "
+            f"or try_cast({v} as date) is null)",
+            lambda r: f"'{r[1]}' is not a date; expected YYYY-MM-DD"))
+    elif column.type == "boolean":
+        checks.append(Check(c, "type", f"{v} is not null and lower({v}) not in ({_quote_list(TRUE_WORDS + FALSE_WORDS)})",
+                            lambda r: f"'{r[1]}' is not true or false"))
+    elif column.type == "code":
+        lowered = tuple(code.lower() for code in column.codes)
+        listing = ", ".join(column.codes)
+        checks.append(Check(c, "code", f"{v} is not null and lower({v}) not in ({_quote_list(lowered)})",
+                            lambda r: f"'{r[1]}' is not one of: {listing}"))
+    elif column.type == "iso3":
+        checks.append(Check(c, "code", f"{v} is not null and upper({v}) not in (select iso3 from ref_countries)",
+                            lambda r: f"'{r[1]}' is not an ISO 3166-1 alpha-3 country code"))
+    elif column.type == "currency":
+        checks.append(Check(c, "code", f"{v} is not null and upper({v}) not in (select code from ref_currencies)",
+                            lambda r: f"'{r[1]}' is not an ISO 4217 currency code"))
+
+    if column.minimum is not None or column.maximum is not None:
+        lo, hi = column.minimum, column.maximum
+        conditions = []
+        if lo is not None:
+            conditions.append(f"{number} < {lo}")
+        if hi is not None:
+            conditions.append(f"{number} > {hi}")
+        if lo is not None and hi is not None:
+            expected = f"expected {_g(lo)} to {_g(hi)}"
+        elif lo is not None:
+            expected = f"expected at least {_g(lo)}"
+        else:
+            expected = f"expected at most {_g(hi)}"
+        checks.append(Check(c, "range", f"isfinite({number}) and ({' or '.join(conditions)})",
+                            lambda r, e=expected: f"{r[1]} is out of range; {e}"))
+
+    day = f"try_cast({v} as date)"
+    if column.max_future_days is not None:
+        n = column.max_future_days
+        limit = today + dt.timedelta(days=n)
+        checks.append(Check(c, "future", f"{day} > date '{limit.isoformat()}'",
+                            lambda r: f"{r[1]} is more than {n} days after today ({today.isoformat()})"))
+    if column.not_before:
+        other = column.not_before
+        checks.append(Check(c, "order", f"{day} < try_cast({_v(other)} as date)",
+                            lambda r: f"{r[1]} is before {other} {r[2]}", other=other))
+    if column.requires:
+        other = column.requires
+        checks.append(Check(c, "requires", f"{v} is not null and {_v(other)} is null",
+                            lambda r: f"{c} is filled but {other} is empty", other=other))
+    return checks
+
+
+def personal_value_checks(column: str) -> list[Check]:
+    """Values that look like a person's e-mail or phone number are refused wherever they appear."""
+    v = _v(column)
+    return [
+        Check(column, "email", f"regexp_matches({v}, '{EMAIL_PATTERN}')",
+              lambda r: "value looks like an e-mail address; personal data is refused"),
+        Check(column, "phone", f"regexp_full_match({v}, '{PHONE_PATTERN}')",
+              lambda r: "value looks like a phone number; personal data is refused"),
+    ]
+
+
+def _run_checks(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, checks: list[Check],
+                log: ProblemLog) -> None:
+    if not checks:
+        return
+    relation, label = loaded.relation, loaded.source.label
+    counts = con.execute(
+        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {relation}"
+    ).fetchone()
+    for check, count in zip(checks, counts, strict=True):
+        if not count:
+            continue
+        other = f', "{check.other}"' if check.other else ", null"
+        rows = con.execute(
+            f"""select _line, trim("{check.column}"){other} from {relation}
+                where coalesce({check.bad}, false) order by _line limit {log.per_kind}"""
+        ).fetchall()
+        log.add_rows(label, check.column, [(r[0], check.message(r)) for r in rows], count - len(rows),
+                     check.severity)
+
+
+def _header(loaded: LoadedSource, table: Table, log: ProblemLog) -> tuple[list[Column], list[str]]:
+    """Report missing and unexpected columns; return the contract columns present and the extra ones."""
+    label, present = loaded.source.label, set(loaded.columns)
+    for column in table.columns:
+        if column.name not in present and column.header_required:
+            log.add(Problem(label, 1, column.name, "required column is missing"))
+    contract_names = set(table.column_names)
+    extras = [name for name in loaded.columns if name not in contract_names]
+    for name in extras:
+        if is_personal_column(name):
+            log.add(Problem(label, 1, name, "looks like personal data and is refused; remove the column"))
+        else:
+            log.add(Problem(label, 1, name, "column is not in the data contract and is ignored", "warning"))
+    return [c for c in table.columns if c.name in present], extras
+
+
+def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table, log: ProblemLog) -> None:
+    key = [k for k in table.key if k in loaded.columns]
+    if not key or len(key) < len(table.key) and any(table.column(k).header_required for k in table.key):
+        return
+    parts = [f"coalesce({_v(k)}, '')" for k in key]
+    relation = loaded.relation
+    duplicated = con.execute(
+        f"select count(*) - count(distinct ({', '.join(parts)})) from {relation}"
+    ).fetchone()[0]
+    if not duplicated:
+        return
+    rows = con.execute(
+        f"""select _line, first_line, {', '.join(f'trim("{k}")' for k in key)} from (
+                select _line, {', '.join(f'"{k}"' for k in key)},
+                       min(_line) over (partition by {', '.join(parts)}) as first_line
+                from {relation})
+            where _line <> first_line order by _line limit {log.per_kind}"""
+    ).fetchall()
+    if len(key) == 1:
+        messages = [(r[0], f"duplicate {key[0]} '{r[2]}', first on line {r[1]}") for r in rows]
+    else:
+        names = ", ".join(key)
+        messages = [
+            (r[0], f"duplicate ({names}) {', '.join(repr_value(x) for x in r[2:])}, first on line {r[1]}")
+            for r in rows
+        ]
+    log.add_rows(loaded.source.label, key[0], messages, duplicated - len(rows))
+
+
+def repr_value(value: object) -> str:
+    return f"'{value if value is not None else ''}'"
+
+
+def _references(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table,
+                sources: dict[str, LoadedSource]) -> list[Check]:
+    checks = []
+    for column in table.columns:
+        if not column.references or column.name not in loaded.columns:
+            continue
+        target_table, target_column = column.references.split(".")
+        target = sources.get(target_table)
+        if target is None or target_column not in target.columns:
+            continue
+        v = _v(column.name)
+        checks.append(Check(
+            column.name, "reference",
+            f"{v} is not null and {v} not in (select trim(\"{target_column}\") from {target.relation} "
+            f"where \"{target_column}\" is not null)",
+            lambda r, tc=target_column, tt=target_table: f"'{r[1]}' is not a known {tc} in {tt}"))
+    return checks
+
+
+# Amounts that must convert to USD: (table, currency column, date column).
+FX_NEEDS = (("grants", "currency", "award_date"), ("disbursements", "currency", "paid_on"))
+
+
+def _fx_coverage(loaded: LoadedSource, date_column: str, sources: dict[str, LoadedSource]) -> list[Check]:
+    fx = sources.get("fx_rates")
+    if fx is None or not {"currency", "valid_on", "usd_per_unit"} <= set(fx.columns):
+        return []
+    cur, day = _v("currency"), f"try_cast({_v(date_column)} as date)"
+    bad = (f"upper({cur}) in (select code from ref_currencies) and upper({cur}) <> 'USD' and {day} is not null "
+           f"and not exists (select 1 from {fx.relation} f where upper(trim(f.currency)) = upper({cur}) "
+           f"and try_cast(nullif(trim(f.valid_on), '') as date) <= {day} "
+           f"and try_cast(nullif(trim(f.usd_per_unit), '') as double) > 0)")
+    return [Check("currency", "fx", bad,
+                  lambda r: f"no USD rate for '{r[1]}' on or before {r[2]} in fx_rates", other=date_column)]
+
+
+def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog,
+             *, today: dt.date) -> None:
+    """Check every loaded source against the contract, adding each problem found to `log`.
+
+    Needs `ref_countries` and `ref_currencies` in `con`. Cross-table checks (references, exchange-rate
+    coverage) run only against tables that loaded, so one broken file does not drown the report in echoes.
+    """
+    for table in TABLES:
+        loaded = sources.get(table.name)
+        if loaded is None:
+            continue
+        present, extras = _header(loaded, table, log)
+        checks: list[Check] = []
+        for column in present:
+            checks += column_checks(table, column, today)
+            if column.type in ("id", "text"):
+                checks += personal_value_checks(column.name)
+        for name in extras:
+            checks += personal_value_checks(name)
+        checks += _references(con, loaded, table, sources)
+        for fx_table, currency_column, date_column in FX_NEEDS:
+            if fx_table == table.name and {currency_column, date_column} <= set(loaded.columns):
+                checks += _fx_coverage(loaded, date_column, sources)
+        checks = [ch for ch in checks if ch.other is None or ch.other in loaded.columns]
+        _run_checks(con, loaded, checks, log)
+        _duplicates(con, loaded, table, log)
+
+
+def sort_key(problem: Problem) -> tuple:
+    """Report order: by file, then line (file-level lines first), then column."""
+    line = problem.line if isinstance(problem.line, int) else 0
+    return (problem.file, line, problem.column, problem.message)
+
