@@ -104,7 +104,7 @@ def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
                (select max(achieved_on) from typed_milestones),
                (select max(joined_on) from typed_cities),
                (select max(left_on) from typed_cities))"""
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     return min(latest or today, today)
 
 
@@ -125,7 +125,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
         span = con.execute(
             "select least(" + ", ".join(f"min({d})" for d in dates) + "), greatest("
             + ", ".join(f"max({d})" for d in dates) + f") from typed_{table.name}"
-        ).fetchone() if dates else (None, None)
+        ).fetchall()[0] if dates else (None, None)
         con.execute("insert into meta_sources values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [table.name, item.source.label, item.source.format, item.encoding, item.rows,
                      item.sha256, span[0], span[1]])

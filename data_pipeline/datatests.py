@@ -107,6 +107,6 @@ def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, list[
     for test in (*GENERIC_TESTS, *singular_tests()):
         rows = con.execute(f"select * from ({test.sql}) limit 5").fetchall()
         if rows:
-            count = con.execute(f"select count(*) from ({test.sql})").fetchone()[0]
+            count = con.execute(f"select count(*) from ({test.sql})").fetchall()[0][0]
             failures.append((test.name, count, rows))
     return failures

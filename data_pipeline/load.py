@@ -200,8 +200,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) -
                 select * from read_csv($path, header = true, auto_detect = false, columns = $columns,
                                        delim = $delim, quote = '"', escape = '"', all_varchar = true,
                                        ignore_errors = true, store_rejects = true,
-                                       rejects_table = '{relation}_rejects', rejects_scan = '{relation}_scans',
-                                       strict_mode = false)""",
+                                       rejects_table = '{relation}_rejects', rejects_scan = '{relation}_scans')""",
             {"path": str(readable), "columns": positional, "delim": header[1]},
         )
         rejects = con.execute(
@@ -222,7 +221,7 @@ def _load_csv(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) -
         if rejected_lines:
             _renumber_around_rejects(con, relation, rejected_lines)
         con.execute(f"drop table {relation}_scan")
-        rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+        rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
         return LoadedSource(source, names, rows, sha, encoding, rejected_lines)
     finally:
         if readable != path:
@@ -236,7 +235,7 @@ def _renumber_around_rejects(con: duckdb.DuckDBPyConnection, relation: str, reje
     """
     import numpy as np
 
-    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     kept = np.setdiff1d(np.arange(2, rows + len(rejected) + 2), np.asarray(rejected))[:rows]
     con.register("kept_lines", pd.DataFrame({"line": kept.astype("int64")}))
     con.execute(
@@ -324,5 +323,5 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLo
             from read_parquet($p, file_row_number = true) order by file_row_number""",
         {"p": str(source.path)},
     )
-    rows = con.execute(f"select count(*) from {relation}").fetchone()[0]
+    rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     return LoadedSource(source, names, rows, _sha256(source.path), None)

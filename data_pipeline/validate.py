@@ -88,7 +88,8 @@ def column_checks(table: Table, column: Column, today: dt.date) -> list[Check]:
             f"or try_cast({v} as date) is null)",
             lambda r: f"'{r[1]}' is not a date; expected YYYY-MM-DD"))
     elif column.type == "boolean":
-        checks.append(Check(c, "type", f"{v} is not null and lower({v}) not in ({_quote_list(TRUE_WORDS + FALSE_WORDS)})",
+        words = _quote_list(TRUE_WORDS + FALSE_WORDS)
+        checks.append(Check(c, "type", f"{v} is not null and lower({v}) not in ({words})",
                             lambda r: f"'{r[1]}' is not true or false"))
     elif column.type == "code":
         lowered = tuple(code.lower() for code in column.codes)
@@ -153,7 +154,7 @@ def _run_checks(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, checks: li
     relation, label = loaded.relation, loaded.source.label
     counts = con.execute(
         "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {relation}"
-    ).fetchone()
+    ).fetchall()[0]
     for check, count in zip(checks, counts, strict=True):
         if not count:
             continue
@@ -190,7 +191,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
     relation = loaded.relation
     duplicated = con.execute(
         f"select count(*) - count(distinct ({', '.join(parts)})) from {relation}"
-    ).fetchone()[0]
+    ).fetchall()[0][0]
     if not duplicated:
         return
     rows = con.execute(
@@ -242,7 +243,10 @@ def _fx_coverage(loaded: LoadedSource, date_column: str, sources: dict[str, Load
     fx = sources.get("fx_rates")
     if fx is None or not {"currency", "valid_on", "usd_per_unit"} <= set(fx.columns):
         return []
-    cur, day = _v("currency"), f"try_cast({_v(date_column)} as date)"
+    # Qualified: inside the subquery a bare "currency" would be the rates table's own column.
+    outer = loaded.relation
+    cur = f"nullif(trim({outer}.\"currency\"), '')"
+    day = f"try_cast(nullif(trim({outer}.\"{date_column}\"), '') as date)"
     bad = (f"upper({cur}) in (select code from ref_currencies) and upper({cur}) <> 'USD' and {day} is not null "
            f"and not exists (select 1 from {fx.relation} f where upper(trim(f.currency)) = upper({cur}) "
            f"and try_cast(nullif(trim(f.valid_on), '') as date) <= {day} "
