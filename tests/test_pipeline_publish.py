@@ -11,10 +11,10 @@ import sys
 import time
 from pathlib import Path
 
-import duckdb
 import pytest
 
 from data_pipeline.build import BuildBusy, _exclusive, build, report_path_for
+from data_pipeline.store import open_read_only
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 ROOT = Path(__file__).resolve().parent.parent
@@ -43,7 +43,7 @@ def _set_first_event_hours(source: Path, hours: str) -> None:
 def test_rebuild_swaps_file_while_open_reader_keeps_old_data(source: Path, tmp_path: Path) -> None:
     db = tmp_path / "scn.duckdb"
     assert build(source, db).ok
-    reader = duckdb.connect(str(db), read_only=True)
+    reader = open_read_only(db)
     first_event, old_hours = reader.execute("select event_id, hours from fct_events order by event_id").fetchall()[0]
 
     _set_first_event_hours(source, "99")
@@ -51,7 +51,7 @@ def test_rebuild_swaps_file_while_open_reader_keeps_old_data(source: Path, tmp_p
 
     # the open connection still reads the file it opened; a new one sees the new build
     assert reader.execute("select hours from fct_events where event_id = ?", [first_event]).fetchall()[0][0] == old_hours
-    fresh = duckdb.connect(str(db), read_only=True)
+    fresh = open_read_only(db)
     assert fresh.execute("select hours from fct_events where event_id = ?", [first_event]).fetchall()[0][0] == 99
     reader.close()
     fresh.close()
@@ -96,6 +96,6 @@ def test_killed_build_leaves_old_database_and_next_build_cleans_up(tmp_path: Pat
     process.wait()
 
     assert sha256(db) == before
-    assert duckdb.connect(str(db), read_only=True).execute("select count(*) from fct_events").fetchall()[0][0] > 0
+    assert open_read_only(db).execute("select count(*) from fct_events").fetchall()[0][0] > 0
     assert build(source, db).ok
     assert not list(tmp_path.glob(".scn.duckdb.building-*"))

@@ -1,0 +1,120 @@
+"""Source files load however real spreadsheets arrive: encodings, separators, workbooks, Parquet."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pandas as pd
+import pytest
+
+from data_pipeline.build import build
+from data_pipeline.contract import TABLES
+from data_pipeline.contract_doc import render
+from data_pipeline.validate import is_personal_column
+
+GOOD = Path(__file__).parent / "fixtures" / "good"
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 1)
+
+
+@pytest.fixture
+def source(tmp_path: Path) -> Path:
+    copy = tmp_path / "src"
+    shutil.copytree(GOOD, copy)
+    return copy
+
+
+def city_names(db: Path) -> set[str]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return {row[0] for row in con.execute("select city_name from city_engagement").fetchall()}
+
+
+def test_contract_doc_is_current() -> None:
+    assert (ROOT / "docs" / "data-contract.md").read_text(encoding="utf-8") == render(), (
+        "docs/data-contract.md is stale: run `make contract`"
+    )
+
+
+def test_cp1252_semicolon_csv_keeps_accents(source: Path, tmp_path: Path) -> None:
+    text = (source / "cities.csv").read_text(encoding="utf-8")
+    rows = list(csv.reader(text.splitlines()))
+    with (source / "cities.csv").open("w", encoding="cp1252", newline="") as handle:
+        csv.writer(handle, delimiter=";").writerows(rows)
+
+    result = build(source, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert result.ok, [str(p) for p in result.errors]
+    assert {"Montréal", "Malmö"} <= city_names(tmp_path / "scn.duckdb")
+
+
+def test_bom_and_messy_header_names_are_understood(source: Path, tmp_path: Path) -> None:
+    lines = (source / "donors.csv").read_text(encoding="utf-8").splitlines()
+    lines[0] = " Donor ID,Donor-Name ,DONOR_TYPE"
+    (source / "donors.csv").write_bytes(b"\xef\xbb\xbf" + ("\r\n".join(lines) + "\r\n").encode())
+
+    result = build(source, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert result.ok, [str(p) for p in result.errors]
+
+
+def test_one_workbook_with_a_sheet_per_table_builds_like_the_csvs(source: Path, tmp_path: Path) -> None:
+    csv_db = tmp_path / "csv.duckdb"
+    assert build(source, csv_db, today=TODAY).ok
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for table in TABLES:
+        frame = pd.read_csv(source / f"{table.name}.csv", dtype=str, keep_default_na=False)
+        sheet = workbook.create_sheet(table.name)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            sheet.append(list(row))
+        (source / f"{table.name}.csv").unlink()
+    workbook.save(source / "scn_template.xlsx")
+    xlsx_db = tmp_path / "xlsx.duckdb"
+
+    result = build(source, xlsx_db, today=TODAY)
+
+    assert result.ok, [str(p) for p in result.errors]
+    query = "select * from {} order by all"
+    for table in ("city_engagement", "grant_portfolio", "fct_attendance"):
+        with duckdb.connect(str(csv_db), read_only=True) as a, duckdb.connect(str(xlsx_db), read_only=True) as b:
+            assert a.execute(query.format(table)).fetchall() == b.execute(query.format(table)).fetchall()
+
+
+def test_parquet_source_with_native_types_loads(source: Path, tmp_path: Path) -> None:
+    frame = pd.read_csv(source / "events.csv", keep_default_na=False)
+    frame["start_date"] = pd.to_datetime(frame["start_date"])
+    frame["end_date"] = pd.to_datetime(frame["end_date"])
+    frame.to_parquet(source / "events.parquet")
+    (source / "events.csv").unlink()
+
+    result = build(source, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert result.ok, [str(p) for p in result.errors]
+    with duckdb.connect(str(tmp_path / "scn.duckdb"), read_only=True) as con:
+        assert con.execute("select count(*) from fct_events").fetchall()[0][0] == len(frame)
+
+
+def test_two_sources_for_one_table_is_an_error(source: Path, tmp_path: Path) -> None:
+    pd.read_csv(source / "donors.csv").to_parquet(source / "donors.parquet")
+
+    result = build(source, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert not result.ok
+    assert any("more than one source for table donors" in str(p) for p in result.errors)
+
+
+@pytest.mark.parametrize("name", ["email", "participant_name", "first_name", "phone_number", "home_address",
+                                  "date_of_birth", "surname", "mobile"])
+def test_personal_column_names_are_recognised(name: str) -> None:
+    assert is_personal_column(name)
+
+
+@pytest.mark.parametrize("name", ["city_name", "donor_name", "notes", "venue", "event_name", "hours"])
+def test_organisation_and_ordinary_columns_are_not_personal(name: str) -> None:
+    assert not is_personal_column(name)
