@@ -82,6 +82,9 @@ def _remove_stale_partials(db_path: Path) -> None:
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
+    for name in ("regions.csv", "countries.csv", "currencies.csv"):
+        if not (REFERENCE_DIR / name).is_file():
+            raise FileNotFoundError(f"reference file {REFERENCE_DIR / name} is missing: it ships with the code")
     con.execute("create table ref_regions as select region, slug from read_csv($p, all_varchar = true)",
                 {"p": str(REFERENCE_DIR / "regions.csv")})
     con.execute("create table ref_countries as select upper(iso3) as iso3, upper(iso2) as iso2, name, region "

@@ -55,7 +55,7 @@ MILESTONES = (
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
-# How far past the data's reference date a "happened on" date may lie before it is called an error.
+# How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
 
 

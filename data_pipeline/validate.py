@@ -268,13 +268,16 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
         if loaded is None:
             continue
         present, extras = _header(loaded, table, log)
+        if loaded.rows == 0:
+            log.add(Problem(loaded.source.label, 2, "-", "file has a header but no rows", "warning"))
         checks: list[Check] = []
         for column in present:
             checks += column_checks(table, column, today)
             if column.type in ("id", "text"):
                 checks += personal_value_checks(column.name)
         for name in extras:
-            checks += personal_value_checks(name)
+            if not is_personal_column(name):  # a refused column is reported once, not once per value
+                checks += personal_value_checks(name)
         checks += _references(con, loaded, table, sources)
         for fx_table, currency_column, date_column in FX_NEEDS:
             if fx_table == table.name and {currency_column, date_column} <= set(loaded.columns):

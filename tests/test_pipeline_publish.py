@@ -50,9 +50,10 @@ def test_rebuild_swaps_file_while_open_reader_keeps_old_data(source: Path, tmp_p
     assert build(source, db).ok
 
     # the open connection still reads the file it opened; a new one sees the new build
-    assert reader.execute("select hours from fct_events where event_id = ?", [first_event]).fetchall()[0][0] == old_hours
+    hours = "select hours from fct_events where event_id = ?"
+    assert reader.execute(hours, [first_event]).fetchall()[0][0] == old_hours
     fresh = open_read_only(db)
-    assert fresh.execute("select hours from fct_events where event_id = ?", [first_event]).fetchall()[0][0] == 99
+    assert fresh.execute(hours, [first_event]).fetchall()[0][0] == 99
     reader.close()
     fresh.close()
 
