@@ -19,6 +19,8 @@ from data_pipeline.demo import FOUNDING_CITIES, NAME_OVERRIDES
 from data_pipeline.reference import REFERENCE_DIR
 
 MIN_POPULATION = 100_000
+# Most Western Balkans municipalities are smaller: a lower bar there gives the hub a realistic choice of cities.
+MIN_POPULATION_BY_REGION = {"Western Balkans": 50_000}
 
 REGION_SLUGS = {
     "East & Southern Africa": "east-southern-africa",
@@ -98,9 +100,11 @@ def country_rows(countries: dict) -> list[dict]:
     return sorted(rows, key=lambda r: r["iso3"])
 
 
-def city_rows(cities: dict, iso3_of: dict[str, str]) -> list[dict]:
-    """Cities of at least 100,000 people, plus the demo's founding cities that are smaller."""
+def city_rows(cities: dict, countries: list[dict]) -> list[dict]:
+    """Cities of at least 100,000 people (50,000 in the Western Balkans), plus smaller founding cities."""
     founders = set(FOUNDING_CITIES)
+    iso3_of = {c["iso2"]: c["iso3"] for c in countries}
+    region_of = {c["iso3"]: c["region"] for c in countries}
     rows, found = [], set()
     for c in cities.values():
         iso3 = iso3_of.get(c["countrycode"])
@@ -108,7 +112,7 @@ def city_rows(cities: dict, iso3_of: dict[str, str]) -> list[dict]:
             continue
         name = NAME_OVERRIDES.get(c["geonameid"], c["name"])
         founder = (name, iso3) in founders
-        if c["population"] < MIN_POPULATION and not founder:
+        if c["population"] < MIN_POPULATION_BY_REGION.get(region_of[iso3], MIN_POPULATION) and not founder:
             continue
         if founder:
             found.add((name, iso3))
@@ -158,8 +162,7 @@ def main(argv: list[str] | None = None) -> None:
     _write(args.out / "regions.csv", [{"region": r, "slug": REGION_SLUGS[r]} for r in REGIONS], ("region", "slug"))
     countries = country_rows(cache.get_countries())
     _write(args.out / "countries.csv", countries, ("iso3", "iso2", "name", "region"))
-    iso3_of = {c["iso2"]: c["iso3"] for c in countries}
-    _write(args.out / "cities.csv", city_rows(cache.get_cities(), iso3_of),
+    _write(args.out / "cities.csv", city_rows(cache.get_cities(), countries),
            ("geonameid", "name", "country_iso3", "latitude", "longitude", "population"))
     if args.currencies:
         _write(args.out / "currencies.csv", currency_rows(args.currencies), ("code", "name"))

@@ -58,7 +58,8 @@ membership as (
 events as (
     select grains.grain, cast(date_trunc(grains.grain, e.start_date) as date) as period_start,
         coalesce(e.region, 'No region') as region, count(*) as events
-    from fct_events as e, grains
+    from fct_events as e, grains, params
+    where e.start_date <= params.as_of  -- planned events are not activity yet
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 

@@ -21,8 +21,8 @@ spine as (
 
 events as (
     select region, quarter, count(*) as events
-    from fct_events
-    where region is not null
+    from fct_events, params
+    where region is not null and start_date <= params.as_of  -- planned events are not activity yet
     group by region, quarter
 ),
 
