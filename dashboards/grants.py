@@ -1,0 +1,152 @@
+"""Grants & outcomes: the portfolio awarded and disbursed by donor, programme, theme, status and region, the
+grant timeline, and whether the indicators the grants report on are on track."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboards import components as ui
+from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
+from dashboards.figures import grants as fig
+from dashboards.queries import common
+from dashboards.queries import grants as q
+from dashboards.shell import chart_downloads, click_to_filter
+
+dash.register_page(__name__, path="/grants", name="Grants & outcomes", order=3,
+                   title="Grants & outcomes · SCN Impact Dashboard", nav=True)
+
+PAGE = ids.PageIds("grants")
+PORTFOLIO, TIMELINE, STATUS, INDICATOR, OFF_TRACK, GRANTS = (
+    "portfolio", "timeline", "status", "indicator", "off-track", "grants")
+BY = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme", "status": "Status", "region": "Region"}
+
+OFF_TRACK_COLUMNS = [
+    {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
+    {"field": "title", "headerName": "What is measured", "minWidth": 180},
+    ui.city_column(),
+    {"field": "grant_title", "headerName": "Grant", "minWidth": 160},
+    {"field": "donor_name", "headerName": "Donor"},
+    {"field": "period_end", "headerName": "Reported to"},
+    {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
+    {"field": "target", "headerName": "Target", "type": "numericColumn"},
+    {"field": "actual", "headerName": "Actual", "type": "numericColumn"},
+    {"field": "progress", "headerName": "Progress", "type": "numericColumn", "filter": "agNumberColumnFilter",
+     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
+]
+GRANT_COLUMNS = [
+    {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
+    {"field": "title", "headerName": "Title", "minWidth": 180},
+    ui.city_column(),
+    {"field": "region", "headerName": "Region"},
+    {"field": "donor_name", "headerName": "Donor"},
+    {"field": "programme", "headerName": "Programme"},
+    {"field": "status", "headerName": "Status", "maxWidth": 120},
+    {"field": "awarded_usd", "headerName": "Awarded (USD)", "type": "numericColumn", "filter": "agNumberColumnFilter",
+     "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "disbursed_usd", "headerName": "Disbursed (USD)", "type": "numericColumn",
+     "filter": "agNumberColumnFilter", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "start_date", "headerName": "Start"},
+    {"field": "end_date", "headerName": "End"},
+    {"field": "indicators_off_track", "headerName": "Off track", "type": "numericColumn", "maxWidth": 110},
+]
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        ui.page_header("Grants & outcomes", "Grants whose funded work overlaps the chosen period: what was awarded, "
+                       "what has been paid, and whether their indicators are on track."),
+        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"}),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, PORTFOLIO, "Portfolio: awarded and disbursed", height=420,
+                                  controls=ui.segmented(PAGE("by"), BY, "donor_name", "Break the portfolio down by")),
+                    lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, TIMELINE, "Grant timeline", height=420), lg=6, class_name="mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, STATUS, "Indicator reports by status", height=380), lg=5, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, INDICATOR, "Indicator: actual against target", height=380, controls=html.Div(
+                dcc.Dropdown(id=PAGE("indicator-pick"), clearable=False, placeholder="Choose an indicator"),
+                className="indicator-pick", title="Indicator shown")), lg=7, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, OFF_TRACK, "Off-track indicators (latest report)", OFF_TRACK_COLUMNS,
+                                     note_id=PAGE.note(OFF_TRACK)), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, "Grants in the period", GRANT_COLUMNS,
+                                     note_id=PAGE.note(GRANTS)), class_name="mb-3")),
+    ])
+
+
+def kpi_cards(df: pd.DataFrame) -> list:
+    """Totals of the portfolio (its 'status' breakdown covers every grant once)."""
+    rows = df[df["dimension"] == "status"]
+    awarded, paid = rows["awarded_usd"].sum(), rows["disbursed_usd"].sum()
+    cards = [("Grants active", fmt.number(rows["grants"].sum()), "work overlapping the period"),
+             ("Awarded", fmt.usd(awarded), "USD, full value of these grants"),
+             ("Disbursed to date", fmt.usd(paid), "USD paid against them"),
+             ("Disbursement rate", fmt.share(paid / awarded if awarded else None), "disbursed / awarded")]
+    return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=3) for label, value, hint in cards]
+
+
+@callback(Output(PAGE("kpis"), "children"), Output(PAGE.graph(PORTFOLIO), "figure"),
+          Output(PAGE.note(PORTFOLIO), "children"), Input(ids.URL, "search"), Input(PAGE("by"), "value"))
+def show_portfolio(search, by):
+    chosen = filters.from_query(search)
+    df = q.portfolio(chosen)
+    count = int(df.loc[df["dimension"] == "status", "grants"].sum())
+    note = notes.based_on(count, "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
+                          extra="Disbursed counts every payment to date.")
+    return kpi_cards(df), fig.portfolio(df, dimension=by, label=BY[by].lower()), note
+
+
+@callback(Output(PAGE.graph(TIMELINE), "figure"), Output(PAGE.graph(TIMELINE), "style"),
+          Output(PAGE.note(TIMELINE), "children"),
+          Output(PAGE.grid(GRANTS), "rowData"), Output(PAGE.note(GRANTS), "children"), Input(ids.URL, "search"))
+def show_grants(search):
+    chosen = filters.from_query(search)
+    df = q.grants(chosen)
+    shown = min(len(df), 25)
+    note = notes.based_on(len(df), "grants", extra=f"The {shown} largest are drawn; the diamond marks the award "
+                          "date, the dotted line the data's date." if len(df) else "")
+    timeline = fig.timeline(df, as_of=common.as_of())
+    return (timeline, ui.fitted(timeline), note, ui.grid_rows(df),
+            notes.based_on(len(df), "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen)))
+
+
+@callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),
+          Output(PAGE("indicator-pick"), "options"), Output(PAGE("indicator-pick"), "value"),
+          Output(PAGE.grid(OFF_TRACK), "rowData"), Output(PAGE.note(OFF_TRACK), "children"),
+          Input(ids.URL, "search"), State(PAGE("indicator-pick"), "value"))
+def show_indicators(search, picked):
+    chosen = filters.from_query(search)
+    status = q.indicator_status(chosen)
+    listed = q.indicators(chosen)
+    options = [{"label": f"{r.indicator_id} · {r.title} · {r.city_name} ({r.status})", "value": r.indicator_id}
+               for r in listed.itertuples()]
+    keep = picked if picked in set(listed["indicator_id"]) else (options[0]["value"] if options else None)
+    late = q.off_track(chosen)
+    ignored = common.INDICATORS.ignores(chosen)
+    return (fig.indicator_status(status), notes.based_on(int(status["indicators"].sum()), "indicator reports due in "
+            "the period", ignored=ignored), options, keep, ui.grid_rows(late),
+            notes.based_on(len(listed), "indicators with a report up to the period's end",
+                           extra=f"{len(late):,} off track (less than 90% of the way from baseline to target).",
+                           ignored=ignored))
+
+
+@callback(Output(PAGE.graph(INDICATOR), "figure"), Output(PAGE.note(INDICATOR), "children"),
+          Input(PAGE("indicator-pick"), "value"))
+def show_indicator(indicator_id):
+    df = q.indicator_series(indicator_id)
+    return fig.indicator(df), notes.based_on(len(df), "reporting periods",
+                                             extra="The dot's colour is the period's status.")
+
+
+chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),
+                       TIMELINE: lambda chosen, _pick: q.grants(chosen),
+                       STATUS: lambda chosen, _pick: q.indicator_status(chosen),
+                       INDICATOR: lambda _chosen, pick: q.indicator_series(pick)},
+                controls=(State(PAGE("indicator-pick"), "value"),))
+click_to_filter(PAGE.graph(PORTFOLIO))
+click_to_filter(PAGE.graph(TIMELINE))

@@ -1,0 +1,22 @@
+"""The sentence under each chart that says what it is based on, and what it leaves out."""
+
+from __future__ import annotations
+
+
+def based_on(count: int, unit: str, *, left_out: int = 0, why: str = "", ignored: list[str] | tuple = (),
+             extra: str = "") -> str:
+    """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply."""
+    text = f"Based on {count:,} {unit}"
+    if left_out:
+        text += f"; {left_out:,} {why} {'is' if left_out == 1 else 'are'} left out"
+    text += "."
+    if extra:
+        text += f" {extra}"
+    if ignored:
+        text += f" The {_words(ignored)} filter{'s do' if len(ignored) > 1 else ' does'} not apply here."
+    return text
+
+
+def _words(items) -> str:
+    items = list(items)
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]

@@ -1,0 +1,137 @@
+"""What every page needs from the database: build facts, filter options, and the WHERE-clause builder."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+import pandas as pd
+
+from dashboards import db
+from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.filters import Filters, Window, resolve
+from data_pipeline.contract import EVENT_TYPES
+
+FILTER_NAMES = {"period": "period", "region": "region", "country": "country", "event": "event type",
+                "topic": "topic"}
+
+
+@dataclass(frozen=True)
+class Scope:
+    """Which column of a table each filter applies to; None = the filter does not apply to that table."""
+
+    date: str | None
+    region: str | None = "region"
+    country: str | None = "country_iso3"
+    event_type: str | None = None
+    topic: str | None = None
+    date_end: str | None = None  # set for things that last (grants, terms): "overlaps the period"
+
+    def ignores(self, filters: Filters) -> list[str]:
+        """Names of the chosen filters this table cannot be filtered by, for the chart's note."""
+        applies = {"region": self.region, "country": self.country, "event": self.event_type,
+                   "topic": self.topic}
+        return [FILTER_NAMES[k] for k in filters.active() if not applies[k]]
+
+
+EVENTS = Scope("start_date", event_type="event_type", topic="topic")
+ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
+CITIES = Scope(None)
+GRANTS_AWARDED = Scope("award_date")
+PAYMENTS = Scope("paid_on")
+INDICATORS = Scope("period_end")
+
+
+def where(filters: Filters, window: Window | None, scope: Scope, *, prefix: str = "", alias: str = "",
+          dates: bool = True) -> tuple[str, dict]:
+    """A SQL condition (never empty: "true" when nothing applies) and its bound parameters.
+
+    Column names come from `scope` (code, not input); values go into parameters named `<prefix>...` so two
+    conditions (this period and the one before) can share one statement.
+    """
+    col = (lambda c: f"{alias}.{c}") if alias else (lambda c: c)
+    clauses: list[str] = []
+    params: dict = {}
+    if dates and window is not None and scope.date:
+        start_col, end_col = col(scope.date), col(scope.date_end or scope.date)
+        clauses.append(f"{start_col} <= ${prefix}end")
+        params[f"{prefix}end"] = window.end
+        if window.start is not None:
+            clauses.append(f"{end_col} >= ${prefix}start" if scope.date_end is None
+                           else f"coalesce({end_col}, ${prefix}end) >= ${prefix}start")
+            params[f"{prefix}start"] = window.start
+    for attr, values, name in (("region", filters.regions, "regions"), ("country", filters.countries, "countries"),
+                               ("event_type", filters.event_types, "event_types"),
+                               ("topic", filters.topics, "topics")):
+        column = getattr(scope, attr)
+        if values and column:
+            clauses.append(f"list_contains(${prefix}{name}, {col(column)})")
+            params[f"{prefix}{name}"] = list(values)
+    return (" and ".join(clauses) or "true"), params
+
+
+def build_info(viewer: Viewer = FULL_ACCESS) -> dict:
+    """The published build: built_at, as_of (the data's reference date), source, pipeline_version, is_demo."""
+    info = db.frame("select * from meta_build", viewer=viewer).iloc[0].to_dict()
+    return info | {"as_of": pd.Timestamp(info["as_of"]).date(), "built_at": pd.Timestamp(info["built_at"])}
+
+
+def as_of(viewer: Viewer = FULL_ACCESS) -> dt.date:
+    """The data's reference date: "now" for every period of the dashboard."""
+    return build_info(viewer)["as_of"]
+
+
+def window(filters: Filters, viewer: Viewer = FULL_ACCESS) -> Window:
+    """The dates of the chosen period in this database."""
+    return resolve(filters, as_of(viewer))
+
+
+def first_activity(viewer: Viewer = FULL_ACCESS) -> dt.date:
+    """The first day anything happened (a city joined): where "all time" starts and quarter lists begin."""
+    value = db.frame("select min(joined_on) as d from city_engagement", viewer=viewer)["d"].iloc[0]
+    return pd.Timestamp(value).date() if pd.notna(value) else as_of(viewer)
+
+
+def filter_options(viewer: Viewer = FULL_ACCESS) -> dict[str, list[dict]]:
+    """Options of the filter bar from this database: countries with a member city or an event, topics used."""
+    countries = db.frame(
+        """with used as (
+               select country_iso3, region from city_engagement
+               union select country_iso3, region from fct_events where country_iso3 is not null
+           )
+           select distinct used.country_iso3 as iso3, coalesce(c.name, used.country_iso3) as name, used.region
+           from used left join ref_countries c on c.iso3 = used.country_iso3
+           where used.country_iso3 is not null
+           order by name""",
+        viewer=viewer,
+    )
+    topics = db.frame("select distinct topic from fct_events where topic is not null order by topic", viewer=viewer)
+    return {
+        "countries": countries.to_dict("records"),
+        "topics": topics["topic"].tolist(),
+        "event_types": list(EVENT_TYPES),
+    }
+
+
+def city_names(city_ids: list[str], viewer: Viewer = FULL_ACCESS) -> dict[str, str]:
+    if not city_ids:
+        return {}
+    df = db.frame("select city_id, city_name from city_engagement where list_contains($ids, city_id)",
+                  {"ids": list(city_ids)}, viewer=viewer)
+    return dict(zip(df["city_id"], df["city_name"], strict=True))
+
+
+def country_names(viewer: Viewer = FULL_ACCESS) -> dict[str, str]:
+    df = db.frame("select iso3, name from ref_countries", viewer=viewer)
+    return dict(zip(df["iso3"], df["name"], strict=True))
+
+
+def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:
+    """SQL for one row per period (`period` column) covering the window, and its parameters."""
+    start = window.start or first
+    return (
+        f"""select cast(p as date) as period
+            from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
+                       interval 1 {grain}) t(p)""",
+        {"spine_start": start, "spine_end": window.end},
+    )

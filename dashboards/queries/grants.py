@@ -1,0 +1,97 @@
+"""Queries of the Grants & outcomes page: the portfolio, its timeline and the indicators' results."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import db
+from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.filters import Filters
+from dashboards.queries.common import Scope, where, window
+
+# A grant belongs to a period when its funded work overlaps it; grants without dates never happen.
+ACTIVE = Scope("start_date", date_end="end_date")
+DIMENSIONS = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme", "status": "Status",
+              "region": "Region"}
+
+
+def portfolio(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Grants whose work overlaps the period, by donor, programme, theme, status and region:
+    `dimension`, `value`, `grants`, `awarded_usd`, `disbursed_usd` (disbursed = paid to date)."""
+    w, params = where(filters, window(filters, viewer), ACTIVE)
+    parts = [
+        f"""select '{dim}' as dimension, coalesce(cast({dim} as varchar), 'No {label.lower()}') as value,
+                count(*) as grants, round(sum(awarded_usd)) as awarded_usd, round(sum(disbursed_usd)) as disbursed_usd
+            from active group by 1, 2"""
+        for dim, label in DIMENSIONS.items()
+    ]
+    sql = f"with active as (select * from grant_portfolio where {w}) " + " union all ".join(parts)
+    return db.frame(f"select * from ({sql}) order by dimension, awarded_usd desc", params, viewer=viewer)
+
+
+def grants(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Every grant whose work overlaps the period, with its money and how its indicators stand."""
+    w, params = where(filters, window(filters, viewer), ACTIVE)
+    sql = f"""
+        select grant_id, title, donor_name, city_id, coalesce(city_name, '(regional)') as city_name, region,
+            country_iso3, programme, theme, status, round(awarded_usd) as awarded_usd,
+            round(disbursed_usd) as disbursed_usd, round(disbursed_share, 3) as disbursed_share,
+            award_date, start_date, end_date, indicators, indicators_on_track, indicators_off_track
+        from grant_portfolio where {w}
+        order by awarded_usd desc, grant_id
+    """
+    return db.frame(sql, params, viewer=viewer)
+
+
+def indicator_status(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Indicator reports due in the period, per quarter of their period end and status."""
+    w, params = where(filters, window(filters, viewer), Scope("period_end"))
+    sql = f"""
+        select cast(date_trunc('quarter', period_end) as date) as quarter, status, count(*) as indicators
+        from indicator_achievement where {w}
+        group by all order by quarter, status
+    """
+    return db.frame(sql, params, viewer=viewer)
+
+
+def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Indicators of the grants in scope (work overlapping the period, region, country), with their latest report
+    up to the period's end:
+    one row per indicator, off-track first (only those with `off_track`), for the picker and the off-track list."""
+    win = window(filters, viewer)
+    w, params = where(filters, win, ACTIVE, alias="g")
+    sql = f"""
+        with reports as (
+            select i.*, row_number() over (partition by i.indicator_id order by i.period_end desc) as recency
+            from indicator_achievement i join grant_portfolio g using (grant_id)
+            where {w} and i.actual is not null and i.period_end <= $end
+        ),
+        latest as (select * exclude (recency) from reports where recency = 1),
+        final as (
+            select latest.indicator_id, latest.title, latest.grant_id, g.title as grant_title, g.donor_name,
+                latest.city_id, coalesce(g.city_name, '(regional)') as city_name, latest.region,
+                latest.result_type, latest.measure, latest.ascending, latest.baseline_value,
+                latest.period_end, latest.target, latest.actual, round(latest.progress, 3) as progress,
+                latest.status
+            from latest join grant_portfolio g using (grant_id)
+        )
+        select * from final
+        where not $off_track or status = 'off track'
+        order by status = 'off track' desc, progress nulls last, indicator_id
+    """
+    return db.frame(sql, params | {"end": win.end, "off_track": off_track}, viewer=viewer)
+
+
+def off_track(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Indicators whose latest report up to the period's end is off track."""
+    return indicators(filters, off_track=True, viewer=viewer)
+
+
+def indicator_series(indicator_id: str | None, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Every reporting period of one indicator: target, actual, baseline, progress and status."""
+    sql = """
+        select indicator_id, title, measure, ascending, baseline_value, baseline_year, period_start, period_end,
+            target, actual, round(progress, 3) as progress, status
+        from indicator_achievement where indicator_id = $id order by period_end
+    """
+    return db.frame(sql, {"id": indicator_id or ""}, viewer=viewer)

@@ -1,0 +1,141 @@
+"""Queries of the Overview page: headline KPIs against the period before, trends, regions."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import db
+from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.filters import Filters, Window
+from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, first_activity, period_spine, where, window
+from data_pipeline.contract import REGIONS
+
+KPI_COLUMNS = ("members", "new_members", "active_cities", "events", "participants", "participant_hours",
+               "women_share", "awarded_usd", "disbursed_usd", "on_track_share")
+# Activity of a city: dates and event filters apply, the place is the city's own (filtered on the city).
+_CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
+
+
+def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
+    city_w, p1 = where(filters, win, CITIES, prefix=prefix, alias="c")
+    joined_w, p2 = where(filters, win, Scope("joined_on"), prefix=prefix)
+    ev_w, p3 = where(filters, win, EVENTS, prefix=prefix)
+    att_w, p4 = where(filters, win, ATTENDANCE, prefix=prefix)
+    host_w, p5 = where(filters, win, _CITY_ACTIVITY, prefix=prefix, alias="e")
+    sent_w, p6 = where(filters, win, _CITY_ACTIVITY, prefix=prefix, alias="a")
+    grant_w, p7 = where(filters, win, Scope("award_date"), prefix=prefix)
+    pay_w, p8 = where(filters, win, Scope("paid_on"), prefix=prefix)
+    ind_w, p9 = where(filters, win, Scope("period_end"), prefix=prefix)
+    sql = f"""
+        select
+            (select count(*) from city_engagement c where {city_w} and c.joined_on <= ${prefix}end
+                and (c.left_on is null or c.left_on > ${prefix}end)) as members,
+            (select count(*) from city_engagement where {joined_w}) as new_members,
+            (select count(*) from city_engagement c where {city_w} and (
+                exists (select 1 from fct_events e where e.city_id = c.city_id and {host_w})
+                or exists (select 1 from fct_attendance a where a.participant_city_id = c.city_id and {sent_w})
+            )) as active_cities,
+            (select count(*) from fct_events where {ev_w}) as events,
+            (select count(distinct participant_id) from fct_attendance where {att_w}) as participants,
+            (select coalesce(sum(hours), 0) from fct_attendance where {att_w}) as participant_hours,
+            (select count(distinct participant_id) filter (where gender = 'female')
+                / nullif(count(distinct participant_id) filter (where gender in ('female', 'male', 'non-binary')), 0)
+             from fct_attendance where {att_w}) as women_share,
+            (select coalesce(sum(awarded_usd), 0) from grant_portfolio where {grant_w}) as awarded_usd,
+            (select coalesce(sum(amount_usd), 0) from fct_disbursements where {pay_w}) as disbursed_usd,
+            (select count_if(status = 'on track') / nullif(count(*), 0) from indicator_achievement
+             where {ind_w} and status in ('on track', 'off track')) as on_track_share
+    """
+    return sql, p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8 | p9
+
+
+def kpis(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """The headline KPIs of the period and of the equal period before it.
+
+    One row per period (`which` = 'current' / 'previous'; no previous row for "all time"), one column per KPI:
+    members at the period's end, new members, cities that hosted or sent someone to an event, events, unique
+    participants, participant-hours, the share of women among participants of known gender, USD awarded and
+    disbursed, and the share of indicators reported on track among those due in the period.
+    """
+    win = window(filters, viewer)
+    sql, params = _kpi_select(filters, win, "c_")
+    parts = [f"select 'current' as which, * from ({sql})"]
+    if win.previous is not None:
+        prev_sql, prev_params = _kpi_select(filters, win.previous, "p_")
+        parts.append(f"select 'previous' as which, * from ({prev_sql})")
+        params |= prev_params
+    return db.frame(" union all ".join(parts), params, viewer=viewer)
+
+
+def trend(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Per month (or quarter for long periods): events, unique participants, new members, USD awarded."""
+    win = window(filters, viewer)
+    grain = win.grain
+    spine, params = period_spine(win, grain, first_activity(viewer))
+    ev_w, p1 = where(filters, win, EVENTS)
+    att_w, p2 = where(filters, win, ATTENDANCE)
+    join_w, p3 = where(filters, win, Scope("joined_on"))
+    grant_w, p4 = where(filters, win, Scope("award_date"))
+    sql = f"""
+        with spine as ({spine}),
+        ev as (select date_trunc('{grain}', start_date) as period, count(*) as n
+               from fct_events where {ev_w} group by 1),
+        pa as (select date_trunc('{grain}', start_date) as period, count(distinct participant_id) as n
+               from fct_attendance where {att_w} group by 1),
+        jo as (select date_trunc('{grain}', joined_on) as period, count(*) as n
+               from city_engagement where {join_w} group by 1),
+        aw as (select date_trunc('{grain}', award_date) as period, sum(awarded_usd) as n
+               from grant_portfolio where {grant_w} group by 1),
+        final as (
+            select spine.period, '{grain}' as grain,
+                coalesce(ev.n, 0) as events, coalesce(pa.n, 0) as participants,
+                coalesce(jo.n, 0) as new_members, round(coalesce(aw.n, 0)) as awarded_usd
+            from spine
+            left join ev using (period) left join pa using (period)
+            left join jo using (period) left join aw using (period)
+        )
+        select * from final order by period
+    """
+    return db.frame(sql, params | p1 | p2 | p3 | p4, viewer=viewer)
+
+
+def by_region(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Per region (and 'No region' for activity without one): members at the period's end, new members,
+    events, unique participants, participant-hours and USD awarded in the period."""
+    win = window(filters, viewer)
+    city_w, p1 = where(filters, win, CITIES)
+    join_w, p2 = where(filters, win, Scope("joined_on"))
+    ev_w, p3 = where(filters, win, EVENTS)
+    att_w, p4 = where(filters, win, ATTENDANCE)
+    grant_w, p5 = where(filters, win, Scope("award_date"))
+    sql = f"""
+        with regions as (
+            select unnest($region_order) as region, generate_subscripts($region_order, 1) as ord
+            union all select 'No region', 99
+        ),
+        mem as (select region, count(*) as members from city_engagement
+                where {city_w} and joined_on <= $end and (left_on is null or left_on > $end) group by 1),
+        jo as (select region, count(*) as new_members from city_engagement where {join_w} group by 1),
+        ev as (select coalesce(region, 'No region') as region, count(*) as events
+               from fct_events where {ev_w} group by 1),
+        pa as (select coalesce(region, 'No region') as region, count(distinct participant_id) as participants,
+                      sum(hours) as participant_hours
+               from fct_attendance where {att_w} group by 1),
+        aw as (select coalesce(region, 'No region') as region, sum(awarded_usd) as awarded_usd
+               from grant_portfolio where {grant_w} group by 1),
+        final as (
+            select regions.region,
+                coalesce(mem.members, 0) as members, coalesce(jo.new_members, 0) as new_members,
+                coalesce(ev.events, 0) as events, coalesce(pa.participants, 0) as participants,
+                round(coalesce(pa.participant_hours, 0), 1) as participant_hours,
+                round(coalesce(aw.awarded_usd, 0)) as awarded_usd, regions.ord
+            from regions
+            left join mem using (region) left join jo using (region) left join ev using (region)
+            left join pa using (region) left join aw using (region)
+            where $all_regions or list_contains($regions, regions.region)
+        )
+        select * exclude (ord) from final order by ord
+    """
+    params = p1 | p2 | p3 | p4 | p5 | {"end": win.end, "all_regions": not filters.regions,
+                                        "regions": list(filters.regions), "region_order": list(REGIONS)}
+    return db.frame(sql, params, viewer=viewer)

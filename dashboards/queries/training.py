@@ -1,0 +1,121 @@
+"""Queries of the Training & reach page: events, people reached and what they learned."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import db
+from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.filters import Filters, Window
+from dashboards.queries.common import ATTENDANCE, EVENTS, first_activity, period_spine, where, window
+
+
+def events_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Events and attendances per period, event type and modality (periods without events are absent)."""
+    win = window(filters, viewer)
+    grain = win.grain
+    w, params = where(filters, win, EVENTS)
+    sql = f"""
+        select cast(date_trunc('{grain}', start_date) as date) as period, '{grain}' as grain, event_type, modality,
+            count(*) as events, sum(attendances) as attendances,
+            coalesce(count(*) filter (where region is null), 0) as without_region
+        from fct_events where {w}
+        group by all order by period, event_type, modality
+    """
+    return db.frame(sql, params, viewer=viewer)
+
+
+def attendance_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Per period (every period of the window, zeros included): attendances and unique participants."""
+    win = window(filters, viewer)
+    grain = win.grain
+    spine, params = period_spine(win, grain, first_activity(viewer))
+    w, p = where(filters, win, ATTENDANCE)
+    sql = f"""
+        with spine as ({spine}),
+        att as (
+            select date_trunc('{grain}', start_date) as period, count(*) as attendances,
+                count(distinct participant_id) as participants, sum(hours) as participant_hours
+            from fct_attendance where {w} group by 1
+        )
+        select spine.period, '{grain}' as grain, coalesce(att.attendances, 0) as attendances,
+            coalesce(att.participants, 0) as participants, round(coalesce(att.participant_hours, 0), 1)
+                as participant_hours
+        from spine left join att using (period) order by period
+    """
+    return db.frame(sql, params | p, viewer=viewer)
+
+
+def topics(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Per topic: events, attendances and unique participants in the period, largest reach first."""
+    win = window(filters, viewer)
+    w, params = where(filters, win, ATTENDANCE, alias="a")
+    ew, p2 = where(filters, win, EVENTS, alias="e")
+    sql = f"""
+        with ev as (select e.topic, count(*) as events from fct_events e where {ew} group by 1),
+        att as (
+            select a.topic, count(*) as attendances, count(distinct a.participant_id) as participants
+            from fct_attendance a where {w} group by 1
+        )
+        select ev.topic, ev.events, coalesce(att.attendances, 0) as attendances,
+            coalesce(att.participants, 0) as participants
+        from ev left join att using (topic)
+        order by participants desc, events desc, topic
+    """
+    return db.frame(sql, params | p2, viewer=viewer)
+
+
+def people(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Unique participants of the period by sex, age band and role (`dimension`, `value`, `participants`)."""
+    win = window(filters, viewer)
+    w, params = where(filters, win, ATTENDANCE)
+    sql = f"""
+        with att as (select participant_id, gender, age_band, role from fct_attendance where {w})
+        select 'gender' as dimension, gender as value, count(distinct participant_id) as participants
+        from att group by 1, 2
+        union all
+        select 'age_band', age_band, count(distinct participant_id) from att group by 1, 2
+        union all
+        select 'role', role, count(distinct participant_id) from att group by 1, 2
+    """
+    return db.frame(sql, params, viewer=viewer)
+
+
+def _learning_select(filters: Filters, win: Window, prefix: str, by_type: bool) -> tuple[str, dict]:
+    w, params = where(filters, win, ATTENDANCE, prefix=prefix)
+    group = "event_type" if by_type else "'All event types'"
+    sql = f"""
+        select {group} as event_type,
+            count(*) as attendances,
+            count(distinct participant_id) as participants,
+            count_if(completed) / nullif(count(*), 0) as completion_rate,
+            count(pre_score + post_score) as scored,
+            avg(post_score - pre_score) as knowledge_gain,
+            avg(pre_score) filter (where post_score is not null) as pre_score,
+            avg(post_score) filter (where pre_score is not null) as post_score,
+            count(satisfaction) as rated,
+            avg(satisfaction) as satisfaction
+        from fct_attendance where {w}
+        group by 1
+    """
+    return sql, params
+
+
+def learning(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """Per event type: completion rate, mean knowledge gain (post minus pre score, points out of 100, over
+    attendances with both scores) and mean satisfaction (1-5, over ratings given), with the counts behind them."""
+    sql, params = _learning_select(filters, window(filters, viewer), "", by_type=True)
+    df = db.frame(f"select * from ({sql}) order by attendances desc", params, viewer=viewer)
+    return df.round({"completion_rate": 4, "knowledge_gain": 2, "pre_score": 2, "post_score": 2, "satisfaction": 2})
+
+
+def learning_kpis(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+    """The same measures over all event types, for the period (`which` = 'current') and the one before."""
+    win = window(filters, viewer)
+    sql, params = _learning_select(filters, win, "c_", by_type=False)
+    parts = [f"select 'current' as which, * from ({sql})"]
+    if win.previous is not None:
+        prev_sql, prev_params = _learning_select(filters, win.previous, "p_", by_type=False)
+        parts.append(f"select 'previous' as which, * from ({prev_sql})")
+        params |= prev_params
+    return db.frame(" union all ".join(parts), params, viewer=viewer)

@@ -1,0 +1,288 @@
+"""The frame around every page: navigation, the filter bar mirrored in the URL, chips, banners, print header.
+
+`layout()` is the app's layout (a function, so each page load reads the current database for the filter
+options). The callbacks here serve every page: the URL <-> filter bar round trip, navigation links that keep
+the query string, and the generic table and chart downloads.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+
+from dashboards import exports, filters, ids, settings
+from dashboards import formatting as fmt
+from dashboards.components import chips, filter_bar
+from dashboards.db import DatabaseMissing
+from dashboards.filters import Filters
+from dashboards.queries import common
+
+APP_NAME = "SCN Impact Dashboard"
+
+
+def _nav(pages: list[dict]) -> dbc.Navbar:
+    links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], id=ids.nav_link(p["module"].split(".")[-1])))
+             for p in pages]
+    return dbc.Navbar(
+        dbc.Container([
+            dbc.NavbarBrand([html.Span("SCN", className="brand-mark"), " Impact Dashboard"], href="/",
+                            id="brand-link"),
+            html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", className="navbar-toggler",
+                        n_clicks=0, **{"aria-label": "Show or hide the page menu", "aria-controls": "nav-collapse"}),
+            dbc.Collapse(dbc.Nav(links, navbar=True, class_name="ms-auto"), id="nav-collapse", navbar=True),
+        ], fluid=True),
+        color="primary", dark=True, expand="lg", class_name="scn-navbar d-print-none",
+    )
+
+
+def _demo_banner(build: dict) -> dbc.Alert | None:
+    if not (build.get("is_demo") or settings.get().demo):
+        return None
+    return dbc.Alert(
+        [html.Strong("Demo data. "), "The numbers on these pages are synthetic, generated for demonstration; "
+         "they describe no real city or person."],
+        color="warning", class_name="demo-banner mb-0", id=ids.DEMO_BANNER,
+    )
+
+
+def _missing_database(message: str) -> dbc.Alert:
+    return dbc.Alert([html.H1("No data to show yet", className="h4"), html.P(message, className="mb-0")],
+                     color="secondary", class_name="m-3")
+
+
+def layout() -> html.Div:
+    """The shell around every page, built on each page load from the current database.
+
+    Before the first build it says how to make one; the pages stay mounted but hidden so every callback
+    still finds its components.
+    """
+    try:
+        build, options, first = common.build_info(), common.filter_options(), common.first_activity()
+        missing = None
+    except DatabaseMissing as exc:
+        build, options, missing = None, {"countries": [], "topics": []}, str(exc)
+        first = dt.date.today()
+    as_of = build["as_of"] if build else first
+    pages = [p for p in dash.page_registry.values() if p.get("nav")]
+    return html.Div([
+        html.A("Skip to the page content", href="#page-content", className="skip-link"),
+        dcc.Location(id=ids.URL, refresh=False),
+        dcc.Location(id=ids.NAV, refresh="callback-nav"),
+        html.Header([
+            _nav(pages),
+            _demo_banner(build) if build else _missing_database(missing),
+            html.Div([
+                filter_bar(options, filters.quarters_between(first, as_of), first, as_of),
+                html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
+            ], className="filter-panel d-print-none", hidden=bool(missing)),
+        ], className="app-header"),
+        html.Div(id=ids.PRINT_HEADER, className="print-header"),
+        html.Main(dash.page_container, id="page-content", className="app-main container-fluid", tabIndex="-1",
+                  hidden=bool(missing)),
+        html.Footer([
+            f"Data as of {fmt.day(as_of)} · built {build['built_at']:%d %b %Y %H:%M} · pipeline "
+            f"{build['pipeline_version']}",
+        ] if build else [], className="app-footer d-print-none"),
+    ], className="scn-app")
+
+
+# --- the filter bar <-> URL round trip -------------------------------------------------------------------------
+
+_CONTROLS = [ids.FILTER_PERIOD, ids.FILTER_QUARTER, ids.FILTER_REGION, ids.FILTER_COUNTRY, ids.FILTER_EVENT_TYPE,
+             ids.FILTER_TOPIC]
+
+
+@callback(
+    Output(ids.URL, "search"),
+    Output(ids.FILTER_PERIOD, "value"),
+    Output(ids.FILTER_QUARTER, "value"),
+    Output(ids.FILTER_RANGE, "start_date"),
+    Output(ids.FILTER_RANGE, "end_date"),
+    Output(ids.FILTER_REGION, "value"),
+    Output(ids.FILTER_COUNTRY, "value"),
+    Output(ids.FILTER_EVENT_TYPE, "value"),
+    Output(ids.FILTER_TOPIC, "value"),
+    Output(ids.FILTER_QUARTER_WRAP, "hidden"),
+    Output(ids.FILTER_RANGE_WRAP, "hidden"),
+    Input(ids.URL, "search"),
+    Input(ids.FILTER_PERIOD, "value"),
+    Input(ids.FILTER_QUARTER, "value"),
+    Input(ids.FILTER_RANGE, "start_date"),
+    Input(ids.FILTER_RANGE, "end_date"),
+    Input(ids.FILTER_REGION, "value"),
+    Input(ids.FILTER_COUNTRY, "value"),
+    Input(ids.FILTER_EVENT_TYPE, "value"),
+    Input(ids.FILTER_TOPIC, "value"),
+    Input(ids.FILTER_RESET, "n_clicks"),
+    Input({"type": ids.CHIP_CLEAR, "key": ALL}, "n_clicks"),
+)
+def sync_filters(search, period, quarter, start, end, regions, countries, event_types, topics, _reset, _chips):
+    """Keep the filter bar and the URL query string equal: a changed URL (load, reload, back button) sets the
+    controls; a changed control, the reset button or a chip's x writes the URL."""
+    trigger = ctx.triggered_id
+    if search is None:  # the Location has not read the browser's URL yet
+        return (no_update,) * 11
+    if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
+        return (no_update,) * 11  # chips were redrawn, none was clicked
+    if trigger is None or trigger == ids.URL:
+        chosen = filters.from_query(search)
+    elif trigger == ids.FILTER_RESET:
+        chosen = Filters()
+    elif isinstance(trigger, dict):
+        chosen = filters.from_query(search).without(trigger["key"])
+    else:
+        chosen = filters.from_controls(period, quarter, start, end, regions, countries, event_types, topics,
+                                       window=common.window(filters.from_query(search)))
+    query = filters.to_query(chosen)
+    c = filters.to_controls(chosen)
+    return (no_update if query == search else query, c["period"], c["quarter"] or no_update, c["start"], c["end"],
+            c["regions"], c["countries"], c["event_types"], c["topics"], c["period"] != "quarter",
+            c["period"] != "custom")
+
+
+@callback(Output(ids.FILTER_COUNTRY, "options"), Input(ids.FILTER_REGION, "value"),
+          State(ids.FILTER_COUNTRY, "value"))
+def countries_of_regions(regions, chosen):
+    """Offer the countries of the chosen regions (and keep any already chosen, so nothing vanishes)."""
+    countries = common.filter_options()["countries"]
+    keep = set(chosen or [])
+    return [{"label": c["name"], "value": c["iso3"]} for c in countries
+            if not regions or c["region"] in regions or c["iso3"] in keep]
+
+
+@callback(
+    Output(ids.CHIPS, "children"),
+    Output(ids.PRINT_HEADER, "children"),
+    Input(ids.URL, "search"),
+    State(ids.URL, "pathname"),
+)
+def show_active_filters(search, pathname):
+    """Chips for the active filters, and the header printed at the top of every printed page."""
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    build = common.build_info()
+    compared = f" · compared with {fmt.period(win.previous.start, win.previous.end)}" if win.previous else ""
+    names = common.country_names()
+    page = next((p["name"] for p in dash.page_registry.values() if p["path"] == pathname), "")
+    printed = [
+        html.Div([html.Strong(APP_NAME), f" · {page}" if page else ""], className="print-title"),
+        html.Div(f"Filters: {filters.describe(chosen, build['as_of'])}"),
+        html.Div(f"Data as of {fmt.day(build['as_of'])}; database built {build['built_at']:%d %b %Y %H:%M}"
+                 + (" · DEMO DATA" if build.get("is_demo") else "")),
+    ]
+    return chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names), printed
+
+
+@callback(
+    Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
+    Output({"type": ids.NAV_LINK, "page": ALL}, "active"),
+    Output("brand-link", "href"),
+    Input(ids.URL, "search"),
+    Input(ids.URL, "pathname"),
+    State({"type": ids.NAV_LINK, "page": ALL}, "id"),
+)
+def keep_query_in_links(search, pathname, link_ids):
+    """Navigation links carry the query string, so the filters follow the person from page to page."""
+    paths = {p["module"].split(".")[-1]: p["path"] for p in dash.page_registry.values()}
+    hrefs = [paths[i["page"]] + (search or "") for i in link_ids]
+    active = [paths[i["page"]] == pathname or (paths[i["page"]] != "/" and (pathname or "").startswith(
+        paths[i["page"]] + "/")) for i in link_ids]
+    return hrefs, active, "/" + (search or "")
+
+
+@callback(Output("nav-collapse", "is_open"), Input("nav-toggle", "n_clicks"), State("nav-collapse", "is_open"),
+          prevent_initial_call=True)
+def toggle_menu(_clicks, is_open):
+    return not is_open
+
+
+# --- downloads shared by every page ----------------------------------------------------------------------------
+
+clientside_callback(
+    "function(n) { return n ? true : window.dash_clientside.no_update; }",
+    Output({"type": ids.GRID, "grid": MATCH}, "exportDataAsCsv"),
+    Input({"type": ids.GRID_CSV, "grid": MATCH}, "n_clicks"),
+    prevent_initial_call=True,
+)
+
+
+@callback(
+    Output({"type": ids.GRID_DOWNLOAD, "grid": MATCH}, "data"),
+    Input({"type": ids.GRID_XLSX, "grid": MATCH}, "n_clicks"),
+    State({"type": ids.GRID, "grid": MATCH}, "virtualRowData"),
+    State({"type": ids.GRID, "grid": MATCH}, "rowData"),
+    State({"type": ids.GRID, "grid": MATCH}, "columnDefs"),
+    State(ids.URL, "search"),
+    prevent_initial_call=True,
+)
+def download_grid_xlsx(clicks, shown, rows, column_defs, search):
+    """The table as the person sees it (sorted and filtered in the grid) as an Excel file."""
+    if not clicks:
+        return no_update
+    frame = exports.grid_frame(shown if shown is not None else rows, column_defs)
+    about = about_export(search)
+    return exports.xlsx_download(frame, exports.filename("scn", ctx.triggered_id["grid"], ext="xlsx"), about=about)
+
+
+def about_export(search: str | None) -> dict[str, str]:
+    build = common.build_info()
+    return {"Source": APP_NAME, "Filters": filters.describe(filters.from_query(search), build["as_of"]),
+            "Data as of": build["as_of"].isoformat(), "Built at": f"{build['built_at']:%Y-%m-%d %H:%M}"}
+
+
+def chart_downloads(page: ids.PageIds, datasets: dict, *, controls: tuple[State, ...] = ()) -> None:
+    """Register the CSV download of every chart of `page`: `datasets` maps a chart name to the query function
+    whose result the chart draws, called with the Filters and then the value of each of `controls` (States of
+    page components the data depends on, such as a picked indicator)."""
+
+    @callback(
+        Output(page.download(MATCH), "data"),
+        Input(page.csv(MATCH), "n_clicks"),
+        State(ids.URL, "search"),
+        *controls,
+        prevent_initial_call=True,
+    )
+    def download_chart_csv(clicks, search, *values):
+        if not clicks:
+            return no_update
+        chart = ctx.triggered_id["chart"]
+        frame = datasets[chart](filters.from_query(search), *values)
+        return exports.csv_download(frame, exports.filename("scn", page.page, chart, ext="csv"))
+
+
+# --- click to filter / drill down --------------------------------------------------------------------------------
+
+
+def click_to_filter(graph_id: str) -> None:
+    """Make marks of `graph_id` actionable by their customdata: ["region", name] and ["country", ISO-3] filter
+    the page (a chip appears), ["city", id] opens the city's profile with the filters kept."""
+
+    @callback(
+        Output(ids.NAV, "href", allow_duplicate=True),
+        Output(ids.FILTER_REGION, "value", allow_duplicate=True),
+        Output(ids.FILTER_COUNTRY, "value", allow_duplicate=True),
+        Input(graph_id, "clickData"),
+        State(ids.URL, "search"),
+        prevent_initial_call=True,
+    )
+    def follow_click(click, search):
+        kind, key = clicked(click)
+        if kind == "city":
+            return f"/city/{key}{search or ''}", no_update, no_update
+        if kind == "region":
+            return no_update, [key], no_update
+        if kind == "country":
+            return no_update, no_update, [key]
+        return no_update, no_update, no_update
+
+
+def clicked(click: dict | None) -> tuple[str | None, str | None]:
+    """(kind, key) of the clicked mark from its customdata, or (None, None)."""
+    points = (click or {}).get("points") or []
+    data = points[0].get("customdata") if points else None
+    if isinstance(data, list) and len(data) == 2 and data[0] in ("city", "region", "country"):
+        return data[0], str(data[1])
+    return None, None

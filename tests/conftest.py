@@ -1,0 +1,30 @@
+"""Shared fixtures: one database built by the real pipeline from the committed sample data, per test session."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from dashboards import settings
+from data_pipeline.build import build
+
+SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+
+
+@pytest.fixture(scope="session")
+def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """data/sample built into a temporary folder (the served data/build database is never touched)."""
+    path = tmp_path_factory.mktemp("dashboard") / "scn.duckdb"
+    result = build(SAMPLE, path)
+    assert result.ok, [str(p) for p in result.errors[:10]]
+    return path
+
+
+@pytest.fixture
+def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard's settings at the sample database for one test."""
+    monkeypatch.setenv("SCN_DB", str(sample_db))
+    settings.get.cache_clear()
+    yield sample_db
+    settings.get.cache_clear()
