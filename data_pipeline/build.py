@@ -12,6 +12,7 @@ import datetime as dt
 import fcntl
 import json
 import os
+import shutil
 import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -25,11 +26,15 @@ from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, find_sources, load
 from data_pipeline.problems import NO_LINE, Problem, ProblemLog
-from data_pipeline.staging import create_typed, run_models
+from data_pipeline.staging import MART_MODELS, STAGING_MODELS, create_typed, run_models
+from data_pipeline.timing import Timings, timed
 from data_pipeline.validate import sort_key, validate
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 DEMO_MARKER = ".scn-demo"
+# DuckDB's buffer pool for a build: past it, hash tables, sorts and the temporary raw tables spill to a folder
+# beside the database instead of growing. 2 GB keeps a 10M-row build under 3 GB resident on a small server.
+MEMORY_LIMIT = "2GB"
 Progress = Callable[[str], None]
 
 
@@ -44,6 +49,8 @@ class BuildResult:
     counts: dict[str, int] = field(default_factory=dict)
     seconds: float = 0.0
     as_of: dt.date | None = None
+    # Wall seconds per step (`load <file>`, `validate <table>`, `model <name>`, `test <name>`, ...), in run order.
+    timings: Timings = field(default_factory=dict)
 
     @property
     def errors(self) -> list[Problem]:
@@ -74,11 +81,21 @@ def _exclusive(db_path: Path) -> Iterator[None]:
 
 
 def _remove_stale_partials(db_path: Path) -> None:
-    """Delete half-written databases left by builds that were killed (their process is gone)."""
+    """Delete half-written databases (and their spill folders) left by builds that were killed."""
     for partial in db_path.parent.glob(f".{db_path.name}.building-*"):
         pid = partial.name.rsplit("-", 1)[-1].split(".")[0]
         if pid.isdigit() and not Path(f"/proc/{pid}").exists():
-            partial.unlink(missing_ok=True)
+            if partial.is_dir():
+                shutil.rmtree(partial, ignore_errors=True)
+            else:
+                partial.unlink(missing_ok=True)
+
+
+def _connect(partial: Path, spill: Path) -> duckdb.DuckDBPyConnection:
+    """The build's connection: bounded memory, spilling to `spill`, no progress bar on a terminal."""
+    con = duckdb.connect(str(partial), config={"memory_limit": MEMORY_LIMIT, "temp_directory": str(spill)})
+    con.execute("set enable_progress_bar = false").fetchall()
+    return con
 
 
 def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
@@ -98,21 +115,38 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
-    """The data's reference date: its latest recorded activity, never later than today."""
+    """The data's reference date: its latest recorded activity, never later than today.
+
+    Read from the staging tables (the typed sources, materialised) rather than the typed views, which would
+    trim and cast ten million attendance rows a second time.
+    """
     latest = con.execute(
         """select greatest(
-               (select max(e.start_date) from typed_events e
-                where exists (select 1 from typed_attendance a where a.event_id = e.event_id)),
-               (select max(paid_on) from typed_disbursements),
-               (select max(achieved_on) from typed_milestones),
-               (select max(joined_on) from typed_cities),
-               (select max(left_on) from typed_cities))"""
+               (select max(e.start_date) from stg_events e
+                where exists (select 1 from stg_attendance a where a.event_id = e.event_id)),
+               (select max(paid_on) from stg_disbursements),
+               (select max(achieved_on) from stg_milestones),
+               (select max(joined_on) from stg_cities),
+               (select max(left_on) from stg_cities))"""
     ).fetchall()[0][0]
     return min(latest or today, today)
 
 
+def _date_spans(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedSource]) -> dict[str, tuple]:
+    """The earliest and latest date of each loaded source, read from its typed view (for `meta_sources`)."""
+    spans = {}
+    for table in TABLES:
+        dates = [c.name for c in table.columns if c.type == "date"]
+        if table.name in loaded and dates:
+            spans[table.name] = con.execute(
+                "select least(" + ", ".join(f"min({d})" for d in dates) + "), greatest("
+                + ", ".join(f"max({d})" for d in dates) + f") from typed_{table.name}"
+            ).fetchall()[0]
+    return spans
+
+
 def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, LoadedSource],
-                problems: list[Problem], as_of: dt.date, today: dt.date) -> None:
+                spans: dict[str, tuple], problems: list[Problem], as_of: dt.date, today: dt.date) -> None:
     con.execute(
         "create table meta_build as select now()::timestamp as built_at, ?::date as as_of, ?::date as today, "
         "? as source, ? as pipeline_version, ? as is_demo",
@@ -124,11 +158,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
         item = loaded.get(table.name)
         if item is None:
             continue
-        dates = [c.name for c in table.columns if c.type == "date"]
-        span = con.execute(
-            "select least(" + ", ".join(f"min({d})" for d in dates) + "), greatest("
-            + ", ".join(f"max({d})" for d in dates) + f") from typed_{table.name}"
-        ).fetchall()[0] if dates else (None, None)
+        span = spans.get(table.name, (None, None))
         con.execute("insert into meta_sources values (?, ?, ?, ?, ?, ?, ?, ?)",
                     [table.name, item.source.label, item.source.format, item.encoding, item.rows,
                      item.sha256, span[0], span[1]])
@@ -138,22 +168,23 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
         con.executemany("insert into meta_problems values (?, ?, ?, ?, ?)",
                         [(p.severity, p.file, str(p.line), p.column, p.message) for p in problems])
     built = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main' "
-        "and table_name not like 'raw\\_%' escape '\\' and table_name not like 'typed\\_%' escape '\\' "
-        "order by table_name").fetchall()]
+        "select table_name from information_schema.tables where table_catalog = current_database() "
+        "and table_schema = 'main' and table_name not like 'raw\\_%' escape '\\' "
+        "and table_name not like 'typed\\_%' escape '\\' order by table_name").fetchall()]
     con.execute("create table meta_tables (table_name varchar, rows bigint)")
     for name in built:
         con.execute("insert into meta_tables select ?, count(*) from " + name, [name])
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the raw and typed scratch (views first, then the tables under them) to free their memory."""
     scratch = con.execute(
-        "select table_name from information_schema.tables where table_schema = 'main' and "
-        "(table_name like 'raw\\_%' escape '\\' or table_name like 'typed\\_%' escape '\\' "
-        "or table_name like 'reject%')"
+        "select table_catalog, table_name, table_type from information_schema.tables where table_schema = 'main' "
+        "and (table_name like 'raw\\_%' escape '\\' or table_name like 'typed\\_%' escape '\\' "
+        "or table_name like 'reject%') order by table_type = 'VIEW' desc"
     ).fetchall()
-    for (name,) in scratch:
-        con.execute(f"drop table {name}")
+    for catalog, name, kind in scratch:
+        con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {catalog}.main.{name}").fetchall()
 
 
 def _write_report(path: Path, report: dict) -> None:
@@ -192,10 +223,13 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
     with _exclusive(db_path):
         _remove_stale_partials(db_path)
         partial = db_path.parent / f".{db_path.name}.building-{os.getpid()}"
+        spill = partial.with_name(f"{partial.name}.tmp")
         partial.unlink(missing_ok=True)
-        con = duckdb.connect(str(partial))
+        con = _connect(partial, spill)
+        times = result.timings
         try:
-            _load_reference(con)
+            with timed(times, "reference"):
+                _load_reference(con)
             say("finding source files")
             if not source.is_dir():
                 log.add(Problem(str(source), NO_LINE, "-", "source folder does not exist"))
@@ -204,48 +238,65 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
             for table, src in sources.items():
                 say(f"loading {src.label}")
                 try:
-                    item = load(con, src, log)
+                    with timed(times, f"load {src.label}"):
+                        item = load(con, src, log)
                 except (duckdb.Error, OSError, ValueError) as exc:
                     log.add(Problem(src.label, NO_LINE, "-", f"cannot be read: {exc}"))
                     continue
                 if item is not None:
                     loaded[table] = item
+            # Line numbers come from the order records were loaded in; from here on order does not matter,
+            # and without it DuckDB writes tables and runs window functions in parallel.
+            con.execute("set preserve_insertion_order = false").fetchall()
             say("validating")
-            validate(con, loaded, log, today=today)
+            validate(con, loaded, log, today=today, timings=times)
             if log.dropped:
                 log.problems.append(Problem("-", NO_LINE, "-", f"{log.dropped:,} more problems not listed"))
             result.problems = sorted(log.problems, key=sort_key)
             report["sources"] = [{"table": t, "file": i.source.label, "rows": i.rows, "encoding": i.encoding}
                                  for t, i in loaded.items()]
             if not log.errors:
+                say("typing")
                 for table in TABLES:
-                    create_typed(con, table, loaded[table.name])
-                result.as_of = _as_of(con, today)
+                    with timed(times, f"typed {table.name}"):
+                        create_typed(con, table, loaded[table.name])
+                run_models(con, STAGING_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
+                with timed(times, "as_of"):
+                    result.as_of = _as_of(con, today)
                 con.execute("create table build_params as select ?::date as as_of, ?::date as today",
-                            [result.as_of, today])
-                run_models(con, on_model=lambda name: say(f"model {name}"))
+                            [result.as_of, today]).fetchall()
+                with timed(times, "date spans"):
+                    spans = _date_spans(con, loaded)
+                with timed(times, "drop scratch"):
+                    _drop_scratch(con)
+                run_models(con, MART_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
                 say("running data tests")
-                failures = run_data_tests(con)
+                failures = run_data_tests(con, timings=times)
                 for name, count, rows in failures:
                     result.problems.append(Problem("data-tests", NO_LINE, name,
                                                    f"{count:,} rows fail, e.g. {rows[0]}"))
                 if not failures:
-                    _write_meta(con, source, loaded, result.problems, result.as_of, today)
-                    _drop_scratch(con)
+                    say("writing meta tables")
+                    with timed(times, "meta"):
+                        _write_meta(con, source, loaded, spans, result.problems, result.as_of, today)
                     result.counts = dict(con.execute("select table_name, rows from meta_tables").fetchall())
-                    con.execute("checkpoint")
-            con.close()
+                    with timed(times, "checkpoint"):
+                        con.execute("checkpoint").fetchall()
+            with timed(times, "close"):
+                con.close()
             if not result.errors:
                 say("publishing")
-                with partial.open("rb") as handle:
-                    os.fsync(handle.fileno())
-                os.replace(partial, db_path)
-                _fsync_dir(db_path.parent)
+                with timed(times, "publish"):
+                    with partial.open("rb") as handle:
+                        os.fsync(handle.fileno())
+                    os.replace(partial, db_path)
+                    _fsync_dir(db_path.parent)
                 result.ok = True
         finally:
             con.close()
             partial.unlink(missing_ok=True)
             Path(f"{partial}.wal").unlink(missing_ok=True)
+            shutil.rmtree(spill, ignore_errors=True)
             result.seconds = time.perf_counter() - started
             report.update({
                 "ok": result.ok, "published": result.ok,
@@ -255,6 +306,7 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                 "errors": len(result.errors), "warnings": len(result.warnings),
                 "problems": [p.as_dict() for p in result.problems],
                 "counts": result.counts,
+                "timings": {name: round(seconds, 3) for name, seconds in result.timings.items()},
             })
             _write_report(report_path, report)
     return result

@@ -21,6 +21,7 @@ from data_pipeline.contract import (
     VISIBILITIES,
 )
 from data_pipeline.staging import SQL_DIR
+from data_pipeline.timing import Timings, timed
 
 INDICATOR_STATUSES = ("on track", "off track", "awaiting data", "not due", "no target")
 
@@ -101,11 +102,16 @@ def singular_tests() -> list[DataTest]:
             for path in sorted((SQL_DIR / "tests").glob("*.sql"))]
 
 
-def run_data_tests(con: duckdb.DuckDBPyConnection) -> list[tuple[str, int, list[tuple]]]:
-    """Run every data test; return (name, failing row count, first rows) for each test that failed."""
+def run_data_tests(con: duckdb.DuckDBPyConnection,
+                   timings: Timings | None = None) -> list[tuple[str, int, list[tuple]]]:
+    """Run every data test; return (name, failing row count, first rows) for each test that failed.
+
+    `timings`, when given, receives the wall time of each test as `test <name>`.
+    """
     failures = []
     for test in (*GENERIC_TESTS, *singular_tests()):
-        rows = con.execute(f"select * from ({test.sql}) limit 5").fetchall()
+        with timed(timings, f"test {test.name}"):
+            rows = con.execute(f"select * from ({test.sql}) limit 5").fetchall()
         if rows:
             count = con.execute(f"select count(*) from ({test.sql})").fetchall()[0][0]
             failures.append((test.name, count, rows))

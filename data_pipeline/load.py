@@ -3,6 +3,8 @@
 Every source table becomes `raw_<table>`: one VARCHAR column per header column (names normalised to
 lower_snake_case) plus `_line`, the spreadsheet row of the record (header = 1). Nothing is typed or judged here:
 validation reads these tables and reports `FILE:LINE:COLUMN` problems; staging casts them afterwards.
+The raw text is scratch, dropped before publishing, so it lives in DuckDB's temporary catalog (memory, spilled to
+the build's temp directory under the memory limit) and never costs a write to the database file.
 CSV may be UTF-8, UTF-8 with BOM, or cp1252/Latin-1 (Excel's "CSV" on Windows); XLSX and Parquet load too.
 """
 
@@ -195,14 +197,17 @@ def _load_csv(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) -
             return None
         positional = {f"c{i}": "VARCHAR" for i in range(len(names))}
         relation = f"raw_{source.table}"
+        scan = f"{relation}_scan"
+        # The scan keeps the file's record order (the build preserves insertion order while loading), so a
+        # record's rowid is its position among the records the reader kept: the line numbers come from it.
         con.execute(
-            f"""create or replace table {relation}_scan as
+            f"""create or replace temp table {scan} as
                 select * from read_csv($path, header = true, auto_detect = false, columns = $columns,
                                        delim = $delim, quote = '"', escape = '"', all_varchar = true,
                                        ignore_errors = true, store_rejects = true,
                                        rejects_table = '{relation}_rejects', rejects_scan = '{relation}_scans')""",
             {"path": str(readable), "columns": positional, "delim": header[1]},
-        )
+        ).fetchall()
         rejects = con.execute(
             f"select line, error_type, csv_line from {relation}_rejects order by line"
         ).fetchall()
@@ -214,35 +219,37 @@ def _load_csv(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) -
             else:
                 message = f"row cannot be read as CSV ({str(error_type).lower()})"
             log.add(Problem(source.label, int(line), NO_COLUMN, message))
-        select = ", ".join(f'c{i} as "{name}"' for i, name in enumerate(names))
-        con.execute(
-            f"create or replace table {relation} as select rowid + 2 as _line, {select} from {relation}_scan"
-        )
+        select = ", ".join(f't.c{i} as "{name}"' for i, name in enumerate(names))
+        rows = con.execute(f"select count(*) from {scan}").fetchall()[0][0]
         if rejected_lines:
-            _renumber_around_rejects(con, relation, rejected_lines)
-        con.execute(f"drop table {relation}_scan")
-        rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
+            _renumber_around_rejects(con, relation, scan, select, rows, rejected_lines)
+        else:
+            # A view, not a copy: ten million rows of text are not written twice to name the columns.
+            con.execute(f"create or replace temp view {relation} as select t.rowid + 2 as _line, {select} "
+                        f"from {scan} t").fetchall()
         return LoadedSource(source, names, rows, sha, encoding, rejected_lines)
     finally:
         if readable != path:
             readable.unlink(missing_ok=True)
 
 
-def _renumber_around_rejects(con: duckdb.DuckDBPyConnection, relation: str, rejected: list[int]) -> None:
+def _renumber_around_rejects(con: duckdb.DuckDBPyConnection, relation: str, scan: str, select: str, rows: int,
+                             rejected: list[int]) -> None:
     """Rows after a rejected line sit lower in the sheet than their position says; give them their real line.
 
-    The k-th kept row is on the k-th line (counting from 2) that was not rejected.
+    The k-th kept row (rowid k - 1 of the scan) is on the k-th line (counting from 2) that was not rejected.
     """
     import numpy as np
 
-    rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     kept = np.setdiff1d(np.arange(2, rows + len(rejected) + 2), np.asarray(rejected))[:rows]
-    con.register("kept_lines", pd.DataFrame({"line": kept.astype("int64")}))
-    con.execute(
-        f"""create or replace table {relation} as
-            select k.line as _line, t.* exclude (_line) from {relation} t positional join kept_lines k"""
-    )
-    con.unregister("kept_lines")
+    con.register("kept_lines", pd.DataFrame({"row": np.arange(rows, dtype="int64"), "line": kept.astype("int64")}))
+    try:
+        con.execute(
+            f"""create or replace temp table {relation} as
+                select k.line as _line, {select} from {scan} t join kept_lines k on k.row = t.rowid"""
+        ).fetchall()
+    finally:
+        con.unregister("kept_lines")
 
 
 def _cell_text(value: object) -> str:
@@ -291,7 +298,8 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) 
     relation = f"raw_{source.table}"
     con.register("xlsx_frame", frame)
     casts = ", ".join(f'cast("{n}" as varchar) as "{n}"' for n in names)
-    con.execute(f"create or replace table {relation} as select _line, {casts} from xlsx_frame order by _line")
+    con.execute(f"create or replace temp table {relation} as select _line, {casts} from xlsx_frame order by _line"
+                ).fetchall()
     con.unregister("xlsx_frame")
     return LoadedSource(source, names, len(records), _sha256(source.path))
 
@@ -318,10 +326,10 @@ def _load_parquet(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLo
         casts.append(f'{text} as "{name}"')
     relation = f"raw_{source.table}"
     con.execute(
-        f"""create or replace table {relation} as
+        f"""create or replace temp table {relation} as
             select file_row_number + 2 as _line, {", ".join(casts)}
             from read_parquet($p, file_row_number = true) order by file_row_number""",
         {"p": str(source.path)},
-    )
+    ).fetchall()
     rows = con.execute(f"select count(*) from {relation}").fetchall()[0][0]
     return LoadedSource(source, names, rows, _sha256(source.path), None)

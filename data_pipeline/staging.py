@@ -13,6 +13,7 @@ import duckdb
 
 from data_pipeline.contract import FALSE_WORDS, TRUE_WORDS, Column, Table
 from data_pipeline.load import LoadedSource
+from data_pipeline.timing import Timings, timed
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -55,14 +56,19 @@ def _cast(column: Column) -> str:
 
 
 def create_typed(con: duckdb.DuckDBPyConnection, table: Table, loaded: LoadedSource) -> None:
-    """Create `typed_<table>` from `raw_<table>`; columns the file may omit become typed NULLs."""
+    """Create `typed_<table>` from `raw_<table>`; columns the file may omit become typed NULLs.
+
+    A temporary view: the casts run once, as the staging model reading it is materialised, instead of writing
+    a typed copy of every source only to drop it before publishing.
+    """
     selects = ["_line"]
     for column in table.columns:
         if column.name in loaded.columns:
             selects.append(f'{_cast(column)} as "{column.name}"')
         else:
             selects.append(f'cast(null as {SQL_TYPES[column.type]}) as "{column.name}"')
-    con.execute(f"create or replace table typed_{table.name} as select {', '.join(selects)} from {loaded.relation}")
+    con.execute(f"create or replace temp view typed_{table.name} as select {', '.join(selects)} "
+                f"from {loaded.relation}").fetchall()
 
 
 def model_sql(name: str) -> str:
@@ -71,9 +77,15 @@ def model_sql(name: str) -> str:
     return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def run_models(con: duckdb.DuckDBPyConnection, on_model=None) -> None:
-    """Materialise every staging model then every mart, each as a table named after its file."""
-    for name in STAGING_MODELS + MART_MODELS:
-        con.execute(f"create or replace table {name} as {model_sql(name)}")
+def run_models(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STAGING_MODELS + MART_MODELS,
+               on_model=None, timings: Timings | None = None) -> None:
+    """Materialise the models `names` (default: every staging model then every mart), each as a table named
+    after its file, in the order given.
+
+    `on_model(name)` is called before each model runs; `timings` receives the wall time of each.
+    """
+    for name in names:
         if on_model:
             on_model(name)
+        with timed(timings, f"model {name}"):
+            con.execute(f"create or replace table {name} as {model_sql(name)}").fetchall()

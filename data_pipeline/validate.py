@@ -3,6 +3,8 @@
 Validation runs in DuckDB over the `raw_<table>` text tables: one aggregate query per table counts the rows
 failing each check (a single scan, cheap at 10M rows), and only failing checks fetch their first rows for the
 report. Values are quoted as written in the file, so the person fixing it can search for them.
+The checks read each value trimmed, with empty cells as NULL: that cleaning is done once per cell in a subquery
+(`_cleaned`) rather than inside every check, which at ten million rows was most of validation's time.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from data_pipeline.contract import (
 )
 from data_pipeline.load import LoadedSource
 from data_pipeline.problems import Problem, ProblemLog
+from data_pipeline.timing import Timings, timed
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 PHONE_PATTERN = r"(\+|00)[1-9][0-9 ().\-]{6,18}[0-9]|\(?0[0-9]{1,4}\)?[ .\-]?[0-9]{3,4}[ .\-][0-9]{3,4}"
@@ -46,7 +49,14 @@ class Check:
 
 
 def _v(column: str) -> str:
-    return f"nullif(trim(\"{column}\"), '')"
+    """A column as the checks see it: in `_cleaned`, already trimmed and NULL when empty."""
+    return f'"{column}"'
+
+
+def _cleaned(loaded: LoadedSource) -> str:
+    """The raw table with every value trimmed and empty cells NULL, under the raw table's own name."""
+    columns = ", ".join(f"nullif(trim(\"{c}\"), '') as \"{c}\"" for c in loaded.columns)
+    return f"(select _line, {columns} from {loaded.relation}) as {loaded.relation}"
 
 
 def _quote_list(words: tuple[str, ...]) -> str:
@@ -152,17 +162,20 @@ def _run_checks(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, checks: li
                 log: ProblemLog) -> None:
     if not checks:
         return
-    relation, label = loaded.relation, loaded.source.label
+    relation, label, cleaned = loaded.relation, loaded.source.label, _cleaned(loaded)
     counts = con.execute(
-        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {relation}"
+        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {cleaned}"
     ).fetchall()[0]
     for check, count in zip(checks, counts, strict=True):
         if not count:
             continue
         other = f', "{check.other}"' if check.other else ", null"
+        # the values quoted in messages come from the file as written (only trimmed), not from `_cleaned`
         rows = con.execute(
             f"""select _line, trim("{check.column}"){other} from {relation}
-                where coalesce({check.bad}, false) order by _line limit {log.per_kind}"""
+                where _line in (select _line from {cleaned} where coalesce({check.bad}, false)
+                                order by _line limit {log.per_kind})
+                order by _line"""
         ).fetchall()
         log.add_rows(label, check.column, [(r[0], check.message(r)) for r in rows], count - len(rows),
                      check.severity)
@@ -189,17 +202,20 @@ def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
     if not key or len(key) < len(table.key) and any(table.column(k).header_required for k in table.key):
         return
     parts = [f"coalesce({_v(k)}, '')" for k in key]
-    relation = loaded.relation
+    relation = _cleaned(loaded)
+    # a plain group by: count(distinct) over a composite key costs twice as much at ten million rows
     duplicated = con.execute(
-        f"select count(*) - count(distinct ({', '.join(parts)})) from {relation}"
+        f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {relation} "
+        f"group by {', '.join(parts)} having count(*) > 1)"
     ).fetchall()[0][0]
     if not duplicated:
         return
+    raw_parts = [f"coalesce(nullif(trim(\"{k}\"), ''), '')" for k in key]
     rows = con.execute(
         f"""select _line, first_line, {', '.join(f'trim("{k}")' for k in key)} from (
                 select _line, {', '.join(f'"{k}"' for k in key)},
-                       min(_line) over (partition by {', '.join(parts)}) as first_line
-                from {relation})
+                       min(_line) over (partition by {', '.join(raw_parts)}) as first_line
+                from {loaded.relation})
             where _line <> first_line order by _line limit {log.per_kind}"""
     ).fetchall()
     if len(key) == 1:
@@ -257,11 +273,12 @@ def _fx_coverage(loaded: LoadedSource, date_column: str, sources: dict[str, Load
 
 
 def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog,
-             *, today: dt.date) -> None:
+             *, today: dt.date, timings: Timings | None = None) -> None:
     """Check every loaded source against the contract, adding each problem found to `log`.
 
     Needs `ref_countries` and `ref_currencies` in `con`. Cross-table checks (references, exchange-rate
     coverage) run only against tables that loaded, so one broken file does not drown the report in echoes.
+    `timings`, when given, receives the wall time of each table's checks.
     """
     for table in TABLES:
         loaded = sources.get(table.name)
@@ -283,8 +300,10 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
             if fx_table == table.name and {currency_column, date_column} <= set(loaded.columns):
                 checks += _fx_coverage(loaded, date_column, sources)
         checks = [ch for ch in checks if ch.other is None or ch.other in loaded.columns]
-        _run_checks(con, loaded, checks, log)
-        _duplicates(con, loaded, table, log)
+        with timed(timings, f"validate {table.name}"):
+            _run_checks(con, loaded, checks, log)
+        with timed(timings, f"validate {table.name} duplicates"):
+            _duplicates(con, loaded, table, log)
 
 
 def sort_key(problem: Problem) -> tuple:
