@@ -25,7 +25,7 @@ from data_pipeline import __version__
 from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, find_sources, load
-from data_pipeline.problems import NO_LINE, Problem, ProblemLog
+from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.staging import MART_MODELS, STAGING_MODELS, create_typed, run_models
 from data_pipeline.timing import Timings, timed
 from data_pipeline.validate import sort_key, validate
@@ -39,7 +39,7 @@ Progress = Callable[[str], None]
 
 
 @dataclass
-class BuildResult:
+class BuildResult(BySeverity):
     """What a build did: whether it published, every problem found, and where the report is."""
 
     ok: bool
@@ -51,14 +51,6 @@ class BuildResult:
     as_of: dt.date | None = None
     # Wall seconds per step (`load <file>`, `validate <table>`, `model <name>`, `test <name>`, ...), in run order.
     timings: Timings = field(default_factory=dict)
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]
 
 
 class BuildBusy(RuntimeError):

@@ -33,7 +33,21 @@ class Problem:
         return asdict(self)
 
 
-class ProblemLog:
+class BySeverity:
+    """`errors` and `warnings` views over a `problems` list, for anything that carries one."""
+
+    problems: list[Problem]
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def warnings(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "warning"]
+
+
+class ProblemLog(BySeverity):
     """Collects problems up to a cap, so one broken column cannot bury everything else.
 
     Each (file, column, message kind) keeps its first `per_kind` rows and then one line saying how many more
@@ -60,11 +74,3 @@ class ProblemLog:
         if more > 0:
             last_line = rows[-1][0] if rows else NO_LINE
             self.add(Problem(file, last_line, column, f"... and {more:,} more rows like this", severity))
-
-    @property
-    def errors(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "error"]
-
-    @property
-    def warnings(self) -> list[Problem]:
-        return [p for p in self.problems if p.severity == "warning"]

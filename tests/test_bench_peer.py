@@ -11,7 +11,6 @@ import pandas as pd
 import pytest
 
 from bench import pandas_peer
-from data_pipeline.build import build
 from data_pipeline.store import open_read_only
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -29,11 +28,9 @@ KEYS = {
 
 
 @pytest.fixture(scope="module")
-def marts(tmp_path_factory: pytest.TempPathFactory) -> dict[str, pd.DataFrame]:
-    path = tmp_path_factory.mktemp("peer") / "scn.duckdb"
-    result = build(SAMPLE, path, today=TODAY)
-    assert result.ok, [str(p) for p in result.errors[:10]]
-    with open_read_only(path) as con:
+def marts(sample_db: Path) -> dict[str, pd.DataFrame]:
+    """The marts of the session's database built from data/sample (tests/conftest.py)."""
+    with open_read_only(sample_db) as con:
         return {name: con.execute(f"select * from {name}").df() for name in KEYS}
 
 

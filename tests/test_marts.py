@@ -7,18 +7,15 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from data_pipeline.build import build
 from data_pipeline.store import open_read_only
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 
 
 @pytest.fixture(scope="module")
-def db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    path = tmp_path_factory.mktemp("marts") / "scn.duckdb"
-    result = build(SAMPLE, path)
-    assert result.ok, [str(p) for p in result.errors[:10]]
-    return path
+def db(sample_db: Path) -> Path:
+    """The session's database built from data/sample (tests/conftest.py)."""
+    return sample_db
 
 
 @pytest.fixture(scope="module")
