@@ -15,7 +15,8 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 
 @dataclass(frozen=True)
 class Settings:
-    """The dashboard's configuration: where the database is, how results are cached, how the server runs."""
+    """The dashboard's configuration: where the database is, how results are cached, how the server runs,
+    who may sign in and what is shown to whom."""
 
     db_path: Path
     cache_dir: Path | None
@@ -24,6 +25,17 @@ class Settings:
     host: str
     port: int
     debug: bool
+    secret_key: str | None  # signs session cookies; required outside demo mode
+    users_path: Path  # the local user store (SQLite, hashed passwords)
+    audit_path: Path  # append-only JSON lines: sign-ins, uploads, publishes
+    source_dir: Path  # the source files the published database is built from
+    sources_store: Path  # where uploaded source sets are kept, one folder per upload
+    public: bool  # serve the public impact page to visitors who are not signed in
+    suppress_below: int  # donor and public views show counts below this as "<N"
+    cookie_secure: bool  # session cookie only over HTTPS
+    session_hours: int
+    upload_max_mb: int
+    trusted_email_header: str | None  # set when an identity-aware proxy (OIDC) signs people in
 
     @property
     def report_path(self) -> Path:
@@ -45,12 +57,25 @@ def get() -> Settings:
     """The settings of this process (call `get.cache_clear()` after changing the environment in tests)."""
     env = os.environ
     cache_dir = env.get("SCN_CACHE_DIR")
+    demo = _flag(env.get("SCN_DEMO"))
+    private = "data/build/demo" if demo else "data/private"
     return Settings(
         db_path=_path(env.get("SCN_DB"), "data/build/scn.duckdb"),
         cache_dir=_path(cache_dir, cache_dir) if cache_dir else None,
         cache_seconds=int(env.get("SCN_CACHE_SECONDS", "3600")),
-        demo=_flag(env.get("SCN_DEMO")),
+        demo=demo,
         host=env.get("SCN_HOST", "127.0.0.1"),
         port=int(env.get("SCN_PORT", "8050")),
         debug=_flag(env.get("SCN_DEBUG")),
+        secret_key=env.get("SCN_SECRET_KEY") or None,
+        users_path=_path(env.get("SCN_USERS"), f"{private}/users.sqlite"),
+        audit_path=_path(env.get("SCN_AUDIT_LOG"), f"{private}/audit.jsonl"),
+        source_dir=_path(env.get("SCN_SOURCE"), "data/sample"),
+        sources_store=_path(env.get("SCN_SOURCES_STORE"), f"{private}/sources"),
+        public=_flag(env.get("SCN_PUBLIC")),
+        suppress_below=int(env.get("SCN_SUPPRESS_BELOW", "5")),
+        cookie_secure=_flag(env.get("SCN_COOKIE_SECURE", "0" if demo else "1")),
+        session_hours=int(env.get("SCN_SESSION_HOURS", "8")),
+        upload_max_mb=int(env.get("SCN_UPLOAD_MAX_MB", "50")),
+        trusted_email_header=env.get("SCN_TRUSTED_EMAIL_HEADER") or None,
     )
