@@ -73,10 +73,12 @@ def _as_of(src: dict[str, pd.DataFrame], today: dt.date) -> pd.Timestamp:
 
 
 def staging(src: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Cities with country names, events and participants placed, amounts converted to USD."""
+    """Cities with country names, events and participants placed, amounts converted to USD; cities and grants
+    flagged `confidential` (the city is a confidential member)."""
     countries = _reference("countries.csv")[["iso3", "name"]].rename(columns={"iso3": "country_iso3",
                                                                                "name": "country_name"})
     cities = src["cities"].merge(countries, on="country_iso3", how="left")
+    cities["confidential"] = cities.visibility == "confidential"
     places = cities[["city_id", "city_name", "region", "country_iso3"]]
     events = src["events"].merge(places.rename(columns={"region": "city_region"}), on="city_id", how="left")
     events["region"] = events["region"].fillna(events.pop("city_region"))
@@ -86,8 +88,10 @@ def staging(src: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     usd = pd.DataFrame({"currency": ["USD"], "valid_on": pd.to_datetime(["1900-01-01"]).astype("datetime64[s]"),
                         "usd_per_unit": [1.0]})
     rates = pd.concat([rates, usd], ignore_index=True).sort_values("valid_on")
-    grants = src["grants"].merge(places.rename(columns={"region": "city_region"}), on="city_id", how="left")
+    grants = src["grants"].merge(cities[["city_id", "city_name", "region", "country_iso3", "confidential"]].rename(
+        columns={"region": "city_region"}), on="city_id", how="left")
     grants["region"] = grants["region"].fillna(grants.pop("city_region"))
+    grants["confidential"] = grants.confidential.fillna(False).astype(bool)
     grants["awarded_usd"] = grants.amount_awarded * _usd(grants, "award_date", rates)
     payments = src["disbursements"].copy()
     payments["amount_usd"] = payments.amount * _usd(payments, "paid_on", rates)
@@ -126,7 +130,7 @@ def indicator_achievement(src: dict[str, pd.DataFrame], stg: dict[str, pd.DataFr
     totals = values[values.dimension.isna()].pivot_table(
         index=["indicator_id", "period_start", "period_end"], columns="kind", values="value", aggfunc="max"
     ).reindex(columns=["target", "actual"]).reset_index()
-    grants = stg["grants"][["grant_id", "donor_id", "city_id", "region", "country_iso3"]]
+    grants = stg["grants"][["grant_id", "donor_id", "city_id", "region", "country_iso3", "confidential"]]
     frame = src["indicators"].merge(grants, on="grant_id").merge(totals, on="indicator_id")
     baseline = frame.baseline_value.fillna(0)
     met = np.where(frame.ascending, frame.actual >= frame.target, frame.actual <= frame.target)
@@ -213,23 +217,28 @@ def _month_starts(first: pd.Timestamp, as_of: pd.Timestamp, months: int) -> pd.D
 
 
 def membership_monthly(stg: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
-    """Members at each month's end, joins and exits in the month, by region and country."""
-    cities = stg["cities"][["city_id", "region", "country_iso3", "joined_on", "left_on"]]
+    """Members at each month's end, joins and exits in the month, by region, country and confidentiality."""
+    cities = stg["cities"][["city_id", "region", "country_iso3", "confidential", "joined_on", "left_on"]]
     months = pd.DataFrame({"month": _month_starts(cities.joined_on.min().to_period("M").start_time, as_of, 1)})
     months["month_end"] = (months.month + pd.offsets.MonthEnd(0)).clip(upper=as_of)
     grid = months.merge(cities, how="cross")
     grid["members"] = (grid.joined_on <= grid.month_end) & (grid.left_on.isna() | (grid.left_on > grid.month_end))
     grid["joins"] = grid.joined_on.dt.to_period("M").dt.start_time == grid.month
     grid["exits"] = grid.left_on.dt.to_period("M").dt.start_time == grid.month
-    return grid.groupby(["month", "region", "country_iso3"], as_index=False)[["members", "joins", "exits"]].sum()
+    return grid.groupby(["month", "region", "country_iso3", "confidential"], as_index=False)[
+        ["members", "joins", "exits"]].sum()
 
 
-def training_reach_monthly(fct: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Additive reach by month and every breakdown of the training page (averages are sum / count)."""
+def training_reach_monthly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame]) -> pd.DataFrame:
+    """Additive reach by month and every breakdown of the training page (averages are sum / count); rows whose
+    country comes from a confidential member (the participant's city, else the host city) apart."""
     a = fct["attendance"]
-    a = a.assign(scored=(a.pre_score + a.post_score).notna(),
+    secret = stg["cities"].city_id[stg["cities"].confidential]
+    a = a.assign(confidential=a.participant_city_id.fillna(a.event_city_id).isin(secret),
+                 scored=(a.pre_score + a.post_score).notna(),
                  pre_sum=a.pre_score.where(a.post_score.notna()), post_sum=a.post_score.where(a.pre_score.notna()))
-    keys = ["month", "region", "country_iso3", "event_type", "modality", "topic", "gender", "age_band", "role"]
+    keys = ["month", "region", "country_iso3", "confidential", "event_type", "modality", "topic", "gender",
+            "age_band", "role"]
     frame = a.groupby(keys, dropna=False, observed=True, sort=False).agg(
         attendances=("event_id", "size"), completed=("completed", "sum"), participant_hours=("hours", "sum"),
         scored=("scored", "sum"), pre_sum=("pre_sum", "sum"), post_sum=("post_sum", "sum"),
@@ -275,7 +284,7 @@ def kpi_by_period(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame], in
                   as_of: pd.Timestamp) -> pd.DataFrame:
     """Headline KPIs per month, quarter and year, per region and for the whole network."""
     cities = stg["cities"]
-    steps = _month_starts(cities.joined_on.min(), as_of, 1).to_series()
+    steps = _month_starts(cities.joined_on.min().to_period("M").start_time, as_of, 1).to_series()
     periods = pd.concat([pd.DataFrame({"grain": g, "period_start": _period(steps, g).unique()})
                          for g in ("month", "quarter", "year")], ignore_index=True)
     length = periods.grain.map({"month": 1, "quarter": 3, "year": 12})
@@ -358,7 +367,7 @@ def compute(source: Path, today: dt.date | None = None) -> dict[str, pd.DataFram
         "membership_monthly": membership_monthly(stg, as_of),
         "grant_portfolio": grants,
         "indicator_achievement": indicators,
-        "training_reach_monthly": training_reach_monthly(fct),
+        "training_reach_monthly": training_reach_monthly(stg, fct),
         "regional_activity_quarterly": regional_activity_quarterly(stg, fct, as_of),
     }
 

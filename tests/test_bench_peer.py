@@ -18,11 +18,11 @@ TODAY = dt.date(2026, 11, 21)
 KEYS = {
     "city_engagement": ["city_id"],
     "kpi_by_period": ["grain", "period_start", "region"],
-    "membership_monthly": ["month", "region", "country_iso3"],
+    "membership_monthly": ["month", "region", "country_iso3", "confidential"],
     "grant_portfolio": ["grant_id"],
     "indicator_achievement": ["indicator_id", "period_end"],
-    "training_reach_monthly": ["month", "region", "country_iso3", "event_type", "modality", "topic", "gender",
-                               "age_band", "role"],
+    "training_reach_monthly": ["month", "region", "country_iso3", "confidential", "event_type", "modality", "topic",
+                               "gender", "age_band", "role"],
     "regional_activity_quarterly": ["region", "quarter"],
 }
 

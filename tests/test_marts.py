@@ -132,3 +132,102 @@ def test_women_share_is_among_people_with_a_known_gender(db: Path, src: dict) ->
                        "and period_start = date '2022-01-01'").women_share[0]
 
     assert actual == pytest.approx(expected)
+
+
+# --- confidential members: the flag the query layer uses to keep them inside regional totals -------------------
+
+
+@pytest.fixture(scope="module")
+def secret(src: dict) -> set[str]:
+    """City ids of the confidential members in the cities file."""
+    cities = src["cities"]
+    ids = set(cities.city_id[cities.visibility == "confidential"])
+    assert len(ids) == 12, "the demo sample has 12 confidential members"
+    return ids
+
+
+def flagged(db: Path, table: str, *columns: str) -> tuple[set, set]:
+    """(rows flagged confidential, rows not flagged) of `table`, each row as a tuple of `columns`."""
+    frame = query(db, f"select {', '.join(columns)}, confidential from {table}")
+    rows = list(frame[list(columns)].itertuples(index=False, name=None))
+    return ({r for r, c in zip(rows, frame.confidential, strict=True) if c},
+            {r for r, c in zip(rows, frame.confidential, strict=True) if not c})
+
+
+def test_events_hosted_by_confidential_members_are_flagged(db: Path, src: dict, secret: set) -> None:
+    events = src["events"]
+    expected = set(zip(events.event_id[events.city_id.isin(secret)]))
+
+    confidential, public = flagged(db, "fct_events", "event_id")
+
+    assert confidential == expected and expected
+    assert not confidential & public and len(confidential | public) == len(events)
+
+
+def test_attendance_flagged_when_participant_or_host_city_is_confidential(db: Path, src: dict,
+                                                                          secret: set) -> None:
+    joined = (src["attendance"][["event_id", "participant_id"]]
+              .merge(src["events"][["event_id", "city_id"]].rename(columns={"city_id": "host"}), on="event_id")
+              .merge(src["participants"][["participant_id", "city_id"]], on="participant_id"))
+    keys = list(zip(joined.event_id, joined.participant_id, strict=True))
+    hit = (joined.city_id.isin(secret) | joined.host.isin(secret)).tolist()
+    expected = {k for k, h in zip(keys, hit, strict=True) if h}
+
+    confidential, public = flagged(db, "fct_attendance", "event_id", "participant_id")
+
+    assert confidential == expected
+    assert joined.city_id.isin(secret).any() and joined.host.isin(secret).any(), "demo covers both ways"
+    assert len(confidential) + len(public) == len(joined)
+
+
+def test_grants_payments_and_indicators_of_confidential_members_are_flagged(db: Path, src: dict,
+                                                                            secret: set) -> None:
+    grants = src["grants"]
+    secret_grants = set(grants.grant_id[grants.city_id.isin(secret)])
+    payments = src["disbursements"]
+    indicators = pd.read_csv(SAMPLE / "indicators.csv")
+
+    assert flagged(db, "grant_portfolio", "grant_id")[0] == {(g,) for g in secret_grants} and secret_grants
+    paid = query(db, "select grant_id, count(*) as n from fct_disbursements where confidential group by 1")
+    expected_paid = payments[payments.grant_id.isin(secret_grants)].groupby("grant_id").size()
+    assert dict(zip(paid.grant_id, paid.n, strict=True)) == expected_paid.to_dict()
+    reported = query(db, "select distinct indicator_id, confidential from indicator_achievement")
+    assert set(reported.indicator_id[reported.confidential]) == set(
+        indicators.indicator_id[indicators.grant_id.isin(secret_grants)]) & set(reported.indicator_id)
+    assert not (set(reported.indicator_id[reported.confidential])
+                & set(reported.indicator_id[~reported.confidential]))
+
+
+def test_membership_monthly_counts_confidential_members_in_rows_of_their_own(db: Path, src: dict,
+                                                                             secret: set) -> None:
+    cities, day = src["cities"], as_of(db)
+    cities = cities.assign(confidential=cities.city_id.isin(secret))
+    rows = query(db, "select month, country_iso3, confidential, members from membership_monthly")
+    expected = {}
+    for month in pd.to_datetime(rows.month.unique()):
+        end = min(month + pd.offsets.MonthEnd(0), day)
+        members = cities[(cities.joined_on <= end) & (cities.left_on.isna() | (cities.left_on > end))]
+        for (country, confidential), n in members.groupby(["country_iso3", "confidential"]).size().items():
+            expected[(month, country, confidential)] = n
+    actual = {(pd.Timestamp(m), c, f): n
+              for m, c, f, n in rows.itertuples(index=False, name=None) if n}
+
+    assert actual == expected
+    assert any(f for _m, _c, f in actual)
+
+
+def test_training_reach_flags_rows_attributed_to_confidential_members(db: Path, src: dict, secret: set) -> None:
+    participants = src["participants"][["participant_id", "city_id"]]
+    joined = (src["attendance"][["event_id", "participant_id"]]
+              .merge(src["events"][["event_id", "city_id"]].rename(columns={"city_id": "host"}), on="event_id")
+              .merge(participants, on="participant_id"))
+    attributed = joined.city_id.fillna(joined.host)
+    expected = attributed[attributed.isin(secret)].map(
+        src["cities"].set_index("city_id").country_iso3).value_counts().to_dict()
+
+    reach = query(db, "select country_iso3, sum(attendances) as n from training_reach_monthly "
+                      "where confidential group by 1")
+
+    assert dict(zip(reach.country_iso3, reach.n, strict=True)) == expected and expected
+    total = query(db, "select sum(attendances) as n from training_reach_monthly")["n"][0]
+    assert total == len(joined)

@@ -1,4 +1,6 @@
 -- One row per attendance, placed where the participant works (else where the event was), for reach.
+-- `confidential` when the participant's city or the host city is a confidential member: the query layer keeps
+-- such rows inside regional totals for viewers who may not see confidential members.
 with attendance as (
     select * from stg_attendance
 ),
@@ -33,7 +35,8 @@ final as (
         attendance.completed,
         attendance.pre_score,
         attendance.post_score,
-        attendance.satisfaction
+        attendance.satisfaction,
+        participants.confidential or events.confidential as confidential
     from attendance
     join events using (event_id)
     join participants using (participant_id)

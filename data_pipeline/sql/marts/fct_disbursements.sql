@@ -1,10 +1,10 @@
--- One row per payment, with the grant's donor and place.
+-- One row per payment, with the grant's donor and place (`confidential`: the grant's city is a confidential member).
 with payments as (
     select * from stg_disbursements
 ),
 
 grants as (
-    select grant_id, donor_id, city_id, region, country_iso3 from stg_grants
+    select grant_id, donor_id, city_id, region, country_iso3, confidential from stg_grants
 ),
 
 final as (
@@ -18,7 +18,8 @@ final as (
         cast(date_trunc('month', payments.paid_on) as date) as month,
         payments.amount,
         payments.currency,
-        payments.amount_usd
+        payments.amount_usd,
+        grants.confidential
     from payments
     join grants using (grant_id)
 )

@@ -1,4 +1,5 @@
--- One row per event with its attendance, completion, satisfaction and knowledge gain.
+-- One row per event with its attendance, completion, satisfaction and knowledge gain; `confidential` when a
+-- confidential member hosted it.
 with events as (
     select * from stg_events
 ),
@@ -34,7 +35,8 @@ final as (
         coalesce(attendance.completed, 0) as completed,
         coalesce(attendance.attendances, 0) * events.hours as participant_hours,
         attendance.avg_satisfaction,
-        attendance.avg_knowledge_gain
+        attendance.avg_knowledge_gain,
+        events.confidential
     from events
     left join attendance using (event_id)
 )

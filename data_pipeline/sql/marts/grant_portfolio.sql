@@ -47,7 +47,8 @@ final as (
         grants.end_date,
         coalesce(latest.indicators, 0) as indicators,
         coalesce(latest.indicators_on_track, 0) as indicators_on_track,
-        coalesce(latest.indicators_off_track, 0) as indicators_off_track
+        coalesce(latest.indicators_off_track, 0) as indicators_off_track,
+        grants.confidential
     from grants
     join donors using (donor_id)
     left join paid using (grant_id)

@@ -1,5 +1,6 @@
 -- Indicator totals per reporting period: target, actual, and the share of the baseline-to-target distance
 -- covered (1 = target met). Works for descending indicators too: both differences are then negative.
+-- `confidential`: the grant's city is a confidential member.
 with params as (
     select as_of from build_params
 ),
@@ -22,7 +23,8 @@ indicators as (
         stg_grants.donor_id,
         stg_grants.city_id,
         stg_grants.region,
-        stg_grants.country_iso3
+        stg_grants.country_iso3,
+        stg_grants.confidential
     from stg_indicators
     join stg_grants using (grant_id)
 ),
@@ -55,14 +57,15 @@ scored as (
                 end
             else (totals.actual - coalesce(indicators.baseline_value, 0))
                 / (totals.target - coalesce(indicators.baseline_value, 0))
-        end as progress
+        end as progress,
+        indicators.confidential
     from indicators
     join totals using (indicator_id)
 ),
 
 final as (
     select
-        scored.*,
+        scored.* exclude (confidential),
         case
             when scored.actual is null and scored.period_end > params.as_of then 'not due'
             when scored.actual is null then 'awaiting data'
@@ -75,7 +78,8 @@ final as (
             and scored.period_end = max(scored.period_end) filter (where scored.actual is not null)
                 over (partition by scored.indicator_id),
             false
-        ) as is_latest
+        ) as is_latest,
+        scored.confidential
     from scored
     cross join params
 )

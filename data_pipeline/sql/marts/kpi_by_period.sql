@@ -19,8 +19,10 @@ periods as (
         cast(date_trunc(grains.grain, cast(day as date)) as date) as period_start
     from grains
     cross join params
+    -- from the first month's start: stepping from the first join's day would skip the last, partial month
+    -- whenever as_of falls on an earlier day of the month than that join
     cross join range(
-        cast((select min(joined_on) from stg_cities) as timestamp),
+        cast(date_trunc('month', (select min(joined_on) from stg_cities)) as timestamp),
         params.as_of + interval 1 day,
         interval 1 month
     ) as spine(day)

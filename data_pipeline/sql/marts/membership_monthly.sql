@@ -1,10 +1,12 @@
--- Members at each month's end, and joins and exits in the month, by region and country.
+-- Members at each month's end, and joins and exits in the month, by region and country; confidential members
+-- are counted in rows of their own (`confidential`), so a viewer who may not see them can fold those rows into
+-- the region's total without a country row revealing that a confidential city there is a member.
 with params as (
     select as_of from build_params
 ),
 
 cities as (
-    select city_id, region, country_iso3, joined_on, left_on from stg_cities
+    select city_id, region, country_iso3, confidential, joined_on, left_on from stg_cities
 ),
 
 months as (
@@ -32,11 +34,12 @@ final as (
         month,
         region,
         country_iso3,
+        confidential,
         count_if(joined_on <= month_end and (left_on is null or left_on > month_end)) as members,
         count_if(date_trunc('month', joined_on) = month) as joins,
         count_if(left_on is not null and date_trunc('month', left_on) = month) as exits
     from city_months
-    group by month, region, country_iso3
+    group by month, region, country_iso3, confidential
 )
 
 select * from final

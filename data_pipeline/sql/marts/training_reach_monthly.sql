@@ -1,6 +1,12 @@
 -- Additive training reach by month and every breakdown the training page offers; averages are sum / count.
+-- `confidential` when the row's country comes from a confidential member: the participant's city when known,
+-- else the host city (the same city `fct_attendance` takes the country from).
 with attendance as (
     select * from fct_attendance
+),
+
+confidential_cities as (
+    select city_id from stg_cities where confidential
 ),
 
 final as (
@@ -8,6 +14,9 @@ final as (
         month,
         region,
         country_iso3,
+        coalesce(
+            coalesce(participant_city_id, event_city_id) in (select city_id from confidential_cities), false
+        ) as confidential,
         event_type,
         modality,
         topic,

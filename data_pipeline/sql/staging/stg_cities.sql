@@ -1,4 +1,4 @@
--- Member cities with their country's name; region and visibility as supplied.
+-- Member cities with their country's name; region and visibility as supplied, `confidential` derived from it.
 with cities as (
     select * from typed_cities
 ),
@@ -20,6 +20,7 @@ final as (
         cities.left_on,
         cities.membership,
         cities.visibility,
+        coalesce(cities.visibility = 'confidential', false) as confidential,
         cities.population
     from cities
     left join countries on countries.iso3 = cities.country_iso3

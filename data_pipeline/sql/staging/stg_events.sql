@@ -1,10 +1,11 @@
--- Events with their region filled from the host city when the source left it empty.
+-- Events with their region filled from the host city when the source left it empty; `confidential` when the
+-- host city is a confidential member.
 with events as (
     select * from typed_events
 ),
 
 cities as (
-    select city_id, city_name, region, country_iso3 from stg_cities
+    select city_id, city_name, region, country_iso3, confidential from stg_cities
 ),
 
 final as (
@@ -20,7 +21,8 @@ final as (
         coalesce(events.region, cities.region) as region,
         events.modality,
         events.topic,
-        events.hours
+        events.hours,
+        coalesce(cities.confidential, false) as confidential
     from events
     left join cities using (city_id)
 )

@@ -1,10 +1,11 @@
--- Grants in their own currency and in USD at the rate valid on the award date.
+-- Grants in their own currency and in USD at the rate valid on the award date; `confidential` when the grant's
+-- city is a confidential member.
 with grants as (
     select * from typed_grants
 ),
 
 cities as (
-    select city_id, city_name, region, country_iso3 from stg_cities
+    select city_id, city_name, region, country_iso3, confidential from stg_cities
 ),
 
 rates as (
@@ -37,7 +38,8 @@ final as (
         converted.award_date,
         converted.start_date,
         converted.end_date,
-        converted.status
+        converted.status,
+        coalesce(cities.confidential, false) as confidential
     from converted
     left join cities using (city_id)
 )

@@ -1,10 +1,11 @@
--- Pseudonymous participants, placed where they work (their city's region and country).
+-- Pseudonymous participants, placed where they work (their city's region and country); `confidential` when
+-- that city is a confidential member.
 with participants as (
     select * from typed_participants
 ),
 
 cities as (
-    select city_id, region, country_iso3 from stg_cities
+    select city_id, region, country_iso3, confidential from stg_cities
 ),
 
 final as (
@@ -15,7 +16,8 @@ final as (
         cities.country_iso3,
         participants.gender,
         participants.age_band,
-        participants.role
+        participants.role,
+        coalesce(cities.confidential, false) as confidential
     from participants
     left join cities using (city_id)
 )
