@@ -6,7 +6,7 @@ WSGI server.
 
 from dash import Dash
 
-from dashboards import db, settings, shell
+from dashboards import auth, db, settings, shell
 
 app = Dash(
     __name__,
@@ -21,6 +21,7 @@ app = Dash(
 )
 server = app.server
 db.init_cache(server)
+auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
 app.layout = shell.layout
 
 if __name__ == "__main__":

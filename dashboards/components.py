@@ -155,9 +155,9 @@ def _select(id_, placeholder: str, label: str, options=(), multi: bool = True, w
     ], className=f"filter-item {width}")
 
 
-def filter_bar(options: dict, quarters: list[str], first_day, last_day) -> html.Div:
-    """The one filter bar: period (presets relative to the data's reference date), region, country, event
-    type, topic. Its state is mirrored in the URL by the shell's callbacks."""
+def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions: tuple[str, ...] = REGIONS) -> html.Div:
+    """The one filter bar: period (presets relative to the data's reference date), region (those `regions` the
+    viewer covers), country, event type, topic. Its state is mirrored in the URL by the shell's callbacks."""
     return html.Div([
         html.Div([
             html.Label("Period", htmlFor=ids.FILTER_PERIOD, className="filter-label"),
@@ -177,7 +177,7 @@ def filter_bar(options: dict, quarters: list[str], first_day, last_day) -> html.
                                 first_day_of_week=1, clearable=False, className="filter-range"),
         ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=True),
         _select(ids.FILTER_REGION, "All regions", "Region",
-                [{"label": r, "value": r} for r in REGIONS], width="filter-wide"),
+                [{"label": r, "value": r} for r in regions], width="filter-wide"),
         _select(ids.FILTER_COUNTRY, "All countries", "Country",
                 [{"label": c["name"], "value": c["iso3"]} for c in options["countries"]]),
         _select(ids.FILTER_EVENT_TYPE, "All event types", "Event type",

@@ -8,24 +8,29 @@ connection's and reopens when they differ: a rebuild shows up on the next reques
 The same version string is part of every cache key, so cached results of the old file are never served
 for the new one.
 
-Every query passes a `Viewer`. Today everyone has full access; the access-control issue will restrict rows
-here (regions a person may see, confidential members hidden), once, instead of in each page.
+Every query runs for a `Viewer` (dashboards/access.py): the signed-in person of the request, or the one a
+test or CLI names with `acting_as`. The cursor reads the published tables only through that connection's
+policy views, with the viewer in a DuckDB variable, so the row and column limits of each role are applied
+here, once, for every page. No viewer means `NOBODY`, who sees no row.
 """
 
 from __future__ import annotations
 
+import contextvars
 import hashlib
 import os
 import threading
-from dataclasses import dataclass
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import duckdb
 import pandas as pd
-from flask import current_app, has_app_context
+from flask import current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
 
-from dashboards import settings
+from dashboards import access, settings
+from dashboards.access import NOBODY, Viewer
 from data_pipeline.store import open_read_only
 
 
@@ -33,18 +38,28 @@ class DatabaseMissing(RuntimeError):
     """The database file does not exist yet (nothing has been built)."""
 
 
-@dataclass(frozen=True)
-class Viewer:
-    """Who is looking: the seam for access rules. `sees_confidential` and `regions` are not enforced yet."""
-
-    name: str = "full access"
-    sees_confidential: bool = True
-    regions: tuple[str, ...] | None = None  # None = every region
-
-
-FULL_ACCESS = Viewer()
-
 cache = Cache()
+
+# Who queries run for outside a request (tests, CLI, scripts); requests carry their own in flask.g.
+_acting: contextvars.ContextVar[Viewer] = contextvars.ContextVar("scn_acting_viewer", default=NOBODY)
+
+
+@contextmanager
+def acting_as(viewer: Viewer) -> Iterator[Viewer]:
+    """Run the queries of this block (outside a request) as `viewer`."""
+    token = _acting.set(viewer)
+    try:
+        yield viewer
+    finally:
+        _acting.reset(token)
+
+
+def current_viewer() -> Viewer:
+    """The viewer of this request (set by the sign-in layer before any page or callback runs), else the one
+    `acting_as` names, else NOBODY."""
+    if has_request_context():
+        return g.get("scn_viewer", NOBODY)
+    return _acting.get()
 
 
 def init_cache(server) -> None:
@@ -87,11 +102,11 @@ class _Connections:
                 return _cursor(self._opened[2])
             # The file may be replaced between stat and open: keep the connection only if the file still has
             # the version we looked at, so a version string never labels another file's connection.
-            con = open_read_only(path)
+            con = _open(path)
             while (now := version(path)) != wanted:
                 con.close()
                 wanted = now
-                con = open_read_only(path)
+                con = _open(path)
             # The old connection is not closed here: requests still running hold cursors on it. That is why
             # open_read_only attaches into a fresh instance: duckdb.connect(path) would hand back the cached
             # instance of the old, still-open file.
@@ -99,11 +114,15 @@ class _Connections:
         return _cursor(con)
 
 
+def _open(path: Path) -> duckdb.DuckDBPyConnection:
+    con = open_read_only(path)
+    access.create_policy_views(con)
+    return con
+
+
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
-    """A cursor of `con` reading the attached database (a cursor starts in the in-memory default catalog)."""
-    cur = con.cursor()
-    cur.execute("use scn")
-    return cur
+    """A new cursor of `con` (a cursor is a connection of its own: its variables are its own)."""
+    return con.cursor()
 
 
 _connections = _Connections()
@@ -118,12 +137,14 @@ def _key(ver: str, sql: str, params: dict, viewer: Viewer) -> str:
     return "q:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def frame(sql: str, params: dict | None = None, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
-    """Run `sql` with named parameters (`$name`) bound, returning a DataFrame; cached per database version.
+def frame(sql: str, params: dict | None = None, *, viewer: Viewer | None = None) -> pd.DataFrame:
+    """Run `sql` as `viewer` (default: the current one) with named parameters (`$name`) bound.
 
+    Table names in `sql` resolve to the policy views, so the viewer's limits apply whatever the SQL says.
     User input only ever reaches DuckDB as a bound parameter. Results are cached by (database version, SQL,
     parameters, viewer) when running inside the app; tests outside a Flask app query directly.
     """
+    viewer = viewer or current_viewer()
     path = settings.get().db_path
     params = params or {}
     ver = version(path)
@@ -134,6 +155,7 @@ def frame(sql: str, params: dict | None = None, *, viewer: Viewer = FULL_ACCESS)
             return hit
     cur = _connections.cursor(path, ver)
     try:
+        access.enter(cur, viewer)
         result = cur.execute(sql, params).df()
     finally:
         cur.close()

@@ -116,8 +116,26 @@ def make(period: str | None = None, *, start=None, end=None, regions=(), countri
     )
 
 
-def from_query(search: str | None) -> Filters:
-    """Filters from a query string such as "?period=2024-Q3&region=mena&country=JOR"."""
+def from_query(search: str | None, allowed_regions: tuple[str, ...] | None = None) -> Filters:
+    """Filters from a query string such as "?period=2024-Q3&region=mena&country=JOR".
+
+    `allowed_regions` (default: the current viewer's, for hub leads) narrows the regions: a region the viewer
+    does not cover is dropped, and no choice means all of theirs. This keeps the pages showing the hub's own
+    numbers; it is a convenience, not the protection (the query layer refuses other regions' rows anyway).
+    """
+    if allowed_regions is None:
+        from dashboards.db import current_viewer
+
+        viewer = current_viewer()
+        allowed_regions = viewer.regions if viewer.scope == "region" else None
+    chosen = _from_query(search)
+    if allowed_regions is not None:
+        kept = tuple(r for r in chosen.regions if r in allowed_regions)
+        chosen = replace(chosen, regions=kept or _ordered(allowed_regions, REGIONS))
+    return chosen
+
+
+def _from_query(search: str | None) -> Filters:
     params = parse_qs((search or "").lstrip("?"), keep_blank_values=False)
     first = {k: v[0] for k, v in params.items()}
     return make(

@@ -13,26 +13,36 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
 
-from dashboards import exports, filters, ids, settings
+from dashboards import access, exports, filters, ids, settings
 from dashboards import formatting as fmt
+from dashboards.access import NOBODY, Viewer
 from dashboards.components import chips, filter_bar
-from dashboards.db import DatabaseMissing
+from dashboards.db import DatabaseMissing, current_viewer
 from dashboards.filters import Filters
 from dashboards.queries import common
+from data_pipeline.contract import REGIONS
 
 APP_NAME = "SCN Impact Dashboard"
 
 
-def _nav(pages: list[dict]) -> dbc.Navbar:
+def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
     links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], id=ids.nav_link(p["module"].split(".")[-1])))
-             for p in pages]
+             for p in pages if viewer.may_open(p["module"].split(".")[-1])]
+    role = access.ROLES.get(viewer.role)
+    who = [html.Span(viewer.user, className="user-name"), html.Span(role.label if role else "", className="user-role")]
+    account = (dbc.NavItem(html.Div([
+        html.Span(who, className="user-who"),
+        html.A("Sign out", href="/logout", className="btn btn-sm btn-outline-light ms-2", id="sign-out"),
+    ], className="user-menu d-flex align-items-center")) if viewer.role != "public"
+        else dbc.NavItem(html.A("Sign in", href="/login", className="btn btn-sm btn-outline-light", id="sign-in-link")))
     return dbc.Navbar(
         dbc.Container([
             dbc.NavbarBrand([html.Span("SCN", className="brand-mark"), " Impact Dashboard"], href="/",
                             id="brand-link"),
             html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", className="navbar-toggler",
                         n_clicks=0, **{"aria-label": "Show or hide the page menu", "aria-controls": "nav-collapse"}),
-            dbc.Collapse(dbc.Nav(links, navbar=True, class_name="ms-auto"), id="nav-collapse", navbar=True),
+            dbc.Collapse(dbc.Nav([*links, account], navbar=True, class_name="ms-auto align-items-lg-center"),
+                         id="nav-collapse", navbar=True),
         ], fluid=True),
         color="primary", dark=True, expand="lg", class_name="scn-navbar d-print-none",
     )
@@ -57,8 +67,13 @@ def layout() -> html.Div:
     """The shell around every page, built on each page load from the current database.
 
     Before the first build it says how to make one; the pages stay mounted but hidden so every callback
-    still finds its components.
+    still finds its components. Without a viewer (Dash renders it once on its first request, which may be the
+    sign-in page's) it is an empty frame: no data is read.
     """
+    viewer = current_viewer()
+    if viewer is NOBODY:
+        return html.Div([dcc.Location(id=ids.URL, refresh=False), dcc.Location(id=ids.NAV, refresh="callback-nav"),
+                         dash.page_container], className="scn-app")
     try:
         build, options, first = common.build_info(), common.filter_options(), common.first_activity()
         missing = None
@@ -67,15 +82,16 @@ def layout() -> html.Div:
         first = dt.date.today()
     as_of = build["as_of"] if build else first
     pages = [p for p in dash.page_registry.values() if p.get("nav")]
+    regions = access.limits(viewer).regions or REGIONS
     return html.Div([
         html.A("Skip to the page content", href="#page-content", className="skip-link"),
         dcc.Location(id=ids.URL, refresh=False),
         dcc.Location(id=ids.NAV, refresh="callback-nav"),
         html.Header([
-            _nav(pages),
+            _nav(pages, viewer),
             _demo_banner(build) if build else _missing_database(missing),
             html.Div([
-                filter_bar(options, filters.quarters_between(first, as_of), first, as_of),
+                filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions),
                 html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
             ], className="filter-panel d-print-none", hidden=bool(missing)),
         ], className="app-header"),

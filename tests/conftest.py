@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import settings
+from dashboards import access, db, settings
 from data_pipeline.build import build
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
@@ -23,8 +23,9 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture
 def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Point the dashboard's settings at the sample database for one test."""
+    """Point the dashboard's settings at the sample database for one test; queries run as the data team."""
     monkeypatch.setenv("SCN_DB", str(sample_db))
     settings.get.cache_clear()
-    yield sample_db
+    with db.acting_as(access.SYSTEM):
+        yield sample_db
     settings.get.cache_clear()

@@ -15,12 +15,19 @@ import pandas as pd
 import pytest
 from flask import Flask
 
-from dashboards import db, settings
+from dashboards import access, db, settings
 from dashboards.filters import Filters, from_query, make, resolve
 from dashboards.queries import city, common, grants, membership, overview, quality, regions, training
 from data_pipeline.build import build
 from data_pipeline.contract import REGIONS
 from data_pipeline.store import open_read_only
+
+
+@pytest.fixture(autouse=True)
+def as_data_team():
+    """These tests check numbers, not access: they read as the data team (tests/test_access.py does roles)."""
+    with db.acting_as(access.SYSTEM):
+        yield
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
 

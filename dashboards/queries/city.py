@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import Scope, first_activity, period_spine, where, window
 
@@ -16,12 +16,12 @@ ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type
 GRANTS = Scope("start_date", date_end="end_date", region=None, country=None)
 
 
-def profile(city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def profile(city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The city's row of city_engagement (empty when there is no such city)."""
     return db.frame("select * from city_engagement where city_id = $id", {"id": city_id}, viewer=viewer)
 
 
-def milestones(city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def milestones(city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every step of the engagement ladder, with the date the city reached it (NULL if not yet)."""
     sql = """
         select r.step, r.milestone, m.achieved_on
@@ -31,13 +31,13 @@ def milestones(city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, {"id": city_id}, viewer=viewer)
 
 
-def terms(city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def terms(city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The city's steering-committee terms, latest first."""
     return db.frame("select role, term_start, term_end, is_current from steering_committee where city_id = $id "
                     "order by term_start desc", {"id": city_id}, viewer=viewer)
 
 
-def summary(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def summary(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """One row: events hosted and attended, unique people and participant-hours from the city in the period."""
     w_e, p1 = where(filters, window(filters, viewer), ACTIVITY)
     w_a, p2 = where(filters, window(filters, viewer), ACTIVITY)
@@ -54,7 +54,7 @@ def summary(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> 
     return db.frame(sql, p1 | p2 | {"id": city_id}, viewer=viewer)
 
 
-def activity(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per period of the window: events the city hosted and people from the city who took part."""
     win = window(filters, viewer)
     grain = win.grain
@@ -73,7 +73,7 @@ def activity(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) ->
     return db.frame(sql, params | p | {"id": city_id}, viewer=viewer)
 
 
-def events(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def events(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Events in the period the city hosted or sent people to, newest first, with how many came from it."""
     w, params = where(filters, window(filters, viewer), ACTIVITY, alias="e")
     sql = f"""
@@ -92,7 +92,7 @@ def events(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> p
     return db.frame(sql, params | {"id": city_id}, viewer=viewer)
 
 
-def grants(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def grants(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The city's grants whose work overlaps the period."""
     w, params = where(filters, window(filters, viewer), GRANTS)
     sql = f"""
@@ -105,7 +105,7 @@ def grants(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> p
     return db.frame(sql, params | {"id": city_id}, viewer=viewer)
 
 
-def indicators(filters: Filters, city_id: str, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicators of the city's grants in the period, each with its latest report up to the period's end."""
     win = window(filters, viewer)
     w, params = where(filters, win, GRANTS, alias="g")

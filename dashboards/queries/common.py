@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters, Window, resolve
 from data_pipeline.contract import EVENT_TYPES
 
@@ -70,29 +70,29 @@ def where(filters: Filters, window: Window | None, scope: Scope, *, prefix: str 
     return (" and ".join(clauses) or "true"), params
 
 
-def build_info(viewer: Viewer = FULL_ACCESS) -> dict:
+def build_info(viewer: Viewer | None = None) -> dict:
     """The published build: built_at, as_of (the data's reference date), source, pipeline_version, is_demo."""
     info = db.frame("select * from meta_build", viewer=viewer).iloc[0].to_dict()
     return info | {"as_of": pd.Timestamp(info["as_of"]).date(), "built_at": pd.Timestamp(info["built_at"])}
 
 
-def as_of(viewer: Viewer = FULL_ACCESS) -> dt.date:
+def as_of(viewer: Viewer | None = None) -> dt.date:
     """The data's reference date: "now" for every period of the dashboard."""
     return build_info(viewer)["as_of"]
 
 
-def window(filters: Filters, viewer: Viewer = FULL_ACCESS) -> Window:
+def window(filters: Filters, viewer: Viewer | None = None) -> Window:
     """The dates of the chosen period in this database."""
     return resolve(filters, as_of(viewer))
 
 
-def first_activity(viewer: Viewer = FULL_ACCESS) -> dt.date:
+def first_activity(viewer: Viewer | None = None) -> dt.date:
     """The first day anything happened (a city joined): where "all time" starts and quarter lists begin."""
     value = db.frame("select min(joined_on) as d from city_engagement", viewer=viewer)["d"].iloc[0]
     return pd.Timestamp(value).date() if pd.notna(value) else as_of(viewer)
 
 
-def filter_options(viewer: Viewer = FULL_ACCESS) -> dict[str, list[dict]]:
+def filter_options(viewer: Viewer | None = None) -> dict[str, list[dict]]:
     """Options of the filter bar from this database: countries with a member city or an event, topics used."""
     countries = db.frame(
         """with used as (
@@ -113,7 +113,7 @@ def filter_options(viewer: Viewer = FULL_ACCESS) -> dict[str, list[dict]]:
     }
 
 
-def city_names(city_ids: list[str], viewer: Viewer = FULL_ACCESS) -> dict[str, str]:
+def city_names(city_ids: list[str], viewer: Viewer | None = None) -> dict[str, str]:
     if not city_ids:
         return {}
     df = db.frame("select city_id, city_name from city_engagement where list_contains($ids, city_id)",
@@ -121,7 +121,7 @@ def city_names(city_ids: list[str], viewer: Viewer = FULL_ACCESS) -> dict[str, s
     return dict(zip(df["city_id"], df["city_name"], strict=True))
 
 
-def country_names(viewer: Viewer = FULL_ACCESS) -> dict[str, str]:
+def country_names(viewer: Viewer | None = None) -> dict[str, str]:
     df = db.frame("select iso3, name from ref_countries", viewer=viewer)
     return dict(zip(df["iso3"], df["name"], strict=True))
 

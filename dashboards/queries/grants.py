@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import Scope, where, window
 
@@ -15,7 +15,7 @@ DIMENSIONS = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme",
               "region": "Region"}
 
 
-def portfolio(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def portfolio(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Grants whose work overlaps the period, by donor, programme, theme, status and region:
     `dimension`, `value`, `grants`, `awarded_usd`, `disbursed_usd` (disbursed = paid to date)."""
     w, params = where(filters, window(filters, viewer), ACTIVE)
@@ -29,7 +29,7 @@ def portfolio(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame
     return db.frame(f"select * from ({sql}) order by dimension, awarded_usd desc", params, viewer=viewer)
 
 
-def grants(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def grants(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every grant whose work overlaps the period, with its money and how its indicators stand."""
     w, params = where(filters, window(filters, viewer), ACTIVE)
     sql = f"""
@@ -43,7 +43,7 @@ def grants(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params, viewer=viewer)
 
 
-def indicator_status(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicator reports due in the period, per quarter of their period end and status."""
     w, params = where(filters, window(filters, viewer), Scope("period_end"))
     sql = f"""
@@ -54,7 +54,7 @@ def indicator_status(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.Da
     return db.frame(sql, params, viewer=viewer)
 
 
-def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicators of the grants in scope (work overlapping the period, region, country), with their latest report
     up to the period's end:
     one row per indicator, off-track first (only those with `off_track`), for the picker and the off-track list."""
@@ -82,12 +82,12 @@ def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer = FU
     return db.frame(sql, params | {"end": win.end, "off_track": off_track}, viewer=viewer)
 
 
-def off_track(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def off_track(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicators whose latest report up to the period's end is off track."""
     return indicators(filters, off_track=True, viewer=viewer)
 
 
-def indicator_series(indicator_id: str | None, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def indicator_series(indicator_id: str | None, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every reporting period of one indicator: target, actual, baseline, progress and status."""
     sql = """
         select indicator_id, title, measure, ascending, baseline_value, baseline_year, period_start, period_end,

@@ -5,14 +5,14 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window
 
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 
 
-def member_map(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Member cities at the period's end with where they are and their reach in the period.
 
     `participants` counts distinct people from the city at events in the period (event type and topic filters
@@ -49,7 +49,7 @@ def member_map(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFram
     return db.frame(sql, p1 | p2 | p3 | {"end": win.end}, viewer=viewer)
 
 
-def members_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per period and region: members at the period's end, joins and exits during it."""
     win = window(filters, viewer)
     grain = win.grain
@@ -84,7 +84,7 @@ def members_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.D
     return db.frame(sql, params | p1, viewer=viewer)
 
 
-def steering_terms(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def steering_terms(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Steering-committee terms that overlap the period, with whether each is current at the reference date."""
     win = window(filters, viewer)
     w, params = where(filters, win, Scope("term_start", date_end="term_end"))
@@ -96,7 +96,7 @@ def steering_terms(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.Data
     return db.frame(sql, params, viewer=viewer)
 
 
-def ladder(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def ladder(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """How many member cities (at the period's end) had reached each step of the engagement ladder by then,
     and how many reached it during the period."""
     win = window(filters, viewer)
@@ -124,7 +124,7 @@ def ladder(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params | {"end": win.end, "start": win.start}, viewer=viewer)
 
 
-def dormant(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def dormant(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Members with no recorded activity in the 365 days before the reference date (not the chosen period),
     oldest silence first."""
     city_w, params = where(filters, None, CITIES)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
 from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, first_activity, period_spine, where, window
 from data_pipeline.contract import REGIONS
@@ -49,7 +49,7 @@ def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
     return sql, p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8 | p9
 
 
-def kpis(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def kpis(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The headline KPIs of the period and of the equal period before it.
 
     One row per period (`which` = 'current' / 'previous'; no previous row for "all time"), one column per KPI:
@@ -67,7 +67,7 @@ def kpis(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(" union all ".join(parts), params, viewer=viewer)
 
 
-def trend(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per month (or quarter for long periods): events, unique participants, new members, USD awarded."""
     win = window(filters, viewer)
     grain = win.grain
@@ -99,7 +99,7 @@ def trend(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params | p1 | p2 | p3 | p4, viewer=viewer)
 
 
-def by_region(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per region (and 'No region' for activity without one): members at the period's end, new members,
     events, unique participants, participant-hours and USD awarded in the period."""
     win = window(filters, viewer)

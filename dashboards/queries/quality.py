@@ -13,21 +13,21 @@ from pathlib import Path
 import pandas as pd
 
 from dashboards import db, settings
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 
 
-def tables(*, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def tables(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Row counts of every table of the published database."""
     return db.frame("select table_name, rows from meta_tables order by table_name", viewer=viewer)
 
 
-def sources(*, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def sources(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Each source table's file, format, encoding, rows, checksum and the dates it covers."""
     return db.frame("select table_name, file, format, encoding, rows, min_date, max_date, sha256 from meta_sources "
                     "order by table_name", viewer=viewer)
 
 
-def problems(*, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def problems(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Validation problems of the published build (warnings: errors would have stopped it)."""
     return db.frame("select severity, file, line, \"column\", message from meta_problems "
                     "order by severity, file, try_cast(line as integer) nulls first, \"column\"", viewer=viewer)

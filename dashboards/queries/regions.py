@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window
 from data_pipeline.contract import REGIONS
@@ -15,7 +15,7 @@ QUARTERLY = Scope("quarter", country=None)
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 
 
-def heatmap(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def heatmap(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every region and quarter overlapping the period: events, attendances, unique participants,
     participant-hours, joins and USD awarded (zeros included)."""
     win = window(filters, viewer)
@@ -31,7 +31,7 @@ def heatmap(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params, viewer=viewer)
 
 
-def summary(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """One row per region: members at the period's end, new members, dormant members, steering seats,
     events, unique participants, participant-hours, USD awarded and disbursed in the period."""
     win = window(filters, viewer)
@@ -73,7 +73,7 @@ def summary(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params, viewer=viewer)
 
 
-def cities(filters: Filters, region: str | None, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def cities(filters: Filters, region: str | None, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The cities of one region (members or not at the period's end), with their activity in the period."""
     win = window(filters, viewer)
     city_w, p1 = where(filters, win, Scope(None, region=None), alias="c")

@@ -5,12 +5,12 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.db import FULL_ACCESS, Viewer
+from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
 from dashboards.queries.common import ATTENDANCE, EVENTS, first_activity, period_spine, where, window
 
 
-def events_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Events and attendances per period, event type and modality (periods without events are absent)."""
     win = window(filters, viewer)
     grain = win.grain
@@ -25,7 +25,7 @@ def events_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.Da
     return db.frame(sql, params, viewer=viewer)
 
 
-def attendance_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def attendance_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per period (every period of the window, zeros included): attendances and unique participants."""
     win = window(filters, viewer)
     grain = win.grain
@@ -46,7 +46,7 @@ def attendance_over_time(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> p
     return db.frame(sql, params | p, viewer=viewer)
 
 
-def topics(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def topics(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per topic: events, attendances and unique participants in the period, largest reach first."""
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE, alias="a")
@@ -65,7 +65,7 @@ def topics(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return db.frame(sql, params | p2, viewer=viewer)
 
 
-def people(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def people(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Unique participants of the period by sex, age band and role (`dimension`, `value`, `participants`)."""
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE)
@@ -101,7 +101,7 @@ def _learning_select(filters: Filters, win: Window, prefix: str, by_type: bool) 
     return sql, params
 
 
-def learning(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def learning(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Per event type: completion rate, mean knowledge gain (post minus pre score, points out of 100, over
     attendances with both scores) and mean satisfaction (1-5, over ratings given), with the counts behind them."""
     sql, params = _learning_select(filters, window(filters, viewer), "", by_type=True)
@@ -109,7 +109,7 @@ def learning(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
     return df.round({"completion_rate": 4, "knowledge_gain": 2, "pre_score": 2, "post_score": 2, "satisfaction": 2})
 
 
-def learning_kpis(filters: Filters, *, viewer: Viewer = FULL_ACCESS) -> pd.DataFrame:
+def learning_kpis(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """The same measures over all event types, for the period (`which` = 'current') and the one before."""
     win = window(filters, viewer)
     sql, params = _learning_select(filters, win, "c_", by_type=False)

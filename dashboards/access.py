@@ -1,0 +1,258 @@
+"""Who may see what: roles, the viewer of a request, and the row and column rules of every published table.
+
+The rules are enforced in DuckDB, not in the pages. `db.py` opens the published file and creates, in the
+connection's own in-memory catalog, one view per published table (`policy.<table>`) that filters rows and
+masks columns by the viewer. Each request's cursor stores its viewer in a DuckDB variable and reads through
+`policy` only, so every query a page runs, present or future, gets the same limits:
+
+- a hub lead sees rows of their region only (rows without a region, such as global webinars, are not theirs);
+- a donor sees their own grants, payments, indicators and the attendance those grants reached;
+- a confidential member city is named and placed only for roles that may see it; for everyone else its rows
+  are dropped where the row *is* the city (profiles, map points, steering seats) and kept without a city or
+  country where the row is activity (so it still counts in its region's totals);
+- tables without a rule are visible to the data team only.
+
+It fails closed: a cursor whose viewer variable is unset, or whose role is unknown, sees no row of any table,
+and a table missing a column its rule needs is an error at connection time, not a silent pass-through.
+"""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+
+# What a role covers. "network": everything; "region": the viewer's regions; "donor": one donor's grants;
+# "public": network aggregates on the impact page.
+NETWORK, REGION, DONOR, PUBLIC = "network", "region", "donor", "public"
+
+# Page modules (dashboards/<name>.py) each role may open.
+ANALYTICS = frozenset({"overview", "membership", "training", "grants", "regions", "city", "impact"})
+
+
+@dataclass(frozen=True)
+class Role:
+    """A kind of user: what part of the data they cover and which pages and powers they have."""
+
+    name: str
+    label: str
+    scope: str
+    pages: frozenset[str]
+    sees_confidential: bool = False
+    suppressed: bool = False  # counts below the threshold are hidden (donor and public outputs)
+    sees_quality: bool = False  # build and validation details (file names, messages, row counts)
+    can_upload: bool = False
+
+
+ROLES: dict[str, Role] = {r.name: r for r in (
+    Role("admin", "Administrator (ISD data team)", NETWORK, ANALYTICS | {"data_quality"},
+         sees_confidential=True, sees_quality=True, can_upload=True),
+    Role("programme_manager", "Programme manager (ISD)", NETWORK, ANALYTICS | {"data_quality"},
+         sees_confidential=True, sees_quality=True),
+    Role("steering_committee", "Steering committee member", NETWORK, ANALYTICS, sees_confidential=True),
+    Role("hub_lead", "Regional hub lead", REGION, ANALYTICS),
+    Role("donor", "Donor", DONOR, frozenset({"impact"}), suppressed=True),
+    Role("public", "Public", PUBLIC, frozenset({"impact"}), suppressed=True),
+)}
+
+
+@dataclass(frozen=True)
+class Viewer:
+    """The person (or anonymous visitor) a query runs for. Built from the signed-in user, never from input."""
+
+    user: str
+    role: str
+    regions: tuple[str, ...] = ()  # hub leads: the regions they cover
+    donor_id: str | None = None  # donors: the donor whose portfolio they see
+    donor_name: str | None = None
+
+    @property
+    def kind(self) -> Role | None:
+        return ROLES.get(self.role)
+
+    @property
+    def scope(self) -> str | None:
+        return self.kind.scope if self.kind else None
+
+    def may_open(self, page: str) -> bool:
+        return bool(self.kind) and page in self.kind.pages
+
+    @property
+    def suppressed(self) -> bool:
+        return self.kind.suppressed if self.kind else True
+
+    @property
+    def sees_confidential(self) -> bool:
+        return bool(self.kind and self.kind.sees_confidential)
+
+    @property
+    def sees_quality(self) -> bool:
+        return bool(self.kind and self.kind.sees_quality)
+
+    @property
+    def can_upload(self) -> bool:
+        return bool(self.kind and self.kind.can_upload)
+
+    def variable(self) -> dict:
+        """The DuckDB variable the policy views read (`getvariable('scn_viewer')`)."""
+        kind = self.kind
+        return {
+            "scope": kind.scope if kind else None,
+            "regions": list(self.regions),
+            "donor": self.donor_id,
+            "confidential": self.sees_confidential,
+            "quality": self.sees_quality,
+        }
+
+
+NOBODY = Viewer("nobody", "none")  # sees no row: what a request without a valid session gets
+SYSTEM = Viewer("system", "admin")  # tests, the CLI and the pipeline's own checks
+
+
+# --- table rules --------------------------------------------------------------------------------------------
+
+# Text shown instead of a confidential city's name in activity rows that stay visible.
+CONFIDENTIAL_LABEL = "Confidential member"
+
+
+@dataclass(frozen=True)
+class Rule:
+    """How one published table is limited. Column names refer to the table; SQL fragments are code, not input.
+
+    scopes: which scopes see rows at all. region: the column hub leads are limited by (None: the table has
+    nothing regional, such as reference lists). donor: the column donors are limited by. city_rows: the row is
+    a city (dropped when confidential); otherwise `masked` columns are blanked on confidential rows.
+    hidden: columns left out of the view for donor and public viewers. where: an extra condition.
+    """
+
+    scopes: frozenset[str]
+    region: str | None = "region"
+    donor: str | None = None
+    flag: str | None = None  # SQL true for rows about a confidential city
+    city_rows: bool = False
+    masked: tuple[str, ...] = ()
+    hidden: tuple[str, ...] = ()
+    where: str | None = None
+
+
+_ALL = frozenset({NETWORK, REGION, DONOR, PUBLIC})
+_STAFF = frozenset({NETWORK, REGION})
+_CITY_TEXT = ("city_name", "title")  # text that can name a city: replaced, not blanked
+_VISIBILITY = "visibility = 'confidential'"
+
+# Attendance reached by a donor's grants: events hosted in a funded city while the grant ran.
+_DONOR_ATTENDANCE = """exists (
+    select 1 from scn.main.grant_portfolio g
+    where g.donor_id = getvariable('scn_viewer').donor and g.city_id = t.event_city_id
+      and t.start_date between g.start_date and coalesce(g.end_date, t.start_date))"""
+
+RULES: dict[str, Rule] = {
+    "meta_build": Rule(_ALL, region=None),
+    "ref_regions": Rule(_ALL, region=None),
+    "ref_countries": Rule(_ALL, region=None),
+    "ref_milestones": Rule(_ALL, region=None),
+    "ref_currencies": Rule(_ALL, region=None),
+    "city_engagement": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
+    "steering_committee": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
+    "city_milestones": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
+    "fct_events": Rule(_STAFF | {PUBLIC}, flag="confidential",
+                       masked=("city_id", "city_name", "country_iso3", "title")),
+    "fct_attendance": Rule(_ALL, flag="confidential", masked=("event_city_id", "participant_city_id", "country_iso3"),
+                           hidden=("event_city_id", "participant_city_id", "pre_score", "post_score",
+                                   "satisfaction"),
+                           where=f"(getvariable('scn_viewer').scope <> 'donor' or {_DONOR_ATTENDANCE})"),
+    "membership_monthly": Rule(_STAFF | {PUBLIC}, flag="confidential", masked=("country_iso3",)),
+    "training_reach_monthly": Rule(_STAFF | {PUBLIC}, flag="confidential", masked=("country_iso3",)),
+    "regional_activity_quarterly": Rule(_STAFF | {PUBLIC}),
+    "kpi_by_period": Rule(_STAFF | {PUBLIC}),
+    "grant_portfolio": Rule(_ALL, donor="donor_id", flag="confidential",
+                            masked=("city_id", "city_name", "country_iso3", "title")),
+    "fct_disbursements": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3")),
+    "indicator_achievement": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3")),
+    "indicator_values_by_dimension": Rule(
+        _ALL, region=None, where="indicator_id in (select indicator_id from memory.policy.indicator_achievement)"),
+}
+
+_V = "getvariable('scn_viewer')"
+
+
+def _condition(rule: Rule | None) -> str:
+    if rule is None:  # not described here: the data team's tables (staging, build details)
+        return f"coalesce({_V}.quality, false)"
+    scopes = ", ".join(f"'{s}'" for s in sorted(rule.scopes))
+    parts = [f"list_contains([{scopes}], {_V}.scope)"]
+    if rule.region:
+        parts.append(f"({_V}.scope <> 'region' or list_contains({_V}.regions, {rule.region}))")
+    if rule.donor:
+        parts.append(f"({_V}.scope <> 'donor' or {rule.donor} = {_V}.donor)")
+    if rule.flag and rule.city_rows:
+        parts.append(f"({_V}.confidential or not ({rule.flag}))")
+    if rule.where:
+        parts.append(rule.where)
+    return " and ".join(f"coalesce({p}, false)" for p in parts)
+
+
+def _column(name: str, rule: Rule | None, salt: str) -> str:
+    """The select-list expression of one column: itself, or masked on confidential rows, or hidden by role."""
+    expr = f'"{name}"'
+    if rule and rule.flag and not rule.city_rows and name in rule.masked:
+        shown = f"{_V}.confidential or not ({rule.flag})"
+        if name in _CITY_TEXT:
+            hidden = f"'{CONFIDENTIAL_LABEL}'"
+        elif name.endswith("city_id"):
+            # A stable stand-in so confidential cities still count once each; salted so it cannot be matched
+            # against the public list of city ids.
+            hidden = f"'confidential-' || left(md5({expr} || '{salt}'), 10)"
+        else:
+            hidden = "null"
+        expr = f"case when coalesce({shown}, false) then {expr} else {hidden} end"
+    if rule and name in rule.hidden:
+        # Kept for staff, gone for donors and the public (null, so queries keep their shape).
+        expr = f"case when coalesce({_V}.scope in ('donor', 'public'), true) then null else {expr} end"
+    return f'{expr} as "{name}"'
+
+
+def view_sql(table: str, columns: list[str], salt: str) -> str:
+    """The `policy.<table>` view over the published table: rows and columns the current viewer may see."""
+    rule = RULES.get(table)
+    if rule and DONOR in rule.scopes and rule.region and not (rule.donor or rule.where):
+        raise RuntimeError(f"access rule of {table} lets donors read it without limiting them to their grants")
+    if rule:
+        missing = [c for c in (rule.region, rule.donor, *rule.masked, *rule.hidden) if c and c not in columns]
+        if rule.flag == "confidential" and "confidential" not in columns:
+            missing.append("confidential")
+        if missing:
+            raise RuntimeError(f"access rule of {table} names columns the table lacks: {', '.join(missing)}")
+    select = [_column(name, rule, salt) for name in columns]
+    return (f"create or replace view memory.policy.{table} as select {', '.join(select)} "
+            f'from scn.main."{table}" as t where {_condition(rule)}')
+
+
+def create_policy_views(con, *, schema_columns: dict[str, list[str]] | None = None) -> None:
+    """Create `memory.policy` with one view per published table on the connection `con` (an open_read_only)."""
+    if schema_columns is None:
+        rows = con.execute("""select table_name, list(column_name order by column_index)
+                              from duckdb_columns() where database_name = 'scn' and schema_name = 'main'
+                              group by table_name""").fetchall()
+        schema_columns = dict(rows)
+    salt = secrets.token_hex(16)
+    con.execute("create schema if not exists memory.policy").fetchall()
+    # indicator_values_by_dimension reads policy.indicator_achievement: create the others first.
+    for table in sorted(schema_columns, key=lambda t: RULES.get(t, Rule(_ALL)).where is not None):
+        con.execute(view_sql(table, schema_columns[table], salt)).fetchall()
+
+
+def enter(cursor, viewer: Viewer) -> None:
+    """Make `cursor` read through the policy views as `viewer` (its own variable: cursors are connections)."""
+    cursor.execute("set variable scn_viewer = $v", {"v": viewer.variable()}).fetchall()
+    cursor.execute("set search_path = 'memory.policy'").fetchall()
+
+
+@dataclass(frozen=True)
+class Limits:
+    """What the filter bar may offer a viewer: hub leads choose among their own regions only."""
+
+    regions: tuple[str, ...] | None = field(default=None)
+
+
+def limits(viewer: Viewer) -> Limits:
+    return Limits(regions=viewer.regions if viewer.scope == REGION else None)

@@ -1,0 +1,321 @@
+"""The local user store: who may sign in, with which role, hashed passwords; and its command line.
+
+    python -m dashboards.users add EMAIL --role hub_lead --region MENA
+    python -m dashboards.users add EMAIL --role donor --donor DON-01
+    python -m dashboards.users list | remove EMAIL | password EMAIL | unlock EMAIL
+
+A SQLite file (settings.users_path, outside the analytics database: it holds no analytics data and the
+analytics store holds no people). Passwords are hashed with Argon2id (argon2-cffi); the plain text is never
+stored or logged. After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_MINUTES`; the count
+lives in the file so every server worker sees it. Changing a password or role bumps `session_version`, which
+signs out that person's existing sessions.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import typer
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from rich.console import Console
+from rich.table import Table
+
+from dashboards import access, settings
+from data_pipeline.contract import REGIONS
+
+MAX_FAILURES = 5
+LOCK_MINUTES = 15
+MIN_PASSWORD = 12
+SIGN_IN_ROLES = tuple(r for r in access.ROLES if r != "public")  # the public role is for visitors, not accounts
+_EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
+_hasher = PasswordHasher()
+# Verified when the e-mail is unknown, so a wrong address takes as long as a wrong password.
+_DUMMY_HASH = _hasher.hash("not a real password")
+
+_SCHEMA = """
+create table if not exists users (
+    email text primary key,
+    password_hash text not null,
+    role text not null,
+    regions text not null default '',
+    donor_id text,
+    display_name text,
+    active integer not null default 1,
+    session_version integer not null default 1,
+    failures integer not null default 0,
+    locked_until text,
+    created_at text not null,
+    last_sign_in text
+)"""
+
+
+class UserError(ValueError):
+    """A user cannot be added or changed as asked; the message says why."""
+
+
+@dataclass(frozen=True)
+class User:
+    """A person who may sign in (never carries the password hash out of this module)."""
+
+    email: str
+    role: str
+    regions: tuple[str, ...]
+    donor_id: str | None
+    display_name: str | None
+    session_version: int
+
+    def viewer(self, donor_name: str | None = None) -> access.Viewer:
+        return access.Viewer(self.email, self.role, regions=self.regions, donor_id=self.donor_id,
+                             donor_name=donor_name)
+
+    @property
+    def session_id(self) -> str:
+        """What the session cookie stores: the e-mail and the session version it was issued for."""
+        return f"{self.session_version}:{self.email}"
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC).replace(microsecond=0)
+
+
+@contextmanager
+def _db(path: Path | None = None) -> Iterator[sqlite3.Connection]:
+    path = path or settings.get().users_path
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path, timeout=10)
+    con.row_factory = sqlite3.Row
+    try:
+        con.execute(_SCHEMA)
+        with con:
+            yield con
+    finally:
+        con.close()
+
+
+def _user(row: sqlite3.Row) -> User:
+    regions = tuple(r for r in row["regions"].split("|") if r)
+    return User(row["email"], row["role"], regions, row["donor_id"], row["display_name"], row["session_version"])
+
+
+def _check(email: str, role: str, regions: tuple[str, ...], donor_id: str | None, password: str | None) -> None:
+    if not _EMAIL.match(email):
+        raise UserError(f"{email!r} is not an e-mail address")
+    if role not in SIGN_IN_ROLES:
+        raise UserError(f"role {role!r} is not one of {', '.join(SIGN_IN_ROLES)}")
+    unknown = [r for r in regions if r not in REGIONS]
+    if unknown:
+        raise UserError(f"unknown region {unknown[0]!r}; regions are: {', '.join(REGIONS)}")
+    if role == "hub_lead" and not regions:
+        raise UserError("a hub lead needs --region (the hub they lead)")
+    if role != "hub_lead" and regions:
+        raise UserError("only hub leads are limited to regions")
+    if role == "donor" and not donor_id:
+        raise UserError("a donor account needs --donor (the donor id, e.g. DON-01)")
+    if role != "donor" and donor_id:
+        raise UserError("only donor accounts are tied to a donor")
+    if password is not None and len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+
+
+def add(email: str, password: str, role: str, *, regions: tuple[str, ...] = (), donor_id: str | None = None,
+        display_name: str | None = None, path: Path | None = None, replace: bool = False) -> User:
+    """Add a user (or, with `replace`, overwrite one), checking the role's requirements."""
+    email = email.strip().lower()
+    _check(email, role, tuple(regions), donor_id, password)
+    with _db(path) as con:
+        exists = con.execute("select session_version from users where email = ?", (email,)).fetchone()
+        if exists and not replace:
+            raise UserError(f"{email} already exists (remove it first, or change its password)")
+        con.execute("delete from users where email = ?", (email,))
+        con.execute(
+            "insert into users (email, password_hash, role, regions, donor_id, display_name, session_version,"
+            " created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            (email, _hasher.hash(password), role, "|".join(regions), donor_id, display_name,
+             (exists["session_version"] + 1) if exists else 1, _now().isoformat()))
+    return get(email, path=path)
+
+
+def get(email: str, *, path: Path | None = None) -> User | None:
+    """The active user with this e-mail, or None."""
+    with _db(path) as con:
+        row = con.execute("select * from users where email = ? and active = 1", (email.strip().lower(),)).fetchone()
+    return _user(row) if row else None
+
+
+def from_session(session_id: str, *, path: Path | None = None) -> User | None:
+    """The user a session cookie names, if that session has not been revoked since."""
+    version, _, email = (session_id or "").partition(":")
+    user = get(email, path=path) if email else None
+    return user if user and str(user.session_version) == version else None
+
+
+def list_users(*, path: Path | None = None) -> list[dict]:
+    with _db(path) as con:
+        rows = con.execute("select email, role, regions, donor_id, active, failures, locked_until, created_at,"
+                           " last_sign_in from users order by email").fetchall()
+    return [dict(r) for r in rows]
+
+
+def remove(email: str, *, path: Path | None = None) -> bool:
+    with _db(path) as con:
+        return con.execute("delete from users where email = ?", (email.strip().lower(),)).rowcount > 0
+
+
+def set_password(email: str, password: str, *, path: Path | None = None) -> None:
+    """Change a password, unlock the account and sign out its sessions."""
+    if len(password) < MIN_PASSWORD:
+        raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
+    with _db(path) as con:
+        changed = con.execute(
+            "update users set password_hash = ?, failures = 0, locked_until = null,"
+            " session_version = session_version + 1 where email = ?",
+            (_hasher.hash(password), email.strip().lower())).rowcount
+    if not changed:
+        raise UserError(f"no user {email}")
+
+
+def unlock(email: str, *, path: Path | None = None) -> None:
+    with _db(path) as con:
+        con.execute("update users set failures = 0, locked_until = null where email = ?", (email.strip().lower(),))
+
+
+@dataclass(frozen=True)
+class SignIn:
+    """The outcome of a sign-in attempt: the user, or why not (never says whether the e-mail exists)."""
+
+    user: User | None
+    locked: bool = False
+
+
+def verify(email: str, password: str, *, path: Path | None = None) -> SignIn:
+    """Check an e-mail and password; count failures and lock the account after too many."""
+    email = (email or "").strip().lower()
+    now = _now()
+    with _db(path) as con:
+        row = con.execute("select * from users where email = ? and active = 1", (email,)).fetchone()
+        if row is None:
+            _verify_hash(_DUMMY_HASH, password)
+            return SignIn(None)
+        if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
+            return SignIn(None, locked=True)
+        if not _verify_hash(row["password_hash"], password):
+            failures = row["failures"] + 1
+            locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
+            con.execute("update users set failures = ?, locked_until = ? where email = ?",
+                        (0 if locked else failures, locked.isoformat() if locked else None, email))
+            return SignIn(None, locked=locked is not None)
+        if _hasher.check_needs_rehash(row["password_hash"]):
+            con.execute("update users set password_hash = ? where email = ?", (_hasher.hash(password), email))
+        con.execute("update users set failures = 0, locked_until = null, last_sign_in = ? where email = ?",
+                    (now.isoformat(), email))
+        return SignIn(_user(row))
+
+
+def _verify_hash(hashed: str, password: str) -> bool:
+    try:
+        return _hasher.verify(hashed, password or "")
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+# --- demo accounts ----------------------------------------------------------------------------------------------
+
+# One account per role for `make run` on the bundled demo data. Listed on the login page in demo mode only;
+# the app refuses to create them outside demo mode.
+DEMO_PASSWORD = "demo-password-not-secret"
+DEMO_ACCOUNTS = (
+    ("admin@demo.scn", "admin", (), None, "Demo administrator"),
+    ("manager@demo.scn", "programme_manager", (), None, "Demo programme manager"),
+    ("steering@demo.scn", "steering_committee", (), None, "Demo steering committee member"),
+    ("hub@demo.scn", "hub_lead", ("MENA",), None, "Demo MENA hub lead"),
+    ("donor@demo.scn", "donor", (), "DON-01", "Demo donor"),
+)
+
+
+def ensure_demo_accounts(*, path: Path | None = None) -> None:
+    """Create (or reset) the demo accounts. Only ever called in demo mode."""
+    if not settings.get().demo:
+        raise RuntimeError("demo accounts exist only in demo mode (SCN_DEMO=1)")
+    for email, role, regions, donor, name in DEMO_ACCOUNTS:
+        user = get(email, path=path)
+        if user is None or user.role != role or user.regions != regions or user.donor_id != donor:
+            add(email, DEMO_PASSWORD, role, regions=regions, donor_id=donor, display_name=name, path=path,
+                replace=True)
+
+
+# --- command line -----------------------------------------------------------------------------------------------
+
+cli = typer.Typer(help="Manage who may sign in to the SCN Impact Dashboard (the local user store).",
+                  no_args_is_help=True)
+console = Console()
+
+
+@cli.command("add")
+def add_command(
+    email: str,
+    role: str = typer.Option(..., help=f"One of: {', '.join(SIGN_IN_ROLES)}"),
+    region: list[str] = typer.Option([], help="Hub leads: a region they lead (repeat for several)"),
+    donor: str | None = typer.Option(None, help="Donors: the donor id whose grants they see"),
+    name: str | None = typer.Option(None, help="Name shown in the app"),
+    password: str | None = typer.Option(None, help="Prompted (hidden) when left out", hide_input=True),
+) -> None:
+    """Add a user who may sign in."""
+    password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
+    try:
+        user = add(email, password, role, regions=tuple(region), donor_id=donor, display_name=name)
+    except UserError as exc:
+        console.print(f"[red]Not added:[/red] {exc}")
+        raise typer.Exit(1) from exc
+    from dashboards import audit
+    audit.record("user_added", actor="cli", subject=user.email, role=user.role)
+    console.print(f"Added {user.email} as {access.ROLES[user.role].label}.")
+
+
+@cli.command("list")
+def list_command() -> None:
+    """List users (never passwords)."""
+    table = Table("e-mail", "role", "regions", "donor", "locked until", "last sign-in")
+    for u in list_users():
+        table.add_row(u["email"], u["role"], u["regions"].replace("|", ", "), u["donor_id"] or "",
+                      u["locked_until"] or "", u["last_sign_in"] or "")
+    console.print(table)
+
+
+@cli.command("remove")
+def remove_command(email: str) -> None:
+    """Remove a user; their sessions end at their next request."""
+    if not remove(email):
+        console.print(f"[red]No user {email}[/red]")
+        raise typer.Exit(1)
+    from dashboards import audit
+    audit.record("user_removed", actor="cli", subject=email)
+    console.print(f"Removed {email}.")
+
+
+@cli.command("password")
+def password_command(email: str) -> None:
+    """Set a new password (prompted), unlock the account and sign out its sessions."""
+    try:
+        set_password(email, typer.prompt("New password", hide_input=True, confirmation_prompt=True))
+    except UserError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"Password of {email} changed; its sessions are signed out.")
+
+
+@cli.command("unlock")
+def unlock_command(email: str) -> None:
+    """Unlock an account locked after too many wrong passwords."""
+    unlock(email)
+    console.print(f"Unlocked {email}.")
+
+
+if __name__ == "__main__":
+    cli()
