@@ -12,6 +12,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
+import shutil
 import socket
 import subprocess
 import sys
@@ -44,8 +45,10 @@ def serve(db: Path, *, port: int | None = None, env: dict | None = None) -> Iter
     is shown if the app does not start.
     """
     port = port or free_port()
+    private = tempfile.mkdtemp(prefix="scn-serve-")  # demo accounts, audit log, uploads of this run only
     environ = {**os.environ, "SCN_DB": str(db), "SCN_HOST": "127.0.0.1", "SCN_PORT": str(port), "SCN_DEBUG": "0",
-               **(env or {})}
+               "SCN_DEMO": "1", "SCN_USERS": f"{private}/users.sqlite", "SCN_AUDIT_LOG": f"{private}/audit.jsonl",
+               "SCN_SOURCES_STORE": f"{private}/sources", **(env or {})}
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=environ, stdout=log,
@@ -66,11 +69,12 @@ def serve(db: Path, *, port: int | None = None, env: dict | None = None) -> Iter
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
+            shutil.rmtree(private, ignore_errors=True)
 
 
 def _answers(url: str) -> bool:
     try:
-        with urllib.request.urlopen(url + "/_dash-layout", timeout=2) as reply:
+        with urllib.request.urlopen(url + "/login", timeout=2) as reply:
             return reply.status == 200
     except OSError:
         return False
@@ -125,6 +129,17 @@ def wait_until_drawn(page, timeout: float = 20_000) -> None:
         page.wait_for_timeout(250)
 
 
+def sign_in(page, base_url: str, email: str = "admin@demo.scn", password: str | None = None) -> None:
+    """Sign in through the login form as a demo account (the app runs in demo mode under `serve`)."""
+    from dashboards.users import DEMO_PASSWORD
+
+    page.goto(f"{base_url}/login")
+    page.fill("#email", email)
+    page.fill("#password", password or DEMO_PASSWORD)
+    page.click("#sign-in")
+    page.wait_for_load_state("load")
+
+
 def busiest_city(db: Path) -> str:
     with duckdb.connect(str(db), read_only=True) as con:
         return con.execute("select city_id from city_engagement order by attendances + events_hosted * 10 desc, "
@@ -150,6 +165,7 @@ def main(argv: list[str] | None = None) -> int:
             blocked: list[str] = []
             block_outside(page, base, blocked)
             count_requests(page)
+            sign_in(page, base)
             started = time.perf_counter()
             page.goto(base + path)
             wait_until_drawn(page)

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboards.screenshots import CHROMIUM, CHROMIUM_ARGS, block_outside, count_requests, serve
+from dashboards.screenshots import CHROMIUM, CHROMIUM_ARGS, block_outside, count_requests, serve, sign_in
 
 
 @pytest.fixture(scope="session")
@@ -32,9 +32,16 @@ def chromium() -> Iterator[Browser]:
 
 
 @pytest.fixture
-def dash_page(chromium: Browser, app_url: str) -> Iterator[Page]:
-    """A fresh tab on a laptop-sized screen; after the test: no console error, no failed request to the app, no
-    request anywhere else."""
+def dash_page(fresh_page: Page) -> Page:
+    """A tab signed in as the demo administrator (who may see every page)."""
+    sign_in(fresh_page, fresh_page.app_url)  # type: ignore[attr-defined]
+    return fresh_page
+
+
+@pytest.fixture
+def fresh_page(chromium: Browser, app_url: str) -> Iterator[Page]:
+    """A fresh tab on a laptop-sized screen, not signed in; after the test: no console error, no failed request
+    to the app (but the sign-in page's own 401 answers, which tests check themselves), no request anywhere else."""
     context = chromium.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     page = context.new_page()
     problems: list[str] = []
@@ -42,7 +49,8 @@ def dash_page(chromium: Browser, app_url: str) -> Iterator[Page]:
     page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     # A failing callback answers 500 without a console message when debug is off: watch the answers too.
-    page.on("response", lambda r: problems.append(f"HTTP {r.status} from {r.url}") if r.status >= 400 else None)
+    page.on("response", lambda r: problems.append(f"HTTP {r.status} from {r.url}")
+            if r.status >= 400 and not (r.status == 401 and r.url.split("?")[0].endswith("/login")) else None)
     block_outside(page, app_url, blocked)
     count_requests(page)
     page.app_url = app_url  # type: ignore[attr-defined]
