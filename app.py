@@ -18,6 +18,7 @@ app = Dash(
     suppress_callback_exceptions=True,  # page callbacks refer to components of pages not shown yet
     title=shell.APP_NAME,
     update_title=None,
+    on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
 )
 server = app.server
 db.init_cache(server)

@@ -132,6 +132,7 @@ class Rule:
     masked: tuple[str, ...] = ()
     hidden: tuple[str, ...] = ()
     where: str | None = None
+    source: str | None = None  # a second view of another table (default: the table of the same name)
 
 
 _ALL = frozenset({NETWORK, REGION, DONOR, PUBLIC})
@@ -152,6 +153,11 @@ RULES: dict[str, Rule] = {
     "ref_milestones": Rule(_ALL, region=None),
     "ref_currencies": Rule(_ALL, region=None),
     "city_engagement": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
+    # The same cities for counting: a confidential member stays in its region's counts without a name, a place
+    # or a country. Lists, maps and profiles read city_engagement; counts of members read this.
+    "city_counting": Rule(_STAFF, flag=_VISIBILITY, source="city_engagement",
+                          masked=("city_id", "city_name", "country_iso3", "country_name", "latitude", "longitude",
+                                  "population")),
     "steering_committee": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     "city_milestones": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     "fct_events": Rule(_STAFF | {PUBLIC}, flag="confidential",
@@ -184,7 +190,7 @@ def _condition(rule: Rule | None) -> str:
         parts.append(f"({_V}.scope <> 'region' or list_contains({_V}.regions, {rule.region}))")
     if rule.donor:
         parts.append(f"({_V}.scope <> 'donor' or {rule.donor} = {_V}.donor)")
-    if rule.flag and rule.city_rows:
+    if rule.flag and rule.city_rows:  # the row is the city: gone
         parts.append(f"({_V}.confidential or not ({rule.flag}))")
     if rule.where:
         parts.append(rule.where)
@@ -223,8 +229,9 @@ def view_sql(table: str, columns: list[str], salt: str) -> str:
         if missing:
             raise RuntimeError(f"access rule of {table} names columns the table lacks: {', '.join(missing)}")
     select = [_column(name, rule, salt) for name in columns]
+    source = rule.source if rule and rule.source else table
     return (f"create or replace view memory.policy.{table} as select {', '.join(select)} "
-            f'from scn.main."{table}" as t where {_condition(rule)}')
+            f'from scn.main."{source}" as t where {_condition(rule)}')
 
 
 def create_policy_views(con, *, schema_columns: dict[str, list[str]] | None = None) -> None:
@@ -234,6 +241,9 @@ def create_policy_views(con, *, schema_columns: dict[str, list[str]] | None = No
                               from duckdb_columns() where database_name = 'scn' and schema_name = 'main'
                               group by table_name""").fetchall()
         schema_columns = dict(rows)
+    for name, rule in RULES.items():
+        if rule.source and rule.source in schema_columns:
+            schema_columns[name] = schema_columns[rule.source]
     salt = secrets.token_hex(16)
     con.execute("create schema if not exists memory.policy").fetchall()
     # indicator_values_by_dimension reads policy.indicator_achievement: create the others first.

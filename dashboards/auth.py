@@ -16,6 +16,7 @@ What a viewer may *see* is not decided here: the query layer limits rows and col
 from __future__ import annotations
 
 import json
+import logging
 import secrets
 from collections.abc import Callable
 from urllib.parse import urlparse
@@ -25,6 +26,7 @@ from dash._callback import GLOBAL_CALLBACK_MAP
 from flask import Flask, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from werkzeug.exceptions import BadRequest
 
 from dashboards import access, audit, db, settings, users
 from dashboards.access import NOBODY, Viewer
@@ -289,6 +291,18 @@ def _security_headers(response):
     if request.path.startswith(("/_dash-update-component", LOGIN)):
         response.headers["Cache-Control"] = "no-store"
     return response
+
+
+def callback_failed(exc: Exception):
+    """Dash's handler for an exception in any callback: log it in full, answer 400 without details.
+
+    A callback only fails on input the app itself never sends (a crafted request, a stale page after an
+    upgrade), so the person gets "bad request", not a server error with a trace; the log keeps the trace for
+    the team, and the browser tests fail on any 4xx, so a real bug cannot hide behind this.
+    """
+    logging.getLogger("scn.callbacks").error("callback failed: %s", request.get_data(as_text=True)[:500],
+                                             exc_info=exc)
+    raise BadRequest("This request could not be answered.")
 
 
 def new_secret() -> str:

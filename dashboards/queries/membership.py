@@ -63,7 +63,7 @@ def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.D
                 greatest(period, $spine_start::date) as period_from
             from spine
         ),
-        cities as (select region, joined_on, left_on from city_engagement where {city_w}),
+        cities as (select region, joined_on, left_on from city_counting where {city_w}),
         final as (
             select bounds.period, r.region,
                 count(c.joined_on) filter (where c.joined_on <= bounds.period_end

@@ -28,10 +28,10 @@ def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
     ind_w, p9 = where(filters, win, Scope("period_end"), prefix=prefix)
     sql = f"""
         select
-            (select count(*) from city_engagement c where {city_w} and c.joined_on <= ${prefix}end
+            (select count(*) from city_counting c where {city_w} and c.joined_on <= ${prefix}end
                 and (c.left_on is null or c.left_on > ${prefix}end)) as members,
-            (select count(*) from city_engagement where {joined_w}) as new_members,
-            (select count(*) from city_engagement c where {city_w} and (
+            (select count(*) from city_counting where {joined_w}) as new_members,
+            (select count(*) from city_counting c where {city_w} and (
                 exists (select 1 from fct_events e where e.city_id = c.city_id and {host_w})
                 or exists (select 1 from fct_attendance a where a.participant_city_id = c.city_id and {sent_w})
             )) as active_cities,
@@ -83,7 +83,7 @@ def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         pa as (select date_trunc('{grain}', start_date) as period, count(distinct participant_id) as n
                from fct_attendance where {att_w} group by 1),
         jo as (select date_trunc('{grain}', joined_on) as period, count(*) as n
-               from city_engagement where {join_w} group by 1),
+               from city_counting where {join_w} group by 1),
         aw as (select date_trunc('{grain}', award_date) as period, sum(awarded_usd) as n
                from grant_portfolio where {grant_w} group by 1),
         final as (
@@ -113,9 +113,9 @@ def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame
             select unnest($region_order) as region, generate_subscripts($region_order, 1) as ord
             union all select 'No region', 99
         ),
-        mem as (select region, count(*) as members from city_engagement
+        mem as (select region, count(*) as members from city_counting
                 where {city_w} and joined_on <= $end and (left_on is null or left_on > $end) group by 1),
-        jo as (select region, count(*) as new_members from city_engagement where {join_w} group by 1),
+        jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select coalesce(region, 'No region') as region, count(*) as events
                from fct_events where {ev_w} group by 1),
         pa as (select coalesce(region, 'No region') as region, count(distinct participant_id) as participants,

@@ -45,10 +45,10 @@ def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         with mem as (
             select c.region, count(*) as members, count_if(c.dormant) as dormant,
                 count_if(c.on_steering_committee) as steering_seats
-            from city_engagement c
+            from city_counting c
             where {city_w} and c.joined_on <= $end and (c.left_on is null or c.left_on > $end) group by 1
         ),
-        jo as (select region, count(*) as new_members from city_engagement where {join_w} group by 1),
+        jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select region, count(*) as events from fct_events where {ev_w} group by 1),
         pa as (select region, count(distinct participant_id) as participants, sum(hours) as participant_hours
                from fct_attendance where {att_w} group by 1),
