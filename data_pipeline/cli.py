@@ -1,4 +1,4 @@
-"""Command line: `python -m data_pipeline build | demo | contract`."""
+"""Command line: `python -m data_pipeline build | demo | contract | template`."""
 
 from __future__ import annotations
 
@@ -82,4 +82,13 @@ def contract_command(out: Path = typer.Option(Path("docs/data-contract.md"), hel
     from data_pipeline.contract_doc import render
 
     out.write_text(render(), encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
+@app.command("template")
+def template_command(out: Path = typer.Option(Path("scn-template.xlsx"), help="Excel workbook to write.")) -> None:
+    """Write the Excel template: one sheet per source table, a data dictionary and a read-me, from the contract."""
+    from data_pipeline.template import write_template
+
+    write_template(out)
     err.print(f"wrote {out}")

@@ -1,0 +1,220 @@
+"""The Excel template for source data, generated from the data contract.
+
+One sheet per contract table, named after it, with the contract's columns as its header row: the loader reads a
+sheet named after a table in any workbook as that table, so a filled template is a source set on its own or an
+upload on the data page. A "Data dictionary" sheet lists every column with its type and rules, and a "Read me"
+sheet says how to fill it in. Neither is named after a table, so the loader passes over them. Both are written
+from `contract.py`, so they can't drift from what validation enforces.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.comments import Comment
+from openpyxl.styles import Alignment, Font, PatternFill
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+from openpyxl.worksheet.worksheet import Worksheet
+
+from data_pipeline import __version__
+from data_pipeline.contract import FALSE_WORDS, TABLES, TRUE_WORDS, Column, Table
+from data_pipeline.contract_doc import TYPE_WORDS
+
+DICTIONARY_SHEET = "Data dictionary"
+README_SHEET = "Read me"
+DICTIONARY_HEADER = ("table", "column", "type", "required", "description", "allowed values / format", "references")
+EXCEL_LAST_ROW = 1_048_576
+
+_BOLD = Font(bold=True)
+_HEADER_FILL = PatternFill("solid", fgColor="E8EEF4")
+# Columns Excel must leave as typed text: ids such as 007 keep their zeros, codes such as 1-2 stay codes.
+_TEXT_TYPES = ("id", "text", "code", "iso3", "currency")
+_TYPE_WIDTHS = {"id": 14, "text": 30, "integer": 10, "number": 12, "date": 12, "boolean": 10, "code": 16,
+                "iso3": 8, "currency": 9}
+
+README_LINES = (
+    "SCN source data template",
+    f"Generated from the SCN data contract (data_pipeline/contract.py, pipeline {__version__}).",
+    "",
+    "How to fill it in",
+    "• One sheet per table. Keep the sheet names and the header row (row 1) as they are; every header cell has a "
+    "note saying what the column holds, and the Data dictionary sheet lists them all.",
+    "• One row per record, from row 2 down. No merged cells, subtotals or extra header rows.",
+    "• Dates as YYYY-MM-DD, e.g. 2025-03-31 (a cell formatted as a date works too).",
+    "• Yes/no columns: true or false. Columns with a fixed list of values offer a drop-down.",
+    "• Numbers without thousands separators or currency signs; the currency goes in its own column.",
+    "• Identifiers must match across sheets: every city_id in events must be in cities, every grant_id in "
+    "disbursements in grants (the references column of the Data dictionary).",
+    "• On the Data page, a sheet left with only its header row keeps the current data of that table. A sheet "
+    "with rows replaces that whole table, so give all of its rows, not only new or changed ones.",
+    "• No personal data: no names, e-mail addresses, phone numbers or postal addresses of people. Participants "
+    "are pseudonymous ids. Columns or values that look like personal data are refused.",
+    "",
+    "Sending it",
+    "• Upload the workbook on the Data page (/data). You see every problem as file, line, column and message; "
+    "publishing is possible once there are no errors, and the dashboard keeps serving the current data until "
+    "then.",
+    "• Or, on the command line, put it in a source folder and run: python -m data_pipeline build --source "
+    "<folder>. There every sheet counts: fill them all, or delete the sheets of tables given as CSV files.",
+)
+
+
+def _number(value: float) -> str:
+    """Plain digits, as Excel reads them in a validation formula: 50000000 and 0.000001, not 5e+07 and 1e-06."""
+    return f"{value:.10f}".rstrip("0").rstrip(".")
+
+
+def allowed_values(column: Column) -> str:
+    """What a column accepts, in words: its codes, range, date format and the rules tying it to other columns."""
+    rules = []
+    if column.codes:
+        rules.append("one of: " + "; ".join(column.codes))
+    elif column.type == "boolean":
+        pairs = ", ".join(f"{yes}/{no}" for yes, no in zip(TRUE_WORDS[1:], FALSE_WORDS[1:], strict=True))
+        rules.append(f"true or false (also {pairs})")
+    elif column.type == "date":
+        rules.append("YYYY-MM-DD")
+    elif column.type == "iso3":
+        rules.append("3-letter country code (ISO 3166-1 alpha-3), e.g. FRA")
+    elif column.type == "currency":
+        rules.append("3-letter currency code (ISO 4217), e.g. EUR")
+    if column.minimum is not None and column.maximum is not None:
+        rules.append(f"{_number(column.minimum)} to {_number(column.maximum)}")
+    elif column.minimum is not None:
+        rules.append(f"at least {_number(column.minimum)}")
+    elif column.maximum is not None:
+        rules.append(f"at most {_number(column.maximum)}")
+    if column.not_before:
+        rules.append(f"not before {column.not_before}")
+    if column.max_future_days is not None:
+        rules.append(f"at most {column.max_future_days} days after today")
+    if column.requires:
+        rules.append(f"filled together with {column.requires}")
+    if not column.header_required:
+        rules.append("column may be left out")
+    return "; ".join(rules)
+
+
+def dictionary_rows() -> list[tuple[str, str, str, str, str, str, str]]:
+    """The Data dictionary sheet below its header: one row per contract column, in contract order."""
+    return [(table.name, column.name, TYPE_WORDS[column.type], "yes" if column.required else "no",
+             column.description, allowed_values(column), column.references or "")
+            for table in TABLES for column in table.columns]
+
+
+def _header_row(sheet: Worksheet, names: tuple[str, ...]) -> None:
+    sheet.append(list(names))
+    for cell in sheet[1]:
+        cell.font = _BOLD
+        cell.fill = _HEADER_FILL
+    sheet.freeze_panes = "A2"
+
+
+def _note(table: Table, column: Column) -> Comment:
+    lines = [column.description, "", f"Type: {TYPE_WORDS[column.type]}",
+             f"Required: {'yes' if column.required else 'no, may be empty'}"]
+    if allowed := allowed_values(column):
+        lines.append(f"Allowed: {allowed}")
+    if column.references:
+        lines.append(f"Must exist in: {column.references}")
+    if column.name in table.key:
+        lines.append(f"Unique per row: ({', '.join(table.key)})")
+    comment = Comment("\n".join(lines), "SCN data contract")
+    comment.width = 320
+    comment.height = 40 + 18 * (len(lines) + sum(len(line) // 45 for line in lines))
+    return comment
+
+
+def _validation(column: Column) -> DataValidation | None:
+    """An Excel drop-down or range check for the column, or None where Excel has nothing useful to offer."""
+    if column.codes:
+        # Inline lists are capped at 255 characters by Excel; the contract's longest is well under that.
+        return DataValidation(type="list", formula1='"' + ",".join(column.codes) + '"',
+                              allow_blank=not column.required, showErrorMessage=True, errorTitle=column.name,
+                              error=f"Pick one of the listed {column.name} values.")
+    if column.type == "boolean":
+        # A warning, not a stop: yes/no and 1/0 are accepted too.
+        return DataValidation(type="list", formula1='"true,false"', allow_blank=not column.required,
+                              showErrorMessage=True, errorStyle="warning", errorTitle=column.name,
+                              error="Expected true or false.")
+    if column.type in ("integer", "number") and (column.minimum is not None or column.maximum is not None):
+        kind = "whole" if column.type == "integer" else "decimal"
+        if column.minimum is not None and column.maximum is not None:
+            operator, formulas = "between", (_number(column.minimum), _number(column.maximum))
+        elif column.minimum is not None:
+            operator, formulas = "greaterThanOrEqual", (_number(column.minimum), None)
+        else:
+            operator, formulas = "lessThanOrEqual", (_number(column.maximum), None)
+        return DataValidation(type=kind, operator=operator, formula1=formulas[0], formula2=formulas[1],
+                              allow_blank=not column.required, showErrorMessage=True, errorTitle=column.name,
+                              error=f"Expected {allowed_values(column)}.")
+    return None
+
+
+def _table_sheet(workbook: Workbook, table: Table) -> None:
+    sheet = workbook.create_sheet(table.name)
+    _header_row(sheet, table.column_names)
+    for index, column in enumerate(table.columns, start=1):
+        letter = get_column_letter(index)
+        sheet[f"{letter}1"].comment = _note(table, column)
+        longest_code = max((len(code) for code in column.codes), default=0)
+        sheet.column_dimensions[letter].width = min(max(len(column.name), _TYPE_WIDTHS[column.type],
+                                                        longest_code) + 2, 45)
+        if column.type in _TEXT_TYPES:
+            sheet.column_dimensions[letter].number_format = "@"
+        elif column.type == "date":
+            sheet.column_dimensions[letter].number_format = "yyyy-mm-dd"
+        if (validation := _validation(column)) is not None:
+            validation.add(f"{letter}2:{letter}{EXCEL_LAST_ROW}")
+            sheet.add_data_validation(validation)
+
+
+def _dictionary_sheet(workbook: Workbook) -> None:
+    sheet = workbook.active
+    sheet.title = DICTIONARY_SHEET
+    _header_row(sheet, DICTIONARY_HEADER)
+    for row in dictionary_rows():
+        sheet.append(list(row))
+    for letter, width in zip("ABCDEFG", (18, 20, 18, 10, 60, 60, 28), strict=True):
+        sheet.column_dimensions[letter].width = width
+    for row in sheet.iter_rows(min_row=2, min_col=5, max_col=6):
+        for cell in row:
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    sheet.auto_filter.ref = sheet.dimensions
+
+
+def _readme_sheet(workbook: Workbook) -> None:
+    sheet = workbook.create_sheet(README_SHEET)
+    sheet.column_dimensions["A"].width = 120
+    for line in README_LINES:
+        sheet.append([line])
+    for row in sheet.iter_rows():
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+    for cell in (sheet["A1"], sheet["A4"], sheet[f"A{README_LINES.index('Sending it') + 1}"]):
+        cell.font = _BOLD
+
+
+def _workbook() -> Workbook:
+    workbook = Workbook()
+    _dictionary_sheet(workbook)
+    _readme_sheet(workbook)
+    for table in TABLES:
+        _table_sheet(workbook, table)
+    return workbook
+
+
+def write_template(path: Path) -> None:
+    """Write the template workbook to `path`: Data dictionary, Read me, then one header-only sheet per table."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    _workbook().save(path)
+
+
+def template_bytes() -> bytes:
+    """The template workbook as bytes, for a download button."""
+    buffer = io.BytesIO()
+    _workbook().save(buffer)
+    return buffer.getvalue()
