@@ -23,6 +23,7 @@ from urllib.parse import urlparse
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
+from dash.exceptions import DashException
 from flask import Flask, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -98,6 +99,9 @@ def init(app: dash.Dash) -> None:
     server.add_url_rule(LOGIN, "login", login_view, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT, "logout", logout_view, methods=["GET", "POST"])
     server.register_error_handler(CSRFError, lambda exc: ("The form expired; go back and try again.", 400))
+    # Dash checks a callback request against the callback's definition before running it: a crafted body
+    # that does not match (other outputs, missing inputs) is the caller's mistake, not a server error.
+    server.register_error_handler(DashException, lambda exc: (jsonify(error="Malformed callback request."), 400))
     server.after_request(_security_headers)
 
 

@@ -15,6 +15,7 @@ from dashboards.figures import quality as fig
 from dashboards.queries import common
 from dashboards.queries import quality as q
 from dashboards.shell import chart_downloads
+from dashboards.upload import section as upload_section
 
 dash.register_page(__name__, path="/data", name="Data quality", order=5, title="Data quality · SCN Impact Dashboard",
                    nav=True)
@@ -86,6 +87,7 @@ def layout(**_query) -> html.Div:
     return html.Div([
         ui.page_header("Data quality", "Where the numbers come from. The filters do not apply on this page."),
         failed_alert(failed) if failed else None,
+        upload_section(),
         build_card(build),
         dbc.Row([
             dbc.Col(ui.data_grid(PAGE, PROBLEMS, f"Validation report of the published build ({len(problems):,})",

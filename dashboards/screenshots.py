@@ -28,7 +28,7 @@ ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("SCN_CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 PAGES = {"overview": "/", "membership": "/membership", "training": "/training", "grants": "/grants",
-         "regions": "/regions", "data": "/data"}
+         "regions": "/regions", "data": "/data", "impact": "/impact"}
 
 
 def free_port() -> int:

@@ -216,6 +216,10 @@ def test_unknown_callbacks_and_malformed_bodies_are_400(app):
         reply = client.post(CALLBACK, json=sent)
         assert reply.status_code == 400, sent
     assert client.post(CALLBACK, data=b"{", content_type="application/json").status_code == 400
+    mismatched = overview_kpis("") | {"outputs": [{"id": "overview-map-graph", "property": "figure"},
+                                                  {"id": "x", "property": "y"}]}
+    assert client.post(CALLBACK, json=mismatched).status_code == 400
+    assert client.post(CALLBACK, json=overview_kpis("") | {"inputs": []}).status_code == 400
 
 
 def test_an_oversized_request_is_refused_before_it_is_read(app):

@@ -46,7 +46,9 @@ def fresh_page(chromium: Browser, app_url: str) -> Iterator[Page]:
     page = context.new_page()
     problems: list[str] = []
     blocked: list[str] = []
-    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}") if m.type == "error" else None)
+    # A refused sign-in answers 401, which the browser also logs: expected on the sign-in page only.
+    page.on("console", lambda m: problems.append(f"console {m.type}: {m.text}")
+            if m.type == "error" and not ("/login" in page.url and "401" in m.text) else None)
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
     # A failing callback answers 500 without a console message when debug is off: watch the answers too.
     page.on("response", lambda r: problems.append(f"HTTP {r.status} from {r.url}")

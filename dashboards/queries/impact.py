@@ -1,0 +1,143 @@
+"""The impact summary (/impact): one donor's grants for a donor, the whole network for the public and staff.
+
+Which grants a viewer sees is decided by the query layer's policy (a donor's cursor only has their grants);
+`donor` here is a staff preview ("as DON-03 would see it") and only ever narrows further. Every count of
+people leaves this module suppressed (dashboards/suppression.py): the page, its downloads and the PDF all
+print the `*_label` columns, never recompute from values.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from dashboards import db, settings, suppression
+from dashboards.access import Viewer
+from dashboards.filters import Filters
+from dashboards.impact_report import NETWORK, ImpactData
+from dashboards.queries.common import Scope, build_info, where, window
+
+ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some point in the period
+ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
+NOT_RECORDED = "not recorded"
+
+
+def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None) -> pd.DataFrame:
+    """Grants running in the period (the viewer's only), with money awarded and paid by the period's end."""
+    win = window(filters, viewer)
+    w, params = where(filters, win, ACTIVE, alias="g")
+    d, dp = ("g.donor_id = $donor", {"donor": donor}) if donor else ("true", {})
+    sql = f"""
+        with paid as (
+            select grant_id, sum(amount_usd) as paid_usd from fct_disbursements where paid_on <= $end group by 1
+        )
+        select g.grant_id, g.title, g.donor_id, g.donor_name, g.city_id, g.city_name, g.region, g.country_iso3,
+               coalesce(c.name, null) as country, g.programme, g.theme, g.status, g.awarded_usd,
+               coalesce(p.paid_usd, 0) as disbursed_usd, g.start_date, g.end_date
+        from grant_portfolio g
+        left join paid p using (grant_id)
+        left join ref_countries c on c.iso3 = g.country_iso3
+        where {w} and {d}
+        order by g.awarded_usd desc"""
+    return db.frame(sql, params | dp | {"end": win.end}, viewer=viewer)
+
+
+def by_country(frame: pd.DataFrame) -> pd.DataFrame:
+    """Grants and money per country; grants without a country (regional, or in a confidential member city)
+    are one row per region, never named."""
+    if frame.empty:
+        return pd.DataFrame(columns=["country", "iso3", "region", "grants", "awarded_usd", "cities"])
+    df = frame.assign(country=frame["country"].where(frame["country_iso3"].notna(),
+                                                     "Not attributed to a country"))
+    out = (df.groupby(["country", "region"], dropna=False)
+           .agg(iso3=("country_iso3", "first"), grants=("grant_id", "nunique"), awarded_usd=("awarded_usd", "sum"),
+                cities=("city_id", "nunique"))
+           .reset_index().sort_values("awarded_usd", ascending=False))
+    return out[["country", "iso3", "region", "grants", "awarded_usd", "cities"]].reset_index(drop=True)
+
+
+def participants(filters: Filters, by: str, donor: str | None = None, *,
+                 viewer: Viewer | None = None) -> pd.DataFrame:
+    """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed.
+
+    For a donor the attendance is that of events hosted in a city they fund while the grant runs (the policy
+    view decides); `donor` narrows a staff preview the same way.
+    """
+    if by not in ("gender", "role"):
+        raise ValueError(f"participants by {by!r}: only gender or role")
+    win = window(filters, viewer)
+    w, params = where(filters, win, ATTENDANCE)
+    reach = ""
+    if donor:
+        reach = """and exists (select 1 from grant_portfolio g where g.donor_id = $donor
+                   and g.city_id = a.event_city_id
+                   and a.start_date between g.start_date and coalesce(g.end_date, a.start_date))"""
+        params |= {"donor": donor}
+    sql = f"""
+        select coalesce({by}, '{NOT_RECORDED}') as {by}, count(distinct participant_id) as participants
+        from fct_attendance a where {w} {reach}
+        group by 1 order by participants desc"""
+    df = db.frame(sql, params, viewer=viewer)
+    return suppression.suppress(df, "participants", by=[by], threshold=settings.get().suppress_below,
+                                margins=True)
+
+
+def indicators(filters: Filters, grant_ids: list[str], *, viewer: Viewer | None = None) -> pd.DataFrame:
+    """The latest reported value of each indicator of these grants, against baseline and target."""
+    if not grant_ids:
+        return pd.DataFrame(columns=["title", "city", "result_type", "measure", "baseline_value", "baseline_year",
+                                     "target", "actual", "progress", "status"])
+    sql = """
+        select i.title, g.city_name as city, i.result_type, i.measure, i.baseline_value, i.baseline_year,
+               i.target, i.actual, i.progress, i.status
+        from indicator_achievement i join grant_portfolio g using (grant_id)
+        where list_contains($ids, i.grant_id) and i.period_end <= $end
+        qualify row_number() over (partition by i.indicator_id
+                                   order by i.actual is not null desc, i.period_end desc) = 1
+        order by i.status, i.title"""
+    return db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end}, viewer=viewer)
+
+
+def _total(table: pd.DataFrame) -> object:
+    row = table[table.iloc[:, 0] == suppression.TOTAL]
+    return row["participants_label"].iloc[0] if not row.empty else 0
+
+
+def _cells(table: pd.DataFrame) -> pd.DataFrame:
+    return table[table.iloc[:, 0] != suppression.TOTAL].reset_index(drop=True)
+
+
+def _as_count(label: object) -> object:
+    text = str(label).replace(",", "")
+    return int(text) if text.isdigit() else label
+
+
+def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None,
+           period_label: str = "", filters_text: str = "") -> ImpactData:
+    """Everything the page and the PDF show, for the viewer (and a staff preview's donor)."""
+    viewer = viewer or db.current_viewer()
+    scoped = viewer.donor_id if viewer.scope == "donor" else donor
+    rows = grants(filters, scoped, viewer=viewer)
+    build = build_info(viewer)
+    # A donor's attendance is already limited to their grants by the policy; a staff preview narrows it here.
+    preview = None if viewer.scope == "donor" else donor
+    gender = participants(filters, "gender", preview, viewer=viewer)
+    role = participants(filters, "role", preview, viewer=viewer)
+    names = donors(viewer=viewer).set_index("donor_id")["donor_name"]
+    audience = names.get(scoped, scoped) if scoped else NETWORK
+    return ImpactData(
+        audience=audience, period_label=period_label, filters_text=filters_text or "No filters",
+        built_at=pd.Timestamp(build["built_at"]).to_pydatetime(), as_of=build["as_of"],
+        is_demo=bool(build["is_demo"]) or settings.get().demo,
+        awarded_usd=float(rows["awarded_usd"].sum()), disbursed_usd=float(rows["disbursed_usd"].sum()),
+        grants=len(rows), grants_active=int((rows["status"] == "active").sum()),
+        cities=int(rows["city_id"].nunique()), countries=int(rows["country_iso3"].nunique()),
+        participants_total=_as_count(_total(gender)),
+        by_country=by_country(rows), by_gender=_cells(gender), by_role=_cells(role),
+        indicators=indicators(filters, rows["grant_id"].tolist(), viewer=viewer),
+        suppress_below=settings.get().suppress_below, is_public=viewer.scope == "public" or not scoped,
+    )
+
+
+def donors(*, viewer: Viewer | None = None) -> pd.DataFrame:
+    """Donors with grants the viewer may see (for the staff preview picker)."""
+    return db.frame("select distinct donor_id, donor_name from grant_portfolio order by donor_name", viewer=viewer)
