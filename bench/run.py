@@ -26,6 +26,9 @@ RESULTS_MD = HERE / "results.md"
 # Part name -> module. Add a part by writing its module and listing it here (in report order).
 PARTS = {
     "pipeline": "bench.pipeline",
+    "callbacks": "bench.callbacks",
+    "pageload": "bench.pageload",
+    "concurrency": "bench.concurrency",
 }
 
 
@@ -78,8 +81,10 @@ def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.run", description=__doc__.splitlines()[0])
     parser.add_argument("--parts", default=",".join(PARTS),
                         help=f"comma-separated parts to run (default: all of {', '.join(PARTS)})")
-    parser.add_argument("--scales", default=",".join(f"{s:g}" for s in datasets.DEFAULT_SCALES),
-                        help="demo scales to run at: 1 = ~62k attendance rows, 12 = ~1M, 100 = ~10.8M")
+    parser.add_argument("--scales", default=None,
+                        help="demo scales to run at: 1 = ~62k attendance rows, 12 = ~1M, 100 = ~10.8M (default: "
+                             f"{','.join(f'{s:g}' for s in datasets.DEFAULT_SCALES)}; the app parts leave out "
+                             "scales of 50 and more unless they are named here)")
     parser.add_argument("--repeats", default=None,
                         help="runs per measurement, medians reported: one number, or one per scale "
                              "(default: 3, and 2 at scales of 50 and more)")
@@ -91,7 +96,9 @@ def main(argv: list[str] | None = None) -> None:
     unknown = [p for p in parts if p not in PARTS]
     if unknown:
         parser.error(f"unknown part(s) {', '.join(unknown)}; known: {', '.join(PARTS)}")
-    args.scales = [float(s) for s in args.scales.split(",")]
+    # The app parts run only at the scales named, or by default at those under 50 (a 10M-row run is opt-in).
+    args.scales_explicit = args.scales is not None
+    args.scales = [float(s) for s in (args.scales or ",".join(f"{s:g}" for s in datasets.DEFAULT_SCALES)).split(",")]
     if args.repeats is None:
         repeats = [2 if scale >= 50 else 3 for scale in args.scales]
     else:

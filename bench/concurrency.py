@@ -1,0 +1,144 @@
+"""Concurrency benchmark: the app under gunicorn, 20 simulated users for 60 s (locust, bench/locustfile.py).
+
+Gunicorn runs as production would on the 2-core target: `-w 2 --threads 4` (gthread). Two processes use both
+cores for the Python work (figure building holds the GIL); four threads each let a worker keep answering while
+one of its requests waits in DuckDB (which releases the GIL) and take the five to seven callbacks a page fires at
+once without queueing them behind each other. Each worker has its own DuckDB connection and its own in-memory
+query cache (SimpleCache), so each fills its cache separately.
+
+Worker memory is sampled every second from /proc/<pid>/status (VmRSS) of each child of the gunicorn master:
+reported at boot, once the load has run `SETTLE_S` seconds (caches and DuckDB buffers filled: the baseline for
+"flat") and at the end.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+
+from bench import appserver
+from bench.callbacks import app_scales
+
+NAME = "concurrency"
+DESCRIPTION = "gunicorn (2 workers x 4 threads) under 20 simulated users for 60 s (locust)"
+PORT = 8320
+USERS, SPAWN_RATE, SECONDS = 20, 5, 60
+WORKERS, THREADS = 2, 4
+SETTLE_S = 15
+TARGET_P95_MS = 300
+BIN = Path(sys.executable).parent
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmRSS:"):
+                return int(line.split()[1]) / 1024
+    except OSError:
+        return None
+    return None
+
+
+def _stats(path: Path) -> tuple[dict, list[dict]]:
+    def row(r):
+        return {"name": r["Name"], "requests": int(r["Request Count"]), "failures": int(r["Failure Count"]),
+                "p50": float(r["50%"] or 0), "p95": float(r["95%"] or 0), "p99": float(r["99%"] or 0),
+                "max": float(r["Max Response Time"] or 0), "rps": float(r["Requests/s"] or 0)}
+    rows = [row(r) for r in csv.DictReader(path.open())]
+    total = next(r for r in rows if r["name"] == "Aggregated")
+    return total, [r for r in rows if r["name"] not in ("Aggregated", "/login")]
+
+
+def run_scale(scale: float, say) -> dict:
+    db = appserver.built_db(scale, say)
+    sets = appserver.filter_sets(db)
+    command = [str(BIN / "gunicorn"), "-w", str(WORKERS), "--threads", str(THREADS), "-b", f"127.0.0.1:{PORT}",
+               "--timeout", "120", "app:server"]
+    with appserver.serve(db, PORT, command=command) as server, tempfile.TemporaryDirectory() as scratch:
+        time.sleep(1)
+        workers = server.worker_pids()
+        boot = {pid: _rss_mb(pid) for pid in workers}
+        samples: list[tuple[float, dict]] = []
+        stop = threading.Event()
+
+        def sample():
+            started = time.monotonic()
+            while not stop.wait(1.0):
+                samples.append((time.monotonic() - started, {pid: _rss_mb(pid) for pid in workers}))
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        prefix = Path(scratch) / "locust"
+        env = dict(os.environ, SCN_BENCH_FILTERS=json.dumps(sets), PYTHONPATH=str(appserver.REPO))
+        load = os.getloadavg()[0]
+        sampler.start()
+        run = subprocess.run([str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(USERS),
+                              "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s", "--host", server.base, "--csv",
+                              str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                             cwd=appserver.REPO, env=env, capture_output=True, text=True)
+        stop.set()
+        sampler.join()
+        if not (prefix.parent / "locust_stats.csv").exists():
+            raise RuntimeError(f"locust wrote no statistics:\n{run.stdout[-2000:]}\n{run.stderr[-2000:]}")
+        total, rows = _stats(prefix.parent / "locust_stats.csv")
+        failures_csv = prefix.parent / "locust_failures.csv"
+        failures = [dict(r) for r in csv.DictReader(failures_csv.open())] if failures_csv.exists() else []
+        alive = [pid for pid in workers if _rss_mb(pid) is not None]
+    settled = next((rss for t, rss in samples if t >= SETTLE_S), samples[0][1] if samples else {})
+    end = samples[-1][1] if samples else {}
+    memory = [{"pid": pid, "boot_mb": boot.get(pid), "settled_mb": settled.get(pid), "end_mb": end.get(pid),
+               "max_mb": max((s[1].get(pid) or 0 for s in samples), default=None)} for pid in workers]
+    rss = ", ".join(f"{m['settled_mb']:.0f} -> {m['end_mb']:.0f}" for m in memory)
+    say(f"  scale {scale:g}: {total['requests']} requests, {total['failures']} failures, p50 {total['p50']:.0f} ms, "
+        f"p95 {total['p95']:.0f} ms; worker RSS settled -> end: {rss} MB")
+    return {"scale": scale, "attendance_rows": appserver.datasets.rows(appserver.datasets.folder_for(scale))
+            .get("attendance"), "total": total, "callbacks": rows, "failures": failures[:10], "memory": memory,
+            "workers_alive": len(alive), "load_before": load, "load_after": os.getloadavg()[0]}
+
+
+def run_part(args, say) -> dict:
+    return {"users": USERS, "spawn_rate": SPAWN_RATE, "seconds": SECONDS, "workers": WORKERS, "threads": THREADS,
+            "settle_s": SETTLE_S, "scales": [run_scale(scale, say) for scale in app_scales(args)]}
+
+
+def render(result: dict) -> str:
+    lines = [
+        f"`gunicorn -w {result['workers']} --threads {result['threads']} app:server`; locust, {result['users']} "
+        f"users (spawned {result['spawn_rate']}/s), {result['seconds']} s. A user signs in once, then opens one "
+        "of the four main pages with a filter set from the callbacks mix (the page's callbacks posted at once, as "
+        "the browser does) and waits 0.5–1.5 s. Latencies are per callback request, milliseconds. Worker RSS "
+        f"at boot, after {result['settle_s']} s of load (caches filled) and at the end.",
+        "", "| scale | requests | req/s | failures | p50 | p95 | p99 | max | worker RSS MB boot → settled → end "
+        "| end ÷ settled | load |", "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+    for e in result["scales"]:
+        t = e["total"]
+        rss = "; ".join(f"{m['boot_mb']:.0f} → {m['settled_mb']:.0f} → {m['end_mb']:.0f}" for m in e["memory"])
+        growth = max((m["end_mb"] / m["settled_mb"] for m in e["memory"] if m["settled_mb"]), default=float("nan"))
+        lines.append(f"| {e['scale']:g} | {t['requests']:,} | {t['rps']:.1f} | {t['failures']} | {t['p50']:.0f} | "
+                     f"{t['p95']:.0f} | {t['p99']:.0f} | {t['max']:.0f} | {rss} | {growth:.2f} | "
+                     f"{e['load_before']:.1f} |")
+    for e in result["scales"]:
+        slow = sorted(e["callbacks"], key=lambda r: -r["p95"])[:5]
+        lines += ["", f"Slowest callbacks under load at scale {e['scale']:g} (p95): " +
+                  ", ".join(f"{r['name']} {r['p95']:.0f} ms" for r in slow) + "."]
+        if e["failures"]:
+            lines.append("Failures: " + "; ".join(f"{f.get('Name')}: {f.get('Error', '')[:100]} "
+                                                  f"({f.get('Occurrences')})" for f in e["failures"]))
+    lines += ["", "| target | measured | met |", "|---|---|:---:|"]
+    for e in result["scales"]:
+        t = e["total"]
+        growth = max((m["end_mb"] / m["settled_mb"] for m in e["memory"] if m["settled_mb"]), default=float("nan"))
+        lines += [f"| scale {e['scale']:g}: p95 under {TARGET_P95_MS} ms | {t['p95']:.0f} ms | "
+                  f"{'yes' if t['p95'] < TARGET_P95_MS else '**no**'} |",
+                  f"| scale {e['scale']:g}: zero errors | {t['failures']} | "
+                  f"{'yes' if t['failures'] == 0 else '**no**'} |",
+                  f"| scale {e['scale']:g}: worker memory flat within 10% | largest growth "
+                  f"{(growth - 1) * 100:+.0f}% | "
+                  f"{'yes' if growth <= 1.10 else '**no**'} |"]
+    return "\n".join(lines)

@@ -1,0 +1,49 @@
+"""Simulated dashboard users for the concurrency benchmark (bench/concurrency.py runs it; or by hand:
+`SCN_BENCH_FILTERS='[["default", ""]]' locust -f bench/locustfile.py --headless -u 20 -r 5 -t 60s --host ...`).
+
+Each user signs in once through the login form, then loops: open one of the four main pages with a filter
+choice from the benchmark's mix (the page's callbacks posted at once, as Dash's renderer fires them), think
+for about a second, and again. Requests are named after the callback, so the CSV has one row per callback.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+
+import gevent
+from locust import HttpUser, between, task
+
+from bench import appserver
+
+FILTERS = [search for _, search in json.loads(os.environ.get("SCN_BENCH_FILTERS", '[["default", ""]]'))]
+_CALLBACKS: list[appserver.Callback] = []  # the same for every user: read from the app once per process
+
+
+class DashboardUser(HttpUser):
+    wait_time = between(0.5, 1.5)
+
+    def on_start(self) -> None:
+        with self.client.get("/login", name="/login", catch_response=True) as page:
+            token = appserver.csrf_token(page.text)
+        self.client.post("/login", name="/login", allow_redirects=False, data={
+            "email": appserver.DEMO_USER[0], "password": appserver.DEMO_USER[1], "csrf_token": token})
+        if not _CALLBACKS:
+            _CALLBACKS.extend(appserver.page_callbacks(self.client, self.host))
+        self.pages: dict[str, list[appserver.Callback]] = {}
+        for cb in _CALLBACKS:
+            self.pages.setdefault(cb.page, []).append(cb)
+
+    @task
+    def open_page(self) -> None:
+        callbacks = self.pages[random.choice(sorted(self.pages))]
+        search = random.choice(FILTERS)
+        gevent.joinall([gevent.spawn(self._post, cb, search) for cb in callbacks])
+
+    def _post(self, cb: appserver.Callback, search: str) -> None:
+        with self.client.post(appserver.CALLBACK, json=cb.body(search), name=cb.name, catch_response=True) as r:
+            if r.status_code != 200:
+                r.failure(f"HTTP {r.status_code}")
+            elif "response" not in r.text[:200]:
+                r.failure("no outputs in the response")
