@@ -19,7 +19,7 @@ and a table missing a column its rule needs is an error at connection time, not 
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 # What a role covers. "network": everything; "region": the viewer's regions; "donor": one donor's grants;
 # "public": network aggregates on the impact page.
@@ -257,12 +257,6 @@ def enter(cursor, viewer: Viewer) -> None:
     cursor.execute("set search_path = 'memory.policy'").fetchall()
 
 
-@dataclass(frozen=True)
-class Limits:
-    """What the filter bar may offer a viewer: hub leads choose among their own regions only."""
-
-    regions: tuple[str, ...] | None = field(default=None)
-
-
-def limits(viewer: Viewer) -> Limits:
-    return Limits(regions=viewer.regions if viewer.scope == REGION else None)
+def chosen_regions(viewer: Viewer) -> tuple[str, ...] | None:
+    """The regions a viewer may choose in the filter bar: a hub lead's own; None for every region."""
+    return viewer.regions if viewer.scope == REGION else None

@@ -15,6 +15,7 @@ from dashboards.figures import quality as fig
 from dashboards.queries import common
 from dashboards.queries import quality as q
 from dashboards.shell import chart_downloads
+from dashboards.upload import REPORT_COLUMNS
 from dashboards.upload import section as upload_section
 
 dash.register_page(__name__, path="/data", name="Data quality", order=5, title="Data quality · SCN Impact Dashboard",
@@ -22,13 +23,6 @@ dash.register_page(__name__, path="/data", name="Data quality", order=5, title="
 
 PAGE = ids.PageIds("data")
 COVERAGE, SOURCES, PROBLEMS, TABLES, FAILED = "coverage", "sources", "problems", "tables", "failed"
-PROBLEM_COLUMNS = [
-    {"field": "severity", "headerName": "Severity", "maxWidth": 120},
-    {"field": "file", "headerName": "File", "maxWidth": 220},
-    {"field": "line", "headerName": "Line", "maxWidth": 100},
-    {"field": "column", "headerName": "Column", "maxWidth": 180},
-    {"field": "message", "headerName": "Problem", "minWidth": 320, "wrapText": True, "autoHeight": True},
-]
 SOURCE_COLUMNS = [
     {"field": "table_name", "headerName": "Table"},
     {"field": "file", "headerName": "File"},
@@ -72,7 +66,7 @@ def failed_alert(report: dict) -> html.Div:
                     f"{errors:,} error{'s' if errors != 1 else ''}; nothing was published. These pages still show "
                     "the previous database. Fix the rows below and build again."], className="mb-0"),
         ], color="danger", class_name="mb-2"),
-        ui.data_grid(PAGE, FAILED, "Problems of the failed attempt", PROBLEM_COLUMNS,
+        ui.data_grid(PAGE, FAILED, "Problems of the failed attempt", REPORT_COLUMNS,
                      row_data=ui.grid_rows(problems)),
     ], className="mb-3")
 
@@ -91,7 +85,7 @@ def layout(**_query) -> html.Div:
         build_card(build),
         dbc.Row([
             dbc.Col(ui.data_grid(PAGE, PROBLEMS, f"Validation report of the published build ({len(problems):,})",
-                                 PROBLEM_COLUMNS, row_data=ui.grid_rows(problems))
+                                 REPORT_COLUMNS, row_data=ui.grid_rows(problems))
                     if len(problems) else dbc.Card(dbc.CardBody([
                         html.H2("Validation report of the published build", className="section-title"),
                         ui.empty_state("No problems: every source file passed every check.")])),

@@ -124,10 +124,10 @@ def from_query(search: str | None, allowed_regions: tuple[str, ...] | None = Non
     numbers; it is a convenience, not the protection (the query layer refuses other regions' rows anyway).
     """
     if allowed_regions is None:
+        from dashboards.access import chosen_regions
         from dashboards.db import current_viewer
 
-        viewer = current_viewer()
-        allowed_regions = viewer.regions if viewer.scope == "region" else None
+        allowed_regions = chosen_regions(current_viewer())
     chosen = _from_query(search)
     if allowed_regions is not None:
         kept = tuple(r for r in chosen.regions if r in allowed_regions)

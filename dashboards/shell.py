@@ -82,7 +82,7 @@ def layout() -> html.Div:
         first = dt.date.today()
     as_of = build["as_of"] if build else first
     pages = [p for p in dash.page_registry.values() if p.get("nav")]
-    regions = access.limits(viewer).regions or REGIONS
+    regions = access.chosen_regions(viewer) or REGIONS
     return html.Div([
         html.A("Skip to the page content", href="#page-content", className="skip-link"),
         dcc.Location(id=ids.URL, refresh=False),

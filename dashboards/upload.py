@@ -21,6 +21,7 @@ from data_pipeline import uploads
 from data_pipeline.template import template_bytes
 
 PAGE = ids.PageIds("data")
+# Columns of a validation report (the upload's here, the published build's on the data-quality page).
 REPORT_COLUMNS = [
     {"field": "severity", "headerName": "Severity", "maxWidth": 120},
     {"field": "file", "headerName": "File", "maxWidth": 240},

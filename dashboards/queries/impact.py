@@ -31,7 +31,7 @@ def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
             select grant_id, sum(amount_usd) as paid_usd from fct_disbursements where paid_on <= $end group by 1
         )
         select g.grant_id, g.title, g.donor_id, g.donor_name, g.city_id, g.city_name, g.region, g.country_iso3,
-               coalesce(c.name, null) as country, g.programme, g.theme, g.status, g.awarded_usd,
+               c.name as country, g.programme, g.theme, g.status, g.awarded_usd,
                coalesce(p.paid_usd, 0) as disbursed_usd, g.start_date, g.end_date
         from grant_portfolio g
         left join paid p using (grant_id)
@@ -97,18 +97,17 @@ def indicators(filters: Filters, grant_ids: list[str], *, viewer: Viewer | None 
     return db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end}, viewer=viewer)
 
 
-def _total(table: pd.DataFrame) -> object:
-    row = table[table.iloc[:, 0] == suppression.TOTAL]
-    return row["participants_label"].iloc[0] if not row.empty else 0
-
-
 def _cells(table: pd.DataFrame) -> pd.DataFrame:
     return table[table.iloc[:, 0] != suppression.TOTAL].reset_index(drop=True)
 
 
-def _as_count(label: object) -> object:
-    text = str(label).replace(",", "")
-    return int(text) if text.isdigit() else label
+def _total(table: pd.DataFrame) -> int | str:
+    """The margin row of a suppressed table: its count, or its label when the total itself is hidden."""
+    row = table[table.iloc[:, 0] == suppression.TOTAL]
+    if row.empty:
+        return 0
+    value = row["participants"].iloc[0]
+    return int(value) if pd.notna(value) else row["participants_label"].iloc[0]
 
 
 def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None,
@@ -131,7 +130,7 @@ def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
         awarded_usd=float(rows["awarded_usd"].sum()), disbursed_usd=float(rows["disbursed_usd"].sum()),
         grants=len(rows), grants_active=int((rows["status"] == "active").sum()),
         cities=int(rows["city_id"].nunique()), countries=int(rows["country_iso3"].nunique()),
-        participants_total=_as_count(_total(gender)),
+        participants_total=_total(gender),
         by_country=by_country(rows), by_gender=_cells(gender), by_role=_cells(role),
         indicators=indicators(filters, rows["grant_id"].tolist(), viewer=viewer),
         suppress_below=settings.get().suppress_below, is_public=viewer.scope == "public" or not scoped,
