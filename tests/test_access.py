@@ -53,11 +53,14 @@ def everything(table: str, viewer: Viewer) -> pd.DataFrame:
     return db.frame(f'select * from "{table}"', viewer=viewer)
 
 
-def test_every_published_table_has_a_policy_view_and_no_rule_is_stale(dashboard_db, tables):
-    shown = db.frame("select view_name as table_name from duckdb_views() where database_name = 'memory' "
-                     "and schema_name = 'policy'", viewer=ADMIN)
+def test_every_role_has_a_view_of_every_published_table_and_no_rule_is_stale(dashboard_db, tables):
+    shown = db.frame("select schema_name, list(view_name) as views from duckdb_views() "
+                     "where database_name = 'memory' group by 1", viewer=ADMIN)
+    views = dict(zip(shown["schema_name"], shown["views"].map(set), strict=True))
     second_views = {name for name, rule in access.RULES.items() if rule.source}
-    assert set(shown["table_name"]) == set(tables) | second_views
+    assert set(views) == {f"policy_{role}" for role in access.ROLES} | {"policy_none"}
+    for schema, names in views.items():
+        assert names == set(tables) | second_views, schema
     assert set(access.RULES) - second_views <= set(tables), "a rule names a table the pipeline no longer publishes"
 
 
@@ -214,3 +217,18 @@ def test_cache_never_serves_one_viewers_rows_to_another(dashboard_db):
         full = db.frame("select * from city_engagement", viewer=ADMIN)
         limited = db.frame("select * from city_engagement", viewer=HUB)
     assert len(limited) < len(full)
+
+
+@pytest.mark.parametrize("viewer", [DONOR, HUB, PUBLIC, NOBODY], ids=["donor", "hub lead", "public", "no session"])
+def test_a_cursor_pointed_at_another_roles_views_sees_nothing(dashboard_db, viewer):
+    """The search path picks a role's views, the variable says who is asking: when they disagree (a bug, or
+    SQL that names another role's schema), every view answers no row."""
+    cur = db._connections.cursor(dashboard_db, db.version(dashboard_db))
+    try:
+        access.enter(cur, viewer)
+        for table in ("city_engagement", "grant_portfolio", "fct_attendance", "meta_build"):
+            assert cur.execute(f"select count(*) from memory.policy_admin.{table}").fetchone() == (0,), table
+        cur.execute("set search_path = 'memory.policy_admin'").fetchall()
+        assert cur.execute("select count(*) from grant_portfolio").fetchone() == (0,)
+    finally:
+        cur.close()
