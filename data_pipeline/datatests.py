@@ -76,6 +76,7 @@ GENERIC_TESTS: tuple[DataTest, ...] = (
     unique("city_engagement", "city_id"),
     unique("fct_events", "event_id"),
     unique("fct_attendance", "event_id", "participant_id"),
+    unique("stg_participants", "participant_key"),  # the dashboard counts people by this key
     unique("grant_portfolio", "grant_id"),
     unique("indicator_achievement", "indicator_id", "period_end"),
     unique("membership_monthly", "month", "region", "country_iso3", "confidential"),
@@ -84,7 +85,8 @@ GENERIC_TESTS: tuple[DataTest, ...] = (
     unique("city_milestones", "city_id", "milestone"),
     *not_null("city_engagement", "city_name", "region", "latitude", "longitude", "is_member", "dormant",
               "visibility"),
-    *not_null("fct_attendance", "event_id", "participant_id", "start_date", "month", "hours", "completed"),
+    *not_null("fct_attendance", "event_id", "participant_id", "participant_key", "start_date", "month", "hours",
+              "completed"),
     *not_null("fct_events", "start_date", "event_type", "modality", "topic", "hours"),
     *not_null("grant_portfolio", "donor_name", "awarded_usd", "disbursed_usd", "status"),
     *not_null("fct_disbursements", "amount_usd"),

@@ -212,6 +212,23 @@ def test_filter_options_come_from_the_database(dashboard_db: Path) -> None:
     assert {c["iso3"] for c in options["countries"]} >= set(mart(dashboard_db, "city_engagement")["country_iso3"])
 
 
+@pytest.mark.parametrize(("seconds", "cached"), [("0", False), ("60", True)])
+def test_cache_seconds_zero_turns_the_query_cache_off(
+        sample_db: Path, monkeypatch: pytest.MonkeyPatch, seconds: str, cached: bool) -> None:
+    monkeypatch.setenv("SCN_DB", str(sample_db))
+    monkeypatch.setenv("SCN_CACHE_SECONDS", seconds)
+    settings.get.cache_clear()
+    app = Flask(__name__)
+    db.init_cache(app)
+    calls = []
+    monkeypatch.setattr(db._connections, "cursor", lambda *a, _real=db._connections.cursor: calls.append(a) or _real(*a))
+    with app.app_context(), db.acting_as(access.SYSTEM):
+        db.frame("select count(*) as n from city_engagement")
+        db.frame("select count(*) as n from city_engagement")
+    settings.get.cache_clear()
+    assert len(calls) == (1 if cached else 2)
+
+
 def test_a_rebuild_is_picked_up_without_restart_and_never_served_from_cache(
         sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     served = tmp_path / "scn.duckdb"

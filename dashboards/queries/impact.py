@@ -73,7 +73,7 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
                    and a.start_date between g.start_date and coalesce(g.end_date, a.start_date))"""
         params |= {"donor": donor}
     sql = f"""
-        select coalesce({by}, '{NOT_RECORDED}') as {by}, count(distinct participant_id) as participants
+        select coalesce({by}, '{NOT_RECORDED}') as {by}, people(participant_key) as participants
         from fct_attendance a where {w} {reach}
         group by 1 order by participants desc"""
     df = db.frame(sql, params, viewer=viewer)

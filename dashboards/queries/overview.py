@@ -26,25 +26,33 @@ def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
     grant_w, p7 = where(filters, win, Scope("award_date"), prefix=prefix)
     pay_w, p8 = where(filters, win, Scope("paid_on"), prefix=prefix)
     ind_w, p9 = where(filters, win, Scope("period_end"), prefix=prefix)
+    # One pass over attendance for its three KPIs (distinct people counted as key bitmaps); the active cities
+    # are the members among the hosts and senders of the period's events.
     sql = f"""
+        with att as (
+            select people(participant_key) as participants, coalesce(sum(hours), 0) as participant_hours,
+                people(case when gender = 'female' then participant_key end)
+                    / nullif(people(case when gender in ('female', 'male', 'non-binary') then participant_key end), 0)
+                    as women_share
+            from fct_attendance where {att_w}
+        ),
+        active as (
+            select e.city_id from fct_events e where {host_w}
+            union select a.participant_city_id from fct_attendance a where {sent_w}
+        )
         select
             (select count(*) from city_counting c where {city_w} and c.joined_on <= ${prefix}end
                 and (c.left_on is null or c.left_on > ${prefix}end)) as members,
             (select count(*) from city_counting where {joined_w}) as new_members,
-            (select count(*) from city_counting c where {city_w} and (
-                exists (select 1 from fct_events e where e.city_id = c.city_id and {host_w})
-                or exists (select 1 from fct_attendance a where a.participant_city_id = c.city_id and {sent_w})
-            )) as active_cities,
+            (select count(*) from city_counting c where {city_w} and c.city_id in (select city_id from active))
+                as active_cities,
             (select count(*) from fct_events where {ev_w}) as events,
-            (select count(distinct participant_id) from fct_attendance where {att_w}) as participants,
-            (select coalesce(sum(hours), 0) from fct_attendance where {att_w}) as participant_hours,
-            (select count(distinct participant_id) filter (where gender = 'female')
-                / nullif(count(distinct participant_id) filter (where gender in ('female', 'male', 'non-binary')), 0)
-             from fct_attendance where {att_w}) as women_share,
+            att.participants, att.participant_hours, att.women_share,
             (select coalesce(sum(awarded_usd), 0) from grant_portfolio where {grant_w}) as awarded_usd,
             (select coalesce(sum(amount_usd), 0) from fct_disbursements where {pay_w}) as disbursed_usd,
             (select count_if(status = 'on track') / nullif(count(*), 0) from indicator_achievement
              where {ind_w} and status in ('on track', 'off track')) as on_track_share
+        from att
     """
     return sql, p1 | p2 | p3 | p4 | p5 | p6 | p7 | p8 | p9
 
@@ -80,7 +88,7 @@ def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         with spine as ({spine}),
         ev as (select date_trunc('{grain}', start_date) as period, count(*) as n
                from fct_events where {ev_w} group by 1),
-        pa as (select date_trunc('{grain}', start_date) as period, count(distinct participant_id) as n
+        pa as (select date_trunc('{grain}', start_date) as period, people(participant_key) as n
                from fct_attendance where {att_w} group by 1),
         jo as (select date_trunc('{grain}', joined_on) as period, count(*) as n
                from city_counting where {join_w} group by 1),
@@ -118,7 +126,7 @@ def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame
         jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select coalesce(region, 'No region') as region, count(*) as events
                from fct_events where {ev_w} group by 1),
-        pa as (select coalesce(region, 'No region') as region, count(distinct participant_id) as participants,
+        pa as (select coalesce(region, 'No region') as region, people(participant_key) as participants,
                       sum(hours) as participant_hours
                from fct_attendance where {att_w} group by 1),
         aw as (select coalesce(region, 'No region') as region, sum(awarded_usd) as awarded_usd

@@ -50,7 +50,7 @@ def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         ),
         jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select region, count(*) as events from fct_events where {ev_w} group by 1),
-        pa as (select region, count(distinct participant_id) as participants, sum(hours) as participant_hours
+        pa as (select region, people(participant_key) as participants, sum(hours) as participant_hours
                from fct_attendance where {att_w} group by 1),
         aw as (select region, sum(awarded_usd) as awarded_usd from grant_portfolio where {aw_w} group by 1),
         pay as (select region, sum(amount_usd) as disbursed_usd from fct_disbursements where {pay_w} group by 1),
@@ -81,7 +81,7 @@ def cities(filters: Filters, region: str | None, *, viewer: Viewer | None = None
     att_w, p3 = where(filters, win, _CITY_ACTIVITY, alias="a")
     sql = f"""
         with hosted as (select e.city_id, count(*) as events_hosted from fct_events e where {ev_w} group by 1),
-        sent as (select a.participant_city_id as city_id, count(distinct a.participant_id) as participants,
+        sent as (select a.participant_city_id as city_id, count(distinct a.participant_key) as participants,
                         count(distinct a.event_id) as events_attended
                  from fct_attendance a where {att_w} group by 1)
         select c.city_id, c.city_name, c.country_name, c.membership,

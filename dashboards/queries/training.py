@@ -35,7 +35,7 @@ def attendance_over_time(filters: Filters, *, viewer: Viewer | None = None) -> p
         with spine as ({spine}),
         att as (
             select date_trunc('{grain}', start_date) as period, count(*) as attendances,
-                count(distinct participant_id) as participants, sum(hours) as participant_hours
+                people(participant_key) as participants, sum(hours) as participant_hours
             from fct_attendance where {w} group by 1
         )
         select spine.period, '{grain}' as grain, coalesce(att.attendances, 0) as attendances,
@@ -54,7 +54,7 @@ def topics(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     sql = f"""
         with ev as (select e.topic, count(*) as events from fct_events e where {ew} group by 1),
         att as (
-            select a.topic, count(*) as attendances, count(distinct a.participant_id) as participants
+            select a.topic, count(*) as attendances, people(a.participant_key) as participants
             from fct_attendance a where {w} group by 1
         )
         select ev.topic, ev.events, coalesce(att.attendances, 0) as attendances,
@@ -70,13 +70,15 @@ def people(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE)
     sql = f"""
-        with att as (select participant_id, gender, age_band, role from fct_attendance where {w})
-        select 'gender' as dimension, gender as value, count(distinct participant_id) as participants
-        from att group by 1, 2
-        union all
-        select 'age_band', age_band, count(distinct participant_id) from att group by 1, 2
-        union all
-        select 'role', role, count(distinct participant_id) from att group by 1, 2
+        with att as (
+            select gender, age_band, role, people(participant_key) as participants,
+                grouping(gender) = 0 as by_gender, grouping(age_band) = 0 as by_age_band, grouping(role) = 0 as by_role
+            from fct_attendance where {w}
+            group by grouping sets ((gender), (age_band), (role))
+        )
+        select 'gender' as dimension, gender as value, participants from att where by_gender
+        union all select 'age_band', age_band, participants from att where by_age_band
+        union all select 'role', role, participants from att where by_role
     """
     return db.frame(sql, params, viewer=viewer)
 
@@ -87,7 +89,7 @@ def _learning_select(filters: Filters, win: Window, prefix: str, by_type: bool) 
     sql = f"""
         select {group} as event_type,
             count(*) as attendances,
-            count(distinct participant_id) as participants,
+            people(participant_key) as participants,
             count_if(completed) / nullif(count(*), 0) as completion_rate,
             count(pre_score + post_score) as scored,
             avg(post_score - pre_score) as knowledge_gain,

@@ -17,6 +17,7 @@ final as (
     select
         attendance.event_id,
         attendance.participant_id,
+        participants.participant_key,
         events.start_date,
         cast(date_trunc('month', events.start_date) as date) as month,
         cast(date_trunc('quarter', events.start_date) as date) as quarter,

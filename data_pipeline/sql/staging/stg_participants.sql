@@ -1,5 +1,7 @@
 -- Pseudonymous participants, placed where they work (their city's region and country); `confidential` when
--- that city is a confidential member.
+-- that city is a confidential member. `participant_key` numbers them 1..n in id order within one build: the
+-- dashboard counts distinct people as a bitmap over these keys (see people() in dashboards/db.py), which is
+-- several times faster than count(distinct) on the text ids.
 with participants as (
     select * from typed_participants
 ),
@@ -11,6 +13,7 @@ cities as (
 final as (
     select
         participants.participant_id,
+        cast(row_number() over (order by participants.participant_id) as integer) as participant_key,
         participants.city_id,
         cities.region,
         cities.country_iso3,
