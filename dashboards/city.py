@@ -186,12 +186,14 @@ def show_activity(search, city_id):
 def show_tables(search, city_id):
     chosen = filters.from_query(search)
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
-    return (ui.grid_rows(events), notes.based_on(len(events), "events in the period",
-                                                 ignored=q.ACTIVITY.ignores(chosen)),
-            ui.grid_rows(grants), notes.based_on(len(grants), "grants whose work overlaps the period",
-                                                 ignored=q.GRANTS.ignores(chosen)),
-            ui.grid_rows(indicators), notes.based_on(len(indicators), "indicators with a report up to the "
-                                                     "period's end", ignored=q.GRANTS.ignores(chosen)))
+    shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
+    return (shown, notes.based_on(len(events), "events in the period", ignored=q.ACTIVITY.ignores(chosen),
+                                  extra=notes.capped(len(shown), len(events), "events (latest first)")),
+            ui.grid_rows(grants, GRANT_COLUMNS),
+            notes.based_on(len(grants), "grants whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
+            ui.grid_rows(indicators, INDICATOR_COLUMNS),
+            notes.based_on(len(indicators), "indicators with a report up to the period's end",
+                           ignored=q.GRANTS.ignores(chosen)))
 
 
 chart_downloads(PAGE, {ACTIVITY: lambda chosen, city_id: q.activity(chosen, city_id)},

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dash_ag_grid as dag
 import dash_bootstrap_components as dbc
+import pandas as pd
 from dash import dcc, html
 
 from dashboards import ids, theme
@@ -214,12 +215,39 @@ def segmented(id_, options: dict[str, str], value: str, label: str) -> html.Div:
     ), role="radiogroup", **{"aria-label": label})
 
 
-def grid_rows(df) -> list[dict]:
+# The most options a dropdown of things that grow with the data receives; typing searches the rest.
+OPTIONS_LIMIT = 100
+
+
+def bounded_options(labels: pd.Series, values: pd.Series, text: str, keep: str | None,
+                    limit: int = OPTIONS_LIMIT) -> list[dict]:
+    """Dropdown options: those whose label contains `text` (all when empty), in the given order, at most `limit`,
+    and always the one chosen (`keep`) so its label stays shown."""
+    match = labels.str.contains(text, case=False, regex=False) if text else pd.Series(True, index=labels.index)
+    chosen = values == keep
+    shown = (match & ~chosen & (match & ~chosen).cumsum().le(limit)) | chosen
+    return [{"label": label, "value": value} for label, value in zip(labels[shown], values[shown], strict=True)]
+
+
+# The most rows a grid receives: beyond it the browser parses megabytes for rows nobody pages through; the
+# grid's note says how many there are and where the full list can be downloaded.
+GRID_LIMIT = 500
+
+
+def grid_rows(df, column_defs: list[dict] | None = None, *, limit: int | None = None) -> list[dict]:
     """Rows for a grid: dates as ISO text, missing values as empty cells, floats rounded to 2 places.
 
-    Built a column at a time (vectorised conversion, then one zip): several times faster than converting the
-    frame cell by cell, which mattered for grids of a few thousand rows.
+    With `column_defs`, only the fields the grid shows are sent (and city_id where a column links to the
+    city's profile); with `limit`, only the first rows. Built a column at a time (vectorised conversion, then
+    one zip): several times faster than converting the frame cell by cell.
     """
+    if column_defs is not None:
+        wanted = [c["field"] for c in column_defs if "field" in c]
+        if any(c.get("cellRenderer") == "CityLink" for c in column_defs):
+            wanted.append("city_id")
+        df = df[[c for c in df.columns if c in wanted]]
+    if limit is not None:
+        df = df.head(limit)
     columns = []
     for name in df.columns:
         values = df[name]

@@ -111,8 +111,11 @@ def show_grants(search):
     note = notes.based_on(len(df), "grants", extra=f"The {shown} largest are drawn; the diamond marks the award "
                           "date, the dotted line the data's date." if len(df) else "")
     timeline = fig.timeline(df, as_of=common.as_of())
-    return (timeline, ui.fitted(timeline), note, ui.grid_rows(df),
-            notes.based_on(len(df), "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen)))
+    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
+    return (timeline, ui.fitted(timeline), note, rows,
+            notes.based_on(len(df), "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
+                           extra=notes.capped(len(rows), len(df), "grants (largest first)",
+                                              "download the full list with the timeline's CSV")))
 
 
 @callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),
@@ -123,16 +126,32 @@ def show_indicators(search, picked):
     chosen = filters.from_query(search)
     status = q.indicator_status(chosen)
     listed = q.indicators(chosen)
-    options = [{"label": f"{r.indicator_id} · {r.title} · {r.city_name} ({r.status})", "value": r.indicator_id}
-               for r in listed.itertuples()]
-    keep = picked if picked in set(listed["indicator_id"]) else (options[0]["value"] if options else None)
+    keep = picked if picked in set(listed["indicator_id"]) else (
+        listed["indicator_id"].iloc[0] if len(listed) else None)
     late = q.off_track(chosen)
+    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
     ignored = common.INDICATORS.ignores(chosen)
     return (fig.indicator_status(status), notes.based_on(int(status["indicators"].sum()), "indicator reports due in "
-            "the period", ignored=ignored), options, keep, ui.grid_rows(late),
+            "the period", ignored=ignored), pick_options(listed, "", keep), keep, rows,
             notes.based_on(len(listed), "indicators with a report up to the period's end",
-                           extra=f"{len(late):,} off track (less than 90% of the way from baseline to target).",
+                           extra=" ".join(filter(None, (
+                               f"{len(late):,} off track (less than 90% of the way from baseline to target).",
+                               notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
                            ignored=ignored))
+
+
+def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
+    """Options of the indicator picker, off-track first; typing searches all of them on the server."""
+    labels = (listed["indicator_id"] + " · " + listed["title"] + " · " + listed["city_name"] + " ("
+              + listed["status"] + ")")
+    return ui.bounded_options(labels, listed["indicator_id"], text, keep)
+
+
+@callback(Output(PAGE("indicator-pick"), "options", allow_duplicate=True),
+          Input(PAGE("indicator-pick"), "search_value"), State(ids.URL, "search"),
+          State(PAGE("indicator-pick"), "value"), prevent_initial_call=True)
+def search_indicators(text, search, picked):
+    return pick_options(q.indicators(filters.from_query(search)), str(text or "")[:100], picked)
 
 
 @callback(Output(PAGE.graph(INDICATOR), "figure"), Output(PAGE.note(INDICATOR), "children"),

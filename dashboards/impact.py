@@ -118,8 +118,10 @@ def show(search, donor):
     audience = f"{data.audience} · {data.period_label}"
     summary = [html.P(s) for s in summary_sentences(data)]
     return (audience, kpi_cards(data), summary, fig.countries_map(data.by_country),
-            ui.grid_rows(data.by_country), fig.reached(data.by_gender, "gender", "People reached by gender"),
-            fig.reached(data.by_role, "role", "People reached by role"), ui.grid_rows(data.indicators))
+            ui.grid_rows(data.by_country, COUNTRY_COLUMNS),
+            fig.reached(data.by_gender, "gender", "People reached by gender"),
+            fig.reached(data.by_role, "role", "People reached by role"),
+            ui.grid_rows(data.indicators, INDICATOR_COLUMNS))
 
 
 @callback(Output(PAGE("pdf"), "data"), Input(PAGE("pdf-button"), "n_clicks"), State(ids.URL, "search"),

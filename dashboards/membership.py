@@ -112,7 +112,7 @@ def show_dormant(search):
     df = q.dormant(chosen)
     note = (f"{len(df):,} members with no hosted or attended event, milestone or payment in the 365 days before "
             f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
-    return ui.grid_rows(df), note
+    return ui.grid_rows(df, DORMANT_COLUMNS), note
 
 
 chart_downloads(PAGE, {GROWTH: q.members_over_time, FLOWS: q.members_over_time, MAP: q.member_map,

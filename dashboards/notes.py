@@ -20,3 +20,11 @@ def based_on(count: int, unit: str, *, left_out: int = 0, why: str = "", ignored
 def _words(items) -> str:
     items = list(items)
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def capped(shown: int, total: int, unit: str, where_all: str = "") -> str:
+    """"The table lists the first 500 of 1,204 grants; ..." when a grid holds only part of its rows, else ""."""
+    if total <= shown:
+        return ""
+    return (f"The table lists the first {shown:,} of {total:,} {unit}; narrow the filters"
+            + (f", or {where_all}." if where_all else " to see the others."))

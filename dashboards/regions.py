@@ -84,8 +84,9 @@ def show_heatmap(search, measure):
 @callback(Output(PAGE.grid(SUMMARY), "rowData"), Output(PAGE.note(SUMMARY), "children"), Input(ids.URL, "search"))
 def show_summary(search):
     df = q.summary(filters.from_query(search))
-    return ui.grid_rows(df), ("Members at the period's end; the rest in the period. Participants are counted "
-                              "once per region. Dormant: no activity in the 365 days before the data's date.")
+    return ui.grid_rows(df, SUMMARY_COLUMNS), (
+        "Members at the period's end; the rest in the period. Participants are counted once per region. "
+        "Dormant: no activity in the 365 days before the data's date.")
 
 
 @callback(Output(PAGE("region-pick"), "value"), Input(ids.URL, "search"), Input(PAGE("region-pick"), "value"))
@@ -102,8 +103,10 @@ def pick_region(search, picked):
 def show_cities(search, region):
     df = q.cities(filters.from_query(search), region)
     members = int(df["member_at_end"].sum()) if len(df) else 0
-    return ui.grid_rows(df), notes.based_on(len(df), f"cities of {region}",
-                                            extra=f"{members} members at the period's end; activity in the period.")
+    rows = ui.grid_rows(df, CITY_COLUMNS, limit=ui.GRID_LIMIT)
+    return rows, notes.based_on(len(df), f"cities of {region}", extra=" ".join(filter(None, (
+        f"{members} members at the period's end; activity in the period.",
+        notes.capped(len(rows), len(df), "cities")))))
 
 
 chart_downloads(PAGE, {HEATMAP: q.heatmap})

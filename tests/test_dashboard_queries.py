@@ -221,7 +221,8 @@ def test_cache_seconds_zero_turns_the_query_cache_off(
     app = Flask(__name__)
     db.init_cache(app)
     calls = []
-    monkeypatch.setattr(db._connections, "cursor", lambda *a, _real=db._connections.cursor: calls.append(a) or _real(*a))
+    real = db._connections.cursor
+    monkeypatch.setattr(db._connections, "cursor", lambda *a: calls.append(a) or real(*a))
     with app.app_context(), db.acting_as(access.SYSTEM):
         db.frame("select count(*) as n from city_engagement")
         db.frame("select count(*) as n from city_engagement")
