@@ -200,6 +200,11 @@ def schema(viewer: Viewer) -> str:
     return f"memory.policy_{viewer.role if viewer.kind else NO_ROLE}"
 
 
+def schemas() -> list[str]:
+    """Every view schema: one per role and the no-role one."""
+    return [f"memory.policy_{name}" for name in (*ROLES, NO_ROLE)]
+
+
 def _condition(rule: Rule | None, role: Role | None, policy: str) -> str:
     if role is None:
         return "false"
@@ -274,8 +279,8 @@ def create_policy_views(con, *, schema_columns: dict[str, list[str]] | None = No
     salt = secrets.token_hex(16)
     # indicator_values_by_dimension reads indicator_achievement's view: create the others first.
     ordered = sorted(schema_columns, key=lambda t: RULES.get(t, Rule(_ALL)).where is not None)
-    for role in (*ROLES.values(), None):
-        con.execute(f"create schema if not exists memory.policy_{role.name if role else NO_ROLE}").fetchall()
+    for role, name in zip((*ROLES.values(), None), schemas(), strict=True):
+        con.execute(f"create schema if not exists {name}").fetchall()
         for table in ordered:
             con.execute(view_sql(table, schema_columns[table], salt, role)).fetchall()
 
