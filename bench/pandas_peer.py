@@ -230,15 +230,11 @@ def membership_monthly(stg: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.
 
 
 def training_reach_monthly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Additive reach by month and every breakdown of the training page (averages are sum / count); rows whose
-    country comes from a confidential member (the participant's city, else the host city) apart."""
+    """Additive reach by month, region, event type, topic, sex, age band and role (averages are sum / count)."""
     a = fct["attendance"]
-    secret = stg["cities"].city_id[stg["cities"].confidential]
-    a = a.assign(confidential=a.participant_city_id.fillna(a.event_city_id).isin(secret),
-                 scored=(a.pre_score + a.post_score).notna(),
+    a = a.assign(scored=(a.pre_score + a.post_score).notna(),
                  pre_sum=a.pre_score.where(a.post_score.notna()), post_sum=a.post_score.where(a.pre_score.notna()))
-    keys = ["month", "region", "country_iso3", "confidential", "event_type", "modality", "topic", "gender",
-            "age_band", "role"]
+    keys = ["month", "region", "event_type", "topic", "gender", "age_band", "role"]
     frame = a.groupby(keys, dropna=False, observed=True, sort=False).agg(
         attendances=("event_id", "size"), completed=("completed", "sum"), participant_hours=("hours", "sum"),
         scored=("scored", "sum"), pre_sum=("pre_sum", "sum"), post_sum=("post_sum", "sum"),

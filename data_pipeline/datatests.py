@@ -26,7 +26,7 @@ from data_pipeline.timing import Timings, timed
 INDICATOR_STATUSES = ("on track", "off track", "awaiting data", "not due", "no target")
 # Published tables whose rows carry `confidential` (their city, or the city they are attributed to, is a
 # confidential member): the query layer folds such rows into regional totals for viewers who may not see them.
-CONFIDENTIAL_FLAGGED = ("membership_monthly", "training_reach_monthly", "fct_attendance", "fct_events",
+CONFIDENTIAL_FLAGGED = ("membership_monthly", "fct_attendance", "fct_events",
                         "grant_portfolio", "fct_disbursements", "indicator_achievement")
 
 
