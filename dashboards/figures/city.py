@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import empty, figure
 
 
 def activity(df: pd.DataFrame, *, city: str, title: str | None = None) -> go.Figure:
@@ -15,15 +15,18 @@ def activity(df: pd.DataFrame, *, city: str, title: str | None = None) -> go.Fig
     if df.empty or not (df["events_hosted"].any() or df["participants"].any()):
         return empty(title, f"{city} hosted no event and sent no one to one in the chosen period.")
     step = df["grain"].iloc[0]
-    fig = go.Figure([
-        go.Bar(x=df["period"], y=df["events_hosted"], name="Events hosted", marker_color=theme.SECONDARY,
-               yaxis="y2", hovertemplate="%{x|%b %Y}: %{y} events hosted<extra></extra>"),
-        go.Scatter(x=df["period"], y=df["participants"], name="People who took part", mode="lines+markers",
-                   line=dict(color=theme.PRIMARY, width=2), hovertemplate="%{x|%b %Y}: %{y} people<extra></extra>"),
-    ])
-    fig.update_layout(
-        yaxis=dict(title_text=f"People per {step}", rangemode="tozero"),
-        yaxis2=dict(title_text="Events hosted", overlaying="y", side="right", rangemode="tozero", showgrid=False,
-                    tickformat=",d", dtick=1 if df["events_hosted"].max() <= 5 else None),
-    )
-    return styled(fig, title, height=320)
+    periods = df["period"].to_numpy()
+    data = [
+        {"type": "bar", "x": periods, "y": df["events_hosted"].to_numpy(), "name": "Events hosted",
+         "marker": {"color": theme.SECONDARY}, "yaxis": "y2",
+         "hovertemplate": "%{x|%b %Y}: %{y} events hosted<extra></extra>"},
+        {"type": "scatter", "x": periods, "y": df["participants"].to_numpy(), "name": "People who took part",
+         "mode": "lines+markers", "line": {"color": theme.PRIMARY, "width": 2},
+         "hovertemplate": "%{x|%b %Y}: %{y} people<extra></extra>"},
+    ]
+    events_axis = {"title": {"text": "Events hosted"}, "overlaying": "y", "side": "right", "rangemode": "tozero",
+                   "showgrid": False, "tickformat": ",d"}
+    if df["events_hosted"].max() <= 5:
+        events_axis["dtick"] = 1
+    layout = {"yaxis": {"title": {"text": f"People per {step}"}, "rangemode": "tozero"}, "yaxis2": events_axis}
+    return figure(data, layout, title=title, height=320)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import empty, figure
 
 
 def countries_map(by_country: pd.DataFrame, title: str = "Where the grants are") -> go.Figure:
@@ -14,17 +14,17 @@ def countries_map(by_country: pd.DataFrame, title: str = "Where the grants are")
     placed = by_country[by_country["iso3"].notna()] if not by_country.empty else by_country
     if placed.empty:
         return empty(title, "No grants in a named country for the chosen period.")
-    fig = go.Figure(go.Choropleth(
-        locations=placed["iso3"], z=placed["awarded_usd"], locationmode="ISO-3",
-        colorscale=[list(p) for p in theme.COUNTRY_SCALE], marker_line_color="white", marker_line_width=0.5,
-        text=placed["country"], customdata=placed[["grants"]].to_numpy(),
-        colorbar=dict(title="USD", thickness=10),
-        hovertemplate="<b>%{text}</b><br>US$%{z:,.0f} awarded<br>%{customdata[0]} grants<extra></extra>",
-    ))
-    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#c9d1da", showland=True,
-                    landcolor="#f4f6f8", showframe=False, showcoastlines=False, lataxis_range=[-57, 84])
-    fig.update_layout(margin=dict(l=0, r=0, t=36, b=0))
-    return styled(fig, title, height=380, legend=False)
+    shade = {
+        "type": "choropleth", "locations": placed["iso3"].to_numpy(), "z": placed["awarded_usd"].to_numpy(),
+        "locationmode": "ISO-3", "colorscale": [list(p) for p in theme.COUNTRY_SCALE],
+        "marker": {"line": {"color": "white", "width": 0.5}}, "text": placed["country"].to_numpy(),
+        "customdata": placed[["grants"]].to_numpy(), "colorbar": {"title": {"text": "USD"}, "thickness": 10},
+        "hovertemplate": "<b>%{text}</b><br>US$%{z:,.0f} awarded<br>%{customdata[0]} grants<extra></extra>",
+    }
+    geo = {"projection": {"type": "natural earth"}, "showcountries": True, "countrycolor": "#c9d1da", "showland": True,
+           "landcolor": "#f4f6f8", "showframe": False, "showcoastlines": False, "lataxis": {"range": [-57, 84]}}
+    layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 36, "b": 0}}
+    return figure([shade], layout, title=title, height=380, legend=False)
 
 
 def reached(table: pd.DataFrame, category: str, title: str) -> go.Figure:
@@ -32,15 +32,16 @@ def reached(table: pd.DataFrame, category: str, title: str) -> go.Figure:
     if table.empty:
         return empty(title, "No participants recorded for the chosen period.")
     df = table.iloc[::-1]
-    shown = df["participants"].astype("float").fillna(0)
-    fig = go.Figure(go.Bar(
-        y=df[category], x=shown, orientation="h", marker_color=theme.PRIMARY,
-        text=df["participants_label"], textposition="outside", cliponaxis=False,
-        hovertext=df["participants_label"], hovertemplate="<b>%{y}</b>: %{hovertext} people<extra></extra>",
-    ))
-    fig.update_xaxes(title_text="people", rangemode="tozero")
-    fig.update_layout(margin=dict(l=10, r=40, t=36, b=10))
-    return styled(fig, title, height=300, legend=False)
+    labels = df["participants_label"].to_numpy()
+    bars = {
+        "type": "bar", "y": df[category].to_numpy(), "x": df["participants"].astype("float").fillna(0).to_numpy(),
+        "orientation": "h", "marker": {"color": theme.PRIMARY}, "text": labels, "textposition": "outside",
+        "cliponaxis": False, "hovertext": labels,
+        "hovertemplate": "<b>%{y}</b>: %{hovertext} people<extra></extra>",
+    }
+    layout = {"xaxis": {"title": {"text": "people"}, "rangemode": "tozero"},
+              "margin": {"l": 10, "r": 40, "t": 36, "b": 10}}
+    return figure([bars], layout, title=title, height=300, legend=False)
 
 
 def downloadable(table: pd.DataFrame) -> pd.DataFrame:

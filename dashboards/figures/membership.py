@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import as_of_line, clickable, empty, figure
 from data_pipeline.contract import REGIONS
 
 
@@ -16,46 +17,52 @@ def members_by_region(df: pd.DataFrame, *, title: str = "Members by region") -> 
     """Stacked areas of members at each period's end, one per region, in the regions' colours."""
     if df.empty or not df["members"].fillna(0).any():
         return empty(title)
-    fig = go.Figure()
+    regions, periods, members = df["region"].to_numpy(), df["period"].to_numpy(), df["members"].to_numpy()
+    areas = []
     for region in REGIONS:
-        part = df[df["region"] == region]
-        if part.empty:
+        mask = regions == region
+        if not mask.any():
             continue
-        fig.add_trace(go.Scatter(
-            x=part["period"], y=part["members"], name=region, stackgroup="members", mode="lines",
-            line=dict(width=0.6, color=theme.region_colour(region)), fillcolor=theme.region_colour(region),
-            hovertemplate=f"{region}<br>%{{x|%b %Y}}: %{{y}} members<extra></extra>",
-        ))
-    fig.update_yaxes(title_text="Member cities", rangemode="tozero")
-    return styled(fig, title, height=380)
+        colour = theme.region_colour(region)
+        areas.append({
+            "type": "scatter", "x": periods[mask], "y": members[mask], "name": region, "stackgroup": "members",
+            "mode": "lines", "line": {"width": 0.6, "color": colour}, "fillcolor": colour,
+            "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{y}} members<extra></extra>",
+        })
+    layout = {"yaxis": {"title": {"text": "Member cities"}, "rangemode": "tozero"}}
+    return figure(areas, layout, title=title, height=380)
 
 
 def joins_and_exits(df: pd.DataFrame, *, title: str = "Joins and exits") -> go.Figure:
     """Joins above the axis and exits below it, per period, stacked by region."""
     if df.empty or not (df["joins"].fillna(0).any() or df["exits"].fillna(0).any()):
         return empty(title, "No city joined or left in the chosen period.")
-    totals = df.groupby("period", as_index=False)[["joins", "exits"]].sum()
-    fig = go.Figure()
+    totals = df.groupby("period")[["joins", "exits"]].sum()
+    regions, periods = df["region"].to_numpy(), df["period"].to_numpy()
+    joins, exits = df["joins"].to_numpy(), df["exits"].to_numpy()
+    moved = (df[["joins", "exits"]].fillna(0) != 0).any(axis=1).to_numpy()  # a region no city joined or left: no bars
+    bars = []
     for region in REGIONS:
-        part = df[df["region"] == region]
-        if part.empty or not (part["joins"].any() or part["exits"].any()):
+        mask = regions == region
+        if not (mask & moved).any():
             continue
         colour = theme.region_colour(region)
-        fig.add_trace(go.Bar(x=part["period"], y=part["joins"], name=region, marker_color=colour,
-                             legendgroup=region,
-                             hovertemplate=f"{region}<br>%{{x|%b %Y}}: %{{y}} joined<extra></extra>"))
-        fig.add_trace(go.Bar(x=part["period"], y=-part["exits"], name=region, marker_color=colour,
-                             legendgroup=region, showlegend=False, marker_pattern_shape="/",
-                             customdata=part["exits"],
-                             hovertemplate=f"{region}<br>%{{x|%b %Y}}: %{{customdata}} left<extra></extra>"))
-    fig.update_layout(barmode="relative")
+        bars.append({"type": "bar", "x": periods[mask], "y": joins[mask], "name": region, "marker": {"color": colour},
+                     "legendgroup": region,
+                     "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{y}} joined<extra></extra>"})
+        bars.append({"type": "bar", "x": periods[mask], "y": -exits[mask], "name": region,
+                     "marker": {"color": colour, "pattern": {"shape": "/"}}, "legendgroup": region,
+                     "showlegend": False, "customdata": exits[mask],
+                     "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{customdata}} left<extra></extra>"})
     biggest = max(totals["joins"].max(), totals["exits"].max())
-    fig.update_yaxes(title_text="Cities (exits below zero)", zeroline=True, zerolinecolor=theme.INK,
-                     dtick=1 if biggest <= 5 else None, tickformat=",d")
-    fig.add_annotation(text=f"{int(totals['joins'].sum())} joined · {int(totals['exits'].sum())} left",
-                       x=1, y=1.02, xref="paper", yref="paper", xanchor="right", yanchor="bottom",
-                       showarrow=False, font=dict(size=12, color=theme.MUTED_INK))
-    return styled(fig, title, height=340)
+    yaxis = {"title": {"text": "Cities (exits below zero)"}, "zeroline": True, "zerolinecolor": theme.INK,
+             "tickformat": ",d"}
+    if biggest <= 5:
+        yaxis["dtick"] = 1
+    note = {"text": f"{int(totals['joins'].sum())} joined · {int(totals['exits'].sum())} left",
+            "x": 1, "y": 1.02, "xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "bottom",
+            "showarrow": False, "font": {"size": 12, "color": theme.MUTED_INK}}
+    return figure(bars, {"barmode": "relative", "yaxis": yaxis, "annotations": [note]}, title=title, height=340)
 
 
 def steering_timeline(df: pd.DataFrame, *, as_of: dt.date, title: str = "Steering committee terms") -> go.Figure:
@@ -64,30 +71,31 @@ def steering_timeline(df: pd.DataFrame, *, as_of: dt.date, title: str = "Steerin
     if df.empty:
         return empty(title, "No steering-committee terms in the chosen period.")
     data = df.sort_values(["region", "city_name", "term_start"])
-    ends = pd.to_datetime(data["term_end"]).fillna(pd.Timestamp(as_of))
-    starts = pd.to_datetime(data["term_start"])
-    fig = go.Figure()
+    starts, term_ends = pd.to_datetime(data["term_start"]), pd.to_datetime(data["term_end"])
+    ends = term_ends.fillna(pd.Timestamp(as_of))
+    hover = (data["city_name"] + " · " + data["role"] + "<br>" + starts.dt.strftime("%b %Y") + " – "
+             + term_ends.dt.strftime("%b %Y").fillna("serving")).to_numpy()
+    durations = ((ends - starts).dt.total_seconds() * 1000).to_numpy()
+    regions, roles = data["region"].to_numpy(), data["role"].to_numpy()
+    names, city_ids, base = data["city_name"].to_numpy(), data["city_id"].to_numpy(), starts.to_numpy()
+    bars = []
     for region in REGIONS:
-        mask = (data["region"] == region).to_numpy()
+        mask = regions == region
         if not mask.any():
             continue
-        part = data[mask]
-        fig.add_trace(go.Bar(
-            base=starts[mask], x=(ends[mask] - starts[mask]).dt.total_seconds() * 1000, y=part["city_name"],
-            orientation="h", name=region, marker_color=theme.region_colour(region),
-            marker_line=dict(color=[theme.INK if r == "co-chair" else "white" for r in part["role"]], width=2),
-            customdata=[["city", c] for c in part["city_id"]],
-            hovertext=[f"{c} · {r}<br>{s:%b %Y} – {'serving' if pd.isna(e) else f'{e:%b %Y}'}"
-                       for c, r, s, e in zip(part["city_name"], part["role"], pd.to_datetime(part["term_start"]),
-                                             pd.to_datetime(part["term_end"]), strict=True)],
-            hovertemplate="%{hovertext}<extra>click to open</extra>",
-        ))
-    fig.update_layout(barmode="overlay")  # one bar per term, not a slot per region
-    fig.update_xaxes(type="date")
-    fig.update_yaxes(autorange="reversed", title_text=None)
-    fig.add_vline(x=pd.Timestamp(as_of).value / 1e6, line_dash="dot", line_color=theme.MUTED_INK)
-    height = max(260, 28 * data["city_name"].nunique() + 110)
-    return styled(fig, title, height=height)
+        outline = [theme.INK if r == "co-chair" else "white" for r in roles[mask]]
+        bars.append({
+            "type": "bar", "base": base[mask], "x": durations[mask], "y": names[mask], "orientation": "h",
+            "name": region, "marker": {"color": theme.region_colour(region), "line": {"color": outline, "width": 2}},
+            "customdata": clickable("city", city_ids[mask]),
+            "hovertext": hover[mask], "hovertemplate": "%{hovertext}<extra>click to open</extra>",
+        })
+    layout = {
+        "barmode": "overlay",  # one bar per term, not a slot per region
+        "xaxis": {"type": "date"}, "yaxis": {"autorange": "reversed"},
+        "shapes": [as_of_line(as_of)],
+    }
+    return figure(bars, layout, title=title, height=max(260, 28 * data["city_name"].nunique() + 110))
 
 
 def committee_composition(df: pd.DataFrame, *, title: str = "Current steering committee by region") -> go.Figure:
@@ -95,19 +103,17 @@ def committee_composition(df: pd.DataFrame, *, title: str = "Current steering co
     current = df[df["is_current"]]
     if current.empty:
         return empty(title, "No city serves on the steering committee at the reference date.")
-    counts = current.groupby(["region", "role"]).size().unstack(fill_value=0)
-    regions = [r for r in REGIONS if r in counts.index][::-1]
-    fig = go.Figure()
-    for role, pattern in (("member", ""), ("co-chair", "/")):
-        if role in counts:
-            fig.add_trace(go.Bar(
-                y=regions, x=[counts.loc[r, role] for r in regions], orientation="h", name=role,
-                marker_color=[theme.region_colour(r) for r in regions], marker_pattern_shape=pattern,
-                customdata=[["region", r] for r in regions],
-                hovertemplate="%{y}: %{x} " + role + " seats<extra></extra>"))
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(title_text="Seats", dtick=1)
-    return styled(fig, title, height=300)
+    seats = Counter(zip(current["region"], current["role"], strict=True))  # (region, role) -> seats held
+    held, roles = {region for region, _role in seats}, {role for _region, role in seats}
+    regions = [r for r in REGIONS if r in held][::-1]
+    bars = [{
+        "type": "bar", "y": regions, "x": [seats[r, role] for r in regions], "orientation": "h", "name": role,
+        "marker": {"color": [theme.region_colour(r) for r in regions], "pattern": {"shape": pattern}},
+        "customdata": clickable("region", regions),
+        "hovertemplate": "%{y}: %{x} " + role + " seats<extra></extra>",
+    } for role, pattern in (("member", ""), ("co-chair", "/")) if role in roles]
+    layout = {"barmode": "stack", "xaxis": {"title": {"text": "Seats"}, "dtick": 1}}
+    return figure(bars, layout, title=title, height=300)
 
 
 def ladder(df: pd.DataFrame, *, title: str = "Engagement ladder: member cities that reached each step") -> go.Figure:
@@ -118,14 +124,16 @@ def ladder(df: pd.DataFrame, *, title: str = "Engagement ladder: member cities t
     data = df.iloc[::-1]
     members = int(df["members"].iloc[0])
     labels = [f"{s}. {m}" for s, m in zip(data["step"], data["milestone"], strict=True)]
-    fig = go.Figure([
-        go.Bar(y=labels, x=data["cities"] - data["in_period"], orientation="h", name="reached before the period",
-               marker_color=theme.SECONDARY, hovertemplate="%{y}<br>%{x} cities before<extra></extra>"),
-        go.Bar(y=labels, x=data["in_period"], orientation="h", name="reached in the period",
-               marker_color=theme.PRIMARY, hovertemplate="%{y}<br>%{x} cities in the period<extra></extra>"),
-    ])
-    fig.update_layout(barmode="stack")
-    fig.update_xaxes(range=[0, max(members, 1)])
-    fig.add_annotation(text=f"cities, of {members} members", x=1, y=0, xref="paper", yref="paper", xanchor="right",
-                       yanchor="bottom", showarrow=False, font=dict(size=11, color=theme.MUTED_INK))
-    return styled(fig, title, height=300)
+    bars = [
+        {"type": "bar", "y": labels, "x": (data["cities"] - data["in_period"]).to_numpy(), "orientation": "h",
+         "name": "reached before the period", "marker": {"color": theme.SECONDARY},
+         "hovertemplate": "%{y}<br>%{x} cities before<extra></extra>"},
+        {"type": "bar", "y": labels, "x": data["in_period"].to_numpy(), "orientation": "h",
+         "name": "reached in the period", "marker": {"color": theme.PRIMARY},
+         "hovertemplate": "%{y}<br>%{x} cities in the period<extra></extra>"},
+    ]
+    note = {"text": f"cities, of {members} members", "x": 1, "y": 0, "xref": "paper", "yref": "paper",
+            "xanchor": "right", "yanchor": "bottom", "showarrow": False,
+            "font": {"size": 11, "color": theme.MUTED_INK}}
+    layout = {"barmode": "stack", "xaxis": {"range": [0, max(members, 1)]}, "annotations": [note]}
+    return figure(bars, layout, title=title, height=300)

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import pandas as pd
 import plotly.graph_objects as go
-from plotly.subplots import make_subplots
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import cell, clickable, empty, figure, grid
 
 TREND_MEASURES = {
     "events": "Events",
@@ -30,17 +29,16 @@ def kpi_trend(df: pd.DataFrame, *, title: str = "Main KPIs over time") -> go.Fig
     if df.empty or not df[list(TREND_MEASURES)].to_numpy().any():
         return empty(title)
     step = "quarter" if df["grain"].iloc[0] == "quarter" else "month"
-    fig = make_subplots(rows=2, cols=2, subplot_titles=[f"{v} per {step}" for v in TREND_MEASURES.values()],
-                        vertical_spacing=0.16, horizontal_spacing=0.08)
-    for i, (col, label) in enumerate(TREND_MEASURES.items()):
-        fig.add_trace(
-            go.Bar(x=df["period"], y=df[col], name=label, marker_color=theme.PRIMARY,
-                   hovertemplate=f"%{{x|%b %Y}}<br>{label}: %{{y:,.0f}}<extra></extra>"),
-            row=i // 2 + 1, col=i % 2 + 1,
-        )
-    fig.update_annotations(font_size=12, font_color=theme.MUTED_INK)
-    fig.update_yaxes(rangemode="tozero")
-    return styled(fig, title, height=420, legend=False)
+    layout = grid(2, 2, titles=[f"{v} per {step}" for v in TREND_MEASURES.values()],
+                  vertical_spacing=0.16, horizontal_spacing=0.08)
+    periods = df["period"].to_numpy()
+    data = [{"type": "bar", "x": periods, "y": df[col].to_numpy(), "name": label, "marker": {"color": theme.PRIMARY},
+             "hovertemplate": f"%{{x|%b %Y}}<br>{label}: %{{y:,.0f}}<extra></extra>", **cell(i)}
+            for i, (col, label) in enumerate(TREND_MEASURES.items(), start=1)]
+    for name, axis in layout.items():
+        if name.startswith("yaxis"):
+            axis["rangemode"] = "tozero"
+    return figure(data, layout, title=title, height=420, legend=False)
 
 
 def region_bars(df: pd.DataFrame, *, measure: str = "participants", title: str | None = None) -> go.Figure:
@@ -53,16 +51,16 @@ def region_bars(df: pd.DataFrame, *, measure: str = "participants", title: str |
         return empty(title)
     data = data.iloc[::-1]  # first region on top
     money = measure.endswith("_usd")
-    fig = go.Figure(go.Bar(
-        x=data[measure], y=data["region"], orientation="h",
-        marker_color=[theme.region_colour(r) for r in data["region"]],
-        customdata=[["region", r] for r in data["region"]], text=[_short(v, money) for v in data[measure]],
-        textposition="auto",
-        hovertemplate="%{y}<br>" + label + ": %{x:,.0f}<extra>click to filter</extra>",
-    ))
-    fig.update_xaxes(title_text=label, tickprefix="$" if money else "")
-    fig.update_yaxes(title_text=None)
-    return styled(fig, title, height=360, legend=False)
+    regions = data["region"].tolist()
+    bars = {
+        "type": "bar", "x": data[measure].to_numpy(), "y": regions, "orientation": "h",
+        "marker": {"color": [theme.region_colour(r) for r in regions]},
+        "customdata": clickable("region", regions), "text": [_short(v, money) for v in data[measure]],
+        "textposition": "auto",
+        "hovertemplate": "%{y}<br>" + label + ": %{x:,.0f}<extra>click to filter</extra>",
+    }
+    layout = {"xaxis": {"title": {"text": label}, "tickprefix": "$" if money else ""}}
+    return figure([bars], layout, title=title, height=360, legend=False)
 
 
 def _short(value: float, money: bool) -> str:

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import empty, figure
 
 
 def coverage(df: pd.DataFrame, *, title: str = "Dates covered by each source") -> go.Figure:
@@ -15,10 +15,12 @@ def coverage(df: pd.DataFrame, *, title: str = "Dates covered by each source") -
     if data.empty:
         return empty(title, "No source with dates.")
     starts, ends = pd.to_datetime(data["min_date"]), pd.to_datetime(data["max_date"])
-    fig = go.Figure(go.Bar(
-        base=starts, x=(ends - starts).dt.total_seconds() * 1000 + 86_400_000, y=data["table_name"], orientation="h",
-        marker_color=theme.PRIMARY, customdata=data[["rows", "file"]].to_numpy(),
-        hovertemplate="%{y} (%{customdata[1]})<br>%{base|%d %b %Y} – %{x|%d %b %Y}<br>%{customdata[0]:,} rows"
-                      "<extra></extra>"))
-    fig.update_xaxes(type="date")
-    return styled(fig, title, height=max(240, 28 * len(data) + 100), legend=False)
+    bars = {
+        "type": "bar", "base": starts.to_numpy(),
+        "x": ((ends - starts).dt.total_seconds() * 1000 + 86_400_000).to_numpy(), "y": data["table_name"].to_numpy(),
+        "orientation": "h", "marker": {"color": theme.PRIMARY}, "customdata": data[["rows", "file"]].to_numpy(),
+        "hovertemplate": "%{y} (%{customdata[1]})<br>%{base|%d %b %Y} – %{x|%d %b %Y}<br>%{customdata[0]:,} rows"
+                         "<extra></extra>",
+    }
+    return figure([bars], {"xaxis": {"type": "date"}}, title=title, height=max(240, 28 * len(data) + 100),
+                  legend=False)

@@ -6,7 +6,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from dashboards import theme
-from dashboards.figures.common import empty, styled
+from dashboards.figures.common import empty, figure
 from data_pipeline.contract import REGIONS
 
 MEASURES = {"events": "Events", "unique_participants": "Unique participants", "participant_hours": "Participant-hours",
@@ -20,15 +20,16 @@ def heatmap(df: pd.DataFrame, *, measure: str = "events", title: str | None = No
     title = title or f"{label} by region and quarter"
     if df.empty:
         return empty(title, "No quarter in the chosen period.")
-    grid = df.pivot_table(index="region", columns="quarter", values=measure, aggfunc="sum", fill_value=0)
+    grid = df.groupby(["region", "quarter"])[measure].sum().unstack(fill_value=0)  # pivot_table is 3x slower
     rows = [r for r in REGIONS if r in grid.index][::-1]
     grid = grid.reindex(rows)
     quarters = [f"Q{(q.month - 1) // 3 + 1} {q.year}" for q in pd.to_datetime(grid.columns)]
-    fig = go.Figure(go.Heatmap(
-        z=grid.to_numpy(), x=quarters, y=rows, colorscale=[[0, "#f4f6f8"], [1, theme.PRIMARY]], xgap=2, ygap=2,
-        customdata=[[["region", r]] * len(quarters) for r in rows], colorbar=dict(title=dict(text=label), thickness=12),
-        hovertemplate="%{y}<br>%{x}: %{z:,.0f}<extra>click to filter</extra>",
-    ))
-    fig.update_xaxes(showgrid=False, tickangle=-45 if len(quarters) > 12 else 0)
-    fig.update_yaxes(showgrid=False)
-    return styled(fig, title, height=max(320, 40 * len(rows) + 140), legend=False)
+    cells = {
+        "type": "heatmap", "z": grid.to_numpy(), "x": quarters, "y": rows,
+        "colorscale": [[0, "#f4f6f8"], [1, theme.PRIMARY]], "xgap": 2, "ygap": 2,
+        "customdata": [[["region", r]] * len(quarters) for r in rows],
+        "colorbar": {"title": {"text": label}, "thickness": 12},
+        "hovertemplate": "%{y}<br>%{x}: %{z:,.0f}<extra>click to filter</extra>",
+    }
+    layout = {"xaxis": {"showgrid": False, "tickangle": -45 if len(quarters) > 12 else 0}, "yaxis": {"showgrid": False}}
+    return figure([cells], layout, title=title, height=max(320, 40 * len(rows) + 140), legend=False)
