@@ -54,10 +54,10 @@ def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.Da
     return db.frame(sql, params, viewer=viewer)
 
 
-def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer | None = None) -> pd.DataFrame:
+def indicators(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicators of the grants in scope (work overlapping the period, region, country), with their latest report
     up to the period's end:
-    one row per indicator, off-track first (only those with `off_track`), for the picker and the off-track list."""
+    one row per indicator, off-track first, for the picker and the off-track list."""
     win = window(filters, viewer)
     w, params = where(filters, win, ACTIVE, alias="g")
     sql = f"""
@@ -76,15 +76,16 @@ def indicators(filters: Filters, *, off_track: bool = False, viewer: Viewer | No
             from latest join grant_portfolio g using (grant_id)
         )
         select * from final
-        where not $off_track or status = 'off track'
         order by status = 'off track' desc, progress nulls last, indicator_id
     """
-    return db.frame(sql, params | {"end": win.end, "off_track": off_track}, viewer=viewer)
+    return db.frame(sql, params | {"end": win.end}, viewer=viewer)
 
 
 def off_track(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Indicators whose latest report up to the period's end is off track."""
-    return indicators(filters, off_track=True, viewer=viewer)
+    """Indicators whose latest report up to the period's end is off track (the same query as `indicators`, so
+    the page's second call is a cache hit)."""
+    listed = indicators(filters, viewer=viewer)
+    return listed[listed["status"] == "off track"].reset_index(drop=True)
 
 
 def indicator_series(indicator_id: str | None, *, viewer: Viewer | None = None) -> pd.DataFrame:
