@@ -14,6 +14,8 @@ signs out that person's existing sessions.
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import os
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -92,9 +94,22 @@ def _db(path: Path | None = None) -> Iterator[sqlite3.Connection]:
     con = sqlite3.connect(path, timeout=10)
     con.row_factory = sqlite3.Row
     try:
-        con.execute(_SCHEMA)
+        st = os.stat(path)
+        _ensure_schema(str(path), st.st_ino, st.st_ctime_ns)
         with con:
             yield con
+    finally:
+        con.close()
+
+
+@functools.lru_cache(maxsize=32)
+def _ensure_schema(path: str, inode: int, changed_ns: int) -> None:
+    """Create the table once per file version (path, inode, change time: a replaced or rewritten file gets it
+    again), not on every request's session lookup."""
+    con = sqlite3.connect(path, timeout=10)
+    try:
+        with con:
+            con.execute(_SCHEMA)
     finally:
         con.close()
 
