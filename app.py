@@ -4,10 +4,68 @@ Run `python app.py` (127.0.0.1:8050 unless SCN_HOST / SCN_PORT say otherwise), o
 WSGI server.
 """
 
-from dash import Dash
+import dash_ag_grid
+from dash import Dash, dash_table, dcc
+from flask import request
+from flask.sessions import SecureCookieSessionInterface
 
 from dashboards import auth, db, settings, shell
 
+# Component code no page needs when it opens. Eager loading would send it with every page (2 MB compressed,
+# 9 MB of script to parse on a first visit); marked "lazy", it is fetched only if a component asks for it
+# (dcc.Upload on the upload page). The grids use community features only; no page has a DataTable.
+ON_DEMAND = {
+    dcc: ("mathjax", "markdown", "highlight", "slider", "upload"),
+    dash_table: ("table", "export", "highlight"),
+    dash_ag_grid: ("enterprise",),
+}
+YEAR = 365 * 24 * 3600
+MAP_GEOMETRY_MAX_AGE = 24 * 3600  # plotly.js asks for assets/topojson/ by a fixed name: no fingerprint in the URL
+
+
+def load_on_demand(chunks: dict) -> None:
+    """Mark the named async chunks of each component library (`async-<name>.js`) "lazy": Dash leaves them out
+    of the page even with eager loading, and the component's own loader fetches one when it is first needed."""
+    for library, names in chunks.items():
+        wanted = {f"async-{name}.js" for name in names}
+        found = set()
+        for resource in library._js_dist:
+            file = resource.get("relative_package_path", "").rsplit("/", 1)[-1]
+            if file in wanted:
+                resource["async"] = "lazy"
+                found.add(file)
+        if wanted - found:
+            raise RuntimeError(f"{library.__name__} has no {sorted(wanted - found)} any more: update ON_DEMAND "
+                               "in app.py")
+
+
+def cache_assets(response):
+    """Let the browser keep the assets: those the page links carry their modification time (`?m=`) in the URL,
+    so they can be kept a year like Dash's own bundles; the map geometry a day. Without this every page view
+    downloads them again (no max-age, and flask-compress's ETag never matches a revalidation)."""
+    if response.status_code == 200 and request.path.startswith(("/assets/", "/_favicon.ico")):
+        if "m" in request.args or "v" in request.args:  # Dash's favicon URL carries Dash's version
+            response.cache_control.max_age = YEAR
+        elif request.path.startswith("/assets/topojson/"):
+            response.cache_control.max_age = MAP_GEOMETRY_MAX_AGE
+        else:
+            return response
+        response.cache_control.no_cache = None
+        response.cache_control.public = True
+    return response
+
+
+class StaticFilesWithoutSession(SecureCookieSessionInterface):
+    """Flask's signed-cookie session, except that static files (the same for everyone) neither refresh the
+    cookie nor say they vary with it. The session cookie changes with every answer, so a bundle cached with
+    `Vary: Cookie` could never be used again: each new tab or visit downloaded every script (2.5 MB) anew."""
+
+    def save_session(self, app, session, response):
+        if not request.path.startswith(auth.STATIC_PREFIXES):
+            super().save_session(app, session, response)
+
+
+load_on_demand(ON_DEMAND)
 app = Dash(
     __name__,
     use_pages=True,
@@ -15,13 +73,15 @@ app = Dash(
     external_stylesheets=[],  # Bootstrap is served from assets/vendor: nothing is fetched from a CDN
     serve_locally=True,
     compress=True,  # gzip/brotli for scripts and callback answers (flask-compress)
-    eager_loading=True,  # fetch plotly.js and the grid with the page rather than after the first layout
+    eager_loading=True,  # plotly.js, the graph and the grid come with the page (fingerprinted, cached a year)
     suppress_callback_exceptions=True,  # page callbacks refer to components of pages not shown yet
     title=shell.APP_NAME,
     update_title=None,
     on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
 )
 server = app.server
+server.session_interface = StaticFilesWithoutSession()
+server.after_request(cache_assets)
 db.init_cache(server)
 auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
 app.layout = shell.layout

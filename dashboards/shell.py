@@ -12,6 +12,7 @@ import datetime as dt
 import dash
 import dash_bootstrap_components as dbc
 from dash import ALL, MATCH, Input, Output, State, callback, clientside_callback, ctx, dcc, html, no_update
+from dash.dependencies import ClientsideFunction
 
 from dashboards import access, exports, filters, ids, settings
 from dashboards import formatting as fmt
@@ -154,15 +155,25 @@ def sync_filters(search, period, quarter, start, end, regions, countries, event_
                                        window=common.window(filters.from_query(search)))
     query = filters.to_query(chosen)
     c = filters.to_controls(chosen)
-    return (no_update if query == search else query, c["period"], c["quarter"] or no_update, c["start"], c["end"],
-            c["regions"], c["countries"], c["event_types"], c["topics"], c["period"] != "quarter",
+    # A control already showing its value is left alone, so nothing listening to it (the country list) runs
+    # again when a page opens.
+    return (no_update if query == search else query, _changed(c["period"], period),
+            _changed(c["quarter"], quarter) if c["quarter"] else no_update, _changed(c["start"], start),
+            _changed(c["end"], end), _changed(c["regions"], regions), _changed(c["countries"], countries),
+            _changed(c["event_types"], event_types), _changed(c["topics"], topics), c["period"] != "quarter",
             c["period"] != "custom")
 
 
+def _changed(value, shown):
+    """`value`, or no_update when the control shows it already (an empty choice is empty whether [] or None)."""
+    return no_update if value == shown or (not value and not shown) else value
+
+
 @callback(Output(ids.FILTER_COUNTRY, "options"), Input(ids.FILTER_REGION, "value"),
-          State(ids.FILTER_COUNTRY, "value"))
+          State(ids.FILTER_COUNTRY, "value"), prevent_initial_call=True)
 def countries_of_regions(regions, chosen):
-    """Offer the countries of the chosen regions (and keep any already chosen, so nothing vanishes)."""
+    """Offer the countries of the chosen regions (and keep any already chosen, so nothing vanishes). The filter
+    bar starts with every country the viewer may see: until a region is chosen there is nothing to narrow."""
     countries = common.filter_options()["countries"]
     keep = set(chosen or [])
     return [{"label": c["name"], "value": c["iso3"]} for c in countries
@@ -192,21 +203,17 @@ def show_active_filters(search, pathname):
     return chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names), printed
 
 
-@callback(
+# Navigation links carry the query string, so the filters follow the person from page to page (in the browser:
+# a page opens without a round trip for its links).
+clientside_callback(
+    ClientsideFunction("shell", "linksKeepQuery"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "href"),
     Output({"type": ids.NAV_LINK, "page": ALL}, "active"),
     Output("brand-link", "href"),
     Input(ids.URL, "search"),
     Input(ids.URL, "pathname"),
-    State({"type": ids.NAV_LINK, "page": ALL}, "id"),
+    State({"type": ids.NAV_LINK, "page": ALL}, "href"),
 )
-def keep_query_in_links(search, pathname, link_ids):
-    """Navigation links carry the query string, so the filters follow the person from page to page."""
-    paths = {p["module"].split(".")[-1]: p["path"] for p in dash.page_registry.values()}
-    hrefs = [paths[i["page"]] + (search or "") for i in link_ids]
-    active = [paths[i["page"]] == pathname or (paths[i["page"]] != "/" and (pathname or "").startswith(
-        paths[i["page"]] + "/")) for i in link_ids]
-    return hrefs, active, "/" + (search or "")
 
 
 @callback(Output("nav-collapse", "is_open"), Input("nav-toggle", "n_clicks"), State("nav-collapse", "is_open"),
@@ -274,9 +281,12 @@ def chart_downloads(page: ids.PageIds, datasets: dict, *, controls: tuple[State,
 
 def click_to_filter(graph_id: str) -> None:
     """Make marks of `graph_id` actionable by their customdata: ["region", name] and ["country", ISO-3] filter
-    the page (a chip appears), ["city", id] opens the city's profile with the filters kept."""
+    the page (a chip appears), ["city", id] opens the city's profile with the filters kept.
 
-    @callback(
+    Done in the browser (assets/shell.js): Dash runs a callback whose input arrives with a page despite
+    prevent_initial_call, so on the server this cost a round trip per clickable graph on every page open."""
+    clientside_callback(
+        ClientsideFunction("shell", "followClick"),
         Output(ids.NAV, "href", allow_duplicate=True),
         Output(ids.FILTER_REGION, "value", allow_duplicate=True),
         Output(ids.FILTER_COUNTRY, "value", allow_duplicate=True),
@@ -284,21 +294,3 @@ def click_to_filter(graph_id: str) -> None:
         State(ids.URL, "search"),
         prevent_initial_call=True,
     )
-    def follow_click(click, search):
-        kind, key = clicked(click)
-        if kind == "city":
-            return f"/city/{key}{search or ''}", no_update, no_update
-        if kind == "region":
-            return no_update, [key], no_update
-        if kind == "country":
-            return no_update, no_update, [key]
-        return no_update, no_update, no_update
-
-
-def clicked(click: dict | None) -> tuple[str | None, str | None]:
-    """(kind, key) of the clicked mark from its customdata, or (None, None)."""
-    points = (click or {}).get("points") or []
-    data = points[0].get("customdata") if points else None
-    if isinstance(data, list) and len(data) == 2 and data[0] in ("city", "region", "country"):
-        return data[0], str(data[1])
-    return None, None
