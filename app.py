@@ -83,6 +83,7 @@ server = app.server
 server.session_interface = StaticFilesWithoutSession()
 server.after_request(cache_assets)
 db.init_cache(server)
+db.warm()  # the connection and its policy views are ready before the first request
 auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
 app.layout = shell.layout
 

@@ -97,12 +97,14 @@ class _Connections:
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
-        self._opened: tuple[str, str, duckdb.DuckDBPyConnection] | None = None  # (path, version, connection)
+        # (path, version, process id, connection): a process forked after the open (a WSGI server preloading
+        # the app) opens its own, as DuckDB connections must not cross a fork.
+        self._opened: tuple[str, str, int, duckdb.DuckDBPyConnection] | None = None
 
     def cursor(self, path: Path, wanted: str) -> duckdb.DuckDBPyConnection:
         with self._lock:
-            if self._opened and self._opened[:2] == (str(path), wanted):
-                return _cursor(self._opened[2])
+            if self._opened and self._opened[:3] == (str(path), wanted, os.getpid()):
+                return _cursor(self._opened[3])
             # The file may be replaced between stat and open: keep the connection only if the file still has
             # the version we looked at, so a version string never labels another file's connection.
             con = _open(path)
@@ -113,8 +115,19 @@ class _Connections:
             # The old connection is not closed here: requests still running hold cursors on it. That is why
             # open_read_only attaches into a fresh instance: duckdb.connect(path) would hand back the cached
             # instance of the old, still-open file.
-            self._opened = (str(path), wanted, con)
+            self._opened = (str(path), wanted, os.getpid(), con)
         return _cursor(con)
+
+
+def warm() -> None:
+    """Open the published database now rather than in the first request: creating every role's policy views
+    takes ~0.5 s, which the first person to open a page would otherwise wait for. Nothing to do before the first
+    build."""
+    path = settings.get().db_path
+    try:
+        _connections.cursor(path, version(path)).close()
+    except DatabaseMissing:
+        pass
 
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:

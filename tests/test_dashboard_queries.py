@@ -275,3 +275,15 @@ def test_failed_attempt_report_is_shown_only_when_newer_than_the_database(
     os.utime(report, (0, 0))
     assert quality.failed_attempt() is None
     settings.get.cache_clear()
+
+
+def test_a_forked_process_opens_its_own_connection(dashboard_db: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """DuckDB connections must not cross a fork (a WSGI server that preloads the app and then forks workers)."""
+    ver = db.version(dashboard_db)
+    db.warm()
+    opened = db._connections._opened[3]
+    db._connections.cursor(dashboard_db, ver).close()
+    assert db._connections._opened[3] is opened  # same process: reused
+    monkeypatch.setattr(db.os, "getpid", lambda: -1)
+    db._connections.cursor(dashboard_db, ver).close()
+    assert db._connections._opened[3] is not opened
