@@ -13,7 +13,8 @@ from dashboards import auth, db, settings, shell
 
 # Component code no page needs when it opens. Eager loading would send it with every page (2 MB compressed,
 # 9 MB of script to parse on a first visit); marked "lazy", it is fetched only if a component asks for it
-# (dcc.Upload on the upload page). The grids use community features only; no page has a DataTable.
+# (dcc.Upload on the data-quality page, for uploads). The grids use community features only; no page has a
+# DataTable.
 ON_DEMAND = {
     dcc: ("mathjax", "markdown", "highlight", "slider", "upload"),
     dash_table: ("table", "export", "highlight"),

@@ -78,9 +78,11 @@ def run_scale(scale: float, say) -> dict:
         env = dict(os.environ, SCN_BENCH_FILTERS=json.dumps(sets), PYTHONPATH=str(appserver.REPO))
         load = os.getloadavg()[0]
         sampler.start()
+        # --stop-timeout: at the end, users finish the page they are opening; without it locust cancels the
+        # requests in flight and counts them as failures ("HTTP 0"), which were the errors of earlier runs.
         run = subprocess.run([str(BIN / "locust"), "-f", "bench/locustfile.py", "--headless", "-u", str(USERS),
-                              "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s", "--host", server.base, "--csv",
-                              str(prefix), "--only-summary", "--loglevel", "WARNING"],
+                              "-r", str(SPAWN_RATE), "-t", f"{SECONDS}s", "--stop-timeout", "30",
+                              "--host", server.base, "--csv", str(prefix), "--only-summary", "--loglevel", "WARNING"],
                              cwd=appserver.REPO, env=env, capture_output=True, text=True)
         stop.set()
         sampler.join()
