@@ -57,12 +57,6 @@ def figure(data: list[dict], layout: dict, *, title: str, height: int | None = N
     return Drawn({"data": data, "layout": layout})
 
 
-def styled(fig: go.Figure, title: str, *, height: int | None = None, legend: bool = True) -> go.Figure:
-    """Apply the app's template and title to a figure built with graph objects; figure functions use `figure`."""
-    fig.layout.template = TEMPLATE  # assigned, not merged: update_layout would keep the rest of plotly's default
-    return fig.update_layout(layout_defaults(title, height=height, legend=legend))
-
-
 def empty(title: str, message: str = "No data for the chosen filters.") -> go.Figure:
     """A figure without axes that says in words why there is nothing to show."""
     note = {"text": message, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
