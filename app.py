@@ -9,7 +9,7 @@ from dash import Dash, dash_table, dcc
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
 
-from dashboards import auth, db, settings, shell
+from dashboards import answers, auth, db, settings, shell
 
 # Component code no page needs when it opens. Eager loading would send it with every page (2 MB compressed,
 # 9 MB of script to parse on a first visit); marked "lazy", it is fetched only if a component asks for it
@@ -86,6 +86,7 @@ server.after_request(cache_assets)
 db.init_cache(server)
 db.warm()  # the connection and its policy views are ready before the first request
 auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
+answers.init(app)  # repeat requests of a page's data callbacks answered from the cache (after the gate)
 app.layout = shell.layout
 
 if __name__ == "__main__":

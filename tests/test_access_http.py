@@ -274,3 +274,47 @@ def test_startup_is_refused_outside_demo_mode_without_a_strong_secret(tmp_path):
         assert done.returncode != 0 and "SCN_SECRET_KEY" in done.stderr, env
     done = start(SCN_SECRET_KEY="k" * 48)
     assert done.returncode == 0, done.stderr[-2000:]
+
+
+@pytest.fixture
+def answers_kept(app):
+    """The app with its cache on (the other tests run without, SCN_CACHE_SECONDS=0)."""
+    from dashboards import db
+    db.cache.init_app(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300})
+    yield app
+    db.cache.init_app(app.server, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
+
+
+def test_a_kept_answer_goes_only_to_the_viewer_it_was_made_for(answers_kept, monkeypatch):
+    from dashboards import db
+    calls = []
+    real = db._connections.cursor
+    monkeypatch.setattr(db._connections, "cursor", lambda *a: calls.append(a) or real(*a))
+    dep = next(d for d in dependencies(answers_kept) if "overview-regions" in d["output"])
+    request = body(dep, "?period=all")
+    for item in request["inputs"]:
+        if item["property"] == "value":
+            item["value"] = "participants"
+    admin, hub = signed_in(answers_kept, "admin"), signed_in(answers_kept, "hub_lead")
+
+    first = admin.post("/_dash-update-component", json=request)
+    assert first.status_code == 200 and calls
+    calls.clear()
+    again = admin.post("/_dash-update-component", json=request)
+    assert again.status_code == 200 and again.get_data() == first.get_data()
+    assert not calls, "the repeat was computed again instead of sent from the cache"
+
+    theirs = hub.post("/_dash-update-component", json=request)
+    assert theirs.status_code == 200 and calls, "the hub lead was sent the admin's answer"
+    def regions(reply):
+        figure = next(v["figure"] for v in reply.get_json()["response"].values() if "figure" in v)
+        return list(figure["data"][0]["y"])
+    assert regions(theirs) == ["MENA"]
+    assert len(regions(first)) > 1
+
+
+def test_answers_of_buttons_uploads_and_downloads_are_never_kept(app):
+    from dashboards import answers
+    kept = answers.cacheable(app.app.callback_map)
+    assert "overview-kpis.children" in kept
+    assert not [o for o in kept if "download" in o.lower() or "upload" in o.lower() or "publish" in o.lower()]

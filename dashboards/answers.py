@@ -1,0 +1,78 @@
+"""Finished callback answers, kept and sent again.
+
+A page's data callbacks are pure functions of their inputs, the viewer and the published database file: the
+same (callback, inputs, viewer, file version) always gets the same answer. The query cache (db.py) spares
+DuckDB; this spares the rest of a repeat request (Dash's dispatch, figure building, JSON), which is what a
+busy server spends its time on once the queries are cached.
+
+The key holds the whole viewer (user, role, regions, donor), so an answer is only ever sent again to the same
+person; it is looked up after the sign-in gate has let the request through (auth.py registers the gate first).
+Only callbacks that take the URL's filters and have no button, upload or download are kept.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from flask import Response, g, request
+
+from dashboards import db
+from dashboards.access import NOBODY
+
+CALLBACK_PATH = "/_dash-update-component"
+_ACTIONS = {"n_clicks", "contents", "filename", "search_value"}
+
+
+def cacheable(callback_map: dict) -> frozenset[str]:
+    """The outputs (Dash's output strings) of callbacks whose answers may be kept: they take the URL's query
+    string, and nothing a person clicks, uploads or downloads."""
+    keep = set()
+    for output, spec in callback_map.items():
+        inputs = spec.get("inputs", [])
+        if not any(i.get("id") == "url" and i.get("property") == "search" for i in inputs):
+            continue
+        if any(i.get("property") in _ACTIONS for i in inputs) or "download" in output.lower():
+            continue
+        keep.add(output)
+    return frozenset(keep)
+
+
+def _key(body: dict, viewer, version: str) -> str:
+    text = json.dumps([version, repr(viewer), body], sort_keys=True, default=str)
+    return "answer:" + hashlib.sha256(text.encode()).hexdigest()
+
+
+def init(app) -> None:
+    """Serve kept answers before Dash runs a callback, and keep the answers it gives."""
+    server = app.server
+
+    @server.before_request
+    def _reuse():
+        if request.method != "POST" or request.path != CALLBACK_PATH:
+            return None
+        body = request.get_json(silent=True)
+        if not isinstance(body, dict) or not isinstance(body.get("output"), str):
+            return None
+        allowed = server.extensions.get("scn_cacheable")
+        if allowed is None:  # Dash fills its callback map on the first request
+            allowed = server.extensions["scn_cacheable"] = cacheable(app.callback_map)
+        if body["output"] not in allowed:
+            return None
+        try:
+            version = db.database_version()
+        except db.DatabaseMissing:
+            return None
+        key = _key(body, g.get("scn_viewer", NOBODY), version)
+        kept = db.cache.get(key)
+        if kept is not None:
+            return Response(kept, mimetype="application/json")
+        g.scn_answer_key = key
+        return None
+
+    @server.after_request
+    def _keep(response):
+        key = g.pop("scn_answer_key", None)
+        if key and response.status_code == 200 and "Content-Encoding" not in response.headers:
+            db.cache.set(key, response.get_data())
+        return response
