@@ -225,7 +225,8 @@ def bounded_options(labels: pd.Series, values: pd.Series, text: str, keep: str |
     and always the one chosen (`keep`) so its label stays shown."""
     match = labels.str.contains(text, case=False, regex=False) if text else pd.Series(True, index=labels.index)
     chosen = values == keep
-    shown = (match & ~chosen & (match & ~chosen).cumsum().le(limit)) | chosen
+    others = match & ~chosen
+    shown = (others & others.cumsum().le(limit)) | chosen
     return [{"label": label, "value": value} for label, value in zip(labels[shown], values[shown], strict=True)]
 
 
