@@ -26,7 +26,7 @@ from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, find_sources, load
 from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
-from data_pipeline.staging import MART_MODELS, STAGING_MODELS, create_typed, run_models
+from data_pipeline.staging import FACT_MODELS, MART_MODELS, STAGING_MODELS, UNPUBLISHED_MODELS, create_typed, run_models
 from data_pipeline.timing import Timings, timed
 from data_pipeline.validate import sort_key, validate
 
@@ -109,13 +109,12 @@ def _load_reference(con: duckdb.DuckDBPyConnection) -> None:
 def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
     """The data's reference date: its latest recorded activity, never later than today.
 
-    Read from the staging tables (the typed sources, materialised) rather than the typed views, which would
-    trim and cast ten million attendance rows a second time.
+    Read from fct_attendance and the staging tables rather than the typed views, which would trim and cast ten
+    million attendance rows a second time.
     """
     latest = con.execute(
         """select greatest(
-               (select max(e.start_date) from stg_events e
-                where exists (select 1 from stg_attendance a where a.event_id = e.event_id)),
+               (select max(start_date) from fct_attendance),
                (select max(paid_on) from stg_disbursements),
                (select max(achieved_on) from stg_milestones),
                (select max(joined_on) from stg_cities),
@@ -169,11 +168,13 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the raw and typed scratch (views first, then the tables under them) to free their memory."""
+    """Drop the raw and typed scratch and the unpublished staging views over them (views first, then the tables
+    under them) to free their memory."""
     scratch = con.execute(
         "select table_catalog, table_name, table_type from information_schema.tables where table_schema = 'main' "
         "and (table_name like 'raw\\_%' escape '\\' or table_name like 'typed\\_%' escape '\\' "
-        "or table_name like 'reject%') order by table_type = 'VIEW' desc"
+        "or table_name like 'reject%' or list_contains($unpublished, table_name)) "
+        "order by table_type = 'VIEW' desc", {"unpublished": sorted(UNPUBLISHED_MODELS)}
     ).fetchall()
     for catalog, name, kind in scratch:
         con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {catalog}.main.{name}").fetchall()
@@ -252,7 +253,9 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                 for table in TABLES:
                     with timed(times, f"typed {table.name}"):
                         create_typed(con, table, loaded[table.name])
-                run_models(con, STAGING_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
+                # the facts read the raw sources through stg_attendance, a view: built before they are dropped
+                run_models(con, STAGING_MODELS + FACT_MODELS, on_model=lambda name: say(f"model {name}"),
+                           timings=times)
                 with timed(times, "as_of"):
                     result.as_of = _as_of(con, today)
                 con.execute("create table build_params as select ?::date as as_of, ?::date as today",
@@ -261,7 +264,8 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                     spans = _date_spans(con, loaded)
                 with timed(times, "drop scratch"):
                     _drop_scratch(con)
-                run_models(con, MART_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
+                marts = tuple(name for name in MART_MODELS if name not in FACT_MODELS)
+                run_models(con, marts, on_model=lambda name: say(f"model {name}"), timings=times)
                 say("running data tests")
                 failures = run_data_tests(con, timings=times)
                 for name, count, rows in failures:

@@ -20,7 +20,7 @@ attended as (
     select
         participant_city_id as city_id,
         count(distinct event_id) as events_attended,
-        count(distinct participant_id) as participants,
+        count(distinct participant_key) as participants,
         count(*) as attendances,
         sum(hours) as participant_hours,
         max(start_date) as last_attended_on

@@ -1,5 +1,6 @@
 -- One row per event with its attendance, completion, satisfaction and knowledge gain; `confidential` when a
--- confidential member hosted it.
+-- confidential member hosted it. Attendance is added up from fct_attendance (built first), not from the raw
+-- source again.
 with events as (
     select * from stg_events
 ),
@@ -11,7 +12,7 @@ attendance as (
         count_if(completed) as completed,
         avg(satisfaction) as avg_satisfaction,
         avg(post_score - pre_score) as avg_knowledge_gain
-    from stg_attendance
+    from fct_attendance
     group by event_id
 ),
 

@@ -73,7 +73,7 @@ attendance as (
         cast(date_trunc('year', a.start_date) as date) as year_start,
         month(a.start_date) - 1 as month_index,
         coalesce(a.region, 'No region') as region,
-        a.participant_id,
+        a.participant_key,
         a.gender,
         a.hours,
         a.completed,
@@ -119,20 +119,20 @@ people_by_year as (
     select
         year_start,
         region,
-        participant_id,
+        participant_key,
         any_value(gender) as gender,
         bit_or(1 << month_index) as months
     from attendance
-    group by year_start, region, participant_id
+    group by year_start, region, participant_key
 ),
 
 -- the network counts a participant once even when reached in several regions (NULL region = network)
 people as (
-    select year_start, region, participant_id, gender, months from people_by_year
+    select year_start, region, participant_key, gender, months from people_by_year
     union all
-    select year_start, null as region, participant_id, any_value(gender), bit_or(months)
+    select year_start, null as region, participant_key, any_value(gender), bit_or(months)
     from people_by_year
-    group by year_start, participant_id
+    group by year_start, participant_key
 ),
 
 -- participants sharing a year, region and set of months are counted together before periods are matched

@@ -31,7 +31,7 @@ reach as (
         region,
         quarter,
         count(*) as attendances,
-        count(distinct participant_id) as unique_participants,
+        count(distinct participant_key) as unique_participants,
         sum(hours) as participant_hours
     from fct_attendance
     where region is not null
