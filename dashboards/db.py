@@ -31,6 +31,7 @@ from flask_caching import Cache
 
 from dashboards import access, settings
 from dashboards.access import NOBODY, Viewer
+from data_pipeline.contract import AGE_BANDS, GENDERS, PARTICIPANT_ROLES
 from data_pipeline.store import open_read_only
 
 
@@ -137,18 +138,44 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
+# Participant attributes that people_among() can split a bitmap of people by, with their values (each participant
+# has exactly one of each: the contract requires them).
+PARTICIPANT_SETS = {"gender": GENDERS, "age_band": AGE_BANDS, "role": PARTICIPANT_ROLES}
+
+
 def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """SQL helpers every query may use, created in each role's view schema (a cursor resolves names there only).
 
     `people(participant_key)`: how many distinct participants, as the number of bits set in a bitmap over the
-    dense keys the pipeline gives participants (1..n). Exact, and 5-10x faster than count(distinct) over
-    millions of attendances. Each group holds an n-bit map (300 KB at 2.4M participants), so it suits totals and
-    few groups (regions, months, topics); per-city counts keep count(distinct).
+    dense keys the pipeline gives participants. Exact, and 5-10x faster than count(distinct) over millions of
+    attendances. Each group holds an n-bit map (250 KB at 2M participants), so it suits totals and few groups
+    (regions, months, topics); per-city counts keep count(distinct).
+
+    `people_map(participant_key)` is that bitmap itself, and `people_among(bitmap, attribute, value)` counts the
+    people in it with that sex, age band or role: the bitmap ANDed with the one of everybody with that value,
+    made here once per database. A split by participant attribute then scans attendance once for one bitmap;
+    a bitmap per value (`people(case when gender = ...)`) scanned it once per value, ~7x slower at 10M rows.
+    `people_by_city(bitmap)` (a table: city_id, participants) counts the people in a bitmap by the city they
+    work in, looking each participant's bit up once: at 10M rows ~8x faster than count(distinct) per city.
+    The sets and the participants' cities are read only through a bitmap built from the viewer's own rows.
     """
-    top = con.execute("select coalesce(max(participant_key), 1) from scn.main.fct_attendance").fetchone()[0]
+    top = int(con.execute("select coalesce(max(participant_key), 1) from scn.main.stg_participants").fetchone()[0])
+    unpivot = " union all ".join(f"select '{a}' as attribute, {a} as value, participant_key "
+                                 f"from scn.main.stg_participants" for a in PARTICIPANT_SETS)
+    con.execute(f"""create or replace table memory.main.participant_sets as
+                    select attribute, value, bitstring_agg(participant_key, 1, {top}) as members
+                    from ({unpivot}) where value is not null group by all""").fetchall()
     for schema in access.schemas():
+        con.execute(f"create or replace macro {schema}.people_map(k) as bitstring_agg(k, 1, {top})").fetchall()
         con.execute(f"create or replace macro {schema}.people(k) as "
-                    f"coalesce(bit_count(bitstring_agg(k, 1, {int(top)})), 0)").fetchall()
+                    f"coalesce(bit_count(bitstring_agg(k, 1, {top})), 0)").fetchall()
+        con.execute(f"""create or replace macro {schema}.people_among(bitmap, attr, val) as
+                        coalesce(bit_count(bitmap & (select s.members from memory.main.participant_sets s
+                                                     where s.attribute = attr and s.value = val)), 0)""").fetchall()
+        con.execute(f"""create or replace macro {schema}.people_by_city(bitmap) as table
+                        select city_id, count(*) as participants from scn.main.stg_participants
+                        where city_id is not null and get_bit(bitmap::bit, participant_key - 1) = 1
+                        group by city_id""").fetchall()
 
 
 def _cursor(con: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:

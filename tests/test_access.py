@@ -232,3 +232,38 @@ def test_a_cursor_pointed_at_another_roles_views_sees_nothing(dashboard_db, view
         assert cur.execute("select count(*) from grant_portfolio").fetchone() == (0,)
     finally:
         cur.close()
+
+
+@pytest.mark.parametrize("viewer", [HUB, DONOR], ids=lambda v: v.role)
+def test_people_split_by_sex_age_and_role_counts_only_the_viewers_own_rows(dashboard_db, viewer):
+    """people_among() ANDs the viewer's bitmap with sets made from every participant: the counts must still be
+    those of the rows the viewer may see, never the network's."""
+    from dashboards.filters import Filters
+    from dashboards.queries import overview, training
+
+    seen = everything("fct_attendance", viewer)
+    assert 0 < seen["participant_key"].nunique() < everything("fct_attendance", ADMIN)["participant_key"].nunique()
+    expected = {(dim, value): n for dim in ("gender", "age_band", "role")
+                for value, n in seen.groupby(dim)["participant_key"].nunique().items()}
+    with db.acting_as(viewer):
+        got = training.people(Filters(period="all"))
+        kpis = overview.kpis(Filters(period="all"))
+    assert dict(zip(zip(got["dimension"], got["value"]), got["participants"])) == expected
+    known = seen[seen["gender"].isin(["female", "male", "non-binary"])]
+    women = known.loc[known["gender"] == "female", "participant_key"].nunique()
+    assert kpis.loc[0, "women_share"] == pytest.approx(women / known["participant_key"].nunique())
+
+
+def test_hub_lead_member_map_counts_people_from_their_own_rows(dashboard_db):
+    """people_by_city() looks participants' cities up in the staging table: the counts must equal those of the
+    attendance rows the hub lead sees, for the cities they may see."""
+    from dashboards.filters import Filters
+    from dashboards.queries import membership
+
+    seen = everything("fct_attendance", HUB)
+    reach = seen.dropna(subset=["participant_city_id"]).groupby("participant_city_id")["participant_key"].nunique()
+    with db.acting_as(HUB):
+        shown = membership.member_map(Filters(period="all"))
+    assert len(shown) > 3 and set(shown["region"]) == {"MENA"}
+    assert shown["participants"].sum() > 0
+    assert dict(zip(shown["city_id"], shown["participants"])) == {c: reach.get(c, 0) for c in shown["city_id"]}

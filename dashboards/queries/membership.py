@@ -24,8 +24,8 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
     ev_w, p3 = where(filters, win, _CITY_ACTIVITY, alias="e")
     sql = f"""
         with reach as (
-            select a.participant_city_id as city_id, count(distinct a.participant_key) as participants
-            from fct_attendance a where a.participant_city_id is not null and {att_w} group by 1
+            select * from people_by_city((select people_map(a.participant_key) from fct_attendance a
+                                          where a.participant_city_id is not null and {att_w}))
         ),
         hosted as (
             select e.city_id, count(*) as events_hosted from fct_events e

@@ -14,6 +14,8 @@ KPI_COLUMNS = ("members", "new_members", "active_cities", "events", "participant
                "women_share", "awarded_usd", "disbursed_usd", "on_track_share")
 # Activity of a city: dates and event filters apply, the place is the city's own (filtered on the city).
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
+# The women's share is of participants whose sex is recorded.
+KNOWN_GENDERS = ("female", "male", "non-binary")
 
 
 def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
@@ -26,15 +28,18 @@ def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
     grant_w, p7 = where(filters, win, Scope("award_date"), prefix=prefix)
     pay_w, p8 = where(filters, win, Scope("paid_on"), prefix=prefix)
     ind_w, p9 = where(filters, win, Scope("period_end"), prefix=prefix)
-    # One pass over attendance for its three KPIs (distinct people counted as key bitmaps); the active cities
-    # are the members among the hosts and senders of the period's events.
+    # One pass over attendance for its three KPIs: the period's people as one key bitmap, split by sex with
+    # people_among (db.py); the active cities are the members among the hosts and senders of the period's events.
+    known = " + ".join(f"people_among(seen, 'gender', '{g}')" for g in KNOWN_GENDERS)
     sql = f"""
-        with att as (
-            select people(participant_key) as participants, coalesce(sum(hours), 0) as participant_hours,
-                people(case when gender = 'female' then participant_key end)
-                    / nullif(people(case when gender in ('female', 'male', 'non-binary') then participant_key end), 0)
-                    as women_share
+        with seen as (
+            select people_map(participant_key) as seen, coalesce(sum(hours), 0) as participant_hours
             from fct_attendance where {att_w}
+        ),
+        att as (
+            select coalesce(bit_count(seen), 0) as participants, participant_hours,
+                people_among(seen, 'gender', 'female') / nullif({known}, 0) as women_share
+            from seen
         ),
         active as (
             select e.city_id from fct_events e where {host_w}

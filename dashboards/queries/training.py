@@ -69,16 +69,14 @@ def people(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Unique participants of the period by sex, age band and role (`dimension`, `value`, `participants`)."""
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE)
+    # one bitmap of the period's people, split by each value of each attribute (people_among, db.py)
+    splits = " union all ".join(
+        f"select '{attribute}' as dimension, '{value}' as value, people_among(seen, '{attribute}', '{value}') "
+        f"as participants from seen" for attribute, codes in db.PARTICIPANT_SETS.items() for value in codes)
     sql = f"""
-        with att as (
-            select gender, age_band, role, people(participant_key) as participants,
-                grouping(gender) = 0 as by_gender, grouping(age_band) = 0 as by_age_band, grouping(role) = 0 as by_role
-            from fct_attendance where {w}
-            group by grouping sets ((gender), (age_band), (role))
-        )
-        select 'gender' as dimension, gender as value, participants from att where by_gender
-        union all select 'age_band', age_band, participants from att where by_age_band
-        union all select 'role', role, participants from att where by_role
+        with seen as (select people_map(participant_key) as seen from fct_attendance where {w}),
+        splits as ({splits})
+        select * from splits where participants > 0
     """
     return db.frame(sql, params, viewer=viewer)
 
