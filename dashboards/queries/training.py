@@ -7,7 +7,7 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
-from dashboards.queries.common import ATTENDANCE, EVENTS, first_activity, period_spine, where, window
+from dashboards.queries.common import ATTENDANCE, EVENTS, first_activity, period_of, period_spine, where, window
 
 
 def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
@@ -16,7 +16,7 @@ def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.Da
     grain = win.grain
     w, params = where(filters, win, EVENTS)
     sql = f"""
-        select cast(date_trunc('{grain}', start_date) as date) as period, '{grain}' as grain, event_type, modality,
+        select {period_of(grain)} as period, '{grain}' as grain, event_type, modality,
             count(*) as events, sum(attendances) as attendances,
             coalesce(count(*) filter (where region is null), 0) as without_region
         from fct_events where {w}
@@ -34,7 +34,7 @@ def attendance_over_time(filters: Filters, *, viewer: Viewer | None = None) -> p
     sql = f"""
         with spine as ({spine}),
         att as (
-            select date_trunc('{grain}', start_date) as period, count(*) as attendances,
+            select {period_of(grain)} as period, count(*) as attendances,
                 people(participant_key) as participants, sum(hours) as participant_hours
             from fct_attendance where {w} group by 1
         )
