@@ -44,6 +44,7 @@ class DashboardUser(HttpUser):
     def _post(self, cb: appserver.Callback, search: str) -> None:
         with self.client.post(appserver.CALLBACK, json=cb.body(search), name=cb.name, catch_response=True) as r:
             if r.status_code != 200:
-                r.failure(f"HTTP {r.status_code}")
+                # status 0: no HTTP answer; name the client's error (e.g. a reset connection) rather than hide it
+                r.failure(f"HTTP {r.status_code}" + (f" {r.error!r}"[:160] if r.error else ""))
             elif "response" not in r.text[:200]:
                 r.failure("no outputs in the response")
