@@ -248,7 +248,7 @@ def test_people_split_by_sex_age_and_role_counts_only_the_viewers_own_rows(dashb
     with db.acting_as(viewer):
         got = training.people(Filters(period="all"))
         kpis = overview.kpis(Filters(period="all"))
-    assert dict(zip(zip(got["dimension"], got["value"]), got["participants"])) == expected
+    assert dict(zip(zip(got["dimension"], got["value"], strict=True), got["participants"], strict=True)) == expected
     known = seen[seen["gender"].isin(["female", "male", "non-binary"])]
     women = known.loc[known["gender"] == "female", "participant_key"].nunique()
     assert kpis.loc[0, "women_share"] == pytest.approx(women / known["participant_key"].nunique())
@@ -266,4 +266,5 @@ def test_hub_lead_member_map_counts_people_from_their_own_rows(dashboard_db):
         shown = membership.member_map(Filters(period="all"))
     assert len(shown) > 3 and set(shown["region"]) == {"MENA"}
     assert shown["participants"].sum() > 0
-    assert dict(zip(shown["city_id"], shown["participants"])) == {c: reach.get(c, 0) for c in shown["city_id"]}
+    assert dict(zip(shown["city_id"], shown["participants"], strict=True)) == {
+        c: reach.get(c, 0) for c in shown["city_id"]}
