@@ -8,12 +8,18 @@ busy server spends its time on once the queries are cached.
 The key holds the whole viewer (user, role, regions, donor), so an answer is only ever sent again to the same
 person; it is looked up after the sign-in gate has let the request through (auth.py registers the gate first).
 Only callbacks that take the URL's filters and have no button, upload or download are kept.
+
+An answer is computed once at a time: a request for an answer another thread of the process is already
+computing waits for it (at most `WAIT_S`) and is sent the kept result, instead of computing it a second time.
+That is what happens when several people open the same page together, and to everybody at once after a new
+database is published.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
+import threading
 
 from flask import Response, g, request
 
@@ -22,6 +28,41 @@ from dashboards.access import NOBODY
 
 CALLBACK_PATH = "/_dash-update-component"
 _ACTIONS = {"n_clicks", "contents", "filename", "search_value"}
+WAIT_S = 30  # past this, a request stops waiting for another's computation of its answer and computes it itself
+
+
+class InFlight:
+    """A lock per key, existing only while some thread holds or waits for it."""
+
+    def __init__(self) -> None:
+        self._guard = threading.Lock()
+        self._locks: dict[str, tuple[threading.Lock, list[int]]] = {}  # key -> (lock, [threads holding or waiting])
+
+    def acquire(self, key: str, timeout: float) -> bool:
+        with self._guard:
+            lock, users = self._locks.setdefault(key, (threading.Lock(), [0]))
+            users[0] += 1
+        if lock.acquire(timeout=timeout):
+            return True
+        self._forget(key)
+        return False
+
+    def release(self, key: str) -> None:
+        self._locks[key][0].release()
+        self._forget(key)
+
+    def _forget(self, key: str) -> None:
+        with self._guard:
+            users = self._locks[key][1]
+            users[0] -= 1
+            if not users[0]:
+                del self._locks[key]
+
+    def __len__(self) -> int:
+        return len(self._locks)
+
+
+_in_flight = InFlight()
 
 
 def cacheable(callback_map: dict) -> frozenset[str]:
@@ -65,6 +106,9 @@ def init(app) -> None:
             return None
         key = _key(body, g.get("scn_viewer", NOBODY), version)
         kept = db.cache.get(key)
+        if kept is None and _in_flight.acquire(key, WAIT_S):
+            g.scn_answer_lock = key  # released when the request ends (_release), whatever happens to it
+            kept = db.cache.get(key)  # kept meanwhile by the request this one waited for
         if kept is not None:
             return Response(kept, mimetype="application/json")
         g.scn_answer_key = key
@@ -76,3 +120,9 @@ def init(app) -> None:
         if key and response.status_code == 200 and "Content-Encoding" not in response.headers:
             db.cache.set(key, response.get_data())
         return response
+
+    @server.teardown_request
+    def _release(_error):
+        key = g.pop("scn_answer_lock", None)
+        if key:
+            _in_flight.release(key)

@@ -12,6 +12,8 @@ import json
 import re
 import subprocess
 import sys
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -311,6 +313,46 @@ def test_a_kept_answer_goes_only_to_the_viewer_it_was_made_for(answers_kept, mon
         return list(figure["data"][0]["y"])
     assert regions(theirs) == ["MENA"]
     assert len(regions(first)) > 1
+
+
+def test_an_answer_being_computed_is_waited_for_not_computed_twice(answers_kept, monkeypatch):
+    from dashboards import answers, db
+    calls = []
+    real = db._connections.cursor
+
+    def slow_cursor(*a):  # slow enough that the three requests below overlap
+        calls.append(a)
+        time.sleep(0.3)
+        return real(*a)
+
+    monkeypatch.setattr(db._connections, "cursor", slow_cursor)
+    dep = next(d for d in dependencies(answers_kept) if "overview-regions" in d["output"])
+
+    def regions_request(search):
+        request = body(dep, search)
+        for item in request["inputs"]:
+            if item["property"] == "value":
+                item["value"] = "participants"
+        return request
+
+    clients = [signed_in(answers_kept, "admin") for _ in range(3)]
+    assert clients[0].post("/_dash-update-component", json=regions_request("?period=last-year")).status_code == 200
+    calls.clear()  # what every computation shares (the data's date) is cached now: count one computation alone
+    assert clients[0].post("/_dash-update-component", json=regions_request("?period=this-year")).status_code == 200
+    once, replies = len(calls), []
+    calls.clear()
+
+    request = regions_request("?period=all")
+    threads = [threading.Thread(target=lambda c=c: replies.append(c.post("/_dash-update-component", json=request)))
+               for c in clients]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in replies] == [200] * 3
+    assert len({r.get_data() for r in replies}) == 1
+    assert len(calls) == once, "requests arriving together each computed the same answer"
+    assert not len(answers._in_flight), "a lock outlived its request"
 
 
 def test_answers_of_buttons_uploads_and_downloads_are_never_kept(app):
