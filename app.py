@@ -40,6 +40,20 @@ def load_on_demand(chunks: dict) -> None:
                                "in app.py")
 
 
+def plotly_from_assets() -> None:
+    """Leave Dash's full plotly.js (every trace type: 4.7 MB of script) out of the page. The page loads
+    assets/vendor/plotly-scn.min.js instead, plotly.js with only the trace types the figures draw (1.4 MB; built by
+    docs/plotly-bundle, checked by tests/test_plotly_bundle.py), and dcc.Graph draws with the `window.Plotly` it
+    finds. Marked "lazy" like the chunks above, the full bundle is still served: dcc.Graph fetches it only if no
+    `window.Plotly` was defined."""
+    full = [resource for resource in dcc._js_dist if resource.get("namespace") == "plotly"]
+    if not full:
+        raise RuntimeError("dash no longer lists plotly.js among dcc's scripts: see how dcc.Graph loads it and "
+                           "update plotly_from_assets in app.py")
+    for resource in full:
+        resource["async"] = "lazy"
+
+
 def cache_assets(response):
     """Let the browser keep the assets: those the page links carry their modification time (`?m=`) in the URL,
     so they can be kept a year like Dash's own bundles; the map geometry a day. Without this every page view
@@ -80,6 +94,7 @@ app = Dash(
     update_title=None,
     on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
 )
+plotly_from_assets()  # after Dash(): the constructor lists plotly.js
 server = app.server
 server.session_interface = StaticFilesWithoutSession()
 server.after_request(cache_assets)
