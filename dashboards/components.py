@@ -52,8 +52,10 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
         dbc.CardBody([
             html.Div(tools, className="chart-tools d-print-none"),
             html.Figure([
+                # responsive: the chart takes its card's height from its first draw, whatever height the figure
+                # asks for; without it a figure of another height was drawn again once the card resized it
                 dcc.Loading(dcc.Graph(id=page.graph(chart), figure=BLANK_FIGURE, config=GRAPH_CONFIG,
-                                      style={"height": f"{height}px"}, className="chart-graph"),
+                                      responsive=True, style={"height": f"{height}px"}, className="chart-graph"),
                             type="dot", delay_show=400, color=theme.PRIMARY),
                 html.Figcaption(id=page.note(chart), className="chart-note"),
             ], role="figure", **{"aria-label": title}, className="chart-figure"),
