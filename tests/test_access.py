@@ -236,7 +236,7 @@ def test_a_cursor_pointed_at_another_roles_views_sees_nothing(dashboard_db, view
 
 @pytest.mark.parametrize("viewer", [HUB, DONOR], ids=lambda v: v.role)
 def test_people_split_by_sex_age_and_role_counts_only_the_viewers_own_rows(dashboard_db, viewer):
-    """people_among() ANDs the viewer's bitmap with sets made from every participant: the counts must still be
+    """people_split() ANDs the viewer's bitmap with sets made from every participant: the counts must still be
     those of the rows the viewer may see, never the network's."""
     from dashboards.filters import Filters
     from dashboards.queries import overview, training

@@ -39,17 +39,22 @@ def _kpi_select(filters: Filters, win: Window, prefix: str) -> tuple[str, dict]:
     pay_w, p8 = where(filters, win, Scope("paid_on"), prefix=prefix)
     ind_w, p9 = where(filters, win, Scope("period_end"), prefix=prefix)
     # One pass over attendance for its three KPIs: the period's people as one key bitmap, split by sex with
-    # people_among (db.py); the active cities are the members among the hosts and senders of the period's events.
-    known = " + ".join(f"people_among(seen, 'gender', '{g}')" for g in KNOWN_GENDERS)
+    # people_split (db.py); the active cities are the members among the hosts and senders of the period's events.
+    known = ", ".join(f"'{g}'" for g in KNOWN_GENDERS)
     sql = f"""
         with seen as (
             select people_map(participant_key) as seen, coalesce(sum(hours), 0) as participant_hours
             from fct_attendance where {att_w}
         ),
+        by_sex as (
+            select sum(participants) filter (where value = 'female') as women,
+                sum(participants) filter (where value in ({known})) as known
+            from people_split((select seen from seen)) where attribute = 'gender'
+        ),
         att as (
             select coalesce(bit_count(seen), 0) as participants, participant_hours,
-                people_among(seen, 'gender', 'female') / nullif({known}, 0) as women_share
-            from seen
+                by_sex.women / nullif(by_sex.known, 0) as women_share
+            from seen, by_sex
         ),
         active as (
             select e.city_id from fct_events e where {host_w}

@@ -69,14 +69,11 @@ def people(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Unique participants of the period by sex, age band and role (`dimension`, `value`, `participants`)."""
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE)
-    # one bitmap of the period's people, split by each value of each attribute (people_among, db.py)
-    splits = " union all ".join(
-        f"select '{attribute}' as dimension, '{value}' as value, people_among(seen, '{attribute}', '{value}') "
-        f"as participants from seen" for attribute, codes in db.PARTICIPANT_SETS.items() for value in codes)
+    # one bitmap of the period's people, split by each value of each attribute (people_split, db.py)
     sql = f"""
-        with seen as (select people_map(participant_key) as seen from fct_attendance where {w}),
-        splits as ({splits})
-        select * from splits where participants > 0
+        with seen as (select people_map(participant_key) as seen from fct_attendance where {w})
+        select attribute as dimension, value, participants from people_split((select seen from seen))
+        where participants > 0
     """
     return db.frame(sql, params, viewer=viewer)
 
