@@ -17,6 +17,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import use_app_environment
 
 from dashboards import settings, users
 
@@ -35,11 +36,7 @@ def private(tmp_path_factory) -> Path:
 
 @pytest.fixture
 def env(sample_db: Path, private: Path, monkeypatch: pytest.MonkeyPatch):
-    for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_USERS": str(private / "users.sqlite"),
-                       "SCN_AUDIT_LOG": str(private / "audit.jsonl"), "SCN_SOURCES_STORE": str(private / "src"),
-                       "SCN_CACHE_SECONDS": "0"}.items():
-        monkeypatch.setenv(key, value)
-    settings.get.cache_clear()
+    use_app_environment(monkeypatch, sample_db, private)
     yield private
     settings.get.cache_clear()
 

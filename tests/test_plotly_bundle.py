@@ -14,6 +14,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
+from conftest import use_app_environment
 from plotly.offline import get_plotlyjs_version
 from test_figures_valid import CASES  # every figure function, drawn from the sample database
 
@@ -85,11 +86,7 @@ def test_the_check_fails_for_a_bundle_without_a_type_the_figures_draw(dashboard_
 
 @pytest.fixture
 def signed_in_admin(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_USERS": str(tmp_path / "users.sqlite"),
-                       "SCN_AUDIT_LOG": str(tmp_path / "audit.jsonl"), "SCN_SOURCES_STORE": str(tmp_path / "src"),
-                       "SCN_CACHE_SECONDS": "0"}.items():
-        monkeypatch.setenv(key, value)
-    settings.get.cache_clear()
+    use_app_environment(monkeypatch, sample_db, tmp_path)
     import app as dashboard  # builds the Dash app once per process
 
     users.ensure_demo_accounts()
