@@ -31,11 +31,17 @@ def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     settings.get.cache_clear()
 
 
-def use_app_environment(monkeypatch: pytest.MonkeyPatch, database: Path, private: Path) -> None:
-    """Settings for importing the app in a test: the sample database, demo mode, the user store, audit log and
-    upload store under `private`, no cache. Undo with `settings.get.cache_clear()` after the test."""
-    for key, value in {"SCN_DB": str(database), "SCN_DEMO": "1", "SCN_USERS": str(private / "users.sqlite"),
-                       "SCN_AUDIT_LOG": str(private / "audit.jsonl"), "SCN_SOURCES_STORE": str(private / "src"),
-                       "SCN_CACHE_SECONDS": "0"}.items():
-        monkeypatch.setenv(key, value)
+
+@pytest.fixture
+def use_app_environment(sample_db: Path, monkeypatch: pytest.MonkeyPatch):
+    """A function that sets what importing the app in a test needs: the sample database, demo mode, the user
+    store, audit log and upload store under the folder it is given, no cache (undone after the test)."""
+    def use(private: Path) -> None:
+        for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_USERS": str(private / "users.sqlite"),
+                           "SCN_AUDIT_LOG": str(private / "audit.jsonl"),
+                           "SCN_SOURCES_STORE": str(private / "src"), "SCN_CACHE_SECONDS": "0"}.items():
+            monkeypatch.setenv(key, value)
+        settings.get.cache_clear()
+
+    yield use
     settings.get.cache_clear()

@@ -17,7 +17,6 @@ import time
 from pathlib import Path
 
 import pytest
-from conftest import use_app_environment
 
 from dashboards import settings, users
 
@@ -35,8 +34,8 @@ def private(tmp_path_factory) -> Path:
 
 
 @pytest.fixture
-def env(sample_db: Path, private: Path, monkeypatch: pytest.MonkeyPatch):
-    use_app_environment(monkeypatch, sample_db, private)
+def env(use_app_environment, private: Path):
+    use_app_environment(private)
     yield private
     settings.get.cache_clear()
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 import pytest
-from conftest import use_app_environment
 from plotly.offline import get_plotlyjs_version
 from test_figures_valid import CASES  # every figure function, drawn from the sample database
 
@@ -85,8 +84,8 @@ def test_the_check_fails_for_a_bundle_without_a_type_the_figures_draw(dashboard_
 
 
 @pytest.fixture
-def signed_in_admin(sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
-    use_app_environment(monkeypatch, sample_db, tmp_path)
+def signed_in_admin(use_app_environment, tmp_path: Path):
+    use_app_environment(tmp_path)
     import app as dashboard  # builds the Dash app once per process
 
     users.ensure_demo_accounts()
