@@ -1,6 +1,7 @@
 // Bundles plotly.js with only the trace types in traces.json into ../../assets/vendor/plotly-scn.min.js, with the
-// options plotly.js's own build uses (its esbuild-config.js), minified, and writes the licences of everything in
-// it beside it (plotly-scn.min.js.LICENSE.txt). Run `npm ci && npm run build` here; see README.md.
+// options plotly.js's own build uses (its esbuild-config.js), minified, with no address off the machine left in it
+// (offline, below), and writes the licences of everything in it to LICENSES.txt here. Run `npm ci && npm run
+// build` here; see README.md.
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
@@ -14,6 +15,7 @@ const require = createRequire(import.meta.url);
 const traces = JSON.parse(readFileSync(join(here, 'traces.json'), 'utf8'));
 const version = require('plotly.js/package.json').version;
 const out = join(here, '..', '..', 'assets', 'vendor', 'plotly-scn.min.js');
+const licences = join(here, 'LICENSES.txt');
 
 // scatter is part of plotly.js's core; the others are registered as plotly.js's own partial bundles do (lib/).
 const entry = ["'use strict';", "var Plotly = require('plotly.js/lib/core');", 'Plotly.register([',
@@ -34,7 +36,7 @@ const banner = `/**
 * plotly.js v${version} (partial bundle: ${traces.join(', ')})
 * Copyright 2012-2026, Plotly, Inc. All rights reserved. Licensed under the MIT license.
 * Built from the npm package plotly.js@${version} by docs/plotly-bundle (see its README). The licences of
-* plotly.js and of the packages bundled with it: plotly-scn.min.js.LICENSE.txt.
+* plotly.js and of the packages bundled with it: docs/plotly-bundle/LICENSES.txt.
 */`;
 
 mkdirSync(dirname(out), { recursive: true });
@@ -45,7 +47,7 @@ const result = await esbuild.build({
     globalName: 'Plotly',
     bundle: true,
     minify: true,
-    legalComments: 'eof',
+    legalComments: 'none',  // their full texts are in LICENSES.txt
     banner: { js: banner },
     plugins: [noMaplibreCss, InlineCSSPlugin(), environmentPlugin({ NODE_DEBUG: false })],
     define: { global: 'window', 'define.amd': 'false' },
@@ -64,9 +66,24 @@ const notices = [...packages].sort().map((name) => {
     const text = file ? readFileSync(join(folder, file), 'utf8').trim() : `License: ${meta.license}`;
     return `${name}@${meta.version} (${meta.license})\n\n${text}\n`;
 });
-writeFileSync(`${out}.LICENSE.txt`, `Licences of assets/vendor/plotly-scn.min.js: plotly.js ${version} and the `
+writeFileSync(licences, `Licences of assets/vendor/plotly-scn.min.js: plotly.js ${version} and the `
     + `packages bundled with it.\n\n${notices.join(`\n${'-'.repeat(80)}\n\n`)}`);
 
-const bytes = result.metafile.outputs[Object.keys(result.metafile.outputs)[0]].bytes;
+// Offline: the dashboard must never reach past its own server. plotly.js's defaults point at its CDN (map
+// geometry) and Chart Studio: they become the app's own topojson folder and nothing. Its attribute descriptions,
+// error messages and modebar logo link to documentation sites: those links become about:blank. Only the XML
+// namespace names SVG needs (http://www.w3.org/...) stay; they are names, never fetched.
+const DEFAULTS = [['dflt:"https://cdn.plot.ly/un/"', 'dflt:"/assets/topojson/"'],
+    ['dflt:"https://cloud.plotly.com/newchart"', 'dflt:""']];
+const NAMESPACE = /^http:\/\/www\.w3\.org\/(1999|2000|XML)\//;
+let code = readFileSync(out, 'utf8');
+for (const [from, to] of DEFAULTS) {
+    if (code.split(from).length !== 2) throw new Error(`expected ${from} once in plotly.js ${version}: update build.mjs`);
+    code = code.replace(from, to);
+}
+code = code.replace(/https?:\/\/[^\s"'`)\\]+/g, (url) => (NAMESPACE.test(url) ? url : 'about:blank'));
+writeFileSync(out, code);
+
+const bytes = Buffer.byteLength(code);
 console.log(`plotly.js ${version} with ${traces.join(', ')}: ${(bytes / 1024).toFixed(0)} KB, `
     + `${packages.size} packages -> ${out}`);
