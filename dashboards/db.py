@@ -147,7 +147,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     `people(participant_key)`: how many distinct participants, as the number of bits set in a bitmap over the
     dense keys the pipeline gives participants. Exact, and 5-10x faster than count(distinct) over millions of
     attendances. Each group holds an n-bit map (250 KB at 2M participants), so it suits totals and few groups
-    (regions, months, topics); per-city counts keep count(distinct).
+    (regions, months, topics); splits by participant attribute or city take the two helpers below.
 
     `people_map(participant_key)` is that bitmap itself, and `people_split(bitmap)` (a table: attribute, value,
     participants) counts the people in it by sex, age band and role: the bitmap ANDed with the one of everybody

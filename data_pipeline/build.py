@@ -264,8 +264,7 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                     spans = _date_spans(con, loaded)
                 with timed(times, "drop scratch"):
                     _drop_scratch(con)
-                marts = tuple(name for name in MART_MODELS if name not in FACT_MODELS)
-                run_models(con, marts, on_model=lambda name: say(f"model {name}"), timings=times)
+                run_models(con, MART_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
                 say("running data tests")
                 failures = run_data_tests(con, timings=times)
                 for name, count, rows in failures:

@@ -24,10 +24,10 @@ STAGING_MODELS = (
     "stg_steering_terms",
 )
 # The two fact tables come first and are built while the raw sources are still loaded: stg_attendance is a view
-# over them (below), and fct_events adds up fct_attendance.
+# over them (below), and fct_events adds up fct_attendance. The other marts follow, once the raw data is dropped.
 FACT_MODELS = ("fct_attendance", "fct_events")
 MART_MODELS = (
-    *FACT_MODELS, "fct_disbursements", "indicator_achievement",
+    "fct_disbursements", "indicator_achievement",
     "indicator_values_by_dimension", "grant_portfolio", "steering_committee", "city_milestones",
     "city_engagement", "membership_monthly", "training_reach_monthly", "regional_activity_quarterly",
     "kpi_by_period",
@@ -84,7 +84,7 @@ def model_sql(name: str) -> str:
     return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
 
 
-def run_models(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STAGING_MODELS + MART_MODELS,
+def run_models(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STAGING_MODELS + FACT_MODELS + MART_MODELS,
                on_model=None, timings: Timings | None = None) -> None:
     """Materialise the models `names` (default: every staging model then every mart), each as a table named
     after its file, in the order given (a temporary view for those in UNPUBLISHED_MODELS).
