@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextvars
 import hashlib
 import os
+import re
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -155,7 +156,9 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     for one bitmap; a bitmap per value (`people(case when gender = ...)`) scanned it once per value, ~7x slower
     at 10M rows (and a scalar subquery per value cost ~2 ms each to plan).
     `people_by_city(bitmap)` (a table: city_id, participants) counts the people in a bitmap by the city they
-    work in, looking each participant's bit up once: at 10M rows ~8x faster than count(distinct) per city.
+    work in, looking each participant's bit up once. Pass it the bitmap as a variable (`frame(..., first=...)`,
+    read with getvariable): a bitmap from a subquery in the same statement made each lookup ~5x slower (at 10M
+    rows, 210-650 ms against 25-35 ms), and count(distinct) per city took ~650 ms for all time.
     The sets and the participants' cities are read only through a bitmap built from the viewer's own rows.
     """
     top = int(con.execute("select coalesce(max(participant_key), 1) from scn.main.stg_participants").fetchone()[0])
@@ -189,23 +192,34 @@ def _caching() -> bool:
     return has_app_context() and cache in current_app.extensions.get("cache", {})
 
 
-def _key(ver: str, sql: str, params: dict, viewer: Viewer) -> str:
-    text = repr((ver, " ".join(sql.split()), sorted(params.items()), viewer))
+def _key(ver: str, sql: str, params: dict, viewer: Viewer, first: dict[str, str]) -> str:
+    text = repr((ver, " ".join(sql.split()), sorted(params.items()), viewer,
+                 sorted((name, " ".join(q.split())) for name, q in first.items())))
     return "q:" + hashlib.sha256(text.encode()).hexdigest()
 
 
-def frame(sql: str, params: dict | None = None, *, viewer: Viewer | None = None) -> pd.DataFrame:
+def _bound(sql: str, params: dict) -> dict:
+    """The parameters `sql` names (DuckDB refuses a statement given parameters it does not use)."""
+    named = set(re.findall(r"\$(\w+)", sql))
+    return {k: v for k, v in params.items() if k in named}
+
+
+def frame(sql: str, params: dict | None = None, *, viewer: Viewer | None = None,
+          first: dict[str, str] | None = None) -> pd.DataFrame:
     """Run `sql` as `viewer` (default: the current one) with named parameters (`$name`) bound.
 
     Table names in `sql` resolve to the policy views, so the viewer's limits apply whatever the SQL says.
-    User input only ever reaches DuckDB as a bound parameter. Results are cached by (database version, SQL,
-    parameters, viewer) when running inside the app; tests outside a Flask app query directly.
+    User input only ever reaches DuckDB as a bound parameter. `first` names values to compute before `sql`,
+    as the same viewer with the same parameters: {variable name: a query of one value}, which `sql` reads as
+    getvariable('name'), a constant (see people_by_city). Results are cached by (database version, SQL,
+    parameters, viewer, `first`) when running inside the app; tests outside a Flask app query directly.
     """
     viewer = viewer or current_viewer()
     path = settings.get().db_path
     params = params or {}
+    first = first or {}
     ver = version(path)
-    key = _key(ver, sql, params, viewer)
+    key = _key(ver, sql, params, viewer, first)
     if _caching():
         hit = cache.get(key)
         if hit is not None:
@@ -213,7 +227,11 @@ def frame(sql: str, params: dict | None = None, *, viewer: Viewer | None = None)
     cur = _connections.cursor(path, ver)
     try:
         access.enter(cur, viewer)
-        result = cur.execute(sql, params).df()
+        for name, query in first.items():
+            if not name.isidentifier() or name.startswith("scn_"):  # scn_viewer is the viewer's: never reset it
+                raise ValueError(f"{name!r} cannot name a query's variable")
+            cur.execute(f"set variable {name} = ({query})", _bound(query, params)).fetchall()
+        result = cur.execute(sql, _bound(sql, params) if first else params).df()
     finally:
         cur.close()
     if _caching():

@@ -219,6 +219,27 @@ def test_cache_never_serves_one_viewers_rows_to_another(dashboard_db):
     assert len(limited) < len(full)
 
 
+def test_values_computed_first_are_the_viewers_own_and_part_of_the_cache_key(dashboard_db):
+    """`frame(first=...)` runs its queries on the viewer's cursor before the main one: they see only the viewer's
+    rows, a cached answer is never served for other `first` queries, and the viewer's own variable cannot be
+    overwritten through them."""
+    import flask
+
+    count = "select count(*) from city_engagement"
+    read = "select getvariable('n') as n"
+    app = flask.Flask("t")
+    db.init_cache(app)
+    with app.app_context():
+        admin = db.frame(read, viewer=ADMIN, first={"n": count})["n"].iloc[0]
+        hub = db.frame(read, viewer=HUB, first={"n": count})["n"].iloc[0]
+        mena = db.frame(read, viewer=ADMIN, first={"n": count + " where region = 'MENA'"})
+    assert admin == len(everything("city_engagement", ADMIN))
+    assert hub == len(everything("city_engagement", HUB)) < admin
+    assert mena["n"].iloc[0] == (everything("city_engagement", ADMIN)["region"] == "MENA").sum() != admin
+    with pytest.raises(ValueError, match="scn_viewer"):
+        db.frame(read, viewer=HUB, first={"scn_viewer": "select 'admin'"})
+
+
 @pytest.mark.parametrize("viewer", [DONOR, HUB, PUBLIC, NOBODY], ids=["donor", "hub lead", "public", "no session"])
 def test_a_cursor_pointed_at_another_roles_views_sees_nothing(dashboard_db, viewer):
     """The search path picks a role's views, the variable says who is asking: when they disagree (a bug, or

@@ -22,11 +22,10 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
     city_w, p1 = where(filters, win, CITIES, alias="c")
     att_w, p2 = where(filters, win, _CITY_ACTIVITY, alias="a")
     ev_w, p3 = where(filters, win, _CITY_ACTIVITY, alias="e")
+    # the period's people as one bitmap, computed first: people_by_city reads it as a constant (db.py)
+    seen = f"select people_map(a.participant_key) from fct_attendance a where a.participant_city_id is not null and {att_w}"
     sql = f"""
-        with reach as (
-            select * from people_by_city((select people_map(a.participant_key) from fct_attendance a
-                                          where a.participant_city_id is not null and {att_w}))
-        ),
+        with reach as (select * from people_by_city(getvariable('seen'))),
         hosted as (
             select e.city_id, count(*) as events_hosted from fct_events e
             where e.city_id is not null and {ev_w} group by 1
@@ -46,7 +45,7 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
         )
         select * from final order by city_name
     """
-    return db.frame(sql, p1 | p2 | p3 | {"end": win.end}, viewer=viewer)
+    return db.frame(sql, p1 | p2 | p3 | {"end": win.end}, viewer=viewer, first={"seen": seen})
 
 
 def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
