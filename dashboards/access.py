@@ -146,6 +146,14 @@ _CITY_TEXT = ("city_name", "title")  # text that can name a city: replaced, not 
 _VISIBILITY = "visibility = 'confidential'"
 _V = "getvariable('scn_viewer')"
 
+# Attendance reached by a donor's grants: events hosted in a funded city while the grant ran.
+# (the IN list first: it is a cheap hash lookup that leaves the range check few rows)
+_GRANT_REACH = f"""t.event_city_id in (select city_id from scn.main.grant_portfolio where donor_id = {_V}.donor)
+    and exists (
+        select 1 from scn.main.grant_portfolio g
+        where g.donor_id = {_V}.donor and g.city_id = t.event_city_id
+          and t.start_date between g.start_date and coalesce(g.end_date, t.start_date))"""
+
 RULES: dict[str, Rule] = {
     "meta_build": Rule(_ALL, region=None),
     "ref_regions": Rule(_ALL, region=None),
@@ -162,17 +170,15 @@ RULES: dict[str, Rule] = {
     "city_milestones": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     "fct_events": Rule(_STAFF | {PUBLIC}, flag="confidential",
                        masked=("city_id", "city_name", "country_iso3", "title")),
-    # Attendance reached by a donor's grants: events hosted in a funded city while the grant ran.
     "fct_attendance": Rule(_ALL, flag="confidential", masked=("event_city_id", "participant_city_id", "country_iso3"),
                            hidden=("event_city_id", "participant_city_id", "pre_score", "post_score",
                                    "satisfaction"),
-                           # (the IN list first: it is a cheap hash lookup that leaves the range check few rows)
-                           donor_rows=f"""t.event_city_id in (
-                               select city_id from scn.main.grant_portfolio where donor_id = {_V}.donor)
-                           and exists (
-                               select 1 from scn.main.grant_portfolio g
-                               where g.donor_id = {_V}.donor and g.city_id = t.event_city_id
-                                 and t.start_date between g.start_date and coalesce(g.end_date, t.start_date))"""),
+                           donor_rows=_GRANT_REACH),
+    # The same attendance added up per event and place: the same limits, the learning sums hidden like the scores.
+    "attendance_by_event": Rule(_ALL, flag="confidential", masked=("event_city_id", "country_iso3"),
+                                hidden=("event_city_id", "scored", "gain_sum", "pre_sum", "post_sum", "rated",
+                                        "satisfaction_sum"),
+                                donor_rows=_GRANT_REACH),
     "membership_monthly": Rule(_STAFF | {PUBLIC}, flag="confidential", masked=("country_iso3",)),
     "training_reach_monthly": Rule(_STAFF | {PUBLIC}),  # by region at most: nothing to mask
     "regional_activity_quarterly": Rule(_STAFF | {PUBLIC}),

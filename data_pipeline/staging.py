@@ -23,9 +23,10 @@ STAGING_MODELS = (
     "stg_grants", "stg_disbursements", "stg_indicators", "stg_indicator_values", "stg_milestones",
     "stg_steering_terms",
 )
-# The two fact tables come first and are built while the raw sources are still loaded: stg_attendance is a view
-# over them (below), and fct_events adds up fct_attendance. The other marts follow, once the raw data is dropped.
-FACT_MODELS = ("fct_attendance", "fct_events")
+# The fact tables come first and are built while the raw sources are still loaded: stg_attendance is a view
+# over them (below); attendance_by_event adds up fct_attendance, and fct_events adds up attendance_by_event.
+# The other marts follow, once the raw data is dropped.
+FACT_MODELS = ("fct_attendance", "attendance_by_event", "fct_events")
 MART_MODELS = (
     "fct_disbursements", "indicator_achievement",
     "indicator_values_by_dimension", "grant_portfolio", "steering_committee", "city_milestones",

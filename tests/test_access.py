@@ -136,6 +136,22 @@ def test_donor_attendance_is_what_their_grants_reached_without_city_ids_or_score
     assert len(mine) == len(expected.drop_duplicates(["event_id", "participant_id"]))
 
 
+@pytest.mark.parametrize("viewer", [DONOR, HUB, PUBLIC], ids=lambda v: v.role)
+def test_attendance_by_event_holds_exactly_the_attendance_rows_the_viewer_sees(dashboard_db, viewer):
+    """The learning measures read attendance_by_event: per event, a limited viewer's sums must be those of their
+    own fct_attendance rows, with the same columns hidden (donors and the public get no scores)."""
+    rows = everything("fct_attendance", viewer)
+    summed = everything("attendance_by_event", viewer)
+    assert 0 < len(rows) and len(summed) <= len(rows)
+    per_event = summed.groupby("event_id")[["attendances", "completed"]].sum()
+    expected = rows.groupby("event_id").agg(attendances=("event_id", "size"), completed=("completed", "sum"))
+    pd.testing.assert_frame_equal(per_event.sort_index(), expected.sort_index(), check_dtype=False)
+    assert set(summed["country_iso3"].dropna()) == set(rows["country_iso3"].dropna())
+    if viewer is not HUB:
+        for column in ("event_city_id", "scored", "gain_sum", "pre_sum", "post_sum", "rated", "satisfaction_sum"):
+            assert summed[column].isna().all(), column
+
+
 def test_data_team_tables_are_for_admins_and_programme_managers_only(dashboard_db, tables):
     for table in ("meta_problems", "meta_sources", "meta_tables", "stg_participants"):
         assert table in tables

@@ -153,6 +153,40 @@ def test_completion_rate_matches_attendance(dashboard_db: Path) -> None:
     assert got["knowledge_gain"] == pytest.approx((both["post_score"] - both["pre_score"]).mean())
 
 
+@pytest.mark.parametrize("search", ["?period=all", "", "?period=last-year&region=mena",
+                                    "?period=all&country=JOR&event=training", "?topic=online%20harms"])
+def test_learning_measures_per_event_type_match_the_attendance_rows(dashboard_db: Path, search: str) -> None:
+    """The learning measures are added up from attendance_by_event: each must equal its own computation over
+    the matching fct_attendance rows (filters on the participant's region and country included)."""
+    chosen = from_query(search)
+    win = resolve(chosen, as_of(dashboard_db))
+    att = mart(dashboard_db, "fct_attendance")
+    att = att[in_window(att["start_date"], win.start, win.end)]
+    for column, values in (("region", chosen.regions), ("country_iso3", chosen.countries),
+                           ("event_type", chosen.event_types), ("topic", chosen.topics)):
+        if values:
+            att = att[att[column].isin(values)]
+    assert len(att) > 0
+    got = training.learning(chosen).set_index("event_type")
+    assert sorted(got.index) == sorted(att["event_type"].unique())
+    for event_type, rows in att.groupby("event_type"):
+        row = got.loc[event_type]
+        both = rows.dropna(subset=["pre_score", "post_score"])
+        assert row["attendances"] == len(rows)
+        assert row["participants"] == rows["participant_key"].nunique()
+        assert row["completion_rate"] == pytest.approx(round(rows["completed"].mean(), 4))
+        assert row["scored"] == len(both)
+        assert row["rated"] == rows["satisfaction"].notna().sum()
+        if len(both):
+            assert row["knowledge_gain"] == pytest.approx(round((both["post_score"] - both["pre_score"]).mean(), 2))
+            assert row["pre_score"] == pytest.approx(round(both["pre_score"].mean(), 2))
+            assert row["post_score"] == pytest.approx(round(both["post_score"].mean(), 2))
+        else:
+            assert pd.isna(row["knowledge_gain"])
+        if rows["satisfaction"].notna().any():
+            assert row["satisfaction"] == pytest.approx(round(rows["satisfaction"].mean(), 2))
+
+
 def test_grant_portfolio_counts_every_grant_once_in_each_breakdown(dashboard_db: Path) -> None:
     chosen = Filters(period="all")
     portfolio = grants.portfolio(chosen)

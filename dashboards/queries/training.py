@@ -81,19 +81,38 @@ def people(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
 def _learning_select(filters: Filters, win: Window, prefix: str, by_type: bool) -> tuple[str, dict]:
     w, params = where(filters, win, ATTENDANCE, prefix=prefix)
     group = "event_type" if by_type else "'All event types'"
+    # Counts and sums from attendance_by_event (a fifth of the rows at scale; ~4x faster for all time at 10M);
+    # only the distinct people need the attendance rows themselves.
     sql = f"""
-        select {group} as event_type,
-            count(*) as attendances,
-            people(participant_key) as participants,
-            count_if(completed) / nullif(count(*), 0) as completion_rate,
-            count(pre_score + post_score) as scored,
-            avg(post_score - pre_score) as knowledge_gain,
-            avg(pre_score) filter (where post_score is not null) as pre_score,
-            avg(post_score) filter (where pre_score is not null) as post_score,
-            count(satisfaction) as rated,
-            avg(satisfaction) as satisfaction
-        from fct_attendance where {w}
-        group by 1
+        with sums as (
+            select {group} as event_type,
+                cast(sum(attendances) as bigint) as attendances,
+                sum(completed) as completed,
+                cast(coalesce(sum(scored), 0) as bigint) as scored,
+                sum(gain_sum) as gain_sum,
+                sum(pre_sum) as pre_sum,
+                sum(post_sum) as post_sum,
+                cast(coalesce(sum(rated), 0) as bigint) as rated,
+                sum(satisfaction_sum) as satisfaction_sum
+            from attendance_by_event where {w}
+            group by 1
+        ),
+        people as (
+            select {group} as event_type, people(participant_key) as participants
+            from fct_attendance where {w}
+            group by 1
+        )
+        select sums.event_type,
+            sums.attendances,
+            coalesce(people.participants, 0) as participants,
+            sums.completed / nullif(sums.attendances, 0) as completion_rate,
+            sums.scored,
+            sums.gain_sum / nullif(sums.scored, 0) as knowledge_gain,
+            sums.pre_sum / nullif(sums.scored, 0) as pre_score,
+            sums.post_sum / nullif(sums.scored, 0) as post_score,
+            sums.rated,
+            sums.satisfaction_sum / nullif(sums.rated, 0) as satisfaction
+        from sums left join people using (event_type)
     """
     return sql, params
 

@@ -1,6 +1,6 @@
 -- One row per event with its attendance, completion, satisfaction and knowledge gain; `confidential` when a
--- confidential member hosted it. Attendance is added up from fct_attendance (built first), not from the raw
--- source again.
+-- confidential member hosted it. Attendance is added up from attendance_by_event (built first from
+-- fct_attendance, a fifth of its rows at scale), not from the raw source again.
 with events as (
     select * from stg_events
 ),
@@ -8,11 +8,11 @@ with events as (
 attendance as (
     select
         event_id,
-        count(*) as attendances,
-        count_if(completed) as completed,
-        avg(satisfaction) as avg_satisfaction,
-        avg(post_score - pre_score) as avg_knowledge_gain
-    from fct_attendance
+        cast(sum(attendances) as bigint) as attendances,
+        cast(sum(completed) as bigint) as completed,
+        sum(satisfaction_sum) / nullif(sum(rated), 0) as avg_satisfaction,
+        sum(gain_sum) / nullif(sum(scored), 0) as avg_knowledge_gain
+    from attendance_by_event
     group by event_id
 ),
 

@@ -74,27 +74,24 @@ attendance as (
         month(a.start_date) - 1 as month_index,
         coalesce(a.region, 'No region') as region,
         a.participant_key,
-        a.gender,
-        a.hours,
-        a.completed,
-        a.post_score - a.pre_score as knowledge_gain,
-        a.satisfaction
+        a.gender
     from fct_attendance as a
 ),
 
--- additive measures: sums and counts per month and region, added up to quarters, years and the network
+-- additive measures: sums and counts per month and region, from attendance_by_event (already added up per
+-- event and place: a fifth of the rows), then added up to quarters, years and the network
 monthly_reach as (
     select
-        cast(make_date(year(year_start), month_index + 1, 1) as date) as month,
-        region,
-        count(*) as attendances,
-        count_if(completed) as completed,
-        sum(hours) as participant_hours,
-        sum(knowledge_gain) as knowledge_gain_sum,
-        count(knowledge_gain) as knowledge_gain_count,
-        sum(satisfaction) as satisfaction_sum,
-        count(satisfaction) as satisfaction_count
-    from attendance
+        month,
+        coalesce(region, 'No region') as region,
+        sum(attendances) as attendances,
+        sum(completed) as completed,
+        sum(participant_hours) as participant_hours,
+        sum(gain_sum) as knowledge_gain_sum,
+        sum(scored) as knowledge_gain_count,
+        sum(satisfaction_sum) as satisfaction_sum,
+        sum(rated) as satisfaction_count
+    from attendance_by_event
     group by all
 ),
 
