@@ -126,9 +126,10 @@ def run_part(args, say) -> dict:
         db = appserver.built_db(scale, say)
         sets = appserver.filter_sets(db)
         large = scale >= LARGE
-        # Restarts of the app: each gives one cold request per (callback, filter set); past the demo scale one
-        # round of 12 sets keeps the run short. The peer has no cache, so one pass gives its every figure.
-        rounds = min(args.repeats[scale], 2) if scale < 10 else 1
+        # Restarts of the app: each gives one cold request per (callback, filter set), so the cold p95 of one
+        # round of 12 sets is its slowest request; a round takes seconds even at 10M rows. The peer has no
+        # cache, so one pass gives its every figure.
+        rounds = args.repeats[scale]
         say(f"scale {scale:g}: {len(sets)} filter sets, {rounds} cold round(s)")
         load = os.getloadavg()[0]
         app, callbacks = run_app(db, sets, rounds, say)

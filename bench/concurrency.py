@@ -24,7 +24,7 @@ import time
 from pathlib import Path
 
 from bench import appserver
-from bench.callbacks import app_scales
+from bench.callbacks import app_scales, pct
 
 NAME = "concurrency"
 DESCRIPTION = "gunicorn (2 workers x 4 threads) under 20 simulated users for 60 s (locust)"
@@ -79,7 +79,9 @@ def run_scale(scale: float, say) -> dict:
 
         sampler = threading.Thread(target=sample, daemon=True)
         prefix = Path(scratch) / "locust"
-        env = dict(os.environ, SCN_BENCH_FILTERS=json.dumps(sets), PYTHONPATH=str(appserver.REPO))
+        pages_file = Path(scratch) / "pages.json"
+        env = dict(os.environ, SCN_BENCH_FILTERS=json.dumps(sets), PYTHONPATH=str(appserver.REPO),
+                   SCN_BENCH_PAGES=str(pages_file))
         load = os.getloadavg()[0]
         sampler.start()
         # --stop-timeout: at the end, users finish the page they are opening; without it locust cancels the
@@ -96,15 +98,23 @@ def run_scale(scale: float, say) -> dict:
         failures_csv = prefix.parent / "locust_failures.csv"
         failures = [dict(r) for r in csv.DictReader(failures_csv.open())] if failures_csv.exists() else []
         alive = [pid for pid in workers if _rss_mb(pid) is not None]
+        recorded = json.loads(pages_file.read_text()) if pages_file.exists() else {"pages": [], "callbacks": []}
     settled = next((rss for t, rss in samples if t >= SETTLE_S), samples[0][1] if samples else {})
     end = samples[-1][1] if samples else {}
     memory = [{"pid": pid, "boot_mb": boot.get(pid), "settled_mb": settled.get(pid), "end_mb": end.get(pid),
                "max_mb": max((s[1].get(pid) or 0 for s in samples), default=None)} for pid in workers]
     rss = ", ".join(f"{m['settled_mb']:.0f} -> {m['end_mb']:.0f}" for m in memory)
+    page_ms, callback_ms = recorded["pages"], recorded["callbacks"]
+    pages = {"opened": len(page_ms), "p50": pct(page_ms, 50), "p95": pct(page_ms, 95)}
+    # the callbacks' own percentiles (locust's Aggregated row mixes in the sign-ins and setup requests)
+    total |= {"requests": len(callback_ms), "p50": pct(callback_ms, 50), "p95": pct(callback_ms, 95),
+              "p99": pct(callback_ms, 99), "max": max(callback_ms, default=float("nan")),
+              "rps": len(callback_ms) / SECONDS, "failures": sum(r["failures"] for r in rows)}
     say(f"  scale {scale:g}: {total['requests']} requests, {total['failures']} failures, p50 {total['p50']:.0f} ms, "
-        f"p95 {total['p95']:.0f} ms; worker RSS settled -> end: {rss} MB")
+        f"p95 {total['p95']:.0f} ms; {pages['opened']} pages, page p50 {pages['p50']:.0f} ms; "
+        f"worker RSS settled -> end: {rss} MB")
     return {"scale": scale, "attendance_rows": appserver.datasets.rows(appserver.datasets.folder_for(scale))
-            .get("attendance"), "total": total, "callbacks": rows, "failures": failures[:10], "memory": memory,
+            .get("attendance"), "total": total, "pages": pages, "callbacks": rows, "failures": failures[:10], "memory": memory,
             "workers_alive": len(alive), "load_before": load, "load_after": os.getloadavg()[0]}
 
 
@@ -118,17 +128,20 @@ def render(result: dict) -> str:
         f"`gunicorn -w {result['workers']} --threads {result['threads']} app:server`; locust, {result['users']} "
         f"users (spawned {result['spawn_rate']}/s), {result['seconds']} s. A user signs in once, then opens one "
         "of the four main pages with a filter set from the callbacks mix (the page's callbacks posted at once, as "
-        "the browser does) and waits 0.5–1.5 s. Latencies are per callback request, milliseconds. Worker RSS "
+        "the browser does) and waits 0.5–1.5 s. Latencies are per callback request, milliseconds. *pages*: pages "
+        "opened, and the time from a page's first request to its last answer (what a person waits for). Worker RSS "
         f"at boot, after {result['settle_s']} s of load (caches filled) and at the end.",
-        "", "| scale | requests | req/s | failures | p50 | p95 | p99 | max | worker RSS MB boot → settled → end "
-        "| end ÷ settled | load |", "|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
+        "", "| scale | requests | req/s | failures | p50 | p95 | p99 | max | pages | page p50 | page p95 "
+        "| worker RSS MB boot → settled → end | end ÷ settled | load |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|---:|---:|"]
     for e in result["scales"]:
-        t = e["total"]
+        t, pages = e["total"], e.get("pages", {})
         rss = "; ".join(f"{m['boot_mb']:.0f} → {m['settled_mb']:.0f} → {m['end_mb']:.0f}" for m in e["memory"])
         growth = max((m["end_mb"] / m["settled_mb"] for m in e["memory"] if m["settled_mb"]), default=float("nan"))
         lines.append(f"| {e['scale']:g} | {t['requests']:,} | {t['rps']:.1f} | {t['failures']} | {t['p50']:.0f} | "
-                     f"{t['p95']:.0f} | {t['p99']:.0f} | {t['max']:.0f} | {rss} | {growth:.2f} | "
-                     f"{e['load_before']:.1f} |")
+                     f"{t['p95']:.0f} | {t['p99']:.0f} | {t['max']:.0f} | {pages.get('opened', 0):,} | "
+                     f"{pages.get('p50', float('nan')):.0f} | {pages.get('p95', float('nan')):.0f} | {rss} | "
+                     f"{growth:.2f} | {e['load_before']:.1f} |")
     for e in result["scales"]:
         slow = sorted(e["callbacks"], key=lambda r: -r["p95"])[:5]
         lines += ["", f"Slowest callbacks under load at scale {e['scale']:g} (p95): " +
