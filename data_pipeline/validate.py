@@ -149,11 +149,14 @@ def column_checks(table: Table, column: Column, today: dt.date) -> list[Check]:
 def personal_value_checks(column: str) -> list[Check]:
     """Values that look like a person's e-mail or phone number are refused wherever they appear."""
     v = _v(column)
+    # A cheap test first, and the regular expression only where it passes: inside CASE, as DuckDB evaluates both
+    # sides of an AND over every row outside a WHERE (the regular expressions on all 10.8M attendance ids took
+    # ~2.5 s of a 9 s validation).
     return [
-        # cheap prefilters first: the regular expressions then run on a handful of rows, not millions
-        Check(column, "email", f"contains({v}, '@') and regexp_matches({v}, '{EMAIL_PATTERN}')",
+        Check(column, "email", f"case when contains({v}, '@') then regexp_matches({v}, '{EMAIL_PATTERN}') end",
               lambda r: "value looks like an e-mail address; personal data is refused"),
-        Check(column, "phone", f"left({v}, 1) in ('+', '0', '(') and regexp_full_match({v}, '{PHONE_PATTERN}')",
+        Check(column, "phone", f"case when left({v}, 1) in ('+', '0', '(') "
+                               f"then regexp_full_match({v}, '{PHONE_PATTERN}') end",
               lambda r: "value looks like a phone number; personal data is refused"),
     ]
 
