@@ -21,16 +21,16 @@ from bench import appserver
 FILTERS = [search for _, search in json.loads(os.environ.get("SCN_BENCH_FILTERS", '[["default", ""]]'))]
 _CALLBACKS: list[appserver.Callback] = []  # the same for every user: read from the app once per process
 # Written to the file SCN_BENCH_PAGES names when the run ends: milliseconds from the first callback of a page to
-# its last answer, one per page opened (the page rate, and what a person waits for), and of every callback
-# request (locust's own totals also count the sign-ins and the setup requests, which are not the app's use).
+# its last answer, one per page opened (the page rate, and what a person waits for), and (when answered, ms) of
+# every callback request (locust's own totals also count the sign-ins and the setup requests).
 _PAGE_MS: list[float] = []
-_CALLBACK_MS: list[float] = []
+_CALLBACK_MS: list[tuple[float, float]] = []
 
 
 @events.request.add_listener
 def _record(name: str, response_time: float, **_kwargs) -> None:
     if not name.startswith("/"):  # callbacks are named after their output; sign-in and setup by their path
-        _CALLBACK_MS.append(response_time)
+        _CALLBACK_MS.append((time.monotonic(), response_time))
 
 
 @events.quitting.add_listener
