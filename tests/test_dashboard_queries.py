@@ -264,6 +264,32 @@ def test_cache_seconds_zero_turns_the_query_cache_off(
     assert len(calls) == (1 if cached else 2)
 
 
+def test_workers_sharing_a_cache_folder_compute_an_answer_once_and_keep_viewers_apart(
+        sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SCN_CACHE_DIR (the README's deploy line): two workers (two Flask apps here) share one cache on disk, so the
+    second is served the first one's result without querying; a viewer with other limits is never served it."""
+    monkeypatch.setenv("SCN_DB", str(sample_db))
+    monkeypatch.setenv("SCN_CACHE_DIR", str(tmp_path / "cache"))
+    settings.get.cache_clear()
+    workers = [Flask("one"), Flask("two")]
+    for worker in workers:
+        db.init_cache(worker)
+    calls = []
+    real = db._connections.cursor
+    monkeypatch.setattr(db._connections, "cursor", lambda *a: calls.append(a) or real(*a))
+    sql = "select count(*) as n from city_engagement"
+    hub = access.Viewer("hub@x.org", "hub_lead", regions=("MENA",))
+    with workers[0].app_context():
+        first = db.frame(sql, viewer=access.SYSTEM)
+    with workers[1].app_context():
+        again = db.frame(sql, viewer=access.SYSTEM)
+        limited = db.frame(sql, viewer=hub)
+    settings.get.cache_clear()
+    assert again.equals(first) and len(calls) == 2  # the admin's once, the hub lead's once
+    assert limited["n"].iloc[0] < first["n"].iloc[0]
+    assert any((tmp_path / "cache").iterdir())
+
+
 def test_a_rebuild_is_picked_up_without_restart_and_never_served_from_cache(
         sample_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     served = tmp_path / "scn.duckdb"
