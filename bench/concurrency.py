@@ -122,8 +122,8 @@ def run_scale(scale: float, say) -> dict:
         f"p95 {total['p95']:.0f} ms (after {SETTLE_S} s: {total['settled_p95']:.0f} ms); {pages['opened']} pages, "
         f"page p50 {pages['p50']:.0f} ms; worker RSS settled -> end: {rss} MB")
     return {"scale": scale, "attendance_rows": appserver.datasets.rows(appserver.datasets.folder_for(scale))
-            .get("attendance"), "total": total, "pages": pages, "callbacks": rows, "failures": failures[:10], "memory": memory,
-            "workers_alive": len(alive), "load_before": load, "load_after": os.getloadavg()[0]}
+            .get("attendance"), "total": total, "pages": pages, "callbacks": rows, "failures": failures[:10],
+            "memory": memory, "workers_alive": len(alive), "load_before": load, "load_after": os.getloadavg()[0]}
 
 
 def run_part(args, say) -> dict:

@@ -87,7 +87,7 @@ def model_sql(name: str) -> str:
 
 def run_models(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STAGING_MODELS + FACT_MODELS + MART_MODELS,
                on_model=None, timings: Timings | None = None) -> None:
-    """Materialise the models `names` (default: every staging model then every mart), each as a table named
+    """Materialise the models `names` (default: every staging model, fact and mart), each as a table named
     after its file, in the order given (a temporary view for those in UNPUBLISHED_MODELS).
 
     `on_model(name)` is called before each model runs; `timings` receives the wall time of each.

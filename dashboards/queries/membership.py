@@ -23,7 +23,8 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
     att_w, p2 = where(filters, win, _CITY_ACTIVITY, alias="a")
     ev_w, p3 = where(filters, win, _CITY_ACTIVITY, alias="e")
     # the period's people as one bitmap, computed first: people_by_city reads it as a constant (db.py)
-    seen = f"select people_map(a.participant_key) from fct_attendance a where a.participant_city_id is not null and {att_w}"
+    seen = (f"select people_map(a.participant_key) from fct_attendance a "
+            f"where a.participant_city_id is not null and {att_w}")
     sql = f"""
         with reach as (select * from people_by_city(getvariable('seen'))),
         hosted as (
