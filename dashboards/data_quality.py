@@ -36,7 +36,8 @@ SOURCE_COLUMNS = [
 TABLE_COLUMNS = [
     {"field": "table_name", "headerName": "Table"},
     {"field": "rows", "headerName": "Rows", "type": "numericColumn", "filter": "agNumberColumnFilter",
-     "valueFormatter": {"function": "d3.format(',')(params.value)"}},
+     "valueFormatter": {"function": "params.value == null ? params.data.kind + ', computed when read' "
+                                    ": d3.format(',')(params.value)"}},
 ]
 
 

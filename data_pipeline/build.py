@@ -158,13 +158,18 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
     if problems:
         con.executemany("insert into meta_problems values (?, ?, ?, ?, ?)",
                         [(p.severity, p.file, str(p.line), p.column, p.message) for p in problems])
-    built = [r[0] for r in con.execute(
-        "select table_name from information_schema.tables where table_catalog = current_database() "
-        "and table_schema = 'main' and table_name not like 'raw\\_%' escape '\\' "
-        "and table_name not like 'typed\\_%' escape '\\' order by table_name").fetchall()]
-    con.execute("create table meta_tables (table_name varchar, rows bigint)")
-    for name in built:
-        con.execute("insert into meta_tables select ?, count(*) from " + name, [name])
+    built = con.execute(
+        "select table_name, table_type = 'VIEW' from information_schema.tables "
+        "where table_catalog = current_database() and table_schema = 'main' "
+        "and table_name not like 'raw\\_%' escape '\\' "
+        "and table_name not like 'typed\\_%' escape '\\' order by table_name").fetchall()
+    # rows of the tables; a view's rows are left NULL: counting them would compute it (seconds at ten million rows)
+    con.execute("create table meta_tables (table_name varchar, kind varchar, rows bigint)")
+    for name, is_view in built:
+        if is_view:
+            con.execute("insert into meta_tables values (?, 'view', null)", [name])
+        else:
+            con.execute("insert into meta_tables select ?, 'table', count(*) from " + name, [name])
 
 
 def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
@@ -274,7 +279,8 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                     say("writing meta tables")
                     with timed(times, "meta"):
                         _write_meta(con, source, loaded, spans, result.problems, result.as_of, today)
-                    result.counts = dict(con.execute("select table_name, rows from meta_tables").fetchall())
+                    result.counts = dict(con.execute(
+                        "select table_name, rows from meta_tables where kind = 'table'").fetchall())
                     with timed(times, "checkpoint"):
                         con.execute("checkpoint").fetchall()
             with timed(times, "close"):

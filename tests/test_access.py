@@ -133,7 +133,7 @@ def test_donor_attendance_is_what_their_grants_reached_without_city_ids_or_score
                               right_on="city_id", suffixes=("", "_g"))
     expected = expected[(expected["start_date"] >= expected["start_date_g"])
                         & (expected["start_date"] <= expected["end_date"].fillna(expected["start_date"]))]
-    assert len(mine) == len(expected.drop_duplicates(["event_id", "participant_id"]))
+    assert len(mine) == len(expected.drop_duplicates(["event_id", "participant_key"]))
 
 
 @pytest.mark.parametrize("viewer", [DONOR, HUB, PUBLIC], ids=lambda v: v.role)

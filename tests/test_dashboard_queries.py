@@ -72,12 +72,12 @@ def test_kpis_match_the_marts(dashboard_db: Path, search: str) -> None:
             ev, at = (f[f["event_type"].isin(chosen.event_types)] for f in (ev, at))
         row = got.loc[which]
         assert row["events"] == len(ev)
-        assert row["participants"] == at["participant_id"].nunique()
+        assert row["participants"] == at["participant_key"].nunique()
         assert row["participant_hours"] == pytest.approx(at["hours"].sum())
         assert row["members"] == len(members_at(cit, w.end))
         known = at[at["gender"].isin(["female", "male", "non-binary"])]
-        women = at.loc[at["gender"] == "female", "participant_id"].nunique()
-        assert row["women_share"] == pytest.approx(women / known["participant_id"].nunique())
+        women = at.loc[at["gender"] == "female", "participant_key"].nunique()
+        assert row["women_share"] == pytest.approx(women / known["participant_key"].nunique())
 
 
 def test_region_breakdown_adds_up_to_the_total_with_no_region_apart(dashboard_db: Path) -> None:
@@ -111,7 +111,7 @@ def test_member_map_lists_members_at_the_period_end_with_their_reach(dashboard_d
     assert set(got.index) == set(members_at(cities, win.end)["city_id"])
     att = mart(dashboard_db, "fct_attendance")
     att = att[in_window(att["start_date"], win.start, win.end)]
-    reach = att.groupby("participant_city_id")["participant_id"].nunique()
+    reach = att.groupby("participant_city_id")["participant_key"].nunique()
     busiest = reach.idxmax()
     assert got.loc[busiest, "participants"] == reach.max()
 
@@ -138,7 +138,7 @@ def test_ladder_and_dormant_members_match_the_marts(dashboard_db: Path) -> None:
 def test_people_breakdowns_each_count_every_participant_once(dashboard_db: Path) -> None:
     chosen = Filters(period="all")
     people = training.people(chosen)
-    total = mart(dashboard_db, "fct_attendance")["participant_id"].nunique()
+    total = mart(dashboard_db, "fct_attendance")["participant_key"].nunique()
     assert people.groupby("dimension")["participants"].sum().to_dict() == {
         "age_band": total, "gender": total, "role": total}
 

@@ -173,7 +173,10 @@ def test_attendance_flagged_when_participant_or_host_city_is_confidential(db: Pa
     hit = (joined.city_id.isin(secret) | joined.host.isin(secret)).tolist()
     expected = {k for k, h in zip(keys, hit, strict=True) if h}
 
-    confidential, public = flagged(db, "fct_attendance", "event_id", "participant_id")
+    # the fact counts people by participant_key; their text id is in stg_participants
+    with_ids = ("(select a.event_id, p.participant_id, a.confidential from fct_attendance as a "
+                "join stg_participants as p using (participant_key))")
+    confidential, public = flagged(db, with_ids, "event_id", "participant_id")
 
     assert confidential == expected
     assert joined.city_id.isin(secret).any() and joined.host.isin(secret).any(), "demo covers both ways"
@@ -224,3 +227,15 @@ def test_training_reach_counts_every_attendance_once_and_names_no_country(db: Pa
     by_role = reach.groupby("role", dropna=False)["attendances"].sum()
     people = src["attendance"].merge(src["participants"][["participant_id", "role"]], on="participant_id")
     assert by_role.to_dict() == people["role"].value_counts(dropna=False).to_dict()
+
+
+def test_meta_tables_counts_every_table_and_marks_the_view_it_does_not_compute(db: Path) -> None:
+    listed = query(db, "select table_name, kind, rows from meta_tables").set_index("table_name")
+    kinds = query(db, "select table_name, table_type from information_schema.tables "
+                      "where table_schema = 'main'").set_index("table_name")["table_type"]
+    assert set(listed.index) == set(kinds.index) - {"meta_tables"}
+    view = listed.loc["training_reach_monthly"]
+    assert view["kind"] == "view" and pd.isna(view["rows"])
+    for name, row in listed[listed["kind"] == "table"].iterrows():
+        assert row["rows"] == query(db, f"select count(*) as n from {name}")["n"].iloc[0], name
+    assert (kinds[listed.index] == listed["kind"].map({"view": "VIEW", "table": "BASE TABLE"})).all()

@@ -46,7 +46,7 @@ def summary(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> 
             (select count(*) from fct_events where city_id = $id and {w_e}) as events_hosted,
             (select count(distinct event_id) from fct_attendance where participant_city_id = $id and {w_a})
                 as events_attended,
-            (select count(distinct participant_id) from fct_attendance where participant_city_id = $id and {w_a})
+            (select count(distinct participant_key) from fct_attendance where participant_city_id = $id and {w_a})
                 as participants,
             (select coalesce(round(sum(hours), 1), 0) from fct_attendance where participant_city_id = $id and {w_a})
                 as participant_hours
@@ -64,7 +64,7 @@ def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) ->
         with spine as ({spine}),
         hosted as (select date_trunc('{grain}', start_date) as period, count(*) as events_hosted
                    from fct_events where city_id = $id and {w} group by 1),
-        sent as (select date_trunc('{grain}', start_date) as period, count(distinct participant_id) as participants
+        sent as (select date_trunc('{grain}', start_date) as period, count(distinct participant_key) as participants
                  from fct_attendance where participant_city_id = $id and {w} group by 1)
         select spine.period, '{grain}' as grain, coalesce(hosted.events_hosted, 0) as events_hosted,
             coalesce(sent.participants, 0) as participants

@@ -18,7 +18,7 @@ from dashboards.access import Viewer
 
 def tables(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Row counts of every table of the published database."""
-    return db.frame("select table_name, rows from meta_tables order by table_name", viewer=viewer)
+    return db.frame("select table_name, kind, rows from meta_tables order by table_name", viewer=viewer)
 
 
 def sources(*, viewer: Viewer | None = None) -> pd.DataFrame:

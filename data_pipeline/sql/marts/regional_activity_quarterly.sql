@@ -26,16 +26,23 @@ events as (
     group by region, quarter
 ),
 
+-- attendances and hours added up from attendance_by_event (a fifth of fct_attendance's rows); distinct people
+-- are not additive and were counted per region and quarter by kpi_by_period already
 reach as (
     select
         region,
         quarter,
-        count(*) as attendances,
-        count(distinct participant_key) as unique_participants,
-        sum(hours) as participant_hours
-    from fct_attendance
+        sum(attendances) as attendances,
+        sum(participant_hours) as participant_hours
+    from attendance_by_event
     where region is not null
     group by region, quarter
+),
+
+people as (
+    select region, period_start as quarter, unique_participants
+    from kpi_by_period
+    where grain = 'quarter'
 ),
 
 joins as (
@@ -57,13 +64,14 @@ final as (
         spine.quarter,
         coalesce(events.events, 0) as events,
         coalesce(reach.attendances, 0) as attendances,
-        coalesce(reach.unique_participants, 0) as unique_participants,
+        coalesce(people.unique_participants, 0) as unique_participants,
         coalesce(reach.participant_hours, 0) as participant_hours,
         coalesce(joins.joins, 0) as joins,
         coalesce(awards.awarded_usd, 0) as awarded_usd
     from spine
     left join events using (region, quarter)
     left join reach using (region, quarter)
+    left join people using (region, quarter)
     left join joins using (region, quarter)
     left join awards using (region, quarter)
 )
