@@ -43,6 +43,25 @@ def _summary(values: list[float]) -> dict:
     return {"n": len(values), "p50": pct(values, 50), "p95": pct(values, 95), "max": max(values, default=0.0)}
 
 
+def _fixed_task() -> int:
+    total = 0
+    for i in range(250_000):
+        total += i * i
+    return total
+
+
+def jitter(runs: int = 100) -> dict:
+    """The machine's own tail: one fixed pure-Python task (~25 ms here; no I/O, next to no allocation) timed
+    `runs` times. How far its p95 is above its p50 comes from the machine (other tenants, frequency changes),
+    not from the code measured, and a callback's p95 sits at least that far above its p50."""
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        _fixed_task()
+        times.append((time.perf_counter() - started) * 1000)
+    return _summary(times) | {"p99": pct(times, 99)}
+
+
 def run_app(db: Path, sets, rounds: int, say) -> tuple[dict, list]:
     """Cold and warm latencies and sizes per callback over `rounds` restarts of the app."""
     cold: dict[str, list[float]] = {}
@@ -132,6 +151,7 @@ def run_part(args, say) -> dict:
         rounds = args.repeats[scale]
         say(f"scale {scale:g}: {len(sets)} filter sets, {rounds} cold round(s)")
         load = os.getloadavg()[0]
+        steady = jitter()
         app, callbacks = run_app(db, sets, rounds, say)
         short = sets[:4] if large else sets
         skip_peer = getattr(args, "no_peer", False)  # --no-peer, shared with the pipeline part
@@ -140,8 +160,8 @@ def run_part(args, say) -> dict:
         rows = appserver.datasets.rows(appserver.datasets.folder_for(scale))
         out["scales"].append({"scale": scale, "attendance_rows": rows.get("attendance"), "filter_sets": sets,
                               "rounds": rounds, "warm_passes": WARM_PASSES, "load_before": load,
-                              "load_after": os.getloadavg()[0], "app": app, "peer": peer, "floor": floor,
-                              "peer_sets": len(short)})
+                              "load_after": os.getloadavg()[0], "jitter": steady, "app": app, "peer": peer,
+                              "floor": floor, "peer_sets": len(short)})
     return out
 
 
@@ -176,7 +196,7 @@ def render(result: dict) -> str:
                   f"{entry['peer_sets']} sets. Load average {entry['load_before']:.1f} before, "
                   f"{entry['load_after']:.1f} after (2 cores: above ~1 other work competed)." +
                   (f" Peer start-up (loading the tables into pandas) {peer['startup_s']:.1f} s, RSS "
-                   f"{peer['rss_mb']:,.0f} MB." if peer else ""),
+                   f"{peer['rss_mb']:,.0f} MB." if peer else "") + _jitter_note(entry.get("jitter")),
                   "", "| callback | cold p50 | cold p95 | warm p50 | warm p95 | KB | queries | floor p50 | in-proc "
                   "p50 | encode | peer p50 | peer p95 | peer ÷ cold | cold ÷ floor |",
                   "|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
@@ -191,6 +211,14 @@ def render(result: dict) -> str:
                 f"{_ratio(a['cold']['p50'], fl.get('query_ms'))} |")
         lines += ["", _targets(entry)]
     return "\n".join(lines)
+
+
+def _jitter_note(steady: dict | None) -> str:
+    if not steady:
+        return ""
+    return (f" The machine's own jitter just before: one fixed ~{steady['p50']:.0f} ms CPU task, timed "
+            f"{steady['n']} times, took p50 {steady['p50']:.0f}, p95 {steady['p95']:.0f} "
+            f"({steady['p95'] / steady['p50']:.1f}× the p50), p99 {steady['p99']:.0f} ms.")
 
 
 def _targets(entry: dict) -> str:

@@ -128,7 +128,7 @@ def show_indicators(search, picked):
     listed = q.indicators(chosen)
     keep = picked if picked in set(listed["indicator_id"]) else (
         listed["indicator_id"].iloc[0] if len(listed) else None)
-    late = q.off_track(chosen)
+    late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
     ignored = common.INDICATORS.ignores(chosen)
     return (fig.indicator_status(status), notes.based_on(int(status["indicators"].sum()), "indicator reports due in "

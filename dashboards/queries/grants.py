@@ -81,10 +81,11 @@ def indicators(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
     return db.frame(sql, params | {"end": win.end}, viewer=viewer)
 
 
-def off_track(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Indicators whose latest report up to the period's end is off track (the same query as `indicators`, so
-    the page's second call is a cache hit)."""
-    listed = indicators(filters, viewer=viewer)
+def off_track(filters: Filters, *, viewer: Viewer | None = None, listed: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Indicators whose latest report up to the period's end is off track: `listed` (what `indicators` answered
+    for the same filters and viewer) filtered, queried when not given."""
+    if listed is None:
+        listed = indicators(filters, viewer=viewer)
     return listed[listed["status"] == "off track"].reset_index(drop=True)
 
 
