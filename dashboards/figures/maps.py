@@ -26,13 +26,18 @@ def _sizes(participants: pd.Series) -> np.ndarray:
 
 
 def _hover(df: pd.DataFrame) -> np.ndarray:
-    """Each city's hover text, built column by column rather than row by row."""
-    confidential = np.where(df["visibility"] == "confidential", " (confidential)", "")
-    country = df["country_name"].mask(df["country_name"].isna() | (df["country_name"] == ""), df["country_iso3"])
-    thousands = "{:,}".format
-    return ("<b>" + df["city_name"] + "</b>" + confidential + "<br>" + country + " · " + df["region"] + "<br>"
-            + df["participants"].map(thousands) + " participants, " + df["events_hosted"].map(thousands)
-            + " events hosted<br>" + df["milestones"].astype(str) + f" of {len(MILESTONES)} milestones").to_numpy()
+    """Each city's hover text. Joined in plain Python: a few hundred cities, where pandas' string arithmetic on
+    Arrow-backed columns took ~4 ms of a ~8 ms figure."""
+    columns = ("city_name", "visibility", "country_name", "country_iso3", "region", "participants",
+               "events_hosted", "milestones")
+    steps = len(MILESTONES)
+    return np.array([
+        f"<b>{city}</b>{' (confidential)' if visibility == 'confidential' else ''}<br>"
+        f"{country if isinstance(country, str) and country else iso3} · {region}<br>"
+        f"{participants:,} participants, {hosted:,} events hosted<br>{milestones} of {steps} milestones"
+        for city, visibility, country, iso3, region, participants, hosted, milestones
+        in zip(*(df[c].tolist() for c in columns), strict=True)
+    ], dtype=object)
 
 
 def member_map(df: pd.DataFrame, *, colour_by: str = "region", fit: bool = False,
