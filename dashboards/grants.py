@@ -142,9 +142,9 @@ def show_indicators(search, picked):
 
 def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
     """Options of the indicator picker, off-track first; typing searches all of them on the server."""
-    labels = (listed["indicator_id"] + " · " + listed["title"] + " · " + listed["city_name"] + " ("
-              + listed["status"] + ")")
-    return ui.bounded_options(labels, listed["indicator_id"], text, keep)
+    columns = [listed[c].tolist() for c in ("indicator_id", "title", "city_name", "status")]
+    labels = [f"{i} · {title} · {city} ({status})" for i, title, city, status in zip(*columns, strict=True)]
+    return ui.bounded_options(labels, columns[0], text, keep)
 
 
 @callback(Output(PAGE("indicator-pick"), "options", allow_duplicate=True),
