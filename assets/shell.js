@@ -21,6 +21,22 @@ window.dash_clientside.shell = {
         ];
     },
 
+    // The page rendered with the frame (shell.py, _page_container) is that of the address the server was told;
+    // when the browser is elsewhere, both locations take the browser's address, and the router and the filters
+    // follow it.
+    checkRenderedPage: function (data) {
+        var none = window.dash_clientside.no_update;
+        var rendered = data && data.rendered;
+        var here = window.location;
+        if (!rendered || (rendered[0] === here.pathname && rendered[1] === here.search)) {
+            return none;
+        }
+        var actual = {pathname: here.pathname, search: here.search};
+        window.dash_clientside.set_props("_pages_location", actual);
+        window.dash_clientside.set_props("url", actual); // ids.URL
+        return none;
+    },
+
     // A clicked mark's customdata says what it is: ["region", name] and ["country", ISO-3] filter the page,
     // ["city", id] opens the city's profile keeping the filters. Anything else is not actionable.
     followClick: function (click, search) {

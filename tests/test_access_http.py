@@ -200,6 +200,23 @@ def test_every_callback_answers_each_role_with_data_or_403_never_a_server_error(
     assert checked > 60
 
 
+def test_the_frame_comes_with_the_page_its_referer_names_only_for_a_role_that_may_open_it(app):
+    def frame(client, referer: str) -> str:
+        reply = client.get("/_dash-layout", headers={"Referer": referer})
+        assert reply.status_code == 200
+        return reply.get_data(as_text=True)
+
+    admin, donor = signed_in(app, "admin"), signed_in(app, "donor")
+    page = frame(admin, "http://localhost/membership?region=europe")
+    assert "membership-growth-graph" in page and '"search":"?region=europe"' in page.replace(" ", "")
+    refused = frame(donor, "http://localhost/membership")
+    assert "membership-growth-graph" not in refused and "not available to your role" in refused
+    assert "Page not found" in frame(admin, "http://localhost/no-such-page")
+    # another site's address, or none: the page is left to the router, as without this
+    for referer in ("http://elsewhere.example/membership", ""):
+        assert "membership-growth-graph" not in frame(admin, referer)
+
+
 def test_hostile_values_in_every_input_never_cause_a_server_error(app):
     client = signed_in(app, "admin")
     for dep in dependencies(app):

@@ -122,6 +122,43 @@ def test_navigation_keeps_the_filters_and_a_chip_clears_one(dash_page: Page) -> 
     dash_page.wait_for_url(re.compile(r"/membership\?period=last-year$"))
 
 
+def _callback_outputs(page: Page) -> list[str]:
+    """The outputs of every callback request the page sends from now on (a list that fills as it goes)."""
+    sent: list[str] = []
+    page.on("request", lambda r: sent.append(r.post_data_json["output"])
+            if "/_dash-update-component" in r.url else None)
+    return sent
+
+
+def test_a_page_comes_with_its_frame_and_asks_for_its_data_at_once(dash_page: Page) -> None:
+    sent = _callback_outputs(dash_page)
+    open_page(dash_page, "/membership?region=europe")
+    assert not [o for o in sent if "_pages_content" in o], "the page router was called"
+    assert [o for o in sent if "membership-growth-graph" in o], sent
+    expect(dash_page.locator("h1.page-title")).to_have_text("Membership")
+    expect(dash_page.locator(".chip", has_text="Region: Europe")).to_be_visible()
+    assert dash_page.evaluate("document.querySelector('#membership-growth-graph .js-plotly-plot').data.length") > 0
+    assert dash_page.title().startswith("Membership")
+    dash_page.get_by_role("link", name="Training & reach", exact=True).click()  # later pages: the router
+    dash_page.wait_for_url(re.compile(r"/training\?region=europe$"))
+    wait_until_drawn(dash_page)
+    expect(dash_page.locator("h1.page-title")).to_have_text("Training & reach")
+    assert [o for o in sent if "_pages_content" in o]
+
+
+def test_a_frame_rendered_for_another_address_follows_the_browser(dash_page: Page) -> None:
+    """A browser (or an extension) that cuts the Referer to the site's root: the frame comes with the overview,
+    and the page the address names replaces it."""
+    root = dash_page.app_url + "/"  # type: ignore[attr-defined]
+    dash_page.route("**/_dash-layout", lambda route: route.continue_(headers={**route.request.headers,
+                                                                             "referer": root}))
+    open_page(dash_page, "/membership?period=last-year")
+    expect(dash_page.locator("h1.page-title")).to_have_text("Membership")
+    assert dash_page.evaluate("document.querySelector('#membership-growth-graph .js-plotly-plot').data.length") > 0
+    assert urlparse(dash_page.url).path == "/membership" and query(dash_page) == {"period": ["last-year"]}
+    expect(dash_page.locator(".window-text")).to_contain_text("Last year")
+
+
 def click_mark(page: Page, selector: str, index: int = 0) -> None:
     """Click the middle of a plotly mark the way a person does (plotly listens on the plot, not the mark)."""
     mark = page.locator(selector).nth(index)
