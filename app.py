@@ -7,6 +7,7 @@ WSGI server.
 import gc
 
 import dash_ag_grid
+import plotly.io.json
 from dash import Dash, dash_table, dcc
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
@@ -97,6 +98,10 @@ app = Dash(
     on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
 )
 plotly_from_assets()  # after Dash(): the constructor lists plotly.js
+# Callback answers are encoded by plotly's JSON writer. With orjson installed it first rewrites the whole answer
+# in Python, value by value, for orjson: 2.5-2.8x slower than its json engine (the standard library's C encoder)
+# on answers carrying a grid (grants timeline, 197 KB: 11.1 -> 4.0 ms), the same text either way.
+plotly.io.json.config.default_engine = "json"
 server = app.server
 server.session_interface = StaticFilesWithoutSession()
 server.after_request(cache_assets)
