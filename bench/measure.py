@@ -44,4 +44,3 @@ def run(command: list[str], *, cwd: str | None = None, env: dict | None = None) 
 
 def median(values: list[float]) -> float:
     return statistics.median(values) if values else float("nan")
-
