@@ -6,7 +6,7 @@ from __future__ import annotations
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
-from dash import Input, Output, State, callback, dcc, html
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import components as ui
 from dashboards import filters, ids, notes
@@ -121,8 +121,14 @@ def show_grants(search):
 @callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),
           Output(PAGE("indicator-pick"), "options"), Output(PAGE("indicator-pick"), "value"),
           Output(PAGE.grid(OFF_TRACK), "rowData"), Output(PAGE.note(OFF_TRACK), "children"),
-          Input(ids.URL, "search"), State(PAGE("indicator-pick"), "value"))
+          Output(PAGE.graph(INDICATOR), "figure"), Output(PAGE.note(INDICATOR), "children"),
+          Input(ids.URL, "search"), Input(PAGE("indicator-pick"), "value"))
 def show_indicators(search, picked):
+    """The indicators of the period and the chart of the picked one. One callback, so that on load the picker's
+    first indicator is drawn with the rest rather than by a second request once the picker has been set; a
+    pick alone redraws only its chart."""
+    if ctx.triggered_id == PAGE("indicator-pick") and len(ctx.triggered) == 1:
+        return (no_update,) * 6 + show_indicator(picked)
     chosen = filters.from_query(search)
     status = q.indicator_status(chosen)
     listed = q.indicators(chosen)
@@ -137,7 +143,14 @@ def show_indicators(search, picked):
                            extra=" ".join(filter(None, (
                                f"{len(late):,} off track (less than 90% of the way from baseline to target).",
                                notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
-                           ignored=ignored))
+                           ignored=ignored), *show_indicator(keep))
+
+
+def show_indicator(indicator_id: str | None) -> tuple:
+    """The indicator chart and its note."""
+    df = q.indicator_series(indicator_id)
+    return fig.indicator(df), notes.based_on(len(df), "reporting periods",
+                                             extra="The dot's colour is the period's status.")
 
 
 def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
@@ -152,14 +165,6 @@ def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict
           State(PAGE("indicator-pick"), "value"), prevent_initial_call=True)
 def search_indicators(text, search, picked):
     return pick_options(q.indicators(filters.from_query(search)), str(text or "")[:100], picked)
-
-
-@callback(Output(PAGE.graph(INDICATOR), "figure"), Output(PAGE.note(INDICATOR), "children"),
-          Input(PAGE("indicator-pick"), "value"))
-def show_indicator(indicator_id):
-    df = q.indicator_series(indicator_id)
-    return fig.indicator(df), notes.based_on(len(df), "reporting periods",
-                                             extra="The dot's colour is the period's status.")
 
 
 chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),

@@ -146,6 +146,46 @@ def test_a_page_comes_with_its_frame_and_asks_for_its_data_at_once(dash_page: Pa
     assert [o for o in sent if "_pages_content" in o]
 
 
+def test_grants_draw_the_first_indicator_with_the_page_and_a_pick_redraws_it(dash_page: Page) -> None:
+    sent = _callback_outputs(dash_page)
+    open_page(dash_page, "/grants?period=all")
+    asked = [o for o in sent if "grants-indicator-graph" in o]
+    # one request for the indicators and the first one's chart: no second round trip once the picker is set
+    assert len(asked) == 1 and "grants-status-graph" in asked[0], sent
+    chart_title = "document.querySelector('#grants-indicator-graph .js-plotly-plot').layout.title.text"
+    first = dash_page.evaluate(chart_title)
+    assert re.search(r"\(IND-[^)]+\)$", first), first  # an indicator, not the empty "choose one" state
+
+    dash_page.click("#grants-indicator-pick")
+    option = dash_page.locator("[role=option]").nth(1)
+    wanted = option.inner_text().split(" · ")[0]
+    option.click()
+    dash_page.keyboard.press("Escape")
+    expect(dash_page.locator("#grants-indicator-graph .gtitle")).to_contain_text(f"({wanted})")
+    wait_until_drawn(dash_page)
+    assert f"({wanted})" not in first
+    picked = [o for o in sent if "grants-indicator-graph" in o][1:]
+    assert len(picked) == 1, sent
+
+
+def test_a_chart_is_laid_out_again_only_when_its_box_changes_size(dash_page: Page) -> None:
+    """assets/plotly_resize.js: dcc.Graph asks plotly.js to resize every chart after its first draw and when its
+    ResizeObserver first reports; with the size unchanged that must not lay the chart out again."""
+    open_page(dash_page, "/membership")
+    resize = """async (width) => {
+        const gd = document.querySelector('#membership-growth-graph .js-plotly-plot');
+        if (width) { gd.parentElement.style.width = width; }
+        const before = gd._fullLayout, was = before.width;
+        await Plotly.Plots.resize(gd);
+        await new Promise(r => setTimeout(r, 200));
+        return {again: gd._fullLayout !== before, width: gd._fullLayout.width, was};
+    }"""
+    same = dash_page.evaluate(resize, None)
+    assert not same["again"], same  # plotly.js replaces _fullLayout whenever it lays the chart out
+    narrower = dash_page.evaluate(resize, "300px")
+    assert narrower["again"] and narrower["width"] == 300 and narrower["was"] > 300, narrower
+
+
 def test_a_frame_rendered_for_another_address_follows_the_browser(dash_page: Page) -> None:
     """A browser (or an extension) that cuts the Referer to the site's root: the frame comes with the overview,
     and the page the address names replaces it."""
