@@ -68,7 +68,7 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
 
 def fitted(fig) -> dict:
     """The graph's style for a figure whose height grows with its rows (timelines): the box follows it."""
-    return {"height": f"{fig.layout.height or 360}px"}
+    return {"height": f"{fig.to_plotly_json()['layout'].get('height') or 360}px"}
 
 
 def kpi_card(label: str, value: str, *, change: str = "", direction: str = "none", versus: str = "",
