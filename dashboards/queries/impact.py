@@ -18,7 +18,6 @@ from dashboards.queries.common import Scope, build_info, where, window
 
 ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some point in the period
 ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
-NOT_RECORDED = "not recorded"
 
 
 def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None) -> pd.DataFrame:
@@ -72,10 +71,12 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
                    and g.city_id = a.event_city_id
                    and a.start_date between g.start_date and coalesce(g.end_date, a.start_date))"""
         params |= {"donor": donor}
+    # one bitmap of the people reached, split by the attribute (people_split, db.py)
     sql = f"""
-        select coalesce({by}, '{NOT_RECORDED}') as {by}, people(participant_key) as participants
-        from fct_attendance a where {w} {reach}
-        group by 1 order by participants desc"""
+        with seen as (select people_map(participant_key) as seen from fct_attendance a where {w} {reach})
+        select value as {by}, participants from people_split((select seen from seen))
+        where attribute = '{by}' and participants > 0
+        order by participants desc, {by}"""
     df = db.frame(sql, params, viewer=viewer)
     return suppression.suppress(df, "participants", by=[by], threshold=settings.get().suppress_below,
                                 margins=True)

@@ -1,8 +1,10 @@
 -- One row per attendance, placed where the participant works (else where the event was), for reach.
 -- `confidential` when the participant's city or the host city is a confidential member: the query layer keeps
 -- such rows inside regional totals for viewers who may not see confidential members.
--- People are by `participant_key` only (their text id is in stg_participants) and the year is start_date's: every
--- column of ten million rows costs ~0.4 s of a large build to write, and nothing read those two.
+-- People are by `participant_key` only: their text id, age band and role are in stg_participants (joined on the
+-- key where needed; the dashboard splits people by them through bitmaps, see people_split in dashboards/db.py),
+-- and the event's modality is in fct_events. Every text column of ten million rows costs ~0.7 s of a large build
+-- to write (numbers and dates ~0.2 s), and nothing read those from here; sex stays for kpi_by_period's women share.
 with attendance as (
     select * from stg_attendance
 ),
@@ -23,7 +25,6 @@ final as (
         cast(date_trunc('month', events.start_date) as date) as month,
         cast(date_trunc('quarter', events.start_date) as date) as quarter,
         events.event_type,
-        events.modality,
         events.topic,
         events.hours,
         events.city_id as event_city_id,
@@ -31,8 +32,6 @@ final as (
         coalesce(participants.country_iso3, events.country_iso3) as country_iso3,
         participants.city_id as participant_city_id,
         participants.gender,
-        participants.age_band,
-        participants.role,
         attendance.completed,
         attendance.pre_score,
         attendance.post_score,
