@@ -25,10 +25,10 @@ from data_pipeline import __version__
 from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, find_sources, load
-from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
+from data_pipeline.problems import NO_COLUMN, NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.staging import FACT_MODELS, MART_MODELS, STAGING_MODELS, UNPUBLISHED_MODELS, create_typed, run_models
 from data_pipeline.timing import Timings, timed
-from data_pipeline.validate import sort_key, validate
+from data_pipeline.validate import PROVEN_BY_FACT, proven_by_fact, sort_key, validate, validate_links
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 DEMO_MARKER = ".scn-demo"
@@ -121,6 +121,20 @@ def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
                (select max(left_on) from stg_cities))"""
     ).fetchall()[0][0]
     return min(latest or today, today)
+
+
+def _prove_by_fact(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedSource], log: ProblemLog,
+                   name: str) -> None:
+    """Check source `name`'s references and key through the fact built from it; on failure find the lines."""
+    if proven_by_fact(con, loaded[name]):
+        return
+    before = (len(log.errors), log.dropped)
+    validate_links(con, loaded, log, name)
+    # not expected: the fact lost or repeated rows for a reason the checks miss
+    if (len(log.errors), log.dropped) == before:
+        fact = PROVEN_BY_FACT[name][0]
+        log.add(Problem(loaded[name].source.label, NO_LINE, NO_COLUMN,
+                        f"{fact} does not have exactly one row per record of this file with a unique key"))
 
 
 def _date_spans(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedSource]) -> dict[str, tuple]:
@@ -247,10 +261,11 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
             # and without it DuckDB writes tables and runs window functions in parallel.
             con.execute("set preserve_insertion_order = false").fetchall()
             say("validating")
-            validate(con, loaded, log, today=today, timings=times)
-            if log.dropped:
-                log.problems.append(Problem("-", NO_LINE, "-", f"{log.dropped:,} more problems not listed"))
-            result.problems = sorted(log.problems, key=sort_key)
+            validate(con, loaded, log, today=today, timings=times, later=frozenset(PROVEN_BY_FACT))
+            if log.errors:  # the build stops before the facts: their sources' remaining checks run on the text
+                for name in PROVEN_BY_FACT:
+                    with timed(times, f"validate {name} links"):
+                        validate_links(con, loaded, log, name)
             report["sources"] = [{"table": t, "file": i.source.label, "rows": i.rows, "encoding": i.encoding}
                                  for t, i in loaded.items()]
             if not log.errors:
@@ -261,6 +276,13 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                 # the facts read the raw sources through stg_attendance, a view: built before they are dropped
                 run_models(con, STAGING_MODELS + FACT_MODELS, on_model=lambda name: say(f"model {name}"),
                            timings=times)
+                for name in PROVEN_BY_FACT:
+                    with timed(times, f"validate {name} by {PROVEN_BY_FACT[name][0]}"):
+                        _prove_by_fact(con, loaded, log, name)
+            if log.dropped:
+                log.problems.append(Problem("-", NO_LINE, "-", f"{log.dropped:,} more problems not listed"))
+            result.problems = sorted(log.problems, key=sort_key)
+            if not log.errors:
                 with timed(times, "as_of"):
                     result.as_of = _as_of(con, today)
                 con.execute("create table build_params as select ?::date as as_of, ?::date as today",

@@ -133,6 +133,23 @@ def test_pipeline_rejects_bad_source_and_keeps_serving_db(case: Path, serving_db
     assert leftovers(serving_db) == []
 
 
+def test_a_fact_that_loses_rows_the_checks_cannot_name_still_stops_the_publish(
+        serving_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Attendance's references and key are proven by fct_attendance, and checked on the text only when that proof
+    fails. Should the fact ever disagree with the file while every check passes, the build must still refuse."""
+    import data_pipeline.build as build_module
+
+    monkeypatch.setattr(build_module, "proven_by_fact", lambda con, loaded: False)
+    before = sha256(serving_db)
+
+    result = build(GOOD, serving_db, today=TODAY)
+
+    assert not result.ok
+    assert [str(p) for p in result.errors] == [
+        "attendance.csv:-:-: fct_attendance does not have exactly one row per record of this file with a unique key"]
+    assert sha256(serving_db) == before
+
+
 def test_cli_exits_1_and_prints_problem_lines(serving_db: Path, tmp_path: Path) -> None:
     for name in ("grant_amount_in_words", "xlsx_grants_text_in_number_and_date"):
         case = FIXTURES / "bad" / name
