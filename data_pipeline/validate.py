@@ -24,6 +24,7 @@ from data_pipeline.contract import (
     Column,
     Table,
 )
+from data_pipeline.datatests import unique
 from data_pipeline.load import LoadedSource
 from data_pipeline.problems import Problem, ProblemLog
 from data_pipeline.timing import Timings, timed
@@ -316,8 +317,9 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
 # Sources whose references and key a fact model proves for less than checking their raw text: source -> (fact,
 # its key). fct_attendance joins every attendance to its event and its participant (inner joins, on keys that are
 # unique once validated), so it has as many rows as the file only if every reference was found, and its key is
-# unique only if the file's is. At ten million rows that proof costs ~1.5 s against ~4.5 s for the checks on the
-# text, which then run only when it fails, to name the lines (or when other errors stop the build before the fact).
+# unique only if the file's is (participant_key stands for participant_id one to one, and hashes ~30% faster).
+# At ten million rows that proof costs ~1.5 s against ~4.5 s for the checks on the text, which then run only when
+# it fails, to name the lines (or when other errors stop the build before the fact).
 PROVEN_BY_FACT = {"attendance": ("fct_attendance", ("event_id", "participant_key"))}
 
 
@@ -335,8 +337,7 @@ def proven_by_fact(con: duckdb.DuckDBPyConnection, loaded: LoadedSource) -> bool
     fact, key = PROVEN_BY_FACT[loaded.source.table]
     if con.execute(f"select count(*) from {fact}").fetchall()[0][0] != loaded.rows:
         return False
-    columns = ", ".join(key)
-    return not con.execute(f"select {columns} from {fact} group by all having count(*) > 1 limit 1").fetchall()
+    return not con.execute(f"select * from ({unique(fact, *key).sql}) limit 1").fetchall()
 
 
 def sort_key(problem: Problem) -> tuple:
