@@ -39,9 +39,10 @@ def load(db: str) -> dict[str, pd.DataFrame]:
     con = duckdb.connect(db, read_only=True)
     try:
         frames = {t: con.execute(f"select * from {t}").df() for t in TABLES}
-        # the raw attendance names people by their text id and carries their age band and role, as a pandas app
-        # would hold it (the fact table counts them by an integer key and leaves those to stg_participants)
-        ids = con.execute("select participant_key, participant_id, age_band, role from stg_participants").df()
+        # the raw attendance names people by their text id and carries their sex, age band and role, as a pandas
+        # app would hold it (the fact table counts them by an integer key and leaves those to stg_participants)
+        ids = con.execute("select participant_key, participant_id, gender, age_band, role from stg_participants"
+                          ).df()
         frames["fct_attendance"] = frames["fct_attendance"].merge(ids, on="participant_key", how="left")
         as_of = con.execute("select as_of from meta_build").fetchone()[0]
     finally:

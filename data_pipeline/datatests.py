@@ -100,7 +100,7 @@ GENERIC_TESTS: tuple[DataTest, ...] = (
     accepted("fct_events", "event_type", EVENT_TYPES),
     accepted("fct_events", "modality", MODALITIES),
     accepted("fct_events", "region", REGIONS),
-    accepted("fct_attendance", "gender", GENDERS),
+    accepted("stg_participants", "gender", GENDERS),
     accepted("grant_portfolio", "status", GRANT_STATUSES),
     accepted("city_milestones", "milestone", MILESTONES),
     accepted("indicator_achievement", "status", INDICATOR_STATUSES),

@@ -280,7 +280,7 @@ def test_people_split_by_sex_age_and_role_counts_only_the_viewers_own_rows(dashb
 
     seen = everything("fct_attendance", viewer)
     assert 0 < seen["participant_key"].nunique() < everything("fct_attendance", ADMIN)["participant_key"].nunique()
-    attributes = everything("stg_participants", ADMIN)[["participant_key", "age_band", "role"]]
+    attributes = everything("stg_participants", ADMIN)[["participant_key", "gender", "age_band", "role"]]
     seen = seen.merge(attributes, on="participant_key", how="left", validate="many_to_one")
     expected = {(dim, value): n for dim in ("gender", "age_band", "role")
                 for value, n in seen.groupby(dim)["participant_key"].nunique().items()}

@@ -58,6 +58,8 @@ def test_kpis_match_the_marts(dashboard_db: Path, search: str) -> None:
     win = resolve(chosen, as_of(dashboard_db))
     got = overview.kpis(chosen).set_index("which")
     events, att = mart(dashboard_db, "fct_events"), mart(dashboard_db, "fct_attendance")
+    sexes = mart(dashboard_db, "stg_participants")[["participant_key", "gender"]]
+    att = att.merge(sexes, on="participant_key", how="left", validate="many_to_one")
     cities = mart(dashboard_db, "city_engagement")
     for which, w in (("current", win), ("previous", win.previous)):
         if w is None:

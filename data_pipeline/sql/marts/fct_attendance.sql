@@ -1,10 +1,10 @@
 -- One row per attendance, placed where the participant works (else where the event was), for reach.
 -- `confidential` when the participant's city or the host city is a confidential member: the query layer keeps
 -- such rows inside regional totals for viewers who may not see confidential members.
--- People are by `participant_key` only: their text id, age band and role are in stg_participants (joined on the
--- key where needed; the dashboard splits people by them through bitmaps, see people_split in dashboards/db.py),
+-- People are by `participant_key` only: their text id, sex, age band and role are in stg_participants (joined on
+-- the key where needed; the dashboard splits people by them through bitmaps, see people_split in dashboards/db.py),
 -- and the event's modality is in fct_events. Every text column of ten million rows costs ~0.7 s of a large build
--- to write (numbers and dates ~0.2 s), and nothing read those from here; sex stays for kpi_by_period's women share.
+-- to write (numbers and dates ~0.2 s), and nothing read those from here.
 with attendance as (
     select * from stg_attendance
 ),
@@ -31,7 +31,6 @@ final as (
         coalesce(participants.region, events.region) as region,
         coalesce(participants.country_iso3, events.country_iso3) as country_iso3,
         participants.city_id as participant_city_id,
-        participants.gender,
         attendance.completed,
         attendance.pre_score,
         attendance.post_score,

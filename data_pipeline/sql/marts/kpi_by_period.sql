@@ -73,8 +73,7 @@ attendance as (
         cast(date_trunc('year', a.start_date) as date) as year_start,
         month(a.start_date) - 1 as month_index,
         coalesce(a.region, 'No region') as region,
-        a.participant_key,
-        a.gender
+        a.participant_key
     from fct_attendance as a
 ),
 
@@ -117,7 +116,6 @@ people_by_year as (
         year_start,
         region,
         participant_key,
-        any_value(gender) as gender,
         bit_or(1 << month_index) as months
     from attendance
     group by year_start, region, participant_key
@@ -125,23 +123,25 @@ people_by_year as (
 
 -- the network counts a participant once even when reached in several regions (NULL region = network)
 people as (
-    select year_start, region, participant_key, gender, months from people_by_year
+    select year_start, region, participant_key, months from people_by_year
     union all
-    select year_start, null as region, participant_key, any_value(gender), bit_or(months)
+    select year_start, null as region, participant_key, bit_or(months)
     from people_by_year
     group by year_start, participant_key
 ),
 
--- participants sharing a year, region and set of months are counted together before periods are matched
+-- participants sharing a year, region and set of months are counted together before periods are matched; their
+-- sex joined on here, a row per person and year rather than per attendance (as fast as carrying it through)
 month_patterns as (
     select
-        year_start,
-        region,
-        months,
+        people.year_start,
+        people.region,
+        people.months,
         count(*) as participants,
-        count_if(gender = 'female') as women,
-        count_if(gender in ('female', 'male', 'non-binary')) as known_gender
+        count_if(p.gender = 'female') as women,
+        count_if(p.gender in ('female', 'male', 'non-binary')) as known_gender
     from people
+    join stg_participants as p using (participant_key)
     group by all
 ),
 

@@ -2,13 +2,13 @@
 -- role); averages are sum / count. No country: at this grain a country's rows could single out a confidential
 -- member, and the country is in fct_attendance for the queries that need it. (With country and modality the
 -- grain barely aggregated: 7.8M rows from 10.8M attendances, a quarter of a large build's time.)
--- Age band and role are the participant's, from stg_participants (fct_attendance keeps only the key and sex).
+-- Sex, age band and role are the participant's, from stg_participants (fct_attendance keeps only their key).
 with attendance as (
     select * from fct_attendance
 ),
 
 participants as (
-    select participant_key, age_band, role from stg_participants
+    select participant_key, gender, age_band, role from stg_participants
 ),
 
 final as (
