@@ -48,7 +48,7 @@ SQL_TYPES = {
 
 
 def _cast(column: Column) -> str:
-    v = f"nullif(trim(\"{column.name}\"), '')"
+    v = f'"{column.name}"'  # already trimmed, and NULL when empty (load.py)
     if column.type == "number":
         return f"try_cast({v} as double)"
     if column.type == "integer":

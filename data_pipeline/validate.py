@@ -3,8 +3,8 @@
 Validation runs in DuckDB over the `raw_<table>` text tables: one aggregate query per table counts the rows
 failing each check (a single scan, cheap at 10M rows), and only failing checks fetch their first rows for the
 report. Values are quoted as written in the file, so the person fixing it can search for them.
-The checks read each value trimmed, with empty cells as NULL: that cleaning is done once per cell in a subquery
-(`_cleaned`) rather than inside every check, which at ten million rows was most of validation's time.
+The raw tables hold each value trimmed, with empty cells as NULL (load.py cleans every cell once, as it is read),
+so the checks and the messages read them as they are.
 """
 
 from __future__ import annotations
@@ -51,14 +51,8 @@ class Check:
 
 
 def _v(column: str) -> str:
-    """A column as the checks see it: in `_cleaned`, already trimmed and NULL when empty."""
+    """A column as the checks see it (already trimmed, and NULL when empty, by load.py)."""
     return f'"{column}"'
-
-
-def _cleaned(loaded: LoadedSource) -> str:
-    """The raw table with every value trimmed and empty cells NULL, under the raw table's own name."""
-    columns = ", ".join(f"nullif(trim(\"{c}\"), '') as \"{c}\"" for c in loaded.columns)
-    return f"(select _line, {columns} from {loaded.relation}) as {loaded.relation}"
 
 
 def _quote_list(words: tuple[str, ...]) -> str:
@@ -167,20 +161,17 @@ def _run_checks(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, checks: li
                 log: ProblemLog) -> None:
     if not checks:
         return
-    relation, label, cleaned = loaded.relation, loaded.source.label, _cleaned(loaded)
+    relation, label = loaded.relation, loaded.source.label
     counts = con.execute(
-        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {cleaned}"
+        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {relation}"
     ).fetchall()[0]
     for check, count in zip(checks, counts, strict=True):
         if not count:
             continue
         other = f', "{check.other}"' if check.other else ", null"
-        # the values quoted in messages come from the file as written (only trimmed), not from `_cleaned`
         rows = con.execute(
-            f"""select _line, trim("{check.column}"){other} from {relation}
-                where _line in (select _line from {cleaned} where coalesce({check.bad}, false)
-                                order by _line limit {log.per_kind})
-                order by _line"""
+            f"""select _line, "{check.column}"{other} from {relation} where coalesce({check.bad}, false)
+                order by _line limit {log.per_kind}"""
         ).fetchall()
         log.add_rows(label, check.column, [(r[0], check.message(r)) for r in rows], count - len(rows),
                      check.severity)
@@ -207,7 +198,7 @@ def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
     if not key or len(key) < len(table.key) and any(table.column(k).header_required for k in table.key):
         return
     parts = [f"coalesce({_v(k)}, '')" for k in key]
-    relation = _cleaned(loaded)
+    relation = loaded.relation
     # a plain group by: count(distinct) over a composite key costs twice as much at ten million rows
     duplicated = con.execute(
         f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {relation} "
@@ -215,12 +206,11 @@ def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
     ).fetchall()[0][0]
     if not duplicated:
         return
-    raw_parts = [f"coalesce(nullif(trim(\"{k}\"), ''), '')" for k in key]
     rows = con.execute(
-        f"""select _line, first_line, {', '.join(f'trim("{k}")' for k in key)} from (
+        f"""select _line, first_line, {', '.join(f'"{k}"' for k in key)} from (
                 select _line, {', '.join(f'"{k}"' for k in key)},
-                       min(_line) over (partition by {', '.join(raw_parts)}) as first_line
-                from {loaded.relation})
+                       min(_line) over (partition by {', '.join(parts)}) as first_line
+                from {relation})
             where _line <> first_line order by _line limit {log.per_kind}"""
     ).fetchall()
     if len(key) == 1:
@@ -251,7 +241,7 @@ def _references(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
         v = _v(column.name)
         checks.append(Check(
             column.name, "reference",
-            f"{v} is not null and {v} not in (select trim(\"{target_column}\") from {target.relation} "
+            f"{v} is not null and {v} not in (select \"{target_column}\" from {target.relation} "
             f"where \"{target_column}\" is not null)",
             lambda r, tc=target_column, tt=target_table: f"'{r[1]}' is not a known {tc} in {tt}"))
     return checks
@@ -267,12 +257,11 @@ def _fx_coverage(loaded: LoadedSource, date_column: str, sources: dict[str, Load
         return []
     # Qualified: inside the subquery a bare "currency" would be the rates table's own column.
     outer = loaded.relation
-    cur = f"nullif(trim({outer}.\"currency\"), '')"
-    day = f"try_cast(nullif(trim({outer}.\"{date_column}\"), '') as date)"
+    cur = f"{outer}.\"currency\""
+    day = f"try_cast({outer}.\"{date_column}\" as date)"
     bad = (f"upper({cur}) in (select code from ref_currencies) and upper({cur}) <> 'USD' and {day} is not null "
-           f"and not exists (select 1 from {fx.relation} f where upper(trim(f.currency)) = upper({cur}) "
-           f"and try_cast(nullif(trim(f.valid_on), '') as date) <= {day} "
-           f"and try_cast(nullif(trim(f.usd_per_unit), '') as double) > 0)")
+           f"and not exists (select 1 from {fx.relation} f where upper(f.currency) = upper({cur}) "
+           f"and try_cast(f.valid_on as date) <= {day} and try_cast(f.usd_per_unit as double) > 0)")
     return [Check("currency", "fx", bad,
                   lambda r: f"no USD rate for '{r[1]}' on or before {r[2]} in fx_rates", other=date_column)]
 

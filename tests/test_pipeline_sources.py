@@ -62,6 +62,41 @@ def test_bom_and_messy_header_names_are_understood(source: Path, tmp_path: Path)
     assert result.ok, [str(p) for p in result.errors]
 
 
+def _pad_cells(path: Path, pads: tuple[str, ...]) -> None:
+    """Rewrite a CSV with every data cell wrapped in padding, as hand-edited sheets arrive (empty cells too)."""
+    rows = list(csv.reader(path.read_text(encoding="utf-8").splitlines()))
+    padded = [rows[0]] + [[pads[i % len(pads)] + cell + pads[(i + 1) % len(pads)] for i, cell in enumerate(row)]
+                          for row in rows[1:]]
+    with path.open("w", encoding="utf-8", newline="") as handle:
+        csv.writer(handle).writerows(padded)
+
+
+def test_values_padded_with_spaces_build_as_the_clean_files_do(source: Path, tmp_path: Path) -> None:
+    """Spaces and no-break spaces around values (and cells holding only them) are not part of the value: every
+    check, reference, key and cast reads the trimmed text, and a problem quotes it trimmed."""
+    assert build(GOOD, tmp_path / "clean.duckdb", today=TODAY).ok
+    for name in ("cities.csv", "events.csv", "participants.csv", "attendance.csv", "grants.csv"):
+        _pad_cells(source / name, (" ", "\u00a0", "  "))
+
+    result = build(source, tmp_path / "padded.duckdb", today=TODAY)
+
+    assert result.ok, [str(p) for p in result.errors]
+    for table in ("fct_attendance", "fct_events", "city_engagement", "grant_portfolio", "stg_participants"):
+        sql = f"select * from {table} order by all"
+        with duckdb.connect(str(tmp_path / "clean.duckdb"), read_only=True) as clean, \
+                duckdb.connect(str(tmp_path / "padded.duckdb"), read_only=True) as padded:
+            assert padded.execute(sql).fetchall() == clean.execute(sql).fetchall(), table
+
+    lines = (source / "events.csv").read_text(encoding="utf-8").splitlines()
+    header = next(csv.reader([lines[0]]))
+    cells = next(csv.reader([lines[1]]))
+    cells[header.index("hours")] = "  lots\u00a0"
+    lines[1] = ",".join(cells)
+    (source / "events.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    refused = build(source, tmp_path / "padded.duckdb", today=TODAY)
+    assert "events.csv:2:hours: 'lots' is not a number" in [str(p) for p in refused.errors]
+
+
 def test_one_workbook_with_a_sheet_per_table_builds_like_the_csvs(source: Path, tmp_path: Path) -> None:
     csv_db = tmp_path / "csv.duckdb"
     assert build(source, csv_db, today=TODAY).ok
