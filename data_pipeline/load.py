@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
-import pandas as pd
 
 from data_pipeline.contract import TABLES, TABLES_BY_NAME
 from data_pipeline.problems import NO_COLUMN, NO_LINE, Problem, ProblemLog
@@ -248,6 +247,7 @@ def _renumber_around_rejects(con: duckdb.DuckDBPyConnection, relation: str, scan
     The k-th kept row (rowid k - 1 of the scan) is on the k-th line (counting from 2) that was not rejected.
     """
     import numpy as np
+    import pandas as pd
 
     kept = np.setdiff1d(np.arange(2, rows + len(rejected) + 2), np.asarray(rejected))[:rows]
     con.register("kept_lines", pd.DataFrame({"row": np.arange(rows, dtype="int64"), "line": kept.astype("int64")}))
@@ -301,6 +301,8 @@ def _load_xlsx(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) 
             lines.append(line)
     finally:
         workbook.close()
+    import pandas as pd  # here, not at the top: a CSV build never needs it, and it is ~0.3 s of start-up
+
     frame = pd.DataFrame(records, columns=names, dtype="string")
     frame.insert(0, "_line", pd.Series(lines, dtype="int64"))
     relation = f"raw_{source.table}"
