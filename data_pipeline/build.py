@@ -25,10 +25,10 @@ from data_pipeline import __version__
 from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, find_sources, load
-from data_pipeline.problems import NO_COLUMN, NO_LINE, BySeverity, Problem, ProblemLog
+from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.staging import FACT_MODELS, MART_MODELS, STAGING_MODELS, UNPUBLISHED_MODELS, create_typed, run_models
 from data_pipeline.timing import Timings, timed
-from data_pipeline.validate import PROVEN_BY_FACT, proven_by_fact, sort_key, validate, validate_links
+from data_pipeline.validate import PROVEN_BY_FACT, sort_key, validate, validate_by_fact, validate_links
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 DEMO_MARKER = ".scn-demo"
@@ -121,20 +121,6 @@ def _as_of(con: duckdb.DuckDBPyConnection, today: dt.date) -> dt.date:
                (select max(left_on) from stg_cities))"""
     ).fetchall()[0][0]
     return min(latest or today, today)
-
-
-def _prove_by_fact(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedSource], log: ProblemLog,
-                   name: str) -> None:
-    """Check source `name`'s references and key through the fact built from it; on failure find the lines."""
-    if proven_by_fact(con, loaded[name]):
-        return
-    before = (len(log.errors), log.dropped)
-    validate_links(con, loaded, log, name)
-    # not expected: the fact lost or repeated rows for a reason the checks miss
-    if (len(log.errors), log.dropped) == before:
-        fact = PROVEN_BY_FACT[name][0]
-        log.add(Problem(loaded[name].source.label, NO_LINE, NO_COLUMN,
-                        f"{fact} does not have exactly one row per record of this file with a unique key"))
 
 
 def _date_spans(con: duckdb.DuckDBPyConnection, loaded: dict[str, LoadedSource]) -> dict[str, tuple]:
@@ -278,7 +264,7 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
                            timings=times)
                 for name in PROVEN_BY_FACT:
                     with timed(times, f"validate {name} by {PROVEN_BY_FACT[name][0]}"):
-                        _prove_by_fact(con, loaded, log, name)
+                        validate_by_fact(con, loaded, log, name)
             if log.dropped:
                 log.problems.append(Problem("-", NO_LINE, "-", f"{log.dropped:,} more problems not listed"))
             result.problems = sorted(log.problems, key=sort_key)

@@ -26,7 +26,7 @@ from data_pipeline.contract import (
 )
 from data_pipeline.datatests import unique
 from data_pipeline.load import LoadedSource
-from data_pipeline.problems import Problem, ProblemLog
+from data_pipeline.problems import NO_COLUMN, NO_LINE, Problem, ProblemLog
 from data_pipeline.timing import Timings, timed
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
@@ -327,6 +327,20 @@ def proven_by_fact(con: duckdb.DuckDBPyConnection, loaded: LoadedSource) -> bool
     if con.execute(f"select count(*) from {fact}").fetchall()[0][0] != loaded.rows:
         return False
     return not con.execute(f"select * from ({unique(fact, *key).sql}) limit 1").fetchall()
+
+
+def validate_by_fact(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog,
+                     name: str) -> None:
+    """Check source `name`'s references and key through the fact built from it; when the proof fails, run the
+    checks on the text to name the lines."""
+    if proven_by_fact(con, sources[name]):
+        return
+    before = (len(log.errors), log.dropped)
+    validate_links(con, sources, log, name)
+    if (len(log.errors), log.dropped) == before:  # not expected: the fact lost or repeated rows the checks miss
+        fact = PROVEN_BY_FACT[name][0]
+        log.add(Problem(sources[name].source.label, NO_LINE, NO_COLUMN,
+                        f"{fact} does not have exactly one row per record of this file with a unique key"))
 
 
 def sort_key(problem: Problem) -> tuple:

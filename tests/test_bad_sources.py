@@ -137,9 +137,9 @@ def test_a_fact_that_loses_rows_the_checks_cannot_name_still_stops_the_publish(
         serving_db: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Attendance's references and key are proven by fct_attendance, and checked on the text only when that proof
     fails. Should the fact ever disagree with the file while every check passes, the build must still refuse."""
-    import data_pipeline.build as build_module
+    import data_pipeline.validate as validate_module
 
-    monkeypatch.setattr(build_module, "proven_by_fact", lambda con, loaded: False)
+    monkeypatch.setattr(validate_module, "proven_by_fact", lambda con, loaded: False)
     before = sha256(serving_db)
 
     result = build(GOOD, serving_db, today=TODAY)

@@ -121,7 +121,7 @@ people_by_year as (
     group by year_start, region, participant_key
 ),
 
--- each of those rows with the participant's sex (fct_attendance does not carry it): joined once per person and year
+-- each of those rows with the participant's sex (fct_attendance does not carry it): joined once per person, year and
 -- region, and carried into the network's rows, ~20% faster than joining after them
 people_by_year_sexed as (
     select
