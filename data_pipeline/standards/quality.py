@@ -23,6 +23,7 @@ from pathlib import Path
 import jsonschema
 import referencing
 from lxml import etree
+from referencing.jsonschema import DRAFT202012
 
 from data_pipeline.problems import NO_LINE, Problem
 from data_pipeline.standards import codelists
@@ -201,13 +202,14 @@ def _giving360_validator() -> jsonschema.protocols.Validator:
     # The package names the grant schema by a remote URL: point it at the local copy's own $id instead, and give
     # the registry only local resources, so validation never reaches the network.
     package["properties"]["grants"]["items"] = {"$ref": grant["$id"]}
-    registry = referencing.Registry().with_resource(grant["$id"], referencing.Resource.from_contents(grant))
+    # Both say "$schema": "http://json-schema.org/draft/2020-12/schema" (http, not the dialect's https id), which
+    # detection does not know: name the draft they are written in.
+    registry = referencing.Registry().with_resource(grant["$id"], DRAFT202012.create_resource(grant))
     # jsonschema checks "date-time" only with an optional package; without it every string passes that branch of
     # the schema's oneOf(date-time, YYYY-MM-DD), so a plain date would match both and fail. Check it here.
     formats = jsonschema.FormatChecker()
     formats.checks("date-time")(_check_datetime)
-    cls = jsonschema.validators.validator_for(package)
-    return cls(package, registry=registry, format_checker=formats)
+    return jsonschema.Draft202012Validator(package, registry=registry, format_checker=formats)
 
 
 def _json_path(parts) -> str:

@@ -40,11 +40,12 @@ def parse(data: bytes) -> etree._ElementTree:
     return tree
 
 
-def path_of(element: etree._Element) -> str:
-    """'iati-activity[3]/result[2]/indicator[1]/period[4]': where an element is, for people reading a message
-    (positions count from 1 among siblings of the same name; the root's name is left out)."""
+def path_of(element: etree._Element, within: etree._Element | None = None) -> str:
+    """'iati-activity[3]/result[2]/indicator/period[4]': where an element is, for people reading a message
+    (positions count from 1 among siblings of the same name; the root's name is left out). With `within`, the
+    path below that ancestor."""
     parts = []
-    while element is not None and element.getparent() is not None:
+    while element is not None and element.getparent() is not None and element is not within:
         parent = element.getparent()
         same = [e for e in parent if e.tag == element.tag]
         name = etree.QName(element).localname if isinstance(element.tag, str) else "?"
