@@ -115,13 +115,14 @@ def to_json(package: dict) -> bytes:
 # --- the flat form -----------------------------------------------------------------------------------------------
 
 @lru_cache(maxsize=1)
-def _schema() -> dict:
+def grant_schema() -> dict:
+    """The 360Giving grant schema (shipped in data/reference/360giving/)."""
     return json.loads((GIVING360_DIR / "360-giving-schema.json").read_text(encoding="utf-8"))
 
 
 def _title(path: tuple[str, ...]) -> str | None:
     """The schema's column title of a field path such as ('recipientOrganization', 'name'), or None."""
-    schema, defs, titles = _schema(), _schema()["$defs"], []
+    schema, defs, titles = grant_schema(), grant_schema()["$defs"], []
     node = {"properties": schema["properties"]}
     for key in path:
         prop = (node.get("properties") or {}).get(key)
@@ -140,11 +141,11 @@ def flat_headings() -> dict[str, tuple]:
     """Column title -> field path (with index 0 for a list's first item), for every field the flat form carries
     in title form ('Recipient Org:Name' -> ('recipientOrganization', 0, 'name')); the CSV import reads it."""
     out = {}
-    for key, prop in _schema()["properties"].items():
+    for key, prop in grant_schema()["properties"].items():
         listed = prop.get("type") == "array"
         target = prop.get("items", prop)
         ref = target.get("$ref", "")
-        sub = _schema()["$defs"].get(ref.rsplit("/", 1)[1], {}) if ref else target
+        sub = grant_schema()["$defs"].get(ref.rsplit("/", 1)[1], {}) if ref else target
         leaves = [((key, 0, k) if listed else (key, k)) for k in sub.get("properties", {})] \
             if sub.get("properties") else [(key,)]
         for path in leaves:

@@ -22,9 +22,9 @@ import re
 from decimal import Decimal, InvalidOperation
 
 from data_pipeline.standards import mapping as m
-from data_pipeline.standards.giving360_export import flat_headings
+from data_pipeline.standards.giving360_export import flat_headings, grant_schema
 from data_pipeline.standards.iati_export import number
-from data_pipeline.standards.importing import Base, Mapped, Origin, place
+from data_pipeline.standards.importing import Base, Mapped, Origin, add_months, place
 
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name} | {
     name.lower(): i for i, name in enumerate(calendar.month_abbr) if name}
@@ -57,12 +57,6 @@ def _months(value) -> int | None:
     """A duration in months: 12, '12', '12 months'."""
     match = re.fullmatch(r"\s*(\d+)(\.0+)?\s*(months?)?\s*", str(value or ""), flags=re.IGNORECASE)
     return int(match[1]) if match else None
-
-
-def _add_months(day: dt.date, months: int) -> dt.date:
-    month = day.month - 1 + months
-    year, month = day.year + month // 12, month % 12 + 1
-    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
 
 
 def _amount(value) -> Decimal | None:
@@ -152,9 +146,35 @@ def _decode(data: bytes) -> str:
     raise _Unreadable("is neither UTF-8 nor Windows-1252 text")
 
 
+def _schema_type(path: tuple) -> set[str]:
+    """The JSON types the 360Giving grant schema allows at a field path ('amountAwarded' -> {'number'})."""
+    schema = grant_schema()
+    node = {"properties": schema["properties"]}
+    for key in (p for p in path if not isinstance(p, int)):
+        prop = (node.get("properties") or {}).get(key)
+        if prop is None:
+            return set()
+        target = prop.get("items", prop) if prop.get("type") == "array" else prop
+        node = schema["$defs"][target["$ref"].rsplit("/", 1)[1]] if "$ref" in target else target
+    kind = node.get("type", [])
+    return {kind} if isinstance(kind, str) else set(kind)
+
+
+def _typed(path: tuple, text: str):
+    """A cell as the schema wants it: numbers as numbers (left as text when they are not, for the schema to
+    report), everything else as text."""
+    if {"number", "integer"} & _schema_type(path):
+        try:
+            number_ = float(text.replace(",", ""))
+        except ValueError:
+            return text
+        return int(number_) if number_.is_integer() else number_
+    return text
+
+
 def _csv_grants(data: bytes) -> list[tuple[dict, int]]:
     """The flat form unflattened: column titles ('Recipient Org:Name') or field paths ('classifications/1/code')
-    into nested grants, each with its line in the file."""
+    into nested grants typed as the schema says, each with its line in the file."""
     reader = csv.reader(io.StringIO(_decode(data), newline=""))
     header = next(reader, None)
     if not header:
@@ -162,7 +182,7 @@ def _csv_grants(data: bytes) -> list[tuple[dict, int]]:
     titles = {t.lower(): p for t, p in flat_headings().items()}
     paths = []
     for heading in header:
-        text = heading.strip()
+        text = heading.strip().lstrip("\ufeff")
         if text.lower() in titles:
             paths.append(titles[text.lower()])
         elif "/" in text:
@@ -178,12 +198,17 @@ def _csv_grants(data: bytes) -> list[tuple[dict, int]]:
         grant: dict = {}
         for path, cell in zip(paths, row, strict=False):
             if path and cell.strip():
-                _put(grant, path, cell.strip())
+                _put(grant, path, _typed(path, cell.strip()))
         grants.append((grant, reader.line_num))
     return grants
 
 
-def _put(target: dict, path: tuple, value: str) -> None:
+def unflatten(data: bytes) -> dict:
+    """A flat 360Giving CSV as the package it stands for (what the schema is checked against)."""
+    return {"grants": [grant for grant, _ in _csv_grants(data)]}
+
+
+def _put(target: dict, path: tuple, value) -> None:
     node = target
     for key, nxt in zip(path, path[1:], strict=False):
         if isinstance(key, int):
@@ -192,8 +217,7 @@ def _put(target: dict, path: tuple, value: str) -> None:
             node = node[key]
         else:
             node = node.setdefault(key, [] if isinstance(nxt, int) else {})
-    last = path[-1]
-    node[last] = value
+    node[path[-1]] = value
 
 
 def _own(text: str | None, prefix: str, kind: str) -> str | None:
@@ -217,7 +241,7 @@ def _read_grant(g: _Grant, base: Base, prefix: str, today: dt.date, seen: set[st
     if not grant["title"]:
         g.error("title", "no title", "grant has no title")
     _money(g, grant)
-    _dates(g, grant, today)
+    _dates(g, base, grant)
     funder = _first(record, "fundingOrganization")
     if not funder:
         found = ", ".join(k for k in record if "fund" in k.lower()) or "none"
@@ -251,7 +275,7 @@ def _money(g: _Grant, grant: dict) -> None:
         grant["amount_awarded"] = number(amount)
 
 
-def _dates(g: _Grant, grant: dict, today: dt.date) -> None:
+def _dates(g: _Grant, base: Base, grant: dict) -> None:
     record = g.record
     award = g.date("awardDate", record.get("awardDate"))
     planned = _first(record, "plannedDates")
@@ -266,10 +290,14 @@ def _dates(g: _Grant, grant: dict, today: dt.date) -> None:
             g.error("plannedDates[0].duration", "bad duration", f"duration '{planned.get('duration')}' is not a "
                     "number of months")
         else:
-            end = _add_months(start, months) - dt.timedelta(days=1)
+            end = add_months(start, months) - dt.timedelta(days=1)
+    if end is None and start is not None and base.months:
+        end = add_months(start, base.months) - dt.timedelta(days=1)
+        g.warn("plannedDates", "duration chosen", f"no planned end date or duration: runs {base.months} months, "
+                                                  "as chosen for the import")
     if end is None and start is not None:
         g.error("plannedDates", "no end", "no planned end date or duration: the contract needs the end of the "
-                                          "funded work")
+                                          "funded work; add plannedDates, or import with --months N")
     grant["award_date"] = award and award.isoformat()
     grant["start_date"] = start and start.isoformat()
     grant["end_date"] = end and end.isoformat()

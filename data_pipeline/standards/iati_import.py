@@ -24,7 +24,7 @@ from lxml import etree
 from data_pipeline.standards import codelists
 from data_pipeline.standards import mapping as m
 from data_pipeline.standards.iati_export import number
-from data_pipeline.standards.importing import Base, Mapped, Origin, place
+from data_pipeline.standards.importing import Base, Mapped, Origin, add_months, place
 from data_pipeline.standards.safexml import RefusedXml, parse, path_of
 
 XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
@@ -131,12 +131,18 @@ def _read_activity(a: _Activity, base: Base, reporting_ref: str, seen: dict[str,
                 f"line {seen[grant_id].line}")
         return
     seen[grant_id] = a.origin(identifier_el)
+    children = [r for r in el.findall("related-activity") if (r.get("type") or "").strip() == "2"]
+    money = el.find("transaction") is not None or el.find("budget") is not None
+    if children and not money:
+        a.warn(el, "parent left out", f"a parent activity without money of its own (its {len(children)} child "
+                                      "activities carry it): left out")
+        return
     grant = {"grant_id": grant_id, "title": a.text(el.find("title"))}
     if not grant["title"]:
         a.error(el, "no title", "has no title")
     _funder(a, base, grant)
     _status(a, grant)
-    _dates(a, grant)
+    _dates(a, base, grant)
     currency = (el.get("default-currency") or "").strip().upper() or None
     _money(a, base, grant, currency)
     _where(a, base, grant)
@@ -171,7 +177,7 @@ def _status(a: _Activity, grant: dict) -> None:
         grant["status"] = m.IATI_TO_GRANT_STATUS[code]
 
 
-def _dates(a: _Activity, grant: dict) -> None:
+def _dates(a: _Activity, base: Base, grant: dict) -> None:
     found: dict[str, dt.date] = {}
     for element in a.element.findall("activity-date"):
         kind = _code(element.get("type"), m.DATE_TYPE_V1)
@@ -185,9 +191,13 @@ def _dates(a: _Activity, grant: dict) -> None:
     end = found.get(m.PLANNED_END) or found.get(m.ACTUAL_END)
     if start is None:
         a.error(a.element, "no start", "has no planned or actual start date (activity-date type 1 or 2)")
+    if end is None and start is not None and base.months:
+        end = add_months(start, base.months) - dt.timedelta(days=1)
+        a.warn(a.element, "duration chosen", f"has no end date: runs {base.months} months, as chosen for the import")
     if end is None:
         a.error(a.element, "no end", "has no planned or actual end date (activity-date type 3 or 4): the "
-                                     "contract needs the end of the funded work")
+                                     "contract needs the end of the funded work; import with --months N to give "
+                                     "such activities a duration")
     grant["start_date"] = start and start.isoformat()
     grant["end_date"] = end and end.isoformat()
 
@@ -248,15 +258,32 @@ def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
         grant["award_date"] = min(c[3] for c in commitments).isoformat()
     else:
         _award_from_budgets(a, base, grant, currency)
-    for transaction, amount, paid_currency, on in payments:
-        if amount < 0:
-            a.error(transaction, "negative payment", f"disbursement of {number(amount)} {paid_currency} is "
-                    "negative (a reversal): the contract holds payments; net it against the payment it corrects")
-            continue
+    for transaction, amount, paid_currency, on in _netted(a, payments):
         a.mapped.add("disbursements", {"grant_id": grant["grant_id"], "paid_on": on.isoformat(),
                                        "amount": number(amount), "currency": paid_currency}, a.origin(transaction))
     if payments:
         a.mapped.paid.add(grant["grant_id"])
+
+
+def _netted(a: _Activity, payments: list) -> list:
+    """Payments with each reversal (a negative disbursement) taken off the latest earlier payments in its currency:
+    the contract holds what was paid, so a payment corrected later counts at what it came to."""
+    kept = [list(p) for p in sorted(payments, key=lambda p: p[3]) if p[1] >= 0]
+    for transaction, amount, currency, on in sorted((p for p in payments if p[1] < 0), key=lambda p: p[3]):
+        left = -amount
+        for payment in reversed([k for k in kept if k[2] == currency and k[3] <= on and k[1] > 0]):
+            taken = min(left, payment[1])
+            payment[1] -= taken
+            left -= taken
+            if left == 0:
+                break
+        if left > 0:
+            a.error(transaction, "negative payment", f"disbursement of {number(amount)} {currency} reverses more "
+                    "than was paid before it: the contract holds payments; correct the earlier disbursements")
+        else:
+            a.warn(transaction, "reversal netted", f"reversal of {number(-amount)} {currency} taken off the "
+                                                   "payments before it")
+    return [tuple(k) for k in kept if k[1] > 0]
 
 
 def _award_from_budgets(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:

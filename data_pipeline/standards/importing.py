@@ -23,6 +23,7 @@ our own exports withhold both (docs/standards.md), so re-importing one must not 
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import math
 import shutil
@@ -128,10 +129,13 @@ def _distance_km(lat1: float, lon1: float, lat2: float, lon2: float) -> float:
 
 
 class Base:
-    """The current source set, looked up by what donor files carry: names, identifiers, countries, points."""
+    """The current source set, looked up by what donor files carry: names, identifiers, countries, points; and
+    what the person importing chose for grants the file leaves open: `months` (how long a grant without an end
+    date runs from its start) and `region` (the SCN hub of a grant the file does not place)."""
 
-    def __init__(self, source: Path) -> None:
+    def __init__(self, source: Path, *, months: int | None = None, region: str | None = None) -> None:
         self.source = Path(source)
+        self.months = months
         self.frames, self.labels, self.problems = _read_base(self.source)
         donors = self.frames.get("donors", pd.DataFrame(columns=["donor_id", "donor_name", "donor_type"]))
         self.donor_ids = {str(r["donor_id"]) for _, r in donors.iterrows()}
@@ -160,6 +164,9 @@ class Base:
         self.country_by_name = names
         self.regions = {m.name_key(r): r for r in regions()} | {m.slug(r): r for r in regions()}
         self.currencies = currencies()
+        self.fallback_region = self.region(region) if region else None
+        if region and self.fallback_region is None:
+            raise ValueError(f"'{region}' is not an SCN hub; one of: {', '.join(regions())}")
 
     def donor(self, mapped: Mapped, origin: Origin, *, ref: str | None, name: str | None,
               org_type: str | None) -> str | None:
@@ -225,6 +232,13 @@ class Base:
             grant["city_id"], grant["title"] = before["city_id"], before["title"]
 
 
+def add_months(day: dt.date, months: int) -> dt.date:
+    """The same day `months` later (the month's last day when it has fewer days)."""
+    month = day.month - 1 + months
+    year, month = day.year + month // 12, month % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
 def place(base: Base, mapped: Mapped, origin: Origin, grant: dict, *, cities: list[dict],
           countries: list[str], region_names: list[str]) -> None:
     """Set the grant's city_id and region from the member cities found, else its country, else a named hub."""
@@ -242,13 +256,17 @@ def place(base: Base, mapped: Mapped, origin: Origin, grant: dict, *, cities: li
     if len(hubs) == 1:
         grant["region"] = hubs.pop()
         return
-    if hubs:
+    if base.fallback_region:
+        grant["region"] = base.fallback_region
+        mapped.report(origin, "region chosen", f"placed in {base.fallback_region}, the hub chosen for the import"
+                      + (f" (its countries lie in {', '.join(sorted(hubs))})" if hubs else ""), "warning")
+    elif hubs:
         mapped.report(origin, "several hubs", f"its countries lie in several SCN hubs ({', '.join(sorted(hubs))}); "
-                      "split it per hub or name one recipient country")
+                      "name one recipient country, or import with --region HUB")
     else:
-        mapped.report(origin, "no place", "names no member city, recipient country or SCN hub: the grant cannot "
-                      "be placed in a region; add a recipient-country (IATI) or a beneficiaryLocation with a "
-                      "countryCode (360Giving)")
+        mapped.report(origin, "no place", "names no member city, recipient country or SCN hub: add a "
+                      "recipient-country (IATI) or a beneficiaryLocation with a countryCode (360Giving), or "
+                      "import with --region HUB")
 
 
 # --- merge, write, build ---------------------------------------------------------------------------------------
