@@ -210,7 +210,8 @@ def download_standard(clicks, standard, donor):
     if not standards.may_publish(viewer):
         audit.record("access_denied", actor=viewer.user, role=viewer.role, action="standards_export")
         return no_update, dbc.Alert("Only ISD staff may download the donor-standard files.", color="warning")
-    if not clicks or standard not in standards.FORMATS or not (donor is None or isinstance(donor, str)):
+    if not (clicks and isinstance(standard, str) and standard in standards.FORMATS
+            and (donor is None or isinstance(donor, str))):
         return no_update, dbc.Alert("Choose a format (and a donor, or none for all).", color="warning")
     made = standards.standard_file(standard, donor)
     if made.data is None:

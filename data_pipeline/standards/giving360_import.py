@@ -48,6 +48,10 @@ def parse_date(text, *, end: bool = False) -> tuple[dt.date | None, str | None]:
         if match := re.fullmatch(r"(\d{1,2}) ([A-Za-z]+),? (\d{4})", value):
             if match[2].lower() in MONTHS:
                 return dt.date(int(match[3]), MONTHS[match[2].lower()], int(match[1])), None
+        if (match := re.fullmatch(r"([A-Za-z]+),? (\d{4})", value)) and match[1].lower() in MONTHS:
+            year, month = int(match[2]), MONTHS[match[1].lower()]
+            day = calendar.monthrange(year, month)[1] if end else 1
+            return dt.date(year, month, day), f"'{value}' is a month: its {'last' if end else 'first'} day is used"
     except ValueError:
         return None, None
     return None, None
@@ -286,10 +290,10 @@ def _dates(g: _Grant, base: Base, grant: dict) -> None:
         g.warn("plannedDates", "start from award", "no planned start date: the award date is used")
     if end is None and start is not None and planned.get("duration") not in (None, ""):
         months = _months(planned.get("duration"))
-        if months is None:
+        if months is None and not base.months:
             g.error("plannedDates[0].duration", "bad duration", f"duration '{planned.get('duration')}' is not a "
-                    "number of months")
-        else:
+                    "number of months; correct it, or import with --months N for grants without one")
+        elif months is not None:
             end = add_months(start, months) - dt.timedelta(days=1)
     if end is None and start is not None and base.months:
         end = add_months(start, base.months) - dt.timedelta(days=1)

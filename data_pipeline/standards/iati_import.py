@@ -169,10 +169,13 @@ def _funder(a: _Activity, base: Base, grant: dict) -> None:
 def _status(a: _Activity, grant: dict) -> None:
     status = a.element.find("activity-status")
     code = (status.get("code") or "").strip() if status is not None else ""
+    if status is not None and not code:  # 1.0x: the status as a word
+        code = m.ACTIVITY_STATUS_V1.get((a.text(status) or "").strip().lower(), "")
     if status is None:
         a.error(a.element, "no status", "has no activity-status")
     elif code not in m.IATI_TO_GRANT_STATUS:
-        a.error(status, "unknown status", f"activity-status '{code}' is not an IATI ActivityStatus code (1-6)")
+        a.error(status, "unknown status", f"activity-status '{code or a.text(status) or ''}' is not an IATI "
+                                          "ActivityStatus code (1-6)")
     else:
         grant["status"] = m.IATI_TO_GRANT_STATUS[code]
 
@@ -184,7 +187,8 @@ def _dates(a: _Activity, base: Base, grant: dict) -> None:
         text = _date(element)
         day = iso_date(text)
         if day is None:
-            a.error(element, "bad date", f"activity-date '{text}' is not a date (YYYY-MM-DD)")
+            a.error(element, "bad date", "activity-date has no iso-date" + (f" (its text '{text}' is not a date)"
+                                                                             if text else ""))
         elif kind not in found:
             found[kind] = day
     start = found.get(m.PLANNED_START) or found.get(m.ACTUAL_START)
@@ -227,15 +231,19 @@ def _value(a: _Activity, base: Base, holder: etree._Element, default_currency: s
 
 def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
     """Commitments are the award (amount, currency, first date); disbursements are the payments."""
-    commitments, payments, skipped = [], [], {}
+    commitments, payments, skipped, committed = [], [], {}, 0
     for transaction in a.element.findall("transaction"):
         kind_el = transaction.find("transaction-type")
         kind = _code(kind_el.get("code") if kind_el is not None else None, m.TRANSACTION_V1)
         if kind not in (m.COMMITMENT, m.DISBURSEMENT):
             skipped[kind] = skipped.get(kind, 0) + 1
             continue
+        committed += kind == m.COMMITMENT
         value = _value(a, base, transaction, currency)
         date_el = transaction.find("transaction-date")
+        if date_el is not None and _date(date_el) and iso_date(_date(date_el)) is None:
+            a.error(date_el, "bad date", f"transaction-date '{_date(date_el)}' is not a date (YYYY-MM-DD)")
+            continue
         on = iso_date(_date(date_el)) or (value[2] if value else None)
         if value is None:
             continue
@@ -256,7 +264,7 @@ def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
         grant["amount_awarded"] = number(sum(c[1] for c in commitments))
         grant["currency"] = currencies.pop()
         grant["award_date"] = min(c[3] for c in commitments).isoformat()
-    else:
+    elif not committed:  # commitments that could not be read are reported already: no second guess
         _award_from_budgets(a, base, grant, currency)
     for transaction, amount, paid_currency, on in _netted(a, payments):
         a.mapped.add("disbursements", {"grant_id": grant["grant_id"], "paid_on": on.isoformat(),
@@ -314,10 +322,16 @@ def _where(a: _Activity, base: Base, grant: dict) -> None:
             a.error(country, "unknown country", f"recipient-country '{country.get('code')}' is not an ISO 3166-1 "
                                                 "alpha-2 code")
         countries.append(iso3)
+    if not countries:  # 2.0x lets each transaction name its country instead
+        in_transactions = el.findall("transaction/recipient-country")
+        countries = list(dict.fromkeys(base.country(c.get("code")) for c in in_transactions))
     only_country = countries[0] if len(countries) == 1 else None
     for region in el.findall("recipient-region"):
-        if (region.get("vocabulary") or "1") == m.OWN_VOCABULARY:
+        vocabulary = (region.get("vocabulary") or "1").strip()
+        if vocabulary == m.OWN_VOCABULARY:
             regions.append(a.text(region) or region.get("code"))
+        elif vocabulary == "1" and (region.get("code") or "").strip() in m.DAC_REGION_HUBS:
+            regions.append(m.DAC_REGION_HUBS[region.get("code").strip()])
     for location in el.findall("location"):
         point = None
         pos = location.findtext("point/pos") or location.findtext("coordinates")

@@ -73,22 +73,23 @@ class Mapped(BySeverity):
     # grants whose payments / indicators the file reports (so they replace the current ones)
     paid: set[str] = field(default_factory=set)
     with_results: set[str] = field(default_factory=set)
-    _kinds: dict[str, int] = field(default_factory=dict)
+    _kinds: dict[str, list] = field(default_factory=dict)  # kind -> [count, severity]
 
     def add(self, table: str, row: dict, origin: Origin) -> None:
         self.rows[table].append((row, origin))
 
     def report(self, origin: Origin, kind: str, message: str, severity: str = "error") -> None:
         """A problem at `origin`; past PER_KIND of one `kind`, only counted (see `finish`)."""
-        self._kinds[kind] = self._kinds.get(kind, 0) + 1
-        if self._kinds[kind] <= PER_KIND:
+        seen = self._kinds.setdefault(kind, [0, severity])
+        seen[0] += 1
+        if seen[0] <= PER_KIND:
             self.problems.append(origin.problem(message, severity))
 
     def finish(self) -> Mapped:
-        for kind, count in self._kinds.items():
+        for kind, (count, severity) in self._kinds.items():
             if count > PER_KIND:
                 self.problems.append(Problem(self.file, NO_LINE, "-", f"... and {count - PER_KIND:,} more like "
-                                                                      f"this: {kind}", "warning"))
+                                                                      f"this ({kind})", severity))
         return self
 
 

@@ -37,6 +37,11 @@ GRANT_STATUS_TO_IATI = {"pipeline": "1", "active": "2", "completed": "3", "cance
 IATI_TO_GRANT_STATUS = {"1": "pipeline", "2": "active", "3": "completed", "4": "completed", "5": "cancelled",
                         "6": "suspended"}
 
+# 1.0x files sometimes give the status as a word and no code (the 1.0x names, and the 2.0x ones).
+ACTIVITY_STATUS_V1 = {"pipeline/identification": "1", "pipeline": "1", "implementation": "2", "completion": "3",
+                      "finalisation": "3", "post-completion": "4", "closed": "4", "cancelled": "5",
+                      "suspended": "6"}
+
 # contract donor_type -> IATI OrganisationType, and back (IATI has more kinds than the contract).
 DONOR_TYPE_TO_IATI = {"government": "10", "multilateral": "40", "foundation": "60", "private sector": "70",
                       "other": "90"}
@@ -54,6 +59,18 @@ SECTOR_VOCABULARY_DAC, OWN_VOCABULARY = "1", "99"
 # The programme a grant belongs to travels as a tag of the reporting organisation's vocabulary (99).
 TAG_VOCABULARY_OWN = "99"
 FINANCE_TYPE_GRANT, FLOW_TYPE_PRIVATE_NGO, AID_TYPE_PROJECT = "110", "30", "C01"
+
+# OECD DAC regions (IATI Region, vocabulary 1) that lie within one SCN hub; the others (Africa, America, Asia,
+# "developing countries") span several and place nothing. States ex-Yugoslavia are the Western Balkans hub.
+DAC_REGION_HUBS = {
+    "88": "Western Balkans", "89": "Europe", "189": "MENA", "380": "Latin America & Caribbean",
+    "389": "Latin America & Caribbean", "489": "Latin America & Caribbean", "589": "MENA",
+    "619": "Central & Southeast Asia and Pacific", "679": "South Asia", "789": "Central & Southeast Asia and Pacific",
+    "889": "Central & Southeast Asia and Pacific", "1027": "East & Southern Africa",
+    "1029": "East & Southern Africa", "1030": "West Africa & Sahel", "1031": "Latin America & Caribbean",
+    "1032": "Latin America & Caribbean", "1033": "Central & Southeast Asia and Pacific",
+    "1034": "Central & Southeast Asia and Pacific", "1035": "Central & Southeast Asia and Pacific",
+}
 
 # IATI TransactionType: 2.0x numeric codes, and the 1.0x letters old files use.
 COMMITMENT, DISBURSEMENT = "2", "3"

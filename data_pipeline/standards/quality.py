@@ -144,7 +144,8 @@ def _money_rules(activity, add, today: dt.date) -> None:
         on = _date(transaction.find("transaction-date").get("iso-date")
                    if transaction.find("transaction-date") is not None else None)
         if on and on > today:
-            add(transaction, f"transaction dated {on}, after today ({today}): a transaction has happened")
+            add(transaction, f"transaction dated {on} is after today ({today}): a transaction reports what has "
+                             "happened")
     for value in [*activity.findall("budget/value"), *activity.findall("transaction/value")]:
         if not (value.get("currency") or default_currency):
             add(value, "value without a currency, and the activity has no default-currency")
@@ -219,13 +220,23 @@ def _json_path(parts) -> str:
     return out or "-"
 
 
+def _said(error: jsonschema.ValidationError) -> str:
+    """A schema error in words: a date that is none of the allowed forms says so; a grant failing both of the
+    schema's "recipient organisation or individual" branches says what the nearer branch misses."""
+    branches = error.schema.get("oneOf") if isinstance(error.schema, dict) else None
+    if error.validator == "oneOf" and branches and any(b.get("format") == "date-time" for b in branches):
+        return f"'{error.instance}' is not a date: write YYYY-MM-DD or a full date-time (YYYY-MM-DDThh:mm:ssZ)"
+    if error.context:
+        return jsonschema.exceptions.best_match(error.context).message
+    return error.message if len(error.message) < 300 else error.message[:297] + "..."
+
+
 def validate_360(package: dict, *, name: str, today: dt.date | None = None) -> list[Problem]:
     """Every problem of a 360Giving package: the schema (each error at its JSON path), then the quality checks."""
     today = today or dt.date.today()
     problems = []
     for error in sorted(_giving360_validator().iter_errors(package), key=lambda e: list(map(str, e.path))):
-        detail = error.message if len(error.message) < 300 else error.message[:297] + "..."
-        problems.append(Problem(name, NO_LINE, _json_path(error.absolute_path), f"360Giving schema: {detail}"))
+        problems.append(Problem(name, NO_LINE, _json_path(error.absolute_path), f"360Giving schema: {_said(error)}"))
     return problems + giving360_quality(package, name=name, today=today)
 
 
