@@ -236,7 +236,7 @@ def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
         kind_el = transaction.find("transaction-type")
         kind = _code(kind_el.get("code") if kind_el is not None else None, m.TRANSACTION_V1)
         if kind not in (m.COMMITMENT, m.DISBURSEMENT):
-            skipped[kind] = skipped.get(kind, 0) + 1
+            skipped[kind or "(none)"] = skipped.get(kind or "(none)", 0) + 1
             continue
         committed += kind == m.COMMITMENT
         value = _value(a, base, transaction, currency)
