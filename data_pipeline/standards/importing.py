@@ -322,6 +322,8 @@ def merge(base: Base, mapped: Mapped) -> tuple[dict[str, pd.DataFrame], dict[str
 def write_source_set(base: Base, tables: dict[str, pd.DataFrame], out: Path) -> None:
     """`out` as a complete source set: the merged tables as CSV, every other table's file copied as it was (a
     workbook that also held a merged table is written out table by table instead)."""
+    if out.resolve() == base.source.resolve() or base.source.resolve().is_relative_to(out.resolve()):
+        raise FileExistsError(f"--out {out} would overwrite the source set it is made from: choose another folder")
     if out.exists():
         if any(out.iterdir()) and not (out / IMPORT_MARKER).exists():
             raise FileExistsError(f"{out} exists and is not an earlier import's folder: choose another --out")

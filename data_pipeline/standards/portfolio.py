@@ -59,7 +59,9 @@ class Portfolio:
 
 
 def sql(name: str) -> str:
-    return (SQL_DIR / f"standards_{name}.sql").read_text(encoding="utf-8")
+    """The query of one table: the shared scope (which grants) first, then the table's own steps."""
+    scope = (SQL_DIR / "standards_scope.sql").read_text(encoding="utf-8")
+    return scope + (SQL_DIR / f"standards_{name}.sql").read_text(encoding="utf-8")
 
 
 def read_portfolio(run: RunQuery, *, donor: str | None = None) -> Portfolio:

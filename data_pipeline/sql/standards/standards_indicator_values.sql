@@ -1,14 +1,11 @@
 -- Targets and actuals of the published grants' indicators, totals and disaggregations.
-with vals as (
+-- Follows standards_scope.sql: `scope` is the grants exported.
+vals as (
     select * from stg_indicator_values
 ),
 
 indicators as (
-    select indicator_id from stg_indicators
-    where grant_id in (
-        select grant_id from stg_grants
-        where $donor::varchar is null or donor_id = $donor::varchar
-    )
+    select indicator_id from stg_indicators semi join scope using (grant_id)
 ),
 
 final as (
