@@ -19,7 +19,7 @@ from dashboards import settings
 EVENTS = (
     "sign_in", "sign_in_failed", "sign_out", "access_denied",
     "upload_refused", "upload_checked", "publish", "publish_failed",
-    "user_added", "user_removed",
+    "user_added", "user_removed", "standards_export",
 )
 # Detail keys that would carry a secret; any key containing one of these words is refused.
 SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "cookie", "session", "content")

@@ -9,11 +9,12 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
+from dashboards import audit, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
+from dashboards.db import current_viewer
 from dashboards.figures import grants as fig
-from dashboards.queries import common
+from dashboards.queries import common, standards
 from dashboards.queries import grants as q
 from dashboards.shell import chart_downloads, click_to_filter
 
@@ -77,7 +78,31 @@ def layout(**_query) -> html.Div:
                                      note_id=PAGE.note(OFF_TRACK)), class_name="mb-3")),
         dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, "Grants in the period", GRANT_COLUMNS,
                                      note_id=PAGE.note(GRANTS)), class_name="mb-3")),
+        publishing_card(),
     ])
+
+
+def publishing_card() -> dbc.Card | None:
+    """The donor-standards download, for ISD staff only (the callback checks again, on the server)."""
+    if not standards.may_publish(current_viewer()):
+        return None
+    donors = standards.donors()
+    return dbc.Card(dbc.CardBody([
+        html.H2("Publish to IATI and 360Giving", className="section-title"),
+        html.P("The whole grant portfolio, or one donor's, as an IATI 2.03 activity file with results or as "
+               "360Giving grants; each file is checked against its standard before it is offered. Confidential "
+               "member cities are never named or located.", className="small"),
+        dbc.Row([
+            dbc.Col(dbc.RadioItems(id=PAGE("standard-format"), value="iati", inline=True,
+                                   options=[{"label": v, "value": k} for k, v in standards.FORMATS.items()]), md=6),
+            dbc.Col(dcc.Dropdown(id=PAGE("standard-donor"), placeholder="All donors",
+                                 options=[{"label": n, "value": i} for i, n in donors.itertuples(index=False)]),
+                    md=4),
+            dbc.Col(dbc.Button("Download", id=PAGE("standard-button"), color="primary", size="sm"), md=2),
+        ], class_name="g-2 align-items-center"),
+        dcc.Download(id=PAGE("standard-file")),
+        dcc.Loading(html.Div(id=PAGE("standard-result"), className="small mt-2")),
+    ]), class_name="mb-3")
 
 
 def kpi_cards(df: pd.DataFrame) -> list:
@@ -175,6 +200,26 @@ def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict
           State(PAGE("indicator-pick"), "value"), prevent_initial_call=True)
 def search_indicators(text, search, picked):
     return pick_options(q.indicators(filters.from_query(search)), str(text or "")[:100], picked)
+
+
+@callback(Output(PAGE("standard-file"), "data"), Output(PAGE("standard-result"), "children"),
+          Input(PAGE("standard-button"), "n_clicks"), State(PAGE("standard-format"), "value"),
+          State(PAGE("standard-donor"), "value"), prevent_initial_call=True)
+def download_standard(clicks, standard, donor):
+    viewer = current_viewer()
+    if not standards.may_publish(viewer):
+        audit.record("access_denied", actor=viewer.user, role=viewer.role, action="standards_export")
+        return no_update, dbc.Alert("Only ISD staff may download the donor-standard files.", color="warning")
+    if not (clicks and isinstance(standard, str) and standard in standards.FORMATS
+            and (donor is None or isinstance(donor, str))):
+        return no_update, dbc.Alert("Choose a format (and a donor, or none for all).", color="warning")
+    made = standards.standard_file(standard, donor)
+    if made.data is None:
+        return no_update, dbc.Alert(f"The file fails its checks ({len(made.errors)} errors), so it is not offered: "
+                                    f"{made.errors[0]}", color="danger")
+    audit.record("standards_export", actor=viewer.user, role=viewer.role, standard=standard, donor=donor,
+                 grants=made.grants)
+    return dcc.send_bytes(made.data, made.name), f"{made.name}: {made.grants} grants, valid."
 
 
 chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),

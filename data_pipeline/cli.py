@@ -1,4 +1,4 @@
-"""Command line: `python -m data_pipeline build | demo | contract | template`."""
+"""Command line: `python -m data_pipeline build | demo | contract | template | export | check | import`."""
 
 from __future__ import annotations
 
@@ -92,3 +92,160 @@ def template_command(out: Path = typer.Option(Path("scn-template.xlsx"), help="E
 
     write_template(out)
     err.print(f"wrote {out}")
+
+
+# --- donor standards: export, check, import ---------------------------------------------------------------------
+
+export_app = typer.Typer(help="Publish the grant portfolio in a donor standard (IATI 2.03, 360Giving).",
+                         no_args_is_help=True)
+check_app = typer.Typer(help="Check an IATI or 360Giving file offline: schema, then the standard's quality rules.",
+                        no_args_is_help=True)
+import_app = typer.Typer(help="Load a donor's IATI or 360Giving file into a copy of the source set and build it.",
+                         no_args_is_help=True)
+app.add_typer(export_app, name="export")
+app.add_typer(check_app, name="check")
+app.add_typer(import_app, name="import")
+
+DB_OPTION = typer.Option(Path("data/build/scn.duckdb"), help="Published database to read the portfolio from.")
+DONOR_OPTION = typer.Option(None, help="Only this donor's grants (its donor_id, e.g. DON-04).")
+
+
+def _print_problems(problems) -> None:
+    for problem in problems:
+        print(problem)
+    sys.stdout.flush()
+
+
+def _export(standard: str, out: Path, db: Path, donor: str | None, flat: bool, reporting_org_ref: str | None) -> None:
+    from data_pipeline.standards import mapping, publish
+    from data_pipeline.standards.portfolio import donors_in, from_database
+
+    if not db.exists():
+        err.print(f"[red]no database at {db}[/red]: build one with `python -m data_pipeline build`")
+        raise typer.Exit(2)
+    portfolio = from_database(db, donor=donor)
+    if donor and portfolio.grants.empty:
+        from data_pipeline.store import open_read_only
+
+        con = open_read_only(db)
+        known = donors_in(lambda text, params: con.execute(text, params).df())
+        con.close()
+        err.print(f"[red]no grants of donor '{donor}'[/red]; donors: "
+                  + ", ".join(f"{i} ({n})" for i, n in known.itertuples(index=False)))
+        raise typer.Exit(2)
+    reporting = mapping.REPORTING_ORG
+    if reporting_org_ref:
+        reporting = mapping.Organisation(reporting_org_ref, reporting.name, reporting.type)
+    made = (publish.make_iati(portfolio, reporting=reporting) if standard == "iati"
+            else publish.make_360giving(portfolio, flat=flat, reporting=reporting))
+    _print_problems(made.problems)
+    if made.data is None:
+        err.print(f"[red]not written[/red]: the {standard} file fails its checks ({len(made.errors)} errors)")
+        raise typer.Exit(1)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(made.data)
+    err.print(f"[green]wrote[/green] {out}: {made.grants} grants, valid ({len(made.warnings)} warnings)")
+
+
+@export_app.command("iati")
+def export_iati_command(
+    out: Path = typer.Option(..., help="IATI activity file (XML) to write."),
+    donor: str = DONOR_OPTION,
+    db: Path = DB_OPTION,
+    reporting_org_ref: str = typer.Option(None, help="ISD's IATI organisation identifier, if not the built-in one."),
+) -> None:
+    """One iati-activity per grant, with results; validated against the IATI 2.03 XSD and IATI's rules before it
+    is written. Confidential member cities are never named or located."""
+    _export("iati", out, db, donor, False, reporting_org_ref)
+
+
+@export_app.command("360giving")
+def export_360_command(
+    out: Path = typer.Option(..., help="360Giving file to write: .json (package) or .csv (flat form)."),
+    donor: str = DONOR_OPTION,
+    db: Path = DB_OPTION,
+) -> None:
+    """The grants as a 360Giving package or its flat CSV, validated against the 360Giving schema first."""
+    _export("360giving", out, db, donor, out.suffix.lower() == ".csv", None)
+
+
+def _check(standard: str, file: Path, today: str | None) -> None:
+    from data_pipeline.standards import publish
+
+    problems = publish.check_file(file, standard, today=_parse_date(today))
+    _print_problems(problems)
+    errors = sum(p.severity == "error" for p in problems)
+    if errors:
+        err.print(f"[red]{file.name}: {errors} errors[/red]")
+        raise typer.Exit(1)
+    err.print(f"[green]{file.name}: valid[/green] ({len(problems)} warnings)")
+
+
+@check_app.command("iati")
+def check_iati_command(file: Path = typer.Argument(..., exists=True, dir_okay=False),
+                       today: str = typer.Option(None, help="Treat this day as today (YYYY-MM-DD).")) -> None:
+    """IATI 2.03 XSD, then IATI's rules for results and money. Exit code 1 on any error."""
+    _check("iati", file, today)
+
+
+@check_app.command("360giving")
+def check_360_command(file: Path = typer.Argument(..., exists=True, dir_okay=False),
+                      today: str = typer.Option(None, help="Treat this day as today (YYYY-MM-DD).")) -> None:
+    """360Giving package schema (a .csv file is read as the flat form), then 360Giving's quality checks."""
+    _check("360giving", file, today)
+
+
+def _import(standard: str, file: Path, source: Path, out: Path, db: Path | None, months: int | None,
+            region: str | None, today: str | None) -> None:
+    from data_pipeline.standards import publish
+
+    try:
+        result = publish.import_file(file, standard, source=source, out=out, db=db, months=months, region=region,
+                                     today=_parse_date(today))
+    except (ValueError, FileExistsError) as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    except BuildBusy as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
+    _print_problems(result.problems)
+    if result.errors:
+        where = f"; the merged source set is in {result.out} for inspection" if result.out else ""
+        err.print(f"[red]not published[/red]: {len(result.errors)} errors{where}. "
+                  "The database being served is unchanged.")
+        raise typer.Exit(1)
+    counts = ", ".join(f"{n} {t}" for t, n in result.counts.items() if n)
+    if result.published:
+        err.print(f"[green]published[/green] {db} from {out} ({counts}; {len(result.warnings)} warnings)")
+    else:
+        err.print(f"[green]checked[/green]: {file.name} loads ({counts}; {len(result.warnings)} warnings); "
+                  f"source set in {out}, nothing published (pass --db to publish)")
+
+
+IMPORT_OPTIONS = {
+    "source": typer.Option(Path("data/sample"), help="The current source set the file is merged into."),
+    "out": typer.Option(..., help="Folder to write the merged source set to (a new one, or an earlier import's)."),
+    "db": typer.Option(None, help="Database to publish to when the build is clean; without it, only a check."),
+    "months": typer.Option(None, help="Duration of grants the file gives no end date or duration (months)."),
+    "region": typer.Option(None, help="SCN hub of grants the file does not place (no member city or country)."),
+    "today": typer.Option(None, help="Treat this day as today (YYYY-MM-DD)."),
+}
+
+
+@import_app.command("iati")
+def import_iati_command(file: Path = typer.Argument(..., exists=True, dir_okay=False),
+                        source: Path = IMPORT_OPTIONS["source"], out: Path = IMPORT_OPTIONS["out"],
+                        db: Path = IMPORT_OPTIONS["db"], months: int = IMPORT_OPTIONS["months"],
+                        region: str = IMPORT_OPTIONS["region"], today: str = IMPORT_OPTIONS["today"]) -> None:
+    """An IATI activity file (1.0x-2.03): grants, disbursements, results. Every value that cannot be mapped is
+    printed as FILE:LINE:ELEMENT-PATH: reason; nothing is published when anything is refused."""
+    _import("iati", file, source, out, db, months, region, today)
+
+
+@import_app.command("360giving")
+def import_360_command(file: Path = typer.Argument(..., exists=True, dir_okay=False),
+                       source: Path = IMPORT_OPTIONS["source"], out: Path = IMPORT_OPTIONS["out"],
+                       db: Path = IMPORT_OPTIONS["db"], months: int = IMPORT_OPTIONS["months"],
+                       region: str = IMPORT_OPTIONS["region"], today: str = IMPORT_OPTIONS["today"]) -> None:
+    """A 360Giving package (.json) or flat file (.csv): grants and dated disbursements."""
+    _import("360giving", file, source, out, db, months, region, today)

@@ -1236,13 +1236,19 @@ def _payments(rng: np.random.Generator, grants: Grants, today: int) -> dict:
 
 
 def _periods(start: int, end: int, months: int) -> list[tuple[int, int]]:
-    """Calendar reporting periods (half-years or years) overlapping the grant, cut to its dates."""
+    """Calendar reporting periods (half-years or years) overlapping the grant, cut to its dates. A cut piece of
+    under a month at either end (a grant ending on a period's first day) joins its neighbour: nobody reports on
+    a single day, and IATI refuses a period that does not start before it ends."""
     first = np.asarray(start).astype("datetime64[D]").astype("datetime64[M]")
     first = first - (first.astype(np.int64) % months)
     periods = []
     while True:
         p_start = _day(first.astype("datetime64[D]"))
         if p_start > end:
+            if len(periods) > 1 and periods[-1][1] - periods[-1][0] < 28:
+                periods[-2:] = [(periods[-2][0], periods[-1][1])]
+            if len(periods) > 1 and periods[0][1] - periods[0][0] < 28:
+                periods[:2] = [(periods[0][0], periods[1][1])]
             return periods
         p_end = _day((first + months).astype("datetime64[D]")) - 1
         periods.append((max(p_start, start), min(p_end, end)))
