@@ -55,13 +55,7 @@ INDICATOR_COLUMNS = [
     {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
     {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
     {"field": "title", "headerName": "What is measured", "minWidth": 180},
-    {"field": "result_type", "headerName": "Level"},
-    {"field": "baseline_value", "headerName": "Baseline", **_num},
-    {"field": "target", "headerName": "Target", **_num},
-    {"field": "actual", "headerName": "Actual", **_num},
-    {"field": "progress", "headerName": "Progress", **_num,
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
-    {"field": "status", "headerName": "Status"},
+    *ui.indicator_result_columns(),
     {"field": "period_end", "headerName": "Reported to"},
 ]
 

@@ -32,11 +32,7 @@ OFF_TRACK_COLUMNS = [
     {"field": "grant_title", "headerName": "Grant", "minWidth": 160},
     {"field": "donor_name", "headerName": "Donor"},
     {"field": "period_end", "headerName": "Reported to"},
-    {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
-    {"field": "target", "headerName": "Target", "type": "numericColumn"},
-    {"field": "actual", "headerName": "Actual", "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress", "type": "numericColumn", "filter": "agNumberColumnFilter",
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
+    *ui.indicator_result_columns(status=False),
 ]
 GRANT_COLUMNS = [
     {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
@@ -142,7 +138,7 @@ def show_indicators(search, picked):
             "the period", ignored=ignored), pick_options(listed, "", keep), keep, rows,
             notes.based_on(len(listed), "indicators with a report up to the period's end",
                            extra=" ".join(filter(None, (
-                               f"{len(late):,} off track (less than 90% of the way from baseline to target).",
+                               f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
                                notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
                            ignored=ignored), *show_indicator(keep))
 

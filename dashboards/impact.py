@@ -34,13 +34,7 @@ COUNTRY_COLUMNS = [
 INDICATOR_COLUMNS = [
     {"field": "title", "headerName": "What is measured", "minWidth": 240},
     {"field": "city", "headerName": "Where"},
-    {"field": "result_type", "headerName": "Level"},
-    {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
-    {"field": "target", "headerName": "Target", "type": "numericColumn"},
-    {"field": "actual", "headerName": "Latest", "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
-    {"field": "status", "headerName": "Status"},
+    *ui.indicator_result_columns(),
 ]
 
 

@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+# What "off track" means, in the words every page and the PDF use (the rule itself: docs/marts.md).
+OFF_TRACK = ("target not met and, where progress can be measured from a baseline, less than 90% of the way "
+             "there")
+
 
 def based_on(count: int, unit: str, *, left_out: int = 0, why: str = "", ignored: list[str] | tuple = (),
              extra: str = "") -> str:

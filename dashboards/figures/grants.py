@@ -91,35 +91,64 @@ def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by sta
     return figure(bars, layout, title=title, height=320)
 
 
+AGGREGATION_WORDS = {"cumulative": "total to date", "latest": "latest level", "sum": "sum of periods to date"}
+DIRECTION_WORDS = {"higher": "higher is better", "lower": "lower is better", "range": "keep within the band"}
+
+
 def indicator(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """One indicator: target (hollow squares) and actual (line) per reporting period, with its baseline."""
+    """One indicator per reporting period, as indicator_achievement judges it: the target to date (hollow
+    squares; a shaded band for a range) and the actual to date (line, dots coloured by status), with the baseline.
+    A single period gets a time axis of a few months around it, not one of milliseconds."""
     if df.empty:
         return empty(title or "Indicator", "Choose an indicator to see its targets and results.")
     first = df.iloc[0]
     title = title or f"{first['title']} ({first['indicator_id']})"
-    suffix = "%" if first["measure"] == "percentage" else ""
-    periods = df["period_end"].to_numpy()
-    data = [
-        {"type": "scatter", "x": periods, "y": df["target"].to_numpy(), "name": "Target", "mode": "lines+markers",
-         "line": {"color": theme.PRIMARY, "dash": "dash", "width": 1.5},
-         "marker": {"symbol": "square-open", "size": 11, "color": theme.PRIMARY, "line": {"width": 2}},
-         "hovertemplate": "%{x|%b %Y}: target %{y:,.1f}" + suffix + "<extra></extra>"},
-        {"type": "scatter", "x": periods, "y": df["actual"].to_numpy(), "name": "Actual", "mode": "lines+markers",
-         "marker": {"size": 9, "color": [INDICATOR_STATUSES.get(s, theme.INK) for s in df["status"]]},
-         "line": {"color": theme.INK}, "customdata": df["status"].to_numpy(),
-         "hovertemplate": "%{x|%b %Y}: actual %{y:,.1f}" + suffix + " (%{customdata})<extra></extra>"},
-    ]
-    direction = "higher is better" if first["ascending"] else "lower is better"
-    layout = {"yaxis": {"title": {"text": f"{first['measure']} ({direction})"}, "ticksuffix": suffix},
-              "xaxis": {"title": {"text": "Reporting period end"}}}
+    measure, unit, direction = first["measure"], first["unit"], first["direction"]
+    suffix = "%" if measure == "percentage" else ""
+    unit_text = "" if suffix or pd.isna(unit) else f" {unit}"
+    periods = pd.to_datetime(df["period_end"]).to_numpy()
+    actual = {"type": "scatter", "x": periods, "y": df["actual_to_date"].to_numpy(), "name": "Actual",
+              "mode": "lines+markers",
+              "marker": {"size": 9, "color": [INDICATOR_STATUSES.get(s, theme.INK) for s in df["status"]]},
+              "line": {"color": theme.INK}, "customdata": df["status"].to_numpy(),
+              "hovertemplate": "%{x|%d %b %Y}: actual %{y:,.1f}" + suffix + unit_text
+                               + " (%{customdata})<extra></extra>"}
+    data, shapes, annotations = [], [], []
+    if direction == "range":
+        if pd.notna(first["range_low"]):
+            shapes.append({"type": "rect", "x0": 0, "x1": 1, "xref": "x domain", "y0": float(first["range_low"]),
+                           "y1": float(first["range_high"]), "yref": "y", "fillcolor": theme.GOOD, "opacity": 0.15,
+                           "line": {"width": 0}, "layer": "below"})
+            annotations.append({"text": "target band", "showarrow": False, "x": 1, "xanchor": "right",
+                                "xref": "x domain", "y": float(first["range_high"]), "yanchor": "bottom",
+                                "yref": "y"})
+    else:
+        data.append({"type": "scatter", "x": periods, "y": df["target_to_date"].to_numpy(), "name": "Target",
+                     "mode": "lines+markers", "line": {"color": theme.PRIMARY, "dash": "dash", "width": 1.5},
+                     "marker": {"symbol": "square-open", "size": 11, "color": theme.PRIMARY, "line": {"width": 2}},
+                     "hovertemplate": "%{x|%d %b %Y}: target %{y:,.1f}" + suffix + unit_text + "<extra></extra>"})
+    data.append(actual)
+    what = unit if isinstance(unit, str) and not suffix else measure
+    axis = f"{what}, {AGGREGATION_WORDS.get(first['aggregation'], '')} ({DIRECTION_WORDS.get(direction, '')})"
+    layout = {"yaxis": {"title": {"text": axis}, "ticksuffix": suffix},
+              "xaxis": {"title": {"text": "Reporting period end"}, "type": "date"}}
+    first_end, last_end = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())
+    if last_end - first_end < pd.Timedelta(days=60):  # one period (or a few close ones): months, not milliseconds
+        layout["xaxis"] |= {"range": [(first_end - pd.DateOffset(months=3)).isoformat(),
+                                      (last_end + pd.DateOffset(months=3)).isoformat()],
+                            "dtick": "M1", "tickformat": "%b %Y"}
     if pd.notna(first["baseline_value"]):
         baseline = float(first["baseline_value"])
         label = f"baseline {baseline:,.1f}{suffix}"
         if pd.notna(first.get("baseline_year")):
             label += f" ({int(first['baseline_year'])})"
         # A dashed line across the plot at the baseline, labelled above its left end (fig.add_hline's shape).
-        layout["shapes"] = [{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": baseline, "y1": baseline,
-                             "yref": "y", "line": {"color": theme.MUTED_INK, "dash": "dash"}}]
-        layout["annotations"] = [{"text": label, "showarrow": False, "x": 0, "xanchor": "left", "xref": "x domain",
-                                  "y": baseline, "yanchor": "bottom", "yref": "y"}]
+        shapes.append({"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": baseline, "y1": baseline,
+                       "yref": "y", "line": {"color": theme.MUTED_INK, "dash": "dash"}})
+        annotations.append({"text": label, "showarrow": False, "x": 0, "xanchor": "left", "xref": "x domain",
+                            "y": baseline, "yanchor": "bottom", "yref": "y"})
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
     return figure(data, layout, title=title, height=340)

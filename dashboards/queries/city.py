@@ -10,7 +10,15 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters
-from dashboards.queries.common import Scope, first_activity, period_spine, where, window
+from dashboards.queries.common import (
+    Scope,
+    first_activity,
+    indicator_result,
+    period_spine,
+    where,
+    window,
+    with_indicator_labels,
+)
 
 ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 GRANTS = Scope("start_date", date_end="end_date", region=None, country=None)
@@ -106,7 +114,8 @@ def grants(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> p
 
 
 def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Indicators of the city's grants in the period, each with its latest report up to the period's end."""
+    """Indicators of the city's grants in the period, each with its latest report up to the period's end (judged
+    and labelled as on the Grants page)."""
     win = window(filters, viewer)
     w, params = where(filters, win, GRANTS, alias="g")
     sql = f"""
@@ -115,10 +124,9 @@ def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) 
             from indicator_achievement i
             where i.city_id = $id and i.actual is not null and i.period_end <= $end
         )
-        select l.indicator_id, l.grant_id, l.title, l.result_type, l.baseline_value, l.target, l.actual,
-            round(l.progress, 3) as progress, l.status, l.period_end
+        select l.indicator_id, l.grant_id, l.title, {indicator_result("l")}
         from latest l join grant_portfolio g using (grant_id)
         where l.recency = 1 and {w}
         order by l.status = 'off track' desc, l.indicator_id
     """
-    return db.frame(sql, params | {"id": city_id, "end": win.end}, viewer=viewer)
+    return with_indicator_labels(db.frame(sql, params | {"id": city_id, "end": win.end}, viewer=viewer))

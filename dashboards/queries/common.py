@@ -9,6 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from dashboards import db
+from dashboards import formatting as fmt
 from dashboards.access import Viewer
 from dashboards.filters import Filters, Window, resolve
 from data_pipeline.contract import EVENT_TYPES
@@ -150,4 +151,30 @@ def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]
             from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
                        interval 1 {grain}) t(p)""",
         {"spine_start": start, "spine_end": window.end},
+    )
+
+
+# What an indicator list shows of each report: the values it is judged on (totals to date), how it is judged
+# (direction, range, unit, how values add up) and the verdict, all from indicator_achievement (docs/marts.md).
+INDICATOR_RESULT = ("result_type", "measure", "unit", "direction", "aggregation", "range_low", "range_high",
+                    "baseline_value", "baseline_year", "period_end", "target_to_date", "actual_to_date",
+                    "target_met", "progress", "status")
+
+
+def indicator_result(alias: str) -> str:
+    """The select list of INDICATOR_RESULT from indicator_achievement as `alias` (progress rounded to 0.1%)."""
+    return ", ".join(f"round({alias}.progress, 3) as progress" if c == "progress" else f"{alias}.{c}"
+                     for c in INDICATOR_RESULT)
+
+
+def with_indicator_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (INDICATOR_RESULT columns) with the words a reader sees: `target_label` ("at least 200 people",
+    "40% to 60%"), `actual_label` ("180 people") and `progress_label` ("46%", or "met" / "not met" where there
+    is no way to measure a share of)."""
+    rows = frame.to_dict("records")
+    return frame.assign(
+        target_label=[fmt.indicator_target(r["target_to_date"], r["direction"], r["measure"], r["unit"],
+                                           low=r["range_low"], high=r["range_high"]) for r in rows],
+        actual_label=[fmt.indicator_value(r["actual_to_date"], r["measure"], r["unit"]) for r in rows],
+        progress_label=[fmt.indicator_progress(r["progress"], r["target_met"], r["direction"]) for r in rows],
     )

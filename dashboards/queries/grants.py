@@ -7,7 +7,7 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters
-from dashboards.queries.common import Scope, where, window
+from dashboards.queries.common import Scope, indicator_result, where, window, with_indicator_labels
 
 # A grant belongs to a period when its funded work overlaps it; grants without dates never happen.
 ACTIVE = Scope("start_date", date_end="end_date")
@@ -56,7 +56,7 @@ def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.Da
 
 def indicators(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Indicators of the grants in scope (work overlapping the period, region, country), with their latest report
-    up to the period's end:
+    up to the period's end, judged by indicator_achievement (docs/marts.md) and labelled for reading:
     one row per indicator, off-track first, for the picker and the off-track list."""
     win = window(filters, viewer)
     w, params = where(filters, win, ACTIVE, alias="g")
@@ -70,15 +70,13 @@ def indicators(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
         final as (
             select latest.indicator_id, latest.title, latest.grant_id, g.title as grant_title, g.donor_name,
                 latest.city_id, coalesce(g.city_name, '(regional)') as city_name, latest.region,
-                latest.result_type, latest.measure, latest.ascending, latest.baseline_value,
-                latest.period_end, latest.target, latest.actual, round(latest.progress, 3) as progress,
-                latest.status
+                {indicator_result("latest")}
             from latest join grant_portfolio g using (grant_id)
         )
         select * from final
         order by status = 'off track' desc, progress nulls last, indicator_id
     """
-    return db.frame(sql, params | {"end": win.end}, viewer=viewer)
+    return with_indicator_labels(db.frame(sql, params | {"end": win.end}, viewer=viewer))
 
 
 def off_track(filters: Filters, *, viewer: Viewer | None = None, listed: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -90,10 +88,10 @@ def off_track(filters: Filters, *, viewer: Viewer | None = None, listed: pd.Data
 
 
 def indicator_series(indicator_id: str | None, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Every reporting period of one indicator: target, actual, baseline, progress and status."""
-    sql = """
-        select indicator_id, title, measure, ascending, baseline_value, baseline_year, period_start, period_end,
-            target, actual, round(progress, 3) as progress, status
-        from indicator_achievement where indicator_id = $id order by period_end
+    """Every reporting period of one indicator: how it is judged, the period's target and actual, the totals to
+    date it is judged on, progress and status."""
+    sql = f"""
+        select indicator_id, title, {indicator_result("i")}, period_start, target, actual
+        from indicator_achievement i where indicator_id = $id order by period_end
     """
     return db.frame(sql, {"id": indicator_id or ""}, viewer=viewer)

@@ -14,7 +14,7 @@ from dashboards import db, settings, suppression
 from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.impact_report import NETWORK, ImpactData
-from dashboards.queries.common import Scope, build_info, where, window
+from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
 
 ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some point in the period
 ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
@@ -83,19 +83,17 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
 
 
 def indicators(filters: Filters, grant_ids: list[str], *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The latest reported value of each indicator of these grants, against baseline and target."""
-    if not grant_ids:
-        return pd.DataFrame(columns=["title", "city", "result_type", "measure", "baseline_value", "baseline_year",
-                                     "target", "actual", "progress", "status"])
-    sql = """
-        select i.title, g.city_name as city, i.result_type, i.measure, i.baseline_value, i.baseline_year,
-               i.target, i.actual, i.progress, i.status
+    """The latest report of each indicator of these grants up to the period's end (the latest period with an
+    actual, else the latest period), as indicator_achievement judges it, labelled for reading."""
+    sql = f"""
+        select i.title, g.city_name as city, {indicator_result("i")}
         from indicator_achievement i join grant_portfolio g using (grant_id)
         where list_contains($ids, i.grant_id) and i.period_end <= $end
         qualify row_number() over (partition by i.indicator_id
                                    order by i.actual is not null desc, i.period_end desc) = 1
         order by i.status, i.title"""
-    return db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end}, viewer=viewer)
+    return with_indicator_labels(db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end},
+                                          viewer=viewer))
 
 
 def _cells(table: pd.DataFrame) -> pd.DataFrame:
