@@ -13,7 +13,7 @@ from dashboards import exports, filters, ids
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
-from dashboards.impact_report import render_pdf, summary_sentences
+from dashboards.impact_report import REACHED, render_pdf, summary_sentences
 from dashboards.queries import common
 from dashboards.queries import impact as q
 
@@ -94,7 +94,7 @@ def kpi_cards(data) -> list:
         ("Cities reached", fmt.number(data.cities), None),
         ("Countries", fmt.number(data.countries), None),
         ("People reached", str(data.participants_total) if not isinstance(data.participants_total, int)
-         else fmt.number(data.participants_total), "at events in funded cities"),
+         else fmt.number(data.participants_total), REACHED),
     ]
     return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=4, xl=2, class_name="kpi-col")
             for label, value, hint in shown]

@@ -40,6 +40,9 @@ LEVELS = ("output", "outcome", "impact")
 # Gender values that say nothing about gender: left out of the denominator of the women's share, as the
 # kpi_by_period mart does.
 UNSTATED_GENDER = frozenset({"undisclosed", "unknown", "not recorded", "not stated", "prefer not to say"})
+# Who counts as reached (queries.impact.participants): people at events hosted in a funded city while a grant ran
+# there, not everyone who attended an event somewhere.
+REACHED = "at events in funded cities while a grant ran there"
 FEWER_THAN = re.compile(r"\s*<\s*(\d+)\s*")
 PLAIN_COUNT = re.compile(r"\s*\d[\d,]*\s*")
 
@@ -72,7 +75,7 @@ class ImpactData:
     grants_active: int
     cities: Count  # cities the grants reach
     countries: int
-    participants_total: Count  # people at events in funded cities
+    participants_total: Count  # people reached: REACHED
     by_country: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=COUNTRY_COLUMNS))
     by_gender: pd.DataFrame = dataclasses.field(default_factory=lambda: _participants_frame("gender"))
     by_role: pd.DataFrame = dataclasses.field(default_factory=lambda: _participants_frame("role"))
@@ -236,11 +239,11 @@ def _portfolio_sentence(data: ImpactData) -> str:
 def _participants_sentences(data: ImpactData, to_date: bool) -> list[str]:
     total = data.participants_total
     if not isinstance(total, str) and not pd.isna(total) and int(total) == 0:
-        return [f"No participants have been recorded at events in funded cities{'' if to_date else ' in this period'}."]
+        return [f"No participants have been recorded {REACHED}{'' if to_date else ' in this period'}."]
     reached = _count_phrase(total, "participant")
     if reached is None:
         return []
-    text = f"Events in funded cities reached {reached}"
+    text = f"Events held in funded cities while a grant ran there reached {reached}"
     share = None if isinstance(total, str) else women_share(data.by_gender)
     if share is not None:
         text += f"; of those who stated a gender, {fmt.share(share)} were women"
@@ -503,7 +506,7 @@ def _headline_boxes(pdf: FPDF, data: ImpactData) -> None:
          f"{fmt.share(paid)} paid out" if paid is not None else "nothing awarded"),
         ("Grants", fmt.number(data.grants), f"{fmt.number(data.grants_active)} still active"),
         ("Cities reached", _count_text(data.cities), f"in {fmt.counted(data.countries, 'country', 'countries')}"),
-        ("Participants", _count_text(data.participants_total), "at events in funded cities"),
+        ("Participants", _count_text(data.participants_total), "at events during a grant"),
     ]
     gap, height = 4.0, 22.0
     width = (pdf.epw - gap * (len(boxes) - 1)) / len(boxes)
@@ -656,7 +659,7 @@ def _participants(pdf: FPDF, data: ImpactData) -> None:
     rows = max(len(data.by_gender), len(data.by_role), 1)
     _heading(pdf, "Participants", keep=12 + 5.2 * rows)
     total = _count_text(data.participants_total)
-    _muted(pdf, f"People at events in funded cities: {total}. Hidden counts are shown as their label, without a bar.")
+    _muted(pdf, f"People {REACHED}: {total}. Hidden counts are shown as their label, without a bar.")
     pdf.ln(1)
     top, gap = pdf.get_y(), 10.0
     half = (pdf.epw - gap) / 2

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from dashboards import access, db, settings
 from data_pipeline.build import build
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+# A source set made from real public data (tests/fixtures/realdata/README.md).
+REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture(scope="session")
@@ -17,6 +20,15 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """data/sample built into a temporary folder (the served data/build database is never touched)."""
     path = tmp_path_factory.mktemp("dashboard") / "scn.duckdb"
     result = build(SAMPLE, path)
+    assert result.ok, [str(p) for p in result.errors[:10]]
+    return path
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/realdata/source built into a temporary folder, with the build day fixed."""
+    path = tmp_path_factory.mktemp("real") / "scn.duckdb"
+    result = build(REAL, path, today=dt.date(2026, 11, 1))
     assert result.ok, [str(p) for p in result.errors[:10]]
     return path
 

@@ -135,7 +135,7 @@ def test_summary_never_names_the_row_standing_for_confidential_members() -> None
 
 def test_summary_gives_the_womens_share_of_those_who_stated_a_gender() -> None:
     text = " ".join(summary_sentences(BASE))
-    assert "Events in funded cities reached 1,200 participants" in text
+    assert "Events held in funded cities while a grant ran there reached 1,200 participants" in text
     # 600 women of the 1,120 who stated a gender (the 80 undisclosed left out), not 600 of 1,200.
     assert "of those who stated a gender, 54% were women" in text
     assert "the largest group was “municipal official”, with 410 participants" in text
@@ -145,7 +145,7 @@ def test_summary_never_reveals_a_suppressed_count_directly_or_through_a_share() 
     data = _data(by_gender=GENDER_HIDDEN, by_role=ROLE_HIDDEN, participants_total=1_240)
     sentences = summary_sentences(data)
     people = [s for s in sentences if "participants" in s]
-    assert people == ["Events in funded cities reached 1,240 participants."]
+    assert people == ["Events held in funded cities while a grant ran there reached 1,240 participants."]
     text = " ".join(sentences)
     assert "women" not in text  # 612 of the stated genders would back out the hidden ones
     assert "largest group" not in text  # a hidden complement cell may be the largest

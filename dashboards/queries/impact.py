@@ -56,7 +56,8 @@ def by_country(frame: pd.DataFrame) -> pd.DataFrame:
 
 def participants(filters: Filters, by: str, donor: str | None = None, *,
                  viewer: Viewer | None = None) -> pd.DataFrame:
-    """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed.
+    """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed: events
+    hosted in a funded city while a grant ran there (fct_attendance.grant_reach), not everyone who attended.
 
     For a donor the attendance is that of events hosted in a city they fund while the grant runs (the policy
     view decides); `donor` narrows a staff preview the same way.
@@ -73,7 +74,8 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
         params |= {"donor": donor}
     # one bitmap of the people reached, split by the attribute (people_split, db.py)
     sql = f"""
-        with seen as (select people_map(participant_key) as seen from fct_attendance a where {w} {reach})
+        with seen as (select people_map(participant_key) as seen from fct_attendance a
+                      where a.grant_reach and {w} {reach})
         select value as {by}, participants from people_split((select seen from seen))
         where attribute = '{by}' and participants > 0
         order by participants desc, {by}"""
