@@ -47,6 +47,8 @@ GRANT_COLUMNS = [
     {"field": "programme", "headerName": "Programme"},
     {"field": "status", "headerName": "Status"},
     {"field": "awarded_usd", "headerName": "Awarded (USD)", **_num, **_usd},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
     {"field": "disbursed_usd", "headerName": "Disbursed (USD)", **_num, **_usd},
     {"field": "start_date", "headerName": "Start"},
     {"field": "end_date", "headerName": "End"},
@@ -170,7 +172,7 @@ def show_activity(search, city_id):
     df = q.activity(chosen, city_id)
     name = q.profile(city_id)["city_name"].iloc[0]
     return fig.activity(df, city=name), notes.based_on(int(df["events_hosted"].sum()), "events hosted",
-                                                       ignored=q.ACTIVITY.ignores(chosen))
+                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen))
 
 
 @callback(Output(PAGE.grid(EVENTS), "rowData"), Output(PAGE.note(EVENTS), "children"),
@@ -181,12 +183,15 @@ def show_tables(search, city_id):
     chosen = filters.from_query(search)
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
     shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
-    return (shown, notes.based_on(len(events), "events in the period", ignored=q.ACTIVITY.ignores(chosen),
+    return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
+                                  ignored=q.ACTIVITY.ignores(chosen),
                                   extra=notes.capped(len(shown), len(events), "events (latest first)")),
             ui.grid_rows(grants, GRANT_COLUMNS),
-            notes.based_on(len(grants), "grants whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
+            notes.based_on(len(grants), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
             ui.grid_rows(indicators, INDICATOR_COLUMNS),
             notes.based_on(len(indicators), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
                            ignored=q.GRANTS.ignores(chosen)))
 
 

@@ -247,11 +247,14 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
         start, last = _quarter_bounds(p)
         end = min(last, as_of)
         prev_start = quarter_start(start - dt.timedelta(days=1))
-        # A finished quarter is compared with the whole quarter before; a running one with as many days of it.
-        prev_end = start - dt.timedelta(days=1) if end == last else min(prev_start + (end - start),
-                                                                        start - dt.timedelta(days=1))
-        label = p.replace("-", " ")
-        return Window(start, end, label, Window(prev_start, prev_end, quarter_name(prev_start).replace("-", " ")))
+        # A finished quarter is compared with the whole quarter before; a running one with as many days of it,
+        # and says so: "vs 2026 Q3" over one month of it would compare a month with a quarter.
+        prev_name = quarter_name(prev_start).replace("-", " ")
+        if end == last:
+            return Window(start, end, p.replace("-", " "), Window(prev_start, start - dt.timedelta(days=1), prev_name))
+        prev_end = min(prev_start + (end - start), start - dt.timedelta(days=1))
+        return Window(start, end, f"{p.replace('-', ' ')} so far",
+                      Window(prev_start, prev_end, f"{prev_name} to {prev_end.day} {prev_end:%b}"))
     if p == "custom":
         start = filters.start
         end = filters.end or as_of

@@ -37,6 +37,22 @@ def usd(value) -> str:
     return ("-" if value < 0 else "") + "$" + compact(abs(value))
 
 
+def money(value, currency: str | None, *, short: bool = False) -> str:
+    """An amount in its own currency, by its ISO code: "GBP 250,000", or "GBP 1.2M" when `short`; US dollars as
+    `usd` writes them."""
+    if _missing(value):
+        return "–"
+    if not currency or currency == "USD":
+        return usd(value) if short else f"${value:,.0f}"
+    return f"{currency} {compact(value) if short else f'{value:,.0f}'}"
+
+
+def original_amount(value, currency: str | None, *, short: bool = False) -> str:
+    """The amount as awarded when that was not in US dollars ("GBP 250,000"), else "": shown beside the USD
+    figure every page converts to."""
+    return "" if not currency or currency == "USD" or _missing(value) else money(value, currency, short=short)
+
+
 def share(value, digits: int = 0) -> str:
     """0.4567 -> "46%"."""
     if _missing(value):

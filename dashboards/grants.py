@@ -44,6 +44,8 @@ GRANT_COLUMNS = [
     {"field": "status", "headerName": "Status", "maxWidth": 120},
     {"field": "awarded_usd", "headerName": "Awarded (USD)", "type": "numericColumn", "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
     {"field": "disbursed_usd", "headerName": "Disbursed (USD)", "type": "numericColumn",
      "filter": "agNumberColumnFilter", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
     {"field": "start_date", "headerName": "Start"},
@@ -93,8 +95,8 @@ def show_portfolio(search, by):
     chosen = filters.from_query(search)
     df = q.portfolio(chosen)
     count = int(df.loc[df["dimension"] == "status", "grants"].sum())
-    note = notes.based_on(count, "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
-                          extra="Disbursed counts every payment to date.")
+    note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
+                          ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
     return kpi_cards(df), fig.portfolio(df, dimension=by, label=BY[by].lower()), note
 
 
@@ -105,12 +107,14 @@ def show_grants(search):
     chosen = filters.from_query(search)
     df = q.grants(chosen)
     shown = min(len(df), 25)
-    note = notes.based_on(len(df), "grants", extra=f"The {shown} largest are drawn; the diamond marks the award "
-                          "date, the dotted line the data's date." if len(df) else "")
+    note = notes.based_on(len(df), "grants", one="grant",
+                          extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
+                                "the data's date." if len(df) else "")
     timeline = fig.timeline(df, as_of=common.as_of())
     rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
     return (timeline, ui.fitted(timeline), note, rows,
-            notes.based_on(len(df), "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
+            notes.based_on(len(df), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
                            extra=notes.capped(len(rows), len(df), "grants (largest first)",
                                               "download the full list with the timeline's CSV")))
 
@@ -134,9 +138,12 @@ def show_indicators(search, picked):
     late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
     ignored = common.INDICATORS.ignores(chosen)
-    return (fig.indicator_status(status), notes.based_on(int(status["indicators"].sum()), "indicator reports due in "
-            "the period", ignored=ignored), pick_options(listed, "", keep), keep, rows,
+    return (fig.indicator_status(status),
+            notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
+                           one="indicator report due in the period", ignored=ignored),
+            pick_options(listed, "", keep), keep, rows,
             notes.based_on(len(listed), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
                            extra=" ".join(filter(None, (
                                f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
                                notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
@@ -155,7 +162,7 @@ def _picked_alone() -> bool:
 def show_indicator(indicator_id: str | None) -> tuple:
     """The indicator chart and its note."""
     df = q.indicator_series(indicator_id)
-    return fig.indicator(df), notes.based_on(len(df), "reporting periods",
+    return fig.indicator(df), notes.based_on(len(df), "reporting periods", one="reporting period",
                                              extra="The dot's colour is the period's status.")
 
 

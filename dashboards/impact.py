@@ -13,7 +13,7 @@ from dashboards import exports, filters, ids
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
-from dashboards.impact_report import REACHED, render_pdf, summary_sentences
+from dashboards.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
 from dashboards.queries import common
 from dashboards.queries import impact as q
 
@@ -88,7 +88,8 @@ def _report(search: str | None, donor: str | None):
 
 def kpi_cards(data) -> list:
     shown = [
-        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"),
+        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"
+         + (f"; {as_awarded(data)}" if as_awarded(data) else "")),
         ("Disbursed", fmt.usd(data.disbursed_usd), "USD, paid by the period's end"),
         ("Grants", fmt.number(data.grants), f"{data.grants_active} still active"),
         ("Cities reached", fmt.number(data.cities), None),

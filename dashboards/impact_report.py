@@ -82,6 +82,11 @@ class ImpactData:
     indicators: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=INDICATOR_COLUMNS))
     suppress_below: int = 5  # the threshold the footnote explains
     is_public: bool = False  # the network-wide public view: sentences speak of "donors", not "you"
+    # Amount awarded per currency the grants were awarded in (before conversion to US dollars).
+    awarded_by_currency: dict[str, float] = dataclasses.field(default_factory=dict)
+    # The period's dates (start None: since the beginning); the words are made from these, not from the label.
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
     def __post_init__(self) -> None:
         for name, needed in (("by_country", COUNTRY_COLUMNS), ("by_gender", PARTICIPANT_COLUMNS),
@@ -103,9 +108,11 @@ class ImpactData:
 
 # --- words ---------------------------------------------------------------------------------------------------
 
-def usd(value: float | None, *, unit_of: float | None = None) -> str:
+def usd(value: float | None, *, unit_of: float | None = None, currency: str = "USD") -> str:
     """Money as a report writes it: "US$1.4 million", "US$850k", "US$8.5k", "US$950". `unit_of` makes a figure
-    share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million")."""
+    share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million").
+    Another `currency` is written by its code: "GBP 1.1 million"."""
+    symbol = "US$" if currency == "USD" else f"{currency} "
     if value is None or pd.isna(value):
         return "–"
     size = abs(float(value))
@@ -114,11 +121,23 @@ def usd(value: float | None, *, unit_of: float | None = None) -> str:
     # Each unit starts where the smaller one would round to 1,000 ("US$1,000k"): k shows no decimal, million one.
     for limit, start, suffix in ((1e9, 999_950_000, " billion"), (1e6, 999_500, " million")):
         if reference >= start and size >= 0.05 * limit:
-            return f"{sign}US${size / limit:,.1f}".removesuffix(".0") + suffix
+            return f"{sign}{symbol}{size / limit:,.1f}".removesuffix(".0") + suffix
     if size >= 999.5:
         digits = 1 if size < 9_950 else 0
-        return f"{sign}US${size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
-    return f"{sign}US${size:,.0f}"
+        return f"{sign}{symbol}{size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
+    return f"{sign}{symbol}{size:,.0f}"
+
+
+def as_awarded(data: ImpactData) -> str:
+    """What the grants were awarded in, beside the US dollars they are added up in: "awarded as GBP 1.1 million"
+    (one other currency), "awarded in EUR, GBP and USD, each converted at its award date's rate" (several), or ""
+    (all in US dollars)."""
+    currencies = sorted(c for c, amount in data.awarded_by_currency.items() if amount > 0)
+    if not currencies or currencies == ["USD"]:
+        return ""
+    if len(currencies) == 1:
+        return f"awarded as {usd(data.awarded_by_currency[currencies[0]], currency=currencies[0])}"
+    return f"awarded in {_words(currencies)}, each converted at its award date's rate"
 
 
 def _count_phrase(value: Count, noun: str, plural: str | None = None) -> str | None:
@@ -147,10 +166,23 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _opening(period_label: str) -> tuple[str, bool]:
-    """How the first sentence starts ("In 2025", "Between 1 Jan 2025 and 31 Oct 2026", "To date"), and whether
-    the period runs up to now, which wants the present perfect ("you have funded")."""
-    text = period_label.strip()
+def _opening(data: ImpactData) -> tuple[str, bool]:
+    """How the first sentence starts ("In 2025", "Since 1 Nov 2025", "Between 1 Jan 2025 and 30 Jun 2026", "To
+    date"), and whether the period runs up to now, which wants the present perfect ("you have funded"). Made from
+    the period's dates; a label alone ("2025", "1 Jan 2025 – 30 Jun 2026") is read as well as it can be."""
+    start, end = data.period_start, data.period_end
+    if end is not None:
+        running = end >= data.as_of
+        if start is None:
+            return ("To date", True) if running else (f"Up to {fmt.day(end)}", False)
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+            return f"In {start.year}", False
+        if running:
+            return f"Since {fmt.day(start)}", True
+        return f"Between {fmt.day(start)} and {fmt.day(end)}", False
+    text = data.period_label.strip()
+    dates = re.search(r"\(([^()]*)\)\s*$", text)  # "Last 12 months (1 Nov 2025 – 30 Oct 2026)": the dates
+    text = dates.group(1).strip() if dates else text
     lower = text.lower()
     if lower in {"", "all time", "to date"}:
         return "To date", True
@@ -199,6 +231,8 @@ def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
     text = f"{opening}, {subject} {verb} {fmt.counted(data.grants, 'grant')}"
     if data.awarded_usd > 0:
         text += f" worth {usd(data.awarded_usd)}"
+        if as_awarded(data):
+            text += f" ({as_awarded(data)})"
     cities = _count_phrase(data.cities, "city", "cities")
     countries = fmt.counted(data.countries, "country", "countries") if data.countries else None
     if cities and countries:
@@ -344,7 +378,7 @@ def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
 def summary_sentences(data: ImpactData) -> list[str]:
     """A short summary of the period in plain words: money and reach, participants, indicators (3 to 6 sentences;
     one when there are no grants). Suppressed counts are written "fewer than 5" or left out, never guessed."""
-    opening, to_date = _opening(data.period_label)
+    opening, to_date = _opening(data)
     if data.grants == 0:
         matching = " matching these filters" if _filtered(data.filters_text) else ""
         if data.is_public:
@@ -560,7 +594,8 @@ def _money(pdf: FPDF, data: ImpactData) -> None:
     paid = data.disbursed_usd / data.awarded_usd
     owed = max(data.awarded_usd - data.disbursed_usd, 0)
     pdf.set_font(FONT, "", BODY)
-    pdf.cell(0, 5, f"Awarded {usd(data.awarded_usd)}", new_x="LMARGIN", new_y="NEXT")
+    original = f" ({as_awarded(data)})" if as_awarded(data) else ""
+    pdf.cell(0, 5, f"Awarded {usd(data.awarded_usd)}{original}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     top, height = pdf.get_y(), 6.0
     pdf.set_fill_color(theme.SECONDARY)

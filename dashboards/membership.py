@@ -9,6 +9,7 @@ from dash import Input, Output, callback, html
 
 from dashboards import components as ui
 from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
 from dashboards.queries import common
@@ -64,11 +65,12 @@ def show_growth(search):
     chosen = filters.from_query(search)
     df = q.members_over_time(chosen)
     last = df[df["period"] == df["period"].max()] if len(df) else df
-    growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0, "member cities at the last period's "
-                                 "end", extra="Members are counted at the end of each period.",
+    growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0,
+                                 "member cities at the last period's end", one="member city at the last period's end",
+                                 extra="Members are counted at the end of each period.",
                                  ignored=common.CITIES.ignores(chosen))
     flow_note = notes.based_on(int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0, "joins and exits",
-                               ignored=common.CITIES.ignores(chosen))
+                               one="join or exit", ignored=common.CITIES.ignores(chosen))
     return fig.members_by_region(df), growth_note, fig.joins_and_exits(df), flow_note
 
 
@@ -77,7 +79,7 @@ def show_growth(search):
 def show_map(search, colour_by):
     chosen = filters.from_query(search)
     df = q.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end",
+    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
                           extra="Point size: people from the city who took part in events in the period; "
                                 "countries shaded by their number of member cities.")
     return maps.member_map(df, colour_by=colour_by, fit=bool(chosen.regions or chosen.countries)), note
@@ -90,9 +92,11 @@ def show_committee(search):
     df = q.steering_terms(chosen)
     as_of = common.as_of()
     ignored = common.CITIES.ignores(chosen)
-    terms_note = notes.based_on(len(df), "terms overlapping the period", ignored=ignored,
+    terms_note = notes.based_on(len(df), "terms overlapping the period", one="term overlapping the period",
+                                ignored=ignored,
                                 extra="Outlined bars are co-chair terms; the dotted line is the data's date.")
-    seats_note = notes.based_on(int(df["is_current"].sum()), "seats held at the data's date", ignored=ignored)
+    seats_note = notes.based_on(int(df["is_current"].sum()), "seats held at the data's date",
+                                one="seat held at the data's date", ignored=ignored)
     terms = fig.steering_timeline(df, as_of=as_of)
     return terms, ui.fitted(terms), terms_note, fig.committee_composition(df), seats_note
 
@@ -103,6 +107,7 @@ def show_ladder(search):
     df = q.ladder(chosen)
     members = int(df["members"].iloc[0]) if len(df) else 0
     return fig.ladder(df), notes.based_on(members, "member cities at the period's end",
+                                          one="member city at the period's end",
                                           ignored=common.CITIES.ignores(chosen))
 
 
@@ -110,7 +115,8 @@ def show_ladder(search):
 def show_dormant(search):
     chosen = filters.from_query(search)
     df = q.dormant(chosen)
-    note = (f"{len(df):,} members with no hosted or attended event, milestone or payment in the 365 days before "
+    note = (f"{fmt.counted(len(df), 'member')} with no hosted or attended event, milestone or payment in the 365 "
+            "days before "
             f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
     return ui.grid_rows(df, DORMANT_COLUMNS), note
 

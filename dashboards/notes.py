@@ -2,22 +2,25 @@
 
 from __future__ import annotations
 
+from dashboards import formatting as fmt
+
 # What "off track" means, in the words every page and the PDF use (the rule itself: docs/marts.md).
 OFF_TRACK = ("target not met and, where progress can be measured from a baseline, less than 90% of the way "
              "there")
 
 
-def based_on(count: int, unit: str, *, left_out: int = 0, why: str = "", ignored: list[str] | tuple = (),
-             extra: str = "") -> str:
-    """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply."""
-    text = f"Based on {count:,} {unit}"
+def based_on(count: int, unit: str, *, one: str | None = None, left_out: int = 0, why: str = "",
+             ignored: list[str] | tuple = (), extra: str = "") -> str:
+    """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply. `unit` is the
+    plural ("events whose ..."), `one` the singular ("event whose ..."), used when the count is 1."""
+    text = f"Based on {fmt.number(count)} {fmt.plural(count, one or unit, unit)}"
     if left_out:
-        text += f"; {left_out:,} {why} {'is' if left_out == 1 else 'are'} left out"
+        text += f"; {fmt.number(left_out)} {why} {fmt.plural(left_out, 'is', 'are')} left out"
     text += "."
     if extra:
         text += f" {extra}"
     if ignored:
-        text += f" The {_words(ignored)} filter{'s do' if len(ignored) > 1 else ' does'} not apply here."
+        text += f" The {_words(ignored)} {fmt.plural(len(ignored), 'filter does', 'filters do')} not apply here."
     return text
 
 

@@ -87,7 +87,7 @@ def show_kpis(search):
 def show_map(search):
     chosen = filters.from_query(search)
     df = mq.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end",
+    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
                           extra="Point size: people from the city who took part in events in the period.")
     return maps.member_map(df, fit=bool(chosen.regions or chosen.countries)), note
 
@@ -100,24 +100,23 @@ def show_regions(search, measure):
 
 
 def region_note(df: pd.DataFrame, measure: str) -> str:
-    unit = {"participants": "participant counts per region", "events": "events", "members": "member cities",
-            "awarded_usd": "USD awarded"}[measure]
+    unit, one = {"events": ("events", "event"), "members": ("member cities", "member city")}.get(measure, ("", ""))
     total = df[measure].sum()
     unplaced = df.loc[df["region"] == "No region", measure].sum()
     if measure == "participants":
-        return notes.based_on(int(total), "people counted once per region",
+        return notes.based_on(int(total), "people counted once per region", one="person counted once per region",
                               left_out=int(unplaced), why="without a known region")
     if measure == "awarded_usd":
         return f"Based on {fmt.usd(total)} awarded in the period" + (
             f"; {fmt.usd(unplaced)} without a region is left out." if unplaced else ".")
-    return notes.based_on(int(total), unit, left_out=int(unplaced), why="without a region")
+    return notes.based_on(int(total), unit, one=one, left_out=int(unplaced), why="without a region")
 
 
 @callback(Output(PAGE.graph(TREND), "figure"), Output(PAGE.note(TREND), "children"), Input(ids.URL, "search"))
 def show_trend(search):
     df = q.trend(filters.from_query(search))
-    note = (f"Per {df['grain'].iloc[0] if len(df) else 'month'}: {fmt.number(df['events'].sum())} events, "
-            f"{fmt.number(df['new_members'].sum())} new members, {fmt.usd(df['awarded_usd'].sum())} awarded. "
+    note = (f"Per {df['grain'].iloc[0] if len(df) else 'month'}: {fmt.counted(df['events'].sum(), 'event')}, "
+            f"{fmt.counted(df['new_members'].sum(), 'new member')}, {fmt.usd(df['awarded_usd'].sum())} awarded. "
             "Participants are counted once per period, so the bars do not add up to the period's total.")
     return fig.kpi_trend(df), note
 

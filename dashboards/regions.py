@@ -8,6 +8,7 @@ from dash import Input, Output, callback, dcc, html
 
 from dashboards import components as ui
 from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.queries import regions as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -77,7 +78,8 @@ def show_heatmap(search, measure):
     df = q.heatmap(chosen)
     quarters = df["quarter"].nunique()
     return fig.heatmap(df, measure=measure), notes.based_on(
-        quarters, "quarters overlapping the period", ignored=q.QUARTERLY.ignores(chosen),
+        quarters, "quarters overlapping the period", one="quarter overlapping the period",
+        ignored=q.QUARTERLY.ignores(chosen),
         extra="Activity without a region (global webinars, people from non-member cities) is not shown.")
 
 
@@ -104,8 +106,8 @@ def show_cities(search, region):
     df = q.cities(filters.from_query(search), region)
     members = int(df["member_at_end"].sum()) if len(df) else 0
     rows = ui.grid_rows(df, CITY_COLUMNS, limit=ui.GRID_LIMIT)
-    return rows, notes.based_on(len(df), f"cities of {region}", extra=" ".join(filter(None, (
-        f"{members} members at the period's end; activity in the period.",
+    return rows, notes.based_on(len(df), f"cities of {region}", one=f"city of {region}", extra=" ".join(filter(None, (
+        f"{fmt.counted(members, 'member')} at the period's end; activity in the period.",
         notes.capped(len(rows), len(df), "cities")))))
 
 

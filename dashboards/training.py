@@ -81,14 +81,14 @@ def show_kpis(search):
           Input(ids.URL, "search"), Input(PAGE("events-by"), "value"))
 def show_events(search, by):
     df = q.events_over_time(filters.from_query(search))
-    return fig.events_over_time(df, by=by), notes.based_on(int(df["events"].sum()), "events")
+    return fig.events_over_time(df, by=by), notes.based_on(int(df["events"].sum()), "events", one="event")
 
 
 @callback(Output(PAGE.graph(PEOPLE), "figure"), Output(PAGE.note(PEOPLE), "children"), Input(ids.URL, "search"))
 def show_people(search):
     df = q.attendance_over_time(filters.from_query(search))
     return fig.attendance_over_time(df), notes.based_on(
-        int(df["attendances"].sum()), "attendances",
+        int(df["attendances"].sum()), "attendances", one="attendance",
         extra="People are counted once per period, so the line does not add up across periods.")
 
 
@@ -98,22 +98,23 @@ def show_who(search):
     total = int(df.loc[df["dimension"] == "gender", "participants"].sum())
     undisclosed = int(df.loc[(df["dimension"] == "gender") & (df["value"] == "undisclosed"), "participants"].sum())
     return fig.breakdown(df), notes.based_on(
-        total, "unique participants", extra=f"{undisclosed:,} did not disclose their gender." if undisclosed else "")
+        total, "unique participants", one="unique participant",
+        extra=f"{fmt.number(undisclosed)} did not disclose their gender." if undisclosed else "")
 
 
 @callback(Output(PAGE.graph(LEARNING), "figure"), Output(PAGE.note(LEARNING), "children"), Input(ids.URL, "search"))
 def show_learning(search):
     df = q.learning(filters.from_query(search))
     return fig.learning(df), notes.based_on(
-        int(df["attendances"].sum()), "attendances",
-        extra=f"Knowledge gain from {int(df['scored'].sum()):,} with both test scores; satisfaction from "
-              f"{int(df['rated'].sum()):,} ratings.")
+        int(df["attendances"].sum()), "attendances", one="attendance",
+        extra=f"Knowledge gain from {fmt.counted(df['scored'].sum(), 'attendance')} with both test scores; "
+              f"satisfaction from {fmt.counted(df['rated'].sum(), 'rating')}.")
 
 
 @callback(Output(PAGE.graph(TOPICS), "figure"), Output(PAGE.note(TOPICS), "children"), Input(ids.URL, "search"))
 def show_topics(search):
     df = q.topics(filters.from_query(search))
-    return fig.topics(df), notes.based_on(int(df["events"].sum()), "events")
+    return fig.topics(df), notes.based_on(int(df["events"].sum()), "events", one="event")
 
 
 @callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"), Input(ids.URL, "search"))
@@ -121,7 +122,8 @@ def show_regions(search):
     df = oq.by_region(filters.from_query(search))
     unplaced = int(df.loc[df["region"] == "No region", "participants"].sum())
     return (ofig.region_bars(df, measure="participants", title="Reach by region: unique participants"),
-            notes.based_on(int(df["participants"].sum()), "people counted once per region", left_out=unplaced,
+            notes.based_on(int(df["participants"].sum()), "people counted once per region",
+                           one="person counted once per region", left_out=unplaced,
                            why="without a known region (their city and the event have none)"))
 
 

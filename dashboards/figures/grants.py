@@ -29,10 +29,13 @@ def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "
         return empty(title, "No grant was active in the chosen period.")
     values = data["value"].to_numpy()
     custom = clickable("region" if dimension == "region" else "", values)
+    # as awarded, where the whole group was awarded in one currency other than US dollars
+    originals = np.array([f" ({o})" if o else "" for o in data.get("awarded_original", [""] * len(data))],
+                         dtype=object)
     bars = [
         {"type": "bar", "y": values, "x": data["awarded_usd"].to_numpy(), "orientation": "h", "name": "Awarded",
-         "marker": {"color": theme.PRIMARY}, "customdata": custom,
-         "hovertemplate": "%{y}<br>Awarded: $%{x:,.0f}<extra></extra>"},
+         "marker": {"color": theme.PRIMARY}, "customdata": custom, "hovertext": originals,
+         "hovertemplate": "%{y}<br>Awarded: $%{x:,.0f}%{hovertext}<extra></extra>"},
         {"type": "bar", "y": values, "x": data["disbursed_usd"].to_numpy(), "orientation": "h",
          "name": "Disbursed to date", "marker": {"color": theme.SECONDARY}, "customdata": custom,
          "hovertemplate": "%{y}<br>Disbursed: $%{x:,.0f}<extra></extra>"},
@@ -49,9 +52,11 @@ def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "G
     data = df.head(top).iloc[::-1]
     labels = np.array([f"{t[:38]}{'…' if len(t) > 38 else ''} ({g})"
                        for t, g in zip(data["title"], data["grant_id"], strict=True)], dtype=object)
-    hover = np.array([f"{t}<br>{c} · {d}<br>{fmt.usd(a)} awarded, {fmt.share(s)} disbursed"
-                      for t, c, d, a, s in zip(data["title"], data["city_name"], data["donor_name"],
-                                               data["awarded_usd"], data["disbursed_share"], strict=True)],
+    hover = np.array([f"{t}<br>{c} · {d}<br>{fmt.usd(a)} awarded{f' ({o})' if o else ''}, {fmt.share(s)} disbursed"
+                      for t, c, d, a, o, s in zip(data["title"], data["city_name"], data["donor_name"],
+                                                  data["awarded_usd"],
+                                                  data.get("awarded_original", pd.Series("", index=data.index)),
+                                                  data["disbursed_share"], strict=True)],
                      dtype=object)
     custom = np.array([["city", c] if isinstance(c, str) else ["", ""] for c in data["city_id"]], dtype=object)
     starts, ends = pd.to_datetime(data["start_date"]), pd.to_datetime(data["end_date"])

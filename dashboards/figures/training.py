@@ -43,10 +43,10 @@ def attendance_over_time(df: pd.DataFrame, *, title: str = "People reached over 
     periods = df["period"].to_numpy()
     data = [
         {"type": "bar", "x": periods, "y": df["attendances"].to_numpy(), "name": "Attendances",
-         "marker": {"color": theme.SECONDARY}, "hovertemplate": "%{x|%b %Y}: %{y:,} attendances<extra></extra>"},
+         "marker": {"color": theme.SECONDARY}, "hovertemplate": "%{x|%b %Y}<br>attendances: %{y:,}<extra></extra>"},
         {"type": "scatter", "x": periods, "y": df["participants"].to_numpy(), "name": "Unique participants",
          "mode": "lines+markers", "line": {"color": theme.PRIMARY, "width": 2},
-         "hovertemplate": "%{x|%b %Y}: %{y:,} people<extra></extra>"},
+         "hovertemplate": "%{x|%b %Y}<br>unique participants: %{y:,}<extra></extra>"},
     ]
     layout = {"yaxis": {"title": {"text": f"Per {df['grain'].iloc[0]}"}, "rangemode": "tozero"}}
     return figure(data, layout, title=title, height=360)
@@ -62,8 +62,8 @@ def topics(df: pd.DataFrame, *, title: str = "Topics: unique participants") -> g
         "type": "bar", "x": participants, "y": data["topic"].to_numpy(), "orientation": "h",
         "marker": {"color": theme.PRIMARY}, "customdata": data[["events", "attendances"]].to_numpy(),
         "text": participants, "textposition": "auto",
-        "hovertemplate": "%{y}<br>%{x:,} people, %{customdata[0]} events, %{customdata[1]:,} attendances"
-                         "<extra></extra>",
+        "hovertemplate": "%{y}<br>unique participants: %{x:,}<br>events: %{customdata[0]}<br>"
+                         "attendances: %{customdata[1]:,}<extra></extra>",
     }
     layout = {"xaxis": {"title": {"text": "Unique participants"}}}
     return figure([bars], layout, title=title, height=max(260, 34 * len(data) + 90), legend=False)

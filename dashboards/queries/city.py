@@ -18,6 +18,7 @@ from dashboards.queries.common import (
     where,
     window,
     with_indicator_labels,
+    with_original_amount,
 )
 
 ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
@@ -101,16 +102,17 @@ def events(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> p
 
 
 def grants(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The city's grants whose work overlaps the period."""
+    """The city's grants whose work overlaps the period (`awarded_original`: as awarded, when not in USD)."""
     w, params = where(filters, window(filters, viewer), GRANTS)
     sql = f"""
-        select grant_id, title, donor_name, programme, theme, status, round(awarded_usd) as awarded_usd,
+        select grant_id, title, donor_name, programme, theme, status, currency, amount_awarded,
+            round(awarded_usd) as awarded_usd,
             round(disbursed_usd) as disbursed_usd, start_date, end_date, indicators, indicators_on_track,
             indicators_off_track
         from grant_portfolio where city_id = $id and {w}
         order by start_date desc
     """
-    return db.frame(sql, params | {"id": city_id}, viewer=viewer)
+    return with_original_amount(db.frame(sql, params | {"id": city_id}, viewer=viewer))
 
 
 def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:

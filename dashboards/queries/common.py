@@ -154,6 +154,14 @@ def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]
     )
 
 
+def with_original_amount(frame: pd.DataFrame, *, short: bool = False) -> pd.DataFrame:
+    """`frame` (`amount_awarded`, `currency`: NULL where a group mixes currencies) with `awarded_original`, the
+    amount as awarded where that was not US dollars ("GBP 250,000"; "" otherwise)."""
+    return frame.assign(awarded_original=[
+        fmt.original_amount(amount, currency, short=short)
+        for amount, currency in zip(frame["amount_awarded"], frame["currency"], strict=True)])
+
+
 # What an indicator list shows of each report: the values it is judged on (totals to date), how it is judged
 # (direction, range, unit, how values add up) and the verdict, all from indicator_achievement (docs/marts.md).
 INDICATOR_RESULT = ("result_type", "measure", "unit", "direction", "aggregation", "range_low", "range_high",

@@ -7,7 +7,14 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters
-from dashboards.queries.common import Scope, indicator_result, where, window, with_indicator_labels
+from dashboards.queries.common import (
+    Scope,
+    indicator_result,
+    where,
+    window,
+    with_indicator_labels,
+    with_original_amount,
+)
 
 # A grant belongs to a period when its funded work overlaps it; grants without dates never happen.
 ACTIVE = Scope("start_date", date_end="end_date")
@@ -17,30 +24,35 @@ DIMENSIONS = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme",
 
 def portfolio(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Grants whose work overlaps the period, by donor, programme, theme, status and region:
-    `dimension`, `value`, `grants`, `awarded_usd`, `disbursed_usd` (disbursed = paid to date)."""
+    `dimension`, `value`, `grants`, `awarded_usd`, `disbursed_usd` (disbursed = paid to date), and
+    `awarded_original` ("GBP 1.2M") where every grant of the group was awarded in one currency other than USD."""
     w, params = where(filters, window(filters, viewer), ACTIVE)
     parts = [
         f"""select '{dim}' as dimension, coalesce(cast({dim} as varchar), 'No {label.lower()}') as value,
-                count(*) as grants, round(sum(awarded_usd)) as awarded_usd, round(sum(disbursed_usd)) as disbursed_usd
+                count(*) as grants, round(sum(awarded_usd)) as awarded_usd, round(sum(disbursed_usd)) as disbursed_usd,
+                case when count(distinct currency) = 1 then any_value(currency) end as currency,
+                sum(amount_awarded) as amount_awarded
             from active group by 1, 2"""
         for dim, label in DIMENSIONS.items()
     ]
     sql = f"with active as (select * from grant_portfolio where {w}) " + " union all ".join(parts)
-    return db.frame(f"select * from ({sql}) order by dimension, awarded_usd desc", params, viewer=viewer)
+    df = db.frame(f"select * from ({sql}) order by dimension, awarded_usd desc", params, viewer=viewer)
+    return with_original_amount(df, short=True)
 
 
 def grants(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Every grant whose work overlaps the period, with its money and how its indicators stand."""
+    """Every grant whose work overlaps the period, with its money (in USD, and `awarded_original` as awarded when
+    that was another currency) and how its indicators stand."""
     w, params = where(filters, window(filters, viewer), ACTIVE)
     sql = f"""
         select grant_id, title, donor_name, city_id, coalesce(city_name, '(regional)') as city_name, region,
-            country_iso3, programme, theme, status, round(awarded_usd) as awarded_usd,
+            country_iso3, programme, theme, status, currency, amount_awarded, round(awarded_usd) as awarded_usd,
             round(disbursed_usd) as disbursed_usd, round(disbursed_share, 3) as disbursed_share,
             award_date, start_date, end_date, indicators, indicators_on_track, indicators_off_track
         from grant_portfolio where {w}
         order by awarded_usd desc, grant_id
     """
-    return db.frame(sql, params, viewer=viewer)
+    return with_original_amount(db.frame(sql, params, viewer=viewer))
 
 
 def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:

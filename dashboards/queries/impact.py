@@ -30,7 +30,7 @@ def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
             select grant_id, sum(amount_usd) as paid_usd from fct_disbursements where paid_on <= $end group by 1
         )
         select g.grant_id, g.title, g.donor_id, g.donor_name, g.city_id, g.city_name, g.region, g.country_iso3,
-               c.name as country, g.programme, g.theme, g.status, g.awarded_usd,
+               c.name as country, g.programme, g.theme, g.status, g.currency, g.amount_awarded, g.awarded_usd,
                coalesce(p.paid_usd, 0) as disbursed_usd, g.start_date, g.end_date
         from grant_portfolio g
         left join paid p using (grant_id)
@@ -118,12 +118,12 @@ def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
     scoped = viewer.donor_id if viewer.scope == "donor" else donor
     rows = grants(filters, scoped, viewer=viewer)
     build = build_info(viewer)
+    win = window(filters, viewer)
     # A donor's attendance is already limited to their grants by the policy; a staff preview narrows it here.
     preview = None if viewer.scope == "donor" else donor
     gender = participants(filters, "gender", preview, viewer=viewer)
     role = participants(filters, "role", preview, viewer=viewer)
-    names = donors(viewer=viewer).set_index("donor_id")["donor_name"]
-    audience = names.get(scoped, scoped) if scoped else NETWORK
+    audience = donor_name(scoped, viewer=viewer) if scoped else NETWORK
     return ImpactData(
         audience=audience, period_label=period_label, filters_text=filters_text or "No filters",
         built_at=pd.Timestamp(build["built_at"]).to_pydatetime(), as_of=build["as_of"],
@@ -135,9 +135,17 @@ def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
         by_country=by_country(rows), by_gender=_cells(gender), by_role=_cells(role),
         indicators=indicators(filters, rows["grant_id"].tolist(), viewer=viewer),
         suppress_below=settings.get().suppress_below, is_public=viewer.scope == "public" or not scoped,
+        period_start=win.start, period_end=win.end,
+        awarded_by_currency=rows.groupby("currency")["amount_awarded"].sum().astype(float).to_dict(),
     )
 
 
 def donors(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Donors with grants the viewer may see (for the staff preview picker)."""
     return db.frame("select distinct donor_id, donor_name from grant_portfolio order by donor_name", viewer=viewer)
+
+
+def donor_name(donor_id: str, *, viewer: Viewer | None = None) -> str:
+    """The donor's name from the donors file (a donor with no grant yet has one too); the id if it is unknown."""
+    df = db.frame("select donor_name from stg_donors where donor_id = $id", {"id": donor_id}, viewer=viewer)
+    return str(df["donor_name"].iloc[0]) if len(df) else donor_id
