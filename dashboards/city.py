@@ -14,6 +14,7 @@ from dashboards import formatting as fmt
 from dashboards.db import DatabaseMissing
 from dashboards.figures import city as fig
 from dashboards.queries import city as q
+from dashboards.queries import common
 from dashboards.shell import chart_downloads
 from data_pipeline.contract import MILESTONES
 
@@ -169,10 +170,12 @@ def show_kpis(search, city_id):
           Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
 def show_activity(search, city_id):
     chosen = filters.from_query(search)
+    win = common.window(chosen)
     df = q.activity(chosen, city_id)
     name = q.profile(city_id)["city_name"].iloc[0]
     return fig.activity(df, city=name), notes.based_on(int(df["events_hosted"].sum()), "events hosted",
-                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen))
+                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen),
+                                                       extra=notes.partial_periods(df, win, win.grain))
 
 
 @callback(Output(PAGE.grid(EVENTS), "rowData"), Output(PAGE.note(EVENTS), "children"),
@@ -183,9 +186,13 @@ def show_tables(search, city_id):
     chosen = filters.from_query(search)
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
     shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
+    attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
     return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
                                   ignored=q.ACTIVITY.ignores(chosen),
-                                  extra=notes.capped(len(shown), len(events), "events (latest first)")),
+                                  extra=" ".join(filter(None, (notes.hosted_and_attended(events["involvement"],
+                                                                                         attended),
+                                                               notes.capped(len(shown), len(events),
+                                                                            "events (latest first)"))))),
             ui.grid_rows(grants, GRANT_COLUMNS),
             notes.based_on(len(grants), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),

@@ -270,6 +270,43 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
     return Window(start, as_of, "Last 12 months", prev)
 
 
+GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def period_bounds(start: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the month, quarter or year starting on `start`."""
+    years, month = divmod(start.month - 1 + GRAIN_MONTHS[grain], 12)
+    return start, dt.date(start.year + years, month + 1, 1) - dt.timedelta(days=1)
+
+
+def period_name(start: dt.date, grain: str) -> str:
+    """"Oct 2026", "Q4 2026" or "2026"."""
+    if grain == "month":
+        return f"{start:%b %Y}"
+    if grain == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return str(start.year)
+
+
+def partial_note(start: dt.date, grain: str, window: Window) -> str | None:
+    """How much of a period the window covers, when not all of it: "Q4 2026 so far: 1 of 3 months (to 30 Oct
+    2026)" for a period still running at the window's end, "Mar 2025 from 15 Mar 2025: 17 of 31 days" for one the
+    window starts inside; None for a whole period. A partial period's count is not comparable with a whole one's."""
+    first, last = period_bounds(start, grain)
+    low = max(first, window.start) if window.start else first
+    high = min(last, window.end)
+    covered, total = (high - low).days + 1, (last - first).days + 1
+    if covered >= total or covered <= 0:
+        return None
+    if grain == "month":
+        amount = f"{covered} of {total} days"
+    else:
+        amount = f"{max(1, round(covered / 30.44))} of {GRAIN_MONTHS[grain]} months"
+    if high < last:
+        return f"{period_name(start, grain)} so far: {amount} (to {fmt.day(high)})"
+    return f"{period_name(start, grain)} from {fmt.day(low)}: {amount}"
+
+
 def describe(filters: Filters, as_of: dt.date) -> str:
     """The filters in one sentence, for the print header and exported files."""
     parts = [resolve(filters, as_of).describe()]

@@ -3,6 +3,8 @@ grant timeline, and whether the indicators the grants report on are on track."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,6 +15,7 @@ from dashboards import components as ui
 from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import grants as fig
+from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import grants as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -97,7 +100,13 @@ def show_portfolio(search, by):
     count = int(df.loc[df["dimension"] == "status", "grants"].sum())
     note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
                           ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
-    return kpi_cards(df), fig.portfolio(df, dimension=by, label=BY[by].lower()), note
+    return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
+                                    lambda: _nothing(chosen)), note
+
+
+def _nothing(chosen: filters.Filters, what: str = "grants at work", kind: str = "grants") -> str:
+    """What an empty chart says: nothing in the period, and where the data has some."""
+    return notes.nothing_in(what, common.window(chosen), *common.span(kind, chosen))
 
 
 @callback(Output(PAGE.graph(TIMELINE), "figure"), Output(PAGE.graph(TIMELINE), "style"),
@@ -110,7 +119,7 @@ def show_grants(search):
     note = notes.based_on(len(df), "grants", one="grant",
                           extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
                                 "the data's date." if len(df) else "")
-    timeline = fig.timeline(df, as_of=common.as_of())
+    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: _nothing(chosen))
     rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
     return (timeline, ui.fitted(timeline), note, rows,
             notes.based_on(len(df), "grants whose work overlaps the period",
@@ -138,9 +147,12 @@ def show_indicators(search, picked):
     late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
     ignored = common.INDICATORS.ignores(chosen)
-    return (fig.indicator_status(status),
+    win = common.window(chosen)
+    return (explained(partial(fig.indicator_status, status),
+                      lambda: _nothing(chosen, "indicator reports", "indicators")),
             notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
-                           one="indicator report due in the period", ignored=ignored),
+                           one="indicator report due in the period", ignored=ignored,
+                           extra=notes.partial_periods(status, win, "quarter", "quarter")),
             pick_options(listed, "", keep), keep, rows,
             notes.based_on(len(listed), "indicators with a report up to the period's end",
                            one="indicator with a report up to the period's end",

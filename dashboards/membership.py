@@ -3,6 +3,8 @@ steering committee, how far cities have climbed the engagement ladder, and which
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
@@ -12,6 +14,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
+from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import membership as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -63,6 +66,7 @@ def layout(**_query) -> html.Div:
           Output(PAGE.graph(FLOWS), "figure"), Output(PAGE.note(FLOWS), "children"), Input(ids.URL, "search"))
 def show_growth(search):
     chosen = filters.from_query(search)
+    win = common.window(chosen)
     df = q.members_over_time(chosen)
     last = df[df["period"] == df["period"].max()] if len(df) else df
     growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0,
@@ -70,8 +74,11 @@ def show_growth(search):
                                  extra="Members are counted at the end of each period.",
                                  ignored=common.CITIES.ignores(chosen))
     flow_note = notes.based_on(int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0, "joins and exits",
-                               one="join or exit", ignored=common.CITIES.ignores(chosen))
-    return fig.members_by_region(df), growth_note, fig.joins_and_exits(df), flow_note
+                               one="join or exit", ignored=common.CITIES.ignores(chosen),
+                               extra=notes.partial_periods(df, win, win.grain))
+    flows = explained(partial(fig.joins_and_exits, df), lambda: notes.nothing_in(
+        "cities joining", win, *common.span("joins", chosen)))
+    return fig.members_by_region(df), growth_note, flows, flow_note
 
 
 @callback(Output(PAGE.graph(MAP), "figure"), Output(PAGE.note(MAP), "children"),
@@ -81,7 +88,8 @@ def show_map(search, colour_by):
     df = q.member_map(chosen)
     note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
                           extra="Point size: people from the city who took part in events in the period; "
-                                "countries shaded by their number of member cities.")
+                                "countries shaded by their number of member cities. "
+                                + notes.not_shown(q.members_not_shown(chosen)))
     return maps.member_map(df, colour_by=colour_by, fit=bool(chosen.regions or chosen.countries)), note
 
 
@@ -108,6 +116,7 @@ def show_ladder(search):
     members = int(df["members"].iloc[0]) if len(df) else 0
     return fig.ladder(df), notes.based_on(members, "member cities at the period's end",
                                           one="member city at the period's end",
+                                          extra=notes.not_shown(q.members_not_shown(chosen)),
                                           ignored=common.CITIES.ignores(chosen))
 
 

@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures.common import as_of_line, clickable, empty, figure
+from dashboards.figures.common import as_of_line, clickable, empty, figure, mark_partial
 from data_pipeline.contract import GRANT_STATUSES
 
 STATUS_COLOURS = dict(zip(GRANT_STATUSES, ("#999999", theme.OKABE_ITO[0], theme.OKABE_ITO[2], theme.OKABE_ITO[3],
@@ -20,13 +20,13 @@ INDICATOR_STATUSES = {"on track": theme.GOOD, "off track": theme.BAD, "awaiting 
 
 
 def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "donor",
-              title: str | None = None) -> go.Figure:
+              title: str | None = None, empty_text: str | None = None) -> go.Figure:
     """Awarded and disbursed USD side by side per value of one dimension (donor, programme, ...), largest on top.
     Region bars carry customdata ["region", name] for click-to-filter."""
     title = title or f"Awarded and disbursed by {label}"
     data = df[df["dimension"] == dimension].sort_values("awarded_usd")
     if data.empty:
-        return empty(title, "No grant was active in the chosen period.")
+        return empty(title, empty_text or "No grant was active in the chosen period.")
     values = data["value"].to_numpy()
     custom = clickable("region" if dimension == "region" else "", values)
     # as awarded, where the whole group was awarded in one currency other than US dollars
@@ -44,11 +44,12 @@ def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "
     return figure(bars, layout, title=title, height=max(300, 46 * len(data) + 120))
 
 
-def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "Grant timeline") -> go.Figure:
+def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "Grant timeline",
+             empty_text: str | None = None) -> go.Figure:
     """The `top` largest grants as bars from start to planned end, coloured by status, with the award date as a
     diamond; each bar's customdata opens the implementing city (regional grants have none)."""
     if df.empty:
-        return empty(title, "No grant was active in the chosen period.")
+        return empty(title, empty_text or "No grant was active in the chosen period.")
     data = df.head(top).iloc[::-1]
     labels = np.array([f"{t[:38]}{'…' if len(t) > 38 else ''} ({g})"
                        for t, g in zip(data["title"], data["grant_id"], strict=True)], dtype=object)
@@ -79,18 +80,23 @@ def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "G
     return figure([*bars, awarded], layout, title=title, height=max(300, 24 * len(data) + 120))
 
 
-def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by status") -> go.Figure:
-    """Stacked bars of indicator reports per quarter (of their period end), by status."""
+def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by status",
+                     empty_text: str | None = None) -> go.Figure:
+    """Stacked bars of indicator reports per quarter (of their period end), by status; a `partial` quarter is
+    drawn lighter."""
     if df.empty:
-        return empty(title, "No indicator report was due in the chosen period.")
+        return empty(title, empty_text or "No indicator report was due in the chosen period.")
+    partial = df["partial"].to_numpy() if "partial" in df else np.zeros(len(df), dtype=bool)
     statuses, quarters, counts = df["status"].to_numpy(), df["quarter"].to_numpy(), df["indicators"].to_numpy()
     bars = []
     for status, colour in INDICATOR_STATUSES.items():
         mask = statuses == status
         if not mask.any():
             continue
-        bars.append({"type": "bar", "x": quarters[mask], "y": counts[mask], "name": status, "marker": {"color": colour},
-                     "hovertemplate": f"{status}<br>%{{x|%b %Y}} quarter: %{{y}}<extra></extra>"})
+        bars.append(mark_partial({"type": "bar", "x": quarters[mask], "y": counts[mask], "name": status,
+                                  "marker": {"color": colour},
+                                  "hovertemplate": f"{status}<br>quarter of %{{x|%b %Y}}: %{{y}}<extra></extra>"},
+                                 partial[mask]))
     layout = {"barmode": "stack", "xaxis": {"dtick": "M3", "tickformat": "Q%q %Y"},
               "yaxis": {"title": {"text": "Indicator reports"}, "rangemode": "tozero"}}
     return figure(bars, layout, title=title, height=320)

@@ -19,6 +19,7 @@ from dashboards.queries.common import (
     window,
     with_indicator_labels,
     with_original_amount,
+    with_partial,
 )
 
 ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
@@ -64,7 +65,8 @@ def summary(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> 
 
 
 def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Per period of the window: events the city hosted and people from the city who took part."""
+    """Per period of the window: events the city hosted and people from the city who took part, and `partial` for
+    a period the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     spine, params = period_spine(win, grain, first_activity(viewer))
@@ -79,7 +81,7 @@ def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) ->
             coalesce(sent.participants, 0) as participants
         from spine left join hosted using (period) left join sent using (period) order by period
     """
-    return db.frame(sql, params | p | {"id": city_id}, viewer=viewer)
+    return with_partial(db.frame(sql, params | p | {"id": city_id}, viewer=viewer), win, grain)
 
 
 def events(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:

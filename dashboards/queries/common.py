@@ -11,7 +11,7 @@ import pandas as pd
 from dashboards import db
 from dashboards import formatting as fmt
 from dashboards.access import Viewer
-from dashboards.filters import Filters, Window, resolve
+from dashboards.filters import Filters, Window, partial_note, resolve
 from data_pipeline.contract import EVENT_TYPES
 
 FILTER_NAMES = {"period": "period", "region": "region", "country": "country", "event": "event type",
@@ -141,6 +141,39 @@ def period_of(grain: str) -> str:
     store the month and quarter: grouping ten million attendances on them is ~40% faster than truncating
     every date."""
     return grain if grain in ("month", "quarter") else f"cast(date_trunc('{grain}', start_date) as date)"
+
+
+def with_partial(frame: pd.DataFrame, window: Window, grain: str, column: str = "period") -> pd.DataFrame:
+    """`frame` with `partial`: True for the periods (starting on `column`) the window covers only part of, such
+    as the quarter still running at the data's date, which figures draw apart (figures.common.mark_partial) and
+    notes name (notes.partial_periods)."""
+    starts = pd.to_datetime(frame[column]).dt.date if len(frame) else []
+    return frame.assign(partial=[partial_note(s, grain, window) is not None for s in starts])
+
+
+# What an empty chart says about where the data lies: the table, its date column (the last of a span), and which
+# filters apply. Planned events are not activity: only dates up to the data's date count.
+SPANS = {
+    "events": ("fct_events", "start_date", "start_date", EVENTS),
+    "attendance": ("fct_attendance", "start_date", "start_date", ATTENDANCE),
+    "grants": ("grant_portfolio", "start_date", "end_date", Scope("start_date", date_end="end_date")),
+    "awards": ("grant_portfolio", "award_date", "award_date", GRANTS_AWARDED),
+    "payments": ("fct_disbursements", "paid_on", "paid_on", PAYMENTS),
+    "joins": ("city_counting", "joined_on", "joined_on", Scope("joined_on")),
+    "indicators": ("indicator_achievement", "period_end", "period_end", INDICATORS),
+}
+
+
+def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last date of `what` (a SPANS key) in this data for the filters other than the period: where
+    the data lies, for an empty period's words. (None, None) when there is none at all."""
+    table, first, last, scope = SPANS[what]
+    w, params = where(filters, None, scope)
+    capped = f"{first} <= (select as_of from meta_build)" if what in ("events", "attendance") else "true"
+    df = db.frame(f"select min({first}) as first, max({last}) as last from {table} where {w} and {capped}",
+                  params, viewer=viewer)
+    found = df.iloc[0]
+    return tuple(pd.Timestamp(found[c]).date() if pd.notna(found[c]) else None for c in ("first", "last"))
 
 
 def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:

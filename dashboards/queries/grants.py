@@ -14,6 +14,7 @@ from dashboards.queries.common import (
     window,
     with_indicator_labels,
     with_original_amount,
+    with_partial,
 )
 
 # A grant belongs to a period when its funded work overlaps it; grants without dates never happen.
@@ -56,14 +57,16 @@ def grants(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
 
 
 def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Indicator reports due in the period, per quarter of their period end and status."""
-    w, params = where(filters, window(filters, viewer), Scope("period_end"))
+    """Indicator reports due in the period, per quarter of their period end and status; `partial` marks a quarter
+    the period covers only part of."""
+    win = window(filters, viewer)
+    w, params = where(filters, win, Scope("period_end"))
     sql = f"""
         select cast(date_trunc('quarter', period_end) as date) as quarter, status, count(*) as indicators
         from indicator_achievement where {w}
         group by all order by quarter, status
     """
-    return db.frame(sql, params, viewer=viewer)
+    return with_partial(db.frame(sql, params, viewer=viewer), win, "quarter", "quarter")
 
 
 def indicators(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
