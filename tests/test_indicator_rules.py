@@ -4,11 +4,16 @@ totals to date, progress and status) run on hand-made rows, exactly as the build
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 import pytest
 
+from dashboards import access, db, filters, settings
+from dashboards.impact_report import summary_sentences
+from dashboards.queries import grants, impact, overview
 from data_pipeline.staging import model_sql
 
 AS_OF = dt.date(2026, 6, 30)
@@ -173,3 +178,58 @@ def test_defaults_come_from_ascending_and_the_measure(achievement) -> None:
     assert row(achievement, "target-is-baseline-met")["aggregation"] == "latest"
     above = row(achievement, "range-above")
     assert (above["range_low"], above["range_high"]) == (40, 60)
+
+
+# --- on real results: IATI indicators, many "lower is better" without a baseline ------------------------------------
+
+REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
+
+
+@pytest.fixture
+def real(real_db: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SCN_DB", str(real_db))
+    settings.get.cache_clear()
+    with db.acting_as(access.SYSTEM):
+        yield real_db
+    settings.get.cache_clear()
+
+
+def _latest_from_files() -> pd.DataFrame:
+    """Each real indicator's latest period with an actual, read straight from the source files."""
+    indicators = pd.read_csv(REAL / "indicators.csv", dtype=str, keep_default_na=False)
+    values = pd.read_csv(REAL / "indicator_values.csv", dtype=str, keep_default_na=False)
+    wide = values.pivot_table(index=["indicator_id", "period_end"], columns="kind", values="value",
+                              aggfunc="first").reset_index()
+    latest = wide[wide["actual"].notna()].sort_values("period_end").groupby("indicator_id").last().reset_index()
+    return latest.merge(indicators, on="indicator_id")
+
+
+def test_real_lower_is_better_results_without_a_baseline_are_judged_against_their_target(real: Path) -> None:
+    files = _latest_from_files()
+    lower = files[(files["ascending"] == "false") & (files["baseline_value"] == "") & files["target"].notna()]
+    expected = np.where(lower["actual"].astype(float) <= lower["target"].astype(float), "on track", "off track")
+    judged = db.frame("select indicator_id, status, progress from indicator_achievement where is_latest")
+    got = lower[["indicator_id"]].merge(judged, on="indicator_id")
+    assert len(got) == len(lower) >= 20
+    assert got["status"].tolist() == list(expected)
+    assert (expected == "on track").sum() >= 20  # the old rule called nearly all of these off track
+    assert got["progress"].isna().all()  # no share of a way from an unknown baseline
+
+
+def test_every_consumer_shows_the_marts_verdict(real: Path) -> None:
+    chosen = filters.make("all")
+    mart = db.frame("select indicator_id, status from indicator_achievement where period_end <= "
+                    "(select as_of from meta_build)")
+    judged = mart[mart["status"].isin(["on track", "off track"])]
+    share = overview.kpis(chosen)["on_track_share"].iloc[0]
+    assert share == pytest.approx((judged["status"] == "on track").mean())
+    latest = db.frame("select indicator_id, status from indicator_achievement where is_latest "
+                      "and period_end <= (select as_of from meta_build)")
+    listed = grants.indicators(chosen)
+    assert dict(zip(listed["indicator_id"], listed["status"], strict=True)) == dict(
+        zip(latest["indicator_id"], latest["status"], strict=True))
+    report = impact.report(chosen)
+    assert sorted(report.indicators["status"]) == sorted(latest["status"])
+    words = " ".join(summary_sentences(report))
+    on, judged_latest = (latest["status"] == "on track").sum(), latest["status"].isin(["on track", "off track"]).sum()
+    assert f"{on} of the {judged_latest} indicators measured against a target are on track" in words
