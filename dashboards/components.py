@@ -154,6 +154,8 @@ def indicator_result_columns(*, status: bool = True) -> list[dict]:
     as its label ("46%", "met", "not met"), and the status."""
     columns = [
         {"field": "result_type", "headerName": "Level", "maxWidth": 110},
+        {"field": "adds_up", "headerName": "Values are", "minWidth": 130,
+         "headerTooltip": "How the indicator's values add up across reporting periods"},
         {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
         {"field": "target_label", "headerName": "Target (to date)", "minWidth": 140},
         {"field": "actual_label", "headerName": "Actual (to date)", "minWidth": 120},

@@ -114,6 +114,11 @@ def counted(count, singular: str, plural_form: str | None = None, *, digits: int
 # How an indicator's values, targets and progress read; the rules that judge them are in the
 # indicator_achievement mart (docs/marts.md), never here.
 
+# How an indicator's values add up across periods, and which way it is better, in words.
+AGGREGATION_WORDS = {"cumulative": "total to date", "latest": "latest level", "sum": "sum of periods to date"}
+DIRECTION_WORDS = {"higher": "higher is better", "lower": "lower is better", "range": "keep within the band"}
+
+
 def indicator_value(value, measure: str | None = None, unit: str | None = None) -> str:
     """An indicator value in its measure and unit: "52.3%", "1,240 people", "1,240"."""
     if _missing(value):

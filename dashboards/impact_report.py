@@ -711,14 +711,13 @@ INDICATOR_NOTE = ("Latest report of each indicator: its total to date against th
                   "100%: past the target). Without a baseline, or for a level to hold or a range to stay within, "
                   "it says only whether the target is met. On track: the target is met, or at least 90% of the "
                   "way is covered.")
-AGGREGATION_WORDS = {"cumulative": "total to date", "latest": "latest level", "sum": "sum of periods"}
 
 
 def _indicator_heading(row: pd.Series) -> str:
     """The title and, under it, its level, unit and how its values add up: "Output · people · total to date"."""
     facts = [str(row["result_type"]).capitalize() if isinstance(row["result_type"], str) else None,
              row["unit"] if isinstance(row["unit"], str) else None,
-             AGGREGATION_WORDS.get(row["aggregation"])]
+             fmt.AGGREGATION_WORDS.get(row["aggregation"])]
     return f"{row['title']}\n" + " · ".join(f for f in facts if f)
 
 

@@ -102,10 +102,6 @@ def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by sta
     return figure(bars, layout, title=title, height=320)
 
 
-AGGREGATION_WORDS = {"cumulative": "total to date", "latest": "latest level", "sum": "sum of periods to date"}
-DIRECTION_WORDS = {"higher": "higher is better", "lower": "lower is better", "range": "keep within the band"}
-
-
 def indicator(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
     """One indicator per reporting period, as indicator_achievement judges it: the target to date (hollow
     squares; a shaded band for a range) and the actual to date (line, dots coloured by status), with the baseline.
@@ -140,7 +136,8 @@ def indicator(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
                      "hovertemplate": "%{x|%d %b %Y}: target %{y:,.1f}" + suffix + unit_text + "<extra></extra>"})
     data.append(actual)
     what = unit if isinstance(unit, str) and not suffix else measure
-    axis = f"{what}, {AGGREGATION_WORDS.get(first['aggregation'], '')} ({DIRECTION_WORDS.get(direction, '')})"
+    axis = (f"{what}, {fmt.AGGREGATION_WORDS.get(first['aggregation'], '')} "
+            f"({fmt.DIRECTION_WORDS.get(direction, '')})")
     layout = {"yaxis": {"title": {"text": axis}, "ticksuffix": suffix},
               "xaxis": {"title": {"text": "Reporting period end"}, "type": "date"}}
     first_end, last_end = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())

@@ -210,12 +210,13 @@ def indicator_result(alias: str) -> str:
 
 def with_indicator_labels(frame: pd.DataFrame) -> pd.DataFrame:
     """`frame` (INDICATOR_RESULT columns) with the words a reader sees: `target_label` ("at least 200 people",
-    "40% to 60%"), `actual_label` ("180 people") and `progress_label` ("46%", or "met" / "not met" where there
-    is no way to measure a share of)."""
+    "40% to 60%"), `actual_label` ("180 people"), `progress_label` ("46%", or "met" / "not met" where there
+    is no way to measure a share of) and `adds_up` ("total to date", "latest level", "sum of periods to date")."""
     rows = frame.to_dict("records")
     return frame.assign(
         target_label=[fmt.indicator_target(r["target_to_date"], r["direction"], r["measure"], r["unit"],
                                            low=r["range_low"], high=r["range_high"]) for r in rows],
         actual_label=[fmt.indicator_value(r["actual_to_date"], r["measure"], r["unit"]) for r in rows],
         progress_label=[fmt.indicator_progress(r["progress"], r["target_met"], r["direction"]) for r in rows],
+        adds_up=[fmt.AGGREGATION_WORDS.get(r["aggregation"], "") for r in rows],
     )
