@@ -34,6 +34,16 @@ def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
+def real_dashboard_db(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard's settings at the real-data database for one test; queries run as the data team."""
+    monkeypatch.setenv("SCN_DB", str(real_db))
+    settings.get.cache_clear()
+    with db.acting_as(access.SYSTEM):
+        yield real_db
+    settings.get.cache_clear()
+
+
+@pytest.fixture
 def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     """Point the dashboard's settings at the sample database for one test; queries run as the data team."""
     monkeypatch.setenv("SCN_DB", str(sample_db))

@@ -11,7 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import access, db, filters, settings
+from dashboards import db, filters
 from dashboards.impact_report import summary_sentences
 from dashboards.queries import grants, impact, overview
 from data_pipeline.staging import model_sql
@@ -186,12 +186,8 @@ REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture
-def real(real_db: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SCN_DB", str(real_db))
-    settings.get.cache_clear()
-    with db.acting_as(access.SYSTEM):
-        yield real_db
-    settings.get.cache_clear()
+def real(real_dashboard_db: Path) -> Path:
+    return real_dashboard_db
 
 
 def _latest_from_files() -> pd.DataFrame:

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import access, db, filters, notes, settings
+from dashboards import filters, notes, settings
 from dashboards.figures import common, regions
 from dashboards.figures import overview as overview_fig
 from dashboards.filters import Filters, Window, partial_note, resolve
@@ -80,12 +80,8 @@ def test_empty_words_say_where_the_data_lies() -> None:
 
 
 @pytest.fixture
-def real(real_db: Path, monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SCN_DB", str(real_db))
-    settings.get.cache_clear()
-    with db.acting_as(access.SYSTEM):
-        yield real_db
-    settings.get.cache_clear()
+def real(real_dashboard_db: Path) -> Path:
+    return real_dashboard_db
 
 
 def test_an_empty_default_period_on_real_data_says_where_the_events_are(real: Path, use_app_environment,

@@ -114,12 +114,8 @@ def test_adding_a_donor_account_checks_the_donor_exists(without_grants: Path, tm
 
 
 @pytest.fixture
-def real(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    monkeypatch.setenv("SCN_DB", str(real_db))
-    settings.get.cache_clear()
-    with db.acting_as(access.SYSTEM):
-        yield real_db
-    settings.get.cache_clear()
+def real(real_dashboard_db: Path) -> Path:
+    return real_dashboard_db
 
 
 def test_grants_awarded_in_another_currency_show_it_beside_usd(real: Path) -> None:
