@@ -101,12 +101,7 @@ def show_portfolio(search, by):
     note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
                           ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
     return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
-                                    lambda: _nothing(chosen)), note
-
-
-def _nothing(chosen: filters.Filters, what: str = "grants at work", kind: str = "grants") -> str:
-    """What an empty chart says: nothing in the period, and where the data has some."""
-    return notes.nothing_in(what, common.window(chosen), *common.span(kind, chosen))
+                                    lambda: common.nothing_in("grants", chosen)), note
 
 
 @callback(Output(PAGE.graph(TIMELINE), "figure"), Output(PAGE.graph(TIMELINE), "style"),
@@ -119,7 +114,7 @@ def show_grants(search):
     note = notes.based_on(len(df), "grants", one="grant",
                           extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
                                 "the data's date." if len(df) else "")
-    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: _nothing(chosen))
+    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
     rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
     return (timeline, ui.fitted(timeline), note, rows,
             notes.based_on(len(df), "grants whose work overlaps the period",
@@ -149,7 +144,7 @@ def show_indicators(search, picked):
     ignored = common.INDICATORS.ignores(chosen)
     win = common.window(chosen)
     return (explained(partial(fig.indicator_status, status),
-                      lambda: _nothing(chosen, "indicator reports", "indicators")),
+                      lambda: common.nothing_in("indicators", chosen)),
             notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
                            one="indicator report due in the period", ignored=ignored,
                            extra=notes.partial_periods(status, win, "quarter", "quarter")),

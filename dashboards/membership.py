@@ -76,8 +76,7 @@ def show_growth(search):
     flow_note = notes.based_on(int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0, "joins and exits",
                                one="join or exit", ignored=common.CITIES.ignores(chosen),
                                extra=notes.partial_periods(df, win, win.grain))
-    flows = explained(partial(fig.joins_and_exits, df), lambda: notes.nothing_in(
-        "cities joining", win, *common.span("joins", chosen)))
+    flows = explained(partial(fig.joins_and_exits, df), lambda: common.nothing_in("joins", chosen))
     return fig.members_by_region(df), growth_note, flows, flow_note
 
 

@@ -102,15 +102,8 @@ def show_regions(search, measure):
     chosen = filters.from_query(search)
     df = q.by_region(chosen)
     people = q.people_count(chosen) if measure == "participants" else None
-    return (explained(partial(fig.region_bars, df, measure=measure), lambda: _nothing(chosen, measure)),
+    return (explained(partial(fig.region_bars, df, measure=measure), lambda: common.nothing_in(measure, chosen)),
             notes.by_region(measure, df, people))
-
-
-def _nothing(chosen: filters.Filters, measure: str) -> str:
-    """What an empty chart of `measure` says: nothing in the period, and where the data has some."""
-    what, kind = {"events": ("events", "events"), "participants": ("participants", "attendance"),
-                  "members": ("member cities", "joins"), "awarded_usd": ("grants awarded", "awards")}[measure]
-    return notes.nothing_in(what, common.window(chosen), *common.span(kind, chosen))
 
 
 @callback(Output(PAGE.graph(TREND), "figure"), Output(PAGE.note(TREND), "children"), Input(ids.URL, "search"))
@@ -124,7 +117,7 @@ def show_trend(search):
         f"{fmt.counted(df['new_members'].sum(), 'new member')}, {fmt.usd(df['awarded_usd'].sum())} awarded, as in "
         "the key figures. Participants are counted once per period, so the bars do not add up to the period's "
         "total.", notes.partial_periods(df, win, grain))))
-    return explained(partial(fig.kpi_trend, df), lambda: _nothing(chosen, "events")), note
+    return explained(partial(fig.kpi_trend, df), lambda: common.nothing_in("events", chosen)), note
 
 
 chart_downloads(PAGE, {MAP: mq.member_map, REGIONS: q.by_region, TREND: q.trend})

@@ -83,11 +83,8 @@ def show_heatmap(search, measure):
     win = common.window(chosen)
     df = q.heatmap(chosen)
     quarters = df["quarter"].nunique()
-    what, kind = {"events": ("events", "events"), "unique_participants": ("participants", "attendance"),
-                  "participant_hours": ("participant-hours", "attendance"), "joins": ("cities joining", "joins"),
-                  "awarded_usd": ("grants awarded", "awards")}[measure]
     return (explained(partial(fig.heatmap, df, measure=measure),
-                      lambda: notes.nothing_in(f"{what} in any region", win, *common.span(kind, chosen))),
+                      lambda: common.nothing_in(measure, chosen, where=" in any region")),
             notes.based_on(quarters, "quarters overlapping the period", one="quarter overlapping the period",
                            ignored=q.QUARTERLY.ignores(chosen), extra=" ".join(filter(None, (
                                notes.whole_quarters(df, win),

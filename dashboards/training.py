@@ -80,18 +80,13 @@ def show_kpis(search):
     return kpi_cards(q.learning_kpis(chosen), win.previous.label if win.previous else "")
 
 
-def _nothing(chosen: filters.Filters, what: str = "events", kind: str = "events") -> str:
-    """What an empty chart says: nothing in the period, and where the data has some."""
-    return notes.nothing_in(what, common.window(chosen), *common.span(kind, chosen))
-
-
 @callback(Output(PAGE.graph(EVENTS), "figure"), Output(PAGE.note(EVENTS), "children"),
           Input(ids.URL, "search"), Input(PAGE("events-by"), "value"))
 def show_events(search, by):
     chosen = filters.from_query(search)
     win = common.window(chosen)
     df = q.events_over_time(chosen)
-    return (explained(partial(fig.events_over_time, df, by=by), lambda: _nothing(chosen)),
+    return (explained(partial(fig.events_over_time, df, by=by), lambda: common.nothing_in("events", chosen)),
             notes.based_on(int(df["events"].sum()), "events", one="event",
                            extra=notes.partial_periods(df, win, win.grain)))
 
@@ -101,7 +96,7 @@ def show_people(search):
     chosen = filters.from_query(search)
     win = common.window(chosen)
     df = q.attendance_over_time(chosen)
-    return (explained(partial(fig.attendance_over_time, df), lambda: _nothing(chosen, "attendances", "attendance")),
+    return (explained(partial(fig.attendance_over_time, df), lambda: common.nothing_in("attendances", chosen)),
             notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
                            extra="People are counted once per period, so the line does not add up across periods. "
                                  + notes.partial_periods(df, win, win.grain)))
@@ -113,7 +108,7 @@ def show_who(search):
     df = q.people(chosen)
     total = int(df.loc[df["dimension"] == "gender", "participants"].sum())
     undisclosed = int(df.loc[(df["dimension"] == "gender") & (df["value"] == "undisclosed"), "participants"].sum())
-    return (explained(partial(fig.breakdown, df), lambda: _nothing(chosen, "participants", "attendance")),
+    return (explained(partial(fig.breakdown, df), lambda: common.nothing_in("participants", chosen)),
             notes.based_on(total, "unique participants", one="unique participant",
                            extra=f"{fmt.number(undisclosed)} did not disclose their gender." if undisclosed else ""))
 
@@ -122,7 +117,7 @@ def show_who(search):
 def show_learning(search):
     chosen = filters.from_query(search)
     df = q.learning(chosen)
-    return (explained(partial(fig.learning, df), lambda: _nothing(chosen, "attendances", "attendance")),
+    return (explained(partial(fig.learning, df), lambda: common.nothing_in("attendances", chosen)),
             notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
                            extra=f"Knowledge gain from {fmt.counted(df['scored'].sum(), 'attendance')} with both test "
                                  f"scores; satisfaction from {fmt.counted(df['rated'].sum(), 'rating')}."))
@@ -132,7 +127,7 @@ def show_learning(search):
 def show_topics(search):
     chosen = filters.from_query(search)
     df = q.topics(chosen)
-    return explained(partial(fig.topics, df), lambda: _nothing(chosen)), notes.based_on(
+    return explained(partial(fig.topics, df), lambda: common.nothing_in("events", chosen)), notes.based_on(
         int(df["events"].sum()), "events", one="event",
         extra="Someone who took part in two topics counts in both." if len(df) > 1 else "")
 
@@ -143,7 +138,7 @@ def show_regions(search):
     df = oq.by_region(chosen)
     return (explained(partial(ofig.region_bars, df, measure="participants",
                               title="Reach by region: unique participants"),
-                      lambda: _nothing(chosen, "participants", "attendance")),
+                      lambda: common.nothing_in("participants", chosen)),
             notes.by_region("participants", df, oq.people_count(chosen)))
 
 

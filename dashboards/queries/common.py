@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboards import db
+from dashboards import db, notes
 from dashboards import formatting as fmt
 from dashboards.access import Viewer
 from dashboards.filters import Filters, Window, partial_note, resolve
@@ -162,6 +162,23 @@ SPANS = {
     "joins": ("city_counting", "joined_on", "joined_on", Scope("joined_on")),
     "indicators": ("indicator_achievement", "period_end", "period_end", INDICATORS),
 }
+
+
+# What an empty chart of each measure speaks of, and the SPANS entry that says where its dates lie.
+NOTHING = {
+    "events": ("events", "events"), "participants": ("participants", "attendance"),
+    "unique_participants": ("participants", "attendance"), "attendances": ("attendances", "attendance"),
+    "participant_hours": ("participant-hours", "attendance"), "members": ("member cities", "joins"),
+    "joins": ("cities joining", "joins"), "awarded_usd": ("grants awarded", "awards"),
+    "grants": ("grants at work", "grants"), "indicators": ("indicator reports", "indicators"),
+}
+
+
+def nothing_in(measure: str, filters: Filters, viewer: Viewer | None = None, *, where: str = "") -> str:
+    """The words of an empty chart of `measure` (a NOTHING key): none in the period (`where`: " in any region"),
+    and where in time the data has some, for the other filters."""
+    what, kind = NOTHING[measure]
+    return notes.nothing_in(what + where, window(filters, viewer), *span(kind, filters, viewer))
 
 
 def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.date | None, dt.date | None]:
