@@ -125,24 +125,51 @@ def facts(src: dict[str, pd.DataFrame], stg: dict[str, pd.DataFrame]) -> dict[st
 
 def indicator_achievement(src: dict[str, pd.DataFrame], stg: dict[str, pd.DataFrame],
                           as_of: pd.Timestamp) -> pd.DataFrame:
-    """Target, actual, progress and status of every indicator per reporting period (totals only)."""
+    """Target and actual of every indicator per reporting period (totals only), the totals to date they are judged
+    on, progress and status, by the rules of docs/marts.md."""
     values = src["indicator_values"]
-    totals = values[values.dimension.isna()].pivot_table(
-        index=["indicator_id", "period_start", "period_end"], columns="kind", values="value", aggfunc="max"
-    ).reindex(columns=["target", "actual"]).reset_index()
+    totals = values[values.dimension.isna()]
+    totals = totals.pivot_table(index=["indicator_id", "period_end"], columns="kind", values="value", aggfunc="max",
+                                ).reindex(columns=["target", "actual"]).join(
+        totals.groupby(["indicator_id", "period_end"]).period_start.min()).reset_index()
+    indicators = src["indicators"].copy()
+    if "direction" not in indicators:
+        indicators["direction"] = np.nan
+    indicators["direction"] = indicators.direction.fillna(indicators.ascending.map({True: "higher", False: "lower"}))
+    is_range = indicators.direction == "range"
+    low, high = indicators.get("range_low"), indicators.get("range_high")
+    indicators["range_low"] = np.fmin(low, high).where(is_range)
+    indicators["range_high"] = np.fmax(low, high).where(is_range)
+    indicators["aggregation"] = indicators.get("aggregation", pd.Series(np.nan, index=indicators.index)).fillna(
+        indicators.measure.map({"percentage": "latest"}).fillna("cumulative"))
     grants = stg["grants"][["grant_id", "donor_id", "city_id", "region", "country_iso3", "confidential"]]
-    frame = src["indicators"].merge(grants, on="grant_id").merge(totals, on="indicator_id")
-    baseline = frame.baseline_value.fillna(0)
-    met = np.where(frame.ascending, frame.actual >= frame.target, frame.actual <= frame.target)
-    frame["progress"] = np.where(
-        frame.actual.isna() | frame.target.isna(), np.nan,
-        np.where(frame.target == baseline, met.astype(float),
-                 (frame.actual - baseline) / (frame.target - baseline).replace(0, np.nan)))
+    frame = indicators.merge(grants, on="grant_id").merge(totals, on="indicator_id")
+    frame = frame.sort_values(["indicator_id", "period_end"], kind="stable").reset_index(drop=True)
+    reported = frame.actual.notna()
+    by = frame.groupby("indicator_id")
+    actual_sum = by.actual.cumsum()
+    target_sum = frame.target.where(reported).fillna(0).groupby(frame.indicator_id).cumsum()
+    targets = frame.target.where(reported).notna().astype(int).groupby(frame.indicator_id).cumsum()
+    summed = frame.aggregation == "sum"
+    frame["target_to_date"] = np.where(
+        ~summed, frame.target,
+        np.where(reported, target_sum.where(targets > 0), target_sum + frame.target))
+    frame["actual_to_date"] = np.where(summed & reported, actual_sum, frame.actual)
+    start = np.where(summed, 0.0, frame.baseline_value)
+    target, actual = frame.target_to_date, frame.actual_to_date
+    met = np.select([frame.direction == "higher", frame.direction == "lower"],
+                    [actual >= target, actual <= target],
+                    (actual >= frame.range_low) & (actual <= frame.range_high))
+    has_target = np.where(frame.direction == "range", frame.range_low.notna(), target.notna())
+    way = ((frame.direction == "higher") & (target > start)) | ((frame.direction == "lower") & (target < start))
+    frame["target_met"] = pd.Series(met, dtype="boolean").where(has_target & actual.notna())
+    frame["progress"] = ((actual - start) / (target - start)).where(way & has_target)
     frame["status"] = np.select(
-        [frame.actual.isna() & (frame.period_end > as_of), frame.actual.isna(), frame.target.isna(),
-         frame.progress >= 0.9], ["not due", "awaiting data", "no target", "on track"], "off track")
-    latest_end = frame.period_end.where(frame.actual.notna()).groupby(frame.indicator_id).transform("max")
-    frame["is_latest"] = frame.actual.notna() & (frame.period_end == latest_end)
+        [actual.isna() & (frame.period_end > as_of), actual.isna(), ~has_target,
+         frame.target_met.fillna(False).astype(bool) | (frame.progress >= 0.9)],
+        ["not due", "awaiting data", "no target", "on track"], "off track")
+    latest_end = frame.period_end.where(reported).groupby(frame.indicator_id).transform("max")
+    frame["is_latest"] = reported & (frame.period_end == latest_end)
     return frame
 
 

@@ -160,6 +160,8 @@ RULES: dict[str, Rule] = {
     "ref_countries": Rule(_ALL, region=None),
     "ref_milestones": Rule(_ALL, region=None),
     "ref_currencies": Rule(_ALL, region=None),
+    # Donors' names: a donor reads their own (their summary is titled with it even before any grant), staff all.
+    "stg_donors": Rule(_ALL, region=None, donor="donor_id"),
     "city_engagement": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     # The same cities for counting: a confidential member stays in its region's counts without a name, a place
     # or a country. Lists, maps and profiles read city_engagement; counts of members read this.

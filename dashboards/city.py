@@ -14,6 +14,7 @@ from dashboards import formatting as fmt
 from dashboards.db import DatabaseMissing
 from dashboards.figures import city as fig
 from dashboards.queries import city as q
+from dashboards.queries import common
 from dashboards.shell import chart_downloads
 from data_pipeline.contract import MILESTONES
 
@@ -47,6 +48,8 @@ GRANT_COLUMNS = [
     {"field": "programme", "headerName": "Programme"},
     {"field": "status", "headerName": "Status"},
     {"field": "awarded_usd", "headerName": "Awarded (USD)", **_num, **_usd},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
     {"field": "disbursed_usd", "headerName": "Disbursed (USD)", **_num, **_usd},
     {"field": "start_date", "headerName": "Start"},
     {"field": "end_date", "headerName": "End"},
@@ -55,13 +58,7 @@ INDICATOR_COLUMNS = [
     {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
     {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
     {"field": "title", "headerName": "What is measured", "minWidth": 180},
-    {"field": "result_type", "headerName": "Level"},
-    {"field": "baseline_value", "headerName": "Baseline", **_num},
-    {"field": "target", "headerName": "Target", **_num},
-    {"field": "actual", "headerName": "Actual", **_num},
-    {"field": "progress", "headerName": "Progress", **_num,
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
-    {"field": "status", "headerName": "Status"},
+    *ui.indicator_result_columns(),
     {"field": "period_end", "headerName": "Reported to"},
 ]
 
@@ -173,10 +170,12 @@ def show_kpis(search, city_id):
           Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
 def show_activity(search, city_id):
     chosen = filters.from_query(search)
+    win = common.window(chosen)
     df = q.activity(chosen, city_id)
     name = q.profile(city_id)["city_name"].iloc[0]
     return fig.activity(df, city=name), notes.based_on(int(df["events_hosted"].sum()), "events hosted",
-                                                       ignored=q.ACTIVITY.ignores(chosen))
+                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen),
+                                                       extra=notes.partial_periods(df, win, win.grain))
 
 
 @callback(Output(PAGE.grid(EVENTS), "rowData"), Output(PAGE.note(EVENTS), "children"),
@@ -187,12 +186,19 @@ def show_tables(search, city_id):
     chosen = filters.from_query(search)
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
     shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
-    return (shown, notes.based_on(len(events), "events in the period", ignored=q.ACTIVITY.ignores(chosen),
-                                  extra=notes.capped(len(shown), len(events), "events (latest first)")),
+    attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
+    return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
+                                  ignored=q.ACTIVITY.ignores(chosen),
+                                  extra=" ".join(filter(None, (notes.hosted_and_attended(events["involvement"],
+                                                                                         attended),
+                                                               notes.capped(len(shown), len(events),
+                                                                            "events (latest first)"))))),
             ui.grid_rows(grants, GRANT_COLUMNS),
-            notes.based_on(len(grants), "grants whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
+            notes.based_on(len(grants), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
             ui.grid_rows(indicators, INDICATOR_COLUMNS),
             notes.based_on(len(indicators), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
                            ignored=q.GRANTS.ignores(chosen)))
 
 

@@ -148,6 +148,26 @@ def city_column(header: str = "City") -> dict:
     return {"field": "city_name", "headerName": header, "cellRenderer": "CityLink", "minWidth": 150}
 
 
+def indicator_result_columns(*, status: bool = True) -> list[dict]:
+    """The columns of an indicator's latest report in every indicator grid (queries.common.with_indicator_labels
+    fills them): level, baseline, the target and actual to date in words, progress sorted by its number but read
+    as its label ("46%", "met", "not met"), and the status."""
+    columns = [
+        {"field": "result_type", "headerName": "Level", "maxWidth": 110},
+        {"field": "adds_up", "headerName": "Values are", "minWidth": 130,
+         "headerTooltip": "How the indicator's values add up across reporting periods"},
+        {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
+        {"field": "target_label", "headerName": "Target (to date)", "minWidth": 140},
+        {"field": "actual_label", "headerName": "Actual (to date)", "minWidth": 120},
+        {"field": "progress", "headerName": "Progress", "type": "numericColumn", "filter": "agNumberColumnFilter",
+         "valueFormatter": {"function": "params.data.progress_label"},
+         "headerTooltip": "Share of the way from baseline to target; where there is no such way (no baseline, a "
+                          "range, a level to hold), whether the target is met"},
+        {"field": "progress_label", "hide": True},
+    ]
+    return columns + ([{"field": "status", "headerName": "Status", "maxWidth": 130}] if status else [])
+
+
 # --- the filter bar and its chips ------------------------------------------------------------------------------
 
 

@@ -247,11 +247,14 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
         start, last = _quarter_bounds(p)
         end = min(last, as_of)
         prev_start = quarter_start(start - dt.timedelta(days=1))
-        # A finished quarter is compared with the whole quarter before; a running one with as many days of it.
-        prev_end = start - dt.timedelta(days=1) if end == last else min(prev_start + (end - start),
-                                                                        start - dt.timedelta(days=1))
-        label = p.replace("-", " ")
-        return Window(start, end, label, Window(prev_start, prev_end, quarter_name(prev_start).replace("-", " ")))
+        # A finished quarter is compared with the whole quarter before; a running one with as many days of it,
+        # and says so: "vs 2026 Q3" over one month of it would compare a month with a quarter.
+        prev_name = quarter_name(prev_start).replace("-", " ")
+        if end == last:
+            return Window(start, end, p.replace("-", " "), Window(prev_start, start - dt.timedelta(days=1), prev_name))
+        prev_end = min(prev_start + (end - start), start - dt.timedelta(days=1))
+        return Window(start, end, f"{p.replace('-', ' ')} so far",
+                      Window(prev_start, prev_end, f"{prev_name} to {prev_end.day} {prev_end:%b}"))
     if p == "custom":
         start = filters.start
         end = filters.end or as_of
@@ -265,6 +268,43 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
     start = start.replace(day=1)
     prev = Window(_years_back(start, 1), _years_back(as_of, 1), "the 12 months before")
     return Window(start, as_of, "Last 12 months", prev)
+
+
+GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
+
+
+def period_bounds(start: dt.date, grain: str) -> tuple[dt.date, dt.date]:
+    """First and last day of the month, quarter or year starting on `start`."""
+    years, month = divmod(start.month - 1 + GRAIN_MONTHS[grain], 12)
+    return start, dt.date(start.year + years, month + 1, 1) - dt.timedelta(days=1)
+
+
+def period_name(start: dt.date, grain: str) -> str:
+    """"Oct 2026", "Q4 2026" or "2026"."""
+    if grain == "month":
+        return f"{start:%b %Y}"
+    if grain == "quarter":
+        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+    return str(start.year)
+
+
+def partial_note(start: dt.date, grain: str, window: Window) -> str | None:
+    """How much of a period the window covers, when not all of it: "Q4 2026 so far: 1 of 3 months (to 30 Oct
+    2026)" for a period still running at the window's end, "Mar 2025 from 15 Mar 2025: 17 of 31 days" for one the
+    window starts inside; None for a whole period. A partial period's count is not comparable with a whole one's."""
+    first, last = period_bounds(start, grain)
+    low = max(first, window.start) if window.start else first
+    high = min(last, window.end)
+    covered, total = (high - low).days + 1, (last - first).days + 1
+    if covered >= total or covered <= 0:
+        return None
+    if grain == "month":
+        amount = f"{covered} of {total} days"
+    else:
+        amount = f"{max(1, round(covered / 30.44))} of {GRAIN_MONTHS[grain]} months"
+    if high < last:
+        return f"{period_name(start, grain)} so far: {amount} (to {fmt.day(high)})"
+    return f"{period_name(start, grain)} from {fmt.day(low)}: {amount}"
 
 
 def describe(filters: Filters, as_of: dt.date) -> str:

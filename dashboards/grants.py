@@ -3,6 +3,8 @@ grant timeline, and whether the indicators the grants report on are on track."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -14,6 +16,7 @@ from dashboards import components as ui
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import grants as fig
+from dashboards.figures.common import explained
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -33,11 +36,7 @@ OFF_TRACK_COLUMNS = [
     {"field": "grant_title", "headerName": "Grant", "minWidth": 160},
     {"field": "donor_name", "headerName": "Donor"},
     {"field": "period_end", "headerName": "Reported to"},
-    {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
-    {"field": "target", "headerName": "Target", "type": "numericColumn"},
-    {"field": "actual", "headerName": "Actual", "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress", "type": "numericColumn", "filter": "agNumberColumnFilter",
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
+    *ui.indicator_result_columns(status=False),
 ]
 GRANT_COLUMNS = [
     {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
@@ -49,6 +48,8 @@ GRANT_COLUMNS = [
     {"field": "status", "headerName": "Status", "maxWidth": 120},
     {"field": "awarded_usd", "headerName": "Awarded (USD)", "type": "numericColumn", "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
     {"field": "disbursed_usd", "headerName": "Disbursed (USD)", "type": "numericColumn",
      "filter": "agNumberColumnFilter", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
     {"field": "start_date", "headerName": "Start"},
@@ -122,9 +123,10 @@ def show_portfolio(search, by):
     chosen = filters.from_query(search)
     df = q.portfolio(chosen)
     count = int(df.loc[df["dimension"] == "status", "grants"].sum())
-    note = notes.based_on(count, "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
-                          extra="Disbursed counts every payment to date.")
-    return kpi_cards(df), fig.portfolio(df, dimension=by, label=BY[by].lower()), note
+    note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
+                          ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
+    return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
+                                    lambda: common.nothing_in("grants", chosen)), note
 
 
 @callback(Output(PAGE.graph(TIMELINE), "figure"), Output(PAGE.graph(TIMELINE), "style"),
@@ -134,12 +136,14 @@ def show_grants(search):
     chosen = filters.from_query(search)
     df = q.grants(chosen)
     shown = min(len(df), 25)
-    note = notes.based_on(len(df), "grants", extra=f"The {shown} largest are drawn; the diamond marks the award "
-                          "date, the dotted line the data's date." if len(df) else "")
-    timeline = fig.timeline(df, as_of=common.as_of())
+    note = notes.based_on(len(df), "grants", one="grant",
+                          extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
+                                "the data's date." if len(df) else "")
+    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
     rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
     return (timeline, ui.fitted(timeline), note, rows,
-            notes.based_on(len(df), "grants whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
+            notes.based_on(len(df), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
                            extra=notes.capped(len(rows), len(df), "grants (largest first)",
                                               "download the full list with the timeline's CSV")))
 
@@ -163,11 +167,17 @@ def show_indicators(search, picked):
     late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
     ignored = common.INDICATORS.ignores(chosen)
-    return (fig.indicator_status(status), notes.based_on(int(status["indicators"].sum()), "indicator reports due in "
-            "the period", ignored=ignored), pick_options(listed, "", keep), keep, rows,
+    win = common.window(chosen)
+    return (explained(partial(fig.indicator_status, status),
+                      lambda: common.nothing_in("indicators", chosen)),
+            notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
+                           one="indicator report due in the period", ignored=ignored,
+                           extra=notes.partial_periods(status, win, "quarter", "quarter")),
+            pick_options(listed, "", keep), keep, rows,
             notes.based_on(len(listed), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
                            extra=" ".join(filter(None, (
-                               f"{len(late):,} off track (less than 90% of the way from baseline to target).",
+                               f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
                                notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
                            ignored=ignored), *show_indicator(keep))
 
@@ -184,7 +194,7 @@ def _picked_alone() -> bool:
 def show_indicator(indicator_id: str | None) -> tuple:
     """The indicator chart and its note."""
     df = q.indicator_series(indicator_id)
-    return fig.indicator(df), notes.based_on(len(df), "reporting periods",
+    return fig.indicator(df), notes.based_on(len(df), "reporting periods", one="reporting period",
                                              extra="The dot's colour is the period's status.")
 
 

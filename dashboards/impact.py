@@ -13,7 +13,7 @@ from dashboards import exports, filters, ids
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
-from dashboards.impact_report import render_pdf, summary_sentences
+from dashboards.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
 from dashboards.queries import common
 from dashboards.queries import impact as q
 
@@ -34,13 +34,7 @@ COUNTRY_COLUMNS = [
 INDICATOR_COLUMNS = [
     {"field": "title", "headerName": "What is measured", "minWidth": 240},
     {"field": "city", "headerName": "Where"},
-    {"field": "result_type", "headerName": "Level"},
-    {"field": "baseline_value", "headerName": "Baseline", "type": "numericColumn"},
-    {"field": "target", "headerName": "Target", "type": "numericColumn"},
-    {"field": "actual", "headerName": "Latest", "type": "numericColumn"},
-    {"field": "progress", "headerName": "Progress", "type": "numericColumn",
-     "valueFormatter": {"function": "params.value == null ? '' : d3.format('.0%')(params.value)"}},
-    {"field": "status", "headerName": "Status"},
+    *ui.indicator_result_columns(),
 ]
 
 
@@ -94,13 +88,14 @@ def _report(search: str | None, donor: str | None):
 
 def kpi_cards(data) -> list:
     shown = [
-        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"),
+        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"
+         + (f"; {as_awarded(data)}" if as_awarded(data) else "")),
         ("Disbursed", fmt.usd(data.disbursed_usd), "USD, paid by the period's end"),
         ("Grants", fmt.number(data.grants), f"{data.grants_active} still active"),
         ("Cities reached", fmt.number(data.cities), None),
         ("Countries", fmt.number(data.countries), None),
         ("People reached", str(data.participants_total) if not isinstance(data.participants_total, int)
-         else fmt.number(data.participants_total), "at events in funded cities"),
+         else fmt.number(data.participants_total), REACHED),
     ]
     return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=4, xl=2, class_name="kpi-col")
             for label, value, hint in shown]

@@ -33,11 +33,16 @@ Count = int | str  # a published count, or the label that stands in for a suppre
 STATUSES = ("on track", "off track", "awaiting data", "not due", "no target")
 COUNTRY_COLUMNS = ("country", "iso3", "region", "grants", "awarded_usd")
 PARTICIPANT_COLUMNS = ("participants", "participants_label")
-INDICATOR_COLUMNS = ("title", "result_type", "measure", "baseline_value", "baseline_year", "target", "actual",
-                     "progress", "status")
+INDICATOR_COLUMNS = ("title", "result_type", "measure", "unit", "direction", "aggregation", "range_low",
+                     "range_high", "baseline_value", "baseline_year", "target_to_date", "actual_to_date",
+                     "target_met", "progress", "status")
+LEVELS = ("output", "outcome", "impact")
 # Gender values that say nothing about gender: left out of the denominator of the women's share, as the
 # kpi_by_period mart does.
 UNSTATED_GENDER = frozenset({"undisclosed", "unknown", "not recorded", "not stated", "prefer not to say"})
+# Who counts as reached (queries.impact.participants): people at events hosted in a funded city while a grant ran
+# there, not everyone who attended an event somewhere.
+REACHED = "at events in funded cities while a grant ran there"
 FEWER_THAN = re.compile(r"\s*<\s*(\d+)\s*")
 PLAIN_COUNT = re.compile(r"\s*\d[\d,]*\s*")
 
@@ -70,13 +75,18 @@ class ImpactData:
     grants_active: int
     cities: Count  # cities the grants reach
     countries: int
-    participants_total: Count  # people at events in funded cities
+    participants_total: Count  # people reached: REACHED
     by_country: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=COUNTRY_COLUMNS))
     by_gender: pd.DataFrame = dataclasses.field(default_factory=lambda: _participants_frame("gender"))
     by_role: pd.DataFrame = dataclasses.field(default_factory=lambda: _participants_frame("role"))
     indicators: pd.DataFrame = dataclasses.field(default_factory=lambda: pd.DataFrame(columns=INDICATOR_COLUMNS))
     suppress_below: int = 5  # the threshold the footnote explains
     is_public: bool = False  # the network-wide public view: sentences speak of "donors", not "you"
+    # Amount awarded per currency the grants were awarded in (before conversion to US dollars).
+    awarded_by_currency: dict[str, float] = dataclasses.field(default_factory=dict)
+    # The period's dates (start None: since the beginning); the words are made from these, not from the label.
+    period_start: dt.date | None = None
+    period_end: dt.date | None = None
 
     def __post_init__(self) -> None:
         for name, needed in (("by_country", COUNTRY_COLUMNS), ("by_gender", PARTICIPANT_COLUMNS),
@@ -98,9 +108,11 @@ class ImpactData:
 
 # --- words ---------------------------------------------------------------------------------------------------
 
-def usd(value: float | None, *, unit_of: float | None = None) -> str:
+def usd(value: float | None, *, unit_of: float | None = None, currency: str = "USD") -> str:
     """Money as a report writes it: "US$1.4 million", "US$850k", "US$8.5k", "US$950". `unit_of` makes a figure
-    share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million")."""
+    share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million").
+    Another `currency` is written by its code: "GBP 1.1 million"."""
+    symbol = "US$" if currency == "USD" else f"{currency} "
     if value is None or pd.isna(value):
         return "–"
     size = abs(float(value))
@@ -109,15 +121,23 @@ def usd(value: float | None, *, unit_of: float | None = None) -> str:
     # Each unit starts where the smaller one would round to 1,000 ("US$1,000k"): k shows no decimal, million one.
     for limit, start, suffix in ((1e9, 999_950_000, " billion"), (1e6, 999_500, " million")):
         if reference >= start and size >= 0.05 * limit:
-            return f"{sign}US${size / limit:,.1f}".removesuffix(".0") + suffix
+            return f"{sign}{symbol}{size / limit:,.1f}".removesuffix(".0") + suffix
     if size >= 999.5:
         digits = 1 if size < 9_950 else 0
-        return f"{sign}US${size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
-    return f"{sign}US${size:,.0f}"
+        return f"{sign}{symbol}{size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
+    return f"{sign}{symbol}{size:,.0f}"
 
 
-def _plural(n: int, noun: str, plural: str | None = None) -> str:
-    return f"{fmt.number(n)} {noun if n == 1 else plural or noun + 's'}"
+def as_awarded(data: ImpactData) -> str:
+    """What the grants were awarded in, beside the US dollars they are added up in: "awarded as GBP 1.1 million"
+    (one other currency), "awarded in EUR, GBP and USD, each converted at its award date's rate" (several), or ""
+    (all in US dollars)."""
+    currencies = sorted(c for c, amount in data.awarded_by_currency.items() if amount > 0)
+    if not currencies or currencies == ["USD"]:
+        return ""
+    if len(currencies) == 1:
+        return f"awarded as {usd(data.awarded_by_currency[currencies[0]], currency=currencies[0])}"
+    return f"awarded in {_words(currencies)}, each converted at its award date's rate"
 
 
 def _count_phrase(value: Count, noun: str, plural: str | None = None) -> str | None:
@@ -127,7 +147,7 @@ def _count_phrase(value: Count, noun: str, plural: str | None = None) -> str | N
         return f"fewer than {match.group(1)} {plural or noun + 's'}" if match else None
     if value is None or pd.isna(value):
         return None
-    return _plural(int(value), noun, plural)
+    return fmt.counted(int(value), noun, plural)
 
 
 def _count_text(value: Count) -> str:
@@ -146,10 +166,23 @@ def _sentence(text: str) -> str:
     return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
-def _opening(period_label: str) -> tuple[str, bool]:
-    """How the first sentence starts ("In 2025", "Between 1 Jan 2025 and 31 Oct 2026", "To date"), and whether
-    the period runs up to now, which wants the present perfect ("you have funded")."""
-    text = period_label.strip()
+def _opening(data: ImpactData) -> tuple[str, bool]:
+    """How the first sentence starts ("In 2025", "Since 1 Nov 2025", "Between 1 Jan 2025 and 30 Jun 2026", "To
+    date"), and whether the period runs up to now, which wants the present perfect ("you have funded"). Made from
+    the period's dates; a label alone ("2025", "1 Jan 2025 – 30 Jun 2026") is read as well as it can be."""
+    start, end = data.period_start, data.period_end
+    if end is not None:
+        running = end >= data.as_of
+        if start is None:
+            return ("To date", True) if running else (f"Up to {fmt.day(end)}", False)
+        if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
+            return f"In {start.year}", False
+        if running:
+            return f"Since {fmt.day(start)}", True
+        return f"Between {fmt.day(start)} and {fmt.day(end)}", False
+    text = data.period_label.strip()
+    dates = re.search(r"\(([^()]*)\)\s*$", text)  # "Last 12 months (1 Nov 2025 – 30 Oct 2026)": the dates
+    text = dates.group(1).strip() if dates else text
     lower = text.lower()
     if lower in {"", "all time", "to date"}:
         return "To date", True
@@ -195,11 +228,13 @@ def women_share(by_gender: pd.DataFrame) -> float | None:
 def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
     subject = "donors to the network" if data.is_public else "you"
     verb = "have funded" if to_date else "funded"
-    text = f"{opening}, {subject} {verb} {_plural(data.grants, 'grant')}"
+    text = f"{opening}, {subject} {verb} {fmt.counted(data.grants, 'grant')}"
     if data.awarded_usd > 0:
         text += f" worth {usd(data.awarded_usd)}"
+        if as_awarded(data):
+            text += f" ({as_awarded(data)})"
     cities = _count_phrase(data.cities, "city", "cities")
-    countries = _plural(data.countries, "country", "countries") if data.countries else None
+    countries = fmt.counted(data.countries, "country", "countries") if data.countries else None
     if cities and countries:
         text += f" in {cities} across {countries}"
     elif cities or countries:
@@ -238,11 +273,11 @@ def _portfolio_sentence(data: ImpactData) -> str:
 def _participants_sentences(data: ImpactData, to_date: bool) -> list[str]:
     total = data.participants_total
     if not isinstance(total, str) and not pd.isna(total) and int(total) == 0:
-        return [f"No participants have been recorded at events in funded cities{'' if to_date else ' in this period'}."]
+        return [f"No participants have been recorded {REACHED}{'' if to_date else ' in this period'}."]
     reached = _count_phrase(total, "participant")
     if reached is None:
         return []
-    text = f"Events in funded cities reached {reached}"
+    text = f"Events held in funded cities while a grant ran there reached {reached}"
     share = None if isinstance(total, str) else women_share(data.by_gender)
     if share is not None:
         text += f"; of those who stated a gender, {fmt.share(share)} were women"
@@ -262,42 +297,69 @@ def _short_title(row: pd.Series) -> str:
     return f"{title} in {city}" if city is not None and not pd.isna(city) and str(city) else title
 
 
+def _target_text(row: pd.Series) -> str:
+    return fmt.indicator_target(row["target_to_date"], row["direction"], row["measure"], row["unit"],
+                                low=row["range_low"], high=row["range_high"])
+
+
+def _behind(row: pd.Series, first: bool) -> str:
+    """How far an off-track indicator is from its target, as indicator_achievement judged it: a share of the way
+    where there is one, else its value against the target (never a share of a way from an unknown baseline)."""
+    progress = row["progress"]
+    if not pd.isna(progress):
+        if progress < 0:
+            return "moving away from target"
+        return f"{fmt.share(progress)} of the way to target" if first else fmt.share(progress)
+    actual = fmt.indicator_value(row["actual_to_date"], row["measure"], row["unit"])
+    if row["direction"] == "range":
+        return f"{actual}, outside {_target_text(row)}"
+    return f"{actual} against a target of {_target_text(row)}"
+
+
+def _by_level(indicators: pd.DataFrame) -> str:
+    """"outputs 3 of 4, outcomes 2 of 3": on track among those judged, per level of the results chain."""
+    judged = indicators[indicators["status"].isin(["on track", "off track"])]
+    parts = []
+    for level in LEVELS:
+        rows = judged[judged["result_type"] == level]
+        if len(rows):
+            on = int((rows["status"] == "on track").sum())
+            parts.append(f"{fmt.plural(len(rows), level)} {fmt.number(on)} of {fmt.number(len(rows))}")
+    return ", ".join(parts) if len(parts) > 1 else ""
+
+
 def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
     if indicators.empty:
         return ["No results indicators have been set for these grants yet."]
     status = indicators["status"]
     counts = {s: int((status == s).sum()) for s in STATUSES}
     reported = counts["on track"] + counts["off track"]
+    levels = _by_level(indicators)
     sentences = []
     if reported:
         if not counts["off track"]:
             sentences.append("The one indicator measured against a target is on track." if reported == 1 else
-                             f"All {fmt.number(reported)} indicators measured against a target are on track.")
+                             f"All {fmt.number(reported)} indicators measured against a target are on track"
+                             + (f" ({levels})." if levels else "."))
         else:
             behind = indicators[status == "off track"].sort_values("progress", kind="stable", na_position="last")
-            named = []
-            for i, (_, row) in enumerate(behind.head(3).iterrows()):
-                progress = row["progress"]
-                if pd.isna(progress):
-                    how = "no measure of progress"
-                elif progress < 0:
-                    how = "moving away from target"
-                else:
-                    how = f"{fmt.share(progress)} of the way to target" if i == 0 else fmt.share(progress)
-                named.append(f"{_short_title(row)} ({how})")
+            named = [f"{_short_title(row)} ({_behind(row, i == 0)})"
+                     for i, (_, row) in enumerate(behind.head(3).iterrows())]
             if len(behind) > 3:
-                named[-1:] = [named[-1], _plural(len(behind) - 3, "other")]
-            off = counts["off track"]
-            head = (f"{fmt.number(counts['on track'])} of the {fmt.number(reported)} indicators measured against "
-                    "a target "
-                    f"{'is' if counts['on track'] == 1 else 'are'} on track; {fmt.number(off)} "
-                    f"{'is' if off == 1 else 'are'} behind" if counts["on track"] else
-                    f"{'The one indicator' if reported == 1 else f'All {fmt.number(reported)} indicators'} measured "
-                    f"against a target {'is' if reported == 1 else 'are'} behind")
+                named[-1:] = [named[-1], fmt.counted(len(behind) - 3, "other")]
+            off, on = counts["off track"], counts["on track"]
+            if on:
+                head = (f"{fmt.number(on)} of the {fmt.counted(reported, 'indicator')} measured against a target "
+                        f"{fmt.plural(on, 'is', 'are')} on track"
+                        + (f" ({levels})" if levels else "")
+                        + f"; {fmt.number(off)} {fmt.plural(off, 'is', 'are')} behind")
+            else:
+                head = (f"{'The one indicator' if reported == 1 else f'All {fmt.number(reported)} indicators'} "
+                        f"measured against a target {fmt.plural(reported, 'is', 'are')} behind")
             sentences.append(f"{head}: {_words(named)}.")
     rest = len(indicators) - reported
     if rest:
-        clauses = [f"{fmt.number(n)} {verb if n == 1 else plural}" for n, verb, plural in (
+        clauses = [f"{fmt.number(n)} {fmt.plural(n, verb, plural)}" for n, verb, plural in (
             (counts["awaiting data"], "is awaiting data", "are awaiting data"),
             (counts["not due"], "is not yet due", "are not yet due"),
             (counts["no target"], "has no target", "have no target"),
@@ -306,7 +368,7 @@ def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
             sentences.append(f"Of the other {fmt.number(rest)}, {_words(clauses)}." if rest > 1 else
                              f"One more {clauses[0].split(' ', 1)[1]}.")
         else:
-            sentences.append(f"None of the {fmt.number(rest)} indicators has a result against a target yet: "
+            sentences.append(f"None of the {fmt.counted(rest, 'indicator')} has a result against a target yet: "
                              f"{_words(clauses)}." if rest > 1 else
                              f"The one indicator has no result against a target yet: it "
                              f"{clauses[0].split(' ', 1)[1]}.")
@@ -316,7 +378,7 @@ def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
 def summary_sentences(data: ImpactData) -> list[str]:
     """A short summary of the period in plain words: money and reach, participants, indicators (3 to 6 sentences;
     one when there are no grants). Suppressed counts are written "fewer than 5" or left out, never guessed."""
-    opening, to_date = _opening(data.period_label)
+    opening, to_date = _opening(data)
     if data.grants == 0:
         matching = " matching these filters" if _filtered(data.filters_text) else ""
         if data.is_public:
@@ -366,15 +428,6 @@ def _fit(pdf: FPDF, text: str, width: float) -> str:
     while text and pdf.get_string_width(text + "…") > width:
         text = text[:-1]
     return text.rstrip() + "…"
-
-
-def _number(value, measure: str | None = None) -> str:
-    """An indicator value in its measure: "1,456", "52.3%"."""
-    if value is None or pd.isna(value):
-        return "–"
-    value = float(value)
-    text = fmt.number(value, 0 if value.is_integer() else 1)
-    return text + "%" if measure == "percentage" else text
 
 
 class _Report(FPDF):
@@ -486,8 +539,8 @@ def _headline_boxes(pdf: FPDF, data: ImpactData) -> None:
         ("Awarded", usd(data.awarded_usd),
          f"{fmt.share(paid)} paid out" if paid is not None else "nothing awarded"),
         ("Grants", fmt.number(data.grants), f"{fmt.number(data.grants_active)} still active"),
-        ("Cities reached", _count_text(data.cities), f"in {_plural(data.countries, 'country', 'countries')}"),
-        ("Participants", _count_text(data.participants_total), "at events in funded cities"),
+        ("Cities reached", _count_text(data.cities), f"in {fmt.counted(data.countries, 'country', 'countries')}"),
+        ("Participants", _count_text(data.participants_total), "at events during a grant"),
     ]
     gap, height = 4.0, 22.0
     width = (pdf.epw - gap * (len(boxes) - 1)) / len(boxes)
@@ -541,7 +594,8 @@ def _money(pdf: FPDF, data: ImpactData) -> None:
     paid = data.disbursed_usd / data.awarded_usd
     owed = max(data.awarded_usd - data.disbursed_usd, 0)
     pdf.set_font(FONT, "", BODY)
-    pdf.cell(0, 5, f"Awarded {usd(data.awarded_usd)}", new_x="LMARGIN", new_y="NEXT")
+    original = f" ({as_awarded(data)})" if as_awarded(data) else ""
+    pdf.cell(0, 5, f"Awarded {usd(data.awarded_usd)}{original}", new_x="LMARGIN", new_y="NEXT")
     pdf.ln(1)
     top, height = pdf.get_y(), 6.0
     pdf.set_fill_color(theme.SECONDARY)
@@ -640,7 +694,7 @@ def _participants(pdf: FPDF, data: ImpactData) -> None:
     rows = max(len(data.by_gender), len(data.by_role), 1)
     _heading(pdf, "Participants", keep=12 + 5.2 * rows)
     total = _count_text(data.participants_total)
-    _muted(pdf, f"People at events in funded cities: {total}. Hidden counts are shown as their label, without a bar.")
+    _muted(pdf, f"People {REACHED}: {total}. Hidden counts are shown as their label, without a bar.")
     pdf.ln(1)
     top, gap = pdf.get_y(), 10.0
     half = (pdf.epw - gap) / 2
@@ -652,33 +706,47 @@ def _participants(pdf: FPDF, data: ImpactData) -> None:
 STATUS_COLOURS = {"on track": theme.GOOD, "off track": theme.BAD}
 
 
+INDICATOR_NOTE = ("Latest report of each indicator: its total to date against the target to date (how values add "
+                  "up is under its title). Progress is the share of the way from baseline to target covered (over "
+                  "100%: past the target). Without a baseline, or for a level to hold or a range to stay within, "
+                  "it says only whether the target is met. On track: the target is met, or at least 90% of the "
+                  "way is covered.")
+
+
+def _indicator_heading(row: pd.Series) -> str:
+    """The title and, under it, its level, unit and how its values add up: "Output · people · total to date"."""
+    facts = [str(row["result_type"]).capitalize() if isinstance(row["result_type"], str) else None,
+             row["unit"] if isinstance(row["unit"], str) else None,
+             fmt.AGGREGATION_WORDS.get(row["aggregation"])]
+    return f"{row['title']}\n" + " · ".join(f for f in facts if f)
+
+
 def _indicators(pdf: FPDF, data: ImpactData) -> None:
     _heading(pdf, "Indicators")
     frame = data.indicators
     if frame.empty:
         _muted(pdf, "No results indicators have been set for these grants yet.")
         return
-    _muted(pdf, "Latest reported value of each indicator. Progress is the share of the way from baseline to target "
-                "covered (100% = target met; on track from 90%).")
+    _muted(pdf, INDICATOR_NOTE)
     pdf.ln(1.5)
     with_city = "city" in frame.columns
-    headings = ["Indicator"] + (["City"] if with_city else []) + ["Baseline", "Target", "Latest", "Progress",
+    headings = ["Indicator"] + (["City"] if with_city else []) + ["Baseline", "Target", "Actual", "Progress",
                                                                    "Status"]
-    widths = (52, 25, 25, 17, 17, 19, 25) if with_city else (71, 25, 19, 19, 19, 27)
+    widths = (46, 22, 19, 27, 22, 21, 23) if with_city else (60, 20, 30, 25, 21, 24)
     align = ("LEFT",) + (("LEFT",) if with_city else ()) + ("RIGHT",) * 4 + ("LEFT",)
     with pdf.table(col_widths=widths, text_align=align, **_table_style(pdf)) as table:
         table.row(headings)
         for _, row in frame.iterrows():
             measure = row["measure"]
-            baseline = _number(row["baseline_value"], measure)
+            baseline = fmt.indicator_value(row["baseline_value"], measure)
             if baseline != "–" and not pd.isna(row["baseline_year"]):
                 baseline += f" ({int(row['baseline_year'])})"
-            progress = "–" if pd.isna(row["progress"]) else fmt.share(row["progress"])
             status = str(row["status"])
-            cells = [str(row["title"])]
+            cells = [_indicator_heading(row)]
             if with_city:
                 cells.append("–" if pd.isna(row["city"]) else str(row["city"]))
-            cells += [baseline, _number(row["target"], measure), _number(row["actual"], measure), progress]
+            cells += [baseline, _target_text(row), fmt.indicator_value(row["actual_to_date"], measure, row["unit"]),
+                      fmt.indicator_progress(row["progress"], row["target_met"], row["direction"])]
             line = table.row(cells)
             line.cell(status[:1].upper() + status[1:],
                       style=FontFace(color=STATUS_COLOURS.get(status, theme.MUTED_INK),

@@ -3,14 +3,18 @@ steering committee, how far cities have climbed the engagement ladder, and which
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
 from dashboards import components as ui
 from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
+from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import membership as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -62,14 +66,18 @@ def layout(**_query) -> html.Div:
           Output(PAGE.graph(FLOWS), "figure"), Output(PAGE.note(FLOWS), "children"), Input(ids.URL, "search"))
 def show_growth(search):
     chosen = filters.from_query(search)
+    win = common.window(chosen)
     df = q.members_over_time(chosen)
     last = df[df["period"] == df["period"].max()] if len(df) else df
-    growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0, "member cities at the last period's "
-                                 "end", extra="Members are counted at the end of each period.",
+    growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0,
+                                 "member cities at the last period's end", one="member city at the last period's end",
+                                 extra="Members are counted at the end of each period.",
                                  ignored=common.CITIES.ignores(chosen))
     flow_note = notes.based_on(int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0, "joins and exits",
-                               ignored=common.CITIES.ignores(chosen))
-    return fig.members_by_region(df), growth_note, fig.joins_and_exits(df), flow_note
+                               one="join or exit", ignored=common.CITIES.ignores(chosen),
+                               extra=notes.partial_periods(df, win, win.grain))
+    flows = explained(partial(fig.joins_and_exits, df), lambda: common.nothing_in("joins", chosen))
+    return fig.members_by_region(df), growth_note, flows, flow_note
 
 
 @callback(Output(PAGE.graph(MAP), "figure"), Output(PAGE.note(MAP), "children"),
@@ -77,9 +85,10 @@ def show_growth(search):
 def show_map(search, colour_by):
     chosen = filters.from_query(search)
     df = q.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end",
+    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
                           extra="Point size: people from the city who took part in events in the period; "
-                                "countries shaded by their number of member cities.")
+                                "countries shaded by their number of member cities. "
+                                + notes.not_shown(q.members_not_shown(chosen)))
     return maps.member_map(df, colour_by=colour_by, fit=bool(chosen.regions or chosen.countries)), note
 
 
@@ -90,9 +99,11 @@ def show_committee(search):
     df = q.steering_terms(chosen)
     as_of = common.as_of()
     ignored = common.CITIES.ignores(chosen)
-    terms_note = notes.based_on(len(df), "terms overlapping the period", ignored=ignored,
+    terms_note = notes.based_on(len(df), "terms overlapping the period", one="term overlapping the period",
+                                ignored=ignored,
                                 extra="Outlined bars are co-chair terms; the dotted line is the data's date.")
-    seats_note = notes.based_on(int(df["is_current"].sum()), "seats held at the data's date", ignored=ignored)
+    seats_note = notes.based_on(int(df["is_current"].sum()), "seats held at the data's date",
+                                one="seat held at the data's date", ignored=ignored)
     terms = fig.steering_timeline(df, as_of=as_of)
     return terms, ui.fitted(terms), terms_note, fig.committee_composition(df), seats_note
 
@@ -103,6 +114,8 @@ def show_ladder(search):
     df = q.ladder(chosen)
     members = int(df["members"].iloc[0]) if len(df) else 0
     return fig.ladder(df), notes.based_on(members, "member cities at the period's end",
+                                          one="member city at the period's end",
+                                          extra=notes.not_shown(q.members_not_shown(chosen)),
                                           ignored=common.CITIES.ignores(chosen))
 
 
@@ -110,7 +123,8 @@ def show_ladder(search):
 def show_dormant(search):
     chosen = filters.from_query(search)
     df = q.dormant(chosen)
-    note = (f"{len(df):,} members with no hosted or attended event, milestone or payment in the 365 days before "
+    note = (f"{fmt.counted(len(df), 'member')} with no hosted or attended event, milestone or payment in the 365 "
+            "days before "
             f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
     return ui.grid_rows(df, DORMANT_COLUMNS), note
 

@@ -3,6 +3,8 @@ regions, for the period and places chosen in the filter bar."""
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,6 +15,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import overview as fig
+from dashboards.figures.common import explained
 from dashboards.filters import Window
 from dashboards.queries import common
 from dashboards.queries import membership as mq
@@ -87,39 +90,34 @@ def show_kpis(search):
 def show_map(search):
     chosen = filters.from_query(search)
     df = mq.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end",
-                          extra="Point size: people from the city who took part in events in the period.")
+    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
+                          extra="Point size: people from the city who took part in events in the period. "
+                                + notes.not_shown(mq.members_not_shown(chosen)))
     return maps.member_map(df, fit=bool(chosen.regions or chosen.countries)), note
 
 
 @callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"),
           Input(ids.URL, "search"), Input(PAGE("region-measure"), "value"))
 def show_regions(search, measure):
-    df = q.by_region(filters.from_query(search))
-    return fig.region_bars(df, measure=measure), region_note(df, measure)
-
-
-def region_note(df: pd.DataFrame, measure: str) -> str:
-    unit = {"participants": "participant counts per region", "events": "events", "members": "member cities",
-            "awarded_usd": "USD awarded"}[measure]
-    total = df[measure].sum()
-    unplaced = df.loc[df["region"] == "No region", measure].sum()
-    if measure == "participants":
-        return notes.based_on(int(total), "people counted once per region",
-                              left_out=int(unplaced), why="without a known region")
-    if measure == "awarded_usd":
-        return f"Based on {fmt.usd(total)} awarded in the period" + (
-            f"; {fmt.usd(unplaced)} without a region is left out." if unplaced else ".")
-    return notes.based_on(int(total), unit, left_out=int(unplaced), why="without a region")
+    chosen = filters.from_query(search)
+    df = q.by_region(chosen)
+    people = q.people_count(chosen) if measure == "participants" else None
+    return (explained(partial(fig.region_bars, df, measure=measure), lambda: common.nothing_in(measure, chosen)),
+            notes.by_region(measure, df, people))
 
 
 @callback(Output(PAGE.graph(TREND), "figure"), Output(PAGE.note(TREND), "children"), Input(ids.URL, "search"))
 def show_trend(search):
-    df = q.trend(filters.from_query(search))
-    note = (f"Per {df['grain'].iloc[0] if len(df) else 'month'}: {fmt.number(df['events'].sum())} events, "
-            f"{fmt.number(df['new_members'].sum())} new members, {fmt.usd(df['awarded_usd'].sum())} awarded. "
-            "Participants are counted once per period, so the bars do not add up to the period's total.")
-    return fig.kpi_trend(df), note
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.trend(chosen)
+    grain = df["grain"].iloc[0] if len(df) else win.grain
+    note = " ".join(filter(None, (
+        f"Per {grain}: {fmt.counted(df['events'].sum(), 'event')}, "
+        f"{fmt.counted(df['new_members'].sum(), 'new member')}, {fmt.usd(df['awarded_usd'].sum())} awarded, as in "
+        "the key figures. Participants are counted once per period, so the bars do not add up to the period's "
+        "total.", notes.partial_periods(df, win, grain))))
+    return explained(partial(fig.kpi_trend, df), lambda: common.nothing_in("events", chosen)), note
 
 
 chart_downloads(PAGE, {MAP: mq.member_map, REGIONS: q.by_region, TREND: q.trend})

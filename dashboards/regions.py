@@ -2,14 +2,20 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
 from dashboards import components as ui
 from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
+from dashboards.figures.common import explained
+from dashboards.queries import common
 from dashboards.queries import regions as q
+from dashboards.queries.membership import members_not_shown
 from dashboards.shell import chart_downloads, click_to_filter
 from data_pipeline.contract import REGIONS
 
@@ -74,19 +80,30 @@ def layout(**_query) -> html.Div:
           Input(ids.URL, "search"), Input(PAGE("measure"), "value"))
 def show_heatmap(search, measure):
     chosen = filters.from_query(search)
+    win = common.window(chosen)
     df = q.heatmap(chosen)
     quarters = df["quarter"].nunique()
-    return fig.heatmap(df, measure=measure), notes.based_on(
-        quarters, "quarters overlapping the period", ignored=q.QUARTERLY.ignores(chosen),
-        extra="Activity without a region (global webinars, people from non-member cities) is not shown.")
+    return (explained(partial(fig.heatmap, df, measure=measure),
+                      lambda: common.nothing_in(measure, chosen, where=" in any region")),
+            notes.based_on(quarters, "quarters overlapping the period", one="quarter overlapping the period",
+                           ignored=q.QUARTERLY.ignores(chosen), extra=" ".join(filter(None, (
+                               notes.whole_quarters(df, win),
+                               notes.partial_periods(df[df["partial"]], win, "quarter", "quarter",
+                                                     drawn="labelled “so far”"),
+                               "Activity without a region (global webinars, people from non-member cities) is not "
+                               "shown.")))))
 
 
 @callback(Output(PAGE.grid(SUMMARY), "rowData"), Output(PAGE.note(SUMMARY), "children"), Input(ids.URL, "search"))
 def show_summary(search):
     df = q.summary(filters.from_query(search))
-    return ui.grid_rows(df, SUMMARY_COLUMNS), (
-        "Members at the period's end; the rest in the period. Participants are counted once per region. "
-        "Dormant: no activity in the 365 days before the data's date.")
+    return ui.grid_rows(df, SUMMARY_COLUMNS), " ".join(filter(None, (
+        "Members at the period's end; the rest in the period. Dormant: no activity in the 365 days before the "
+        "data's date.",
+        "“No region”: global events and people from non-member cities, so that each column adds up to the "
+        "network's total." if (df["region"] == "No region").any() else "",
+        "Participants are counted in each region they took part in, so the column can add up to more than the "
+        "number of different people.")))
 
 
 @callback(Output(PAGE("region-pick"), "value"), Input(ids.URL, "search"), Input(PAGE("region-pick"), "value"))
@@ -101,11 +118,13 @@ def pick_region(search, picked):
 @callback(Output(PAGE.grid(CITIES), "rowData"), Output(PAGE.note(CITIES), "children"),
           Input(ids.URL, "search"), Input(PAGE("region-pick"), "value"))
 def show_cities(search, region):
-    df = q.cities(filters.from_query(search), region)
+    chosen = filters.from_query(search)
+    df = q.cities(chosen, region)
     members = int(df["member_at_end"].sum()) if len(df) else 0
     rows = ui.grid_rows(df, CITY_COLUMNS, limit=ui.GRID_LIMIT)
-    return rows, notes.based_on(len(df), f"cities of {region}", extra=" ".join(filter(None, (
-        f"{members} members at the period's end; activity in the period.",
+    return rows, notes.based_on(len(df), f"cities of {region}", one=f"city of {region}", extra=" ".join(filter(None, (
+        f"{fmt.counted(members, 'member')} at the period's end; activity in the period.",
+        notes.not_shown(members_not_shown(chosen, region)),
         notes.capped(len(rows), len(df), "cities")))))
 
 

@@ -3,6 +3,8 @@
 
 from __future__ import annotations
 
+from functools import partial
+
 import dash
 import dash_bootstrap_components as dbc
 import pandas as pd
@@ -13,6 +15,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import overview as ofig
 from dashboards.figures import training as fig
+from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import overview as oq
 from dashboards.queries import training as q
@@ -80,49 +83,63 @@ def show_kpis(search):
 @callback(Output(PAGE.graph(EVENTS), "figure"), Output(PAGE.note(EVENTS), "children"),
           Input(ids.URL, "search"), Input(PAGE("events-by"), "value"))
 def show_events(search, by):
-    df = q.events_over_time(filters.from_query(search))
-    return fig.events_over_time(df, by=by), notes.based_on(int(df["events"].sum()), "events")
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.events_over_time(chosen)
+    return (explained(partial(fig.events_over_time, df, by=by), lambda: common.nothing_in("events", chosen)),
+            notes.based_on(int(df["events"].sum()), "events", one="event",
+                           extra=notes.partial_periods(df, win, win.grain)))
 
 
 @callback(Output(PAGE.graph(PEOPLE), "figure"), Output(PAGE.note(PEOPLE), "children"), Input(ids.URL, "search"))
 def show_people(search):
-    df = q.attendance_over_time(filters.from_query(search))
-    return fig.attendance_over_time(df), notes.based_on(
-        int(df["attendances"].sum()), "attendances",
-        extra="People are counted once per period, so the line does not add up across periods.")
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.attendance_over_time(chosen)
+    return (explained(partial(fig.attendance_over_time, df), lambda: common.nothing_in("attendances", chosen)),
+            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
+                           extra="People are counted once per period, so the line does not add up across periods. "
+                                 + notes.partial_periods(df, win, win.grain)))
 
 
 @callback(Output(PAGE.graph(WHO), "figure"), Output(PAGE.note(WHO), "children"), Input(ids.URL, "search"))
 def show_who(search):
-    df = q.people(filters.from_query(search))
+    chosen = filters.from_query(search)
+    df = q.people(chosen)
     total = int(df.loc[df["dimension"] == "gender", "participants"].sum())
     undisclosed = int(df.loc[(df["dimension"] == "gender") & (df["value"] == "undisclosed"), "participants"].sum())
-    return fig.breakdown(df), notes.based_on(
-        total, "unique participants", extra=f"{undisclosed:,} did not disclose their gender." if undisclosed else "")
+    return (explained(partial(fig.breakdown, df), lambda: common.nothing_in("participants", chosen)),
+            notes.based_on(total, "unique participants", one="unique participant",
+                           extra=f"{fmt.number(undisclosed)} did not disclose their gender." if undisclosed else ""))
 
 
 @callback(Output(PAGE.graph(LEARNING), "figure"), Output(PAGE.note(LEARNING), "children"), Input(ids.URL, "search"))
 def show_learning(search):
-    df = q.learning(filters.from_query(search))
-    return fig.learning(df), notes.based_on(
-        int(df["attendances"].sum()), "attendances",
-        extra=f"Knowledge gain from {int(df['scored'].sum()):,} with both test scores; satisfaction from "
-              f"{int(df['rated'].sum()):,} ratings.")
+    chosen = filters.from_query(search)
+    df = q.learning(chosen)
+    return (explained(partial(fig.learning, df), lambda: common.nothing_in("attendances", chosen)),
+            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
+                           extra=f"Knowledge gain from {fmt.counted(df['scored'].sum(), 'attendance')} with both test "
+                                 f"scores; satisfaction from {fmt.counted(df['rated'].sum(), 'rating')}."))
 
 
 @callback(Output(PAGE.graph(TOPICS), "figure"), Output(PAGE.note(TOPICS), "children"), Input(ids.URL, "search"))
 def show_topics(search):
-    df = q.topics(filters.from_query(search))
-    return fig.topics(df), notes.based_on(int(df["events"].sum()), "events")
+    chosen = filters.from_query(search)
+    df = q.topics(chosen)
+    return explained(partial(fig.topics, df), lambda: common.nothing_in("events", chosen)), notes.based_on(
+        int(df["events"].sum()), "events", one="event",
+        extra="Someone who took part in two topics counts in both." if len(df) > 1 else "")
 
 
 @callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"), Input(ids.URL, "search"))
 def show_regions(search):
-    df = oq.by_region(filters.from_query(search))
-    unplaced = int(df.loc[df["region"] == "No region", "participants"].sum())
-    return (ofig.region_bars(df, measure="participants", title="Reach by region: unique participants"),
-            notes.based_on(int(df["participants"].sum()), "people counted once per region", left_out=unplaced,
-                           why="without a known region (their city and the event have none)"))
+    chosen = filters.from_query(search)
+    df = oq.by_region(chosen)
+    return (explained(partial(ofig.region_bars, df, measure="participants",
+                              title="Reach by region: unique participants"),
+                      lambda: common.nothing_in("participants", chosen)),
+            notes.by_region("participants", df, oq.people_count(chosen)))
 
 
 chart_downloads(PAGE, {EVENTS: q.events_over_time, PEOPLE: q.attendance_over_time, WHO: q.people,

@@ -267,6 +267,25 @@ def ensure_demo_accounts(*, path: Path | None = None) -> None:
 
 # --- command line -----------------------------------------------------------------------------------------------
 
+def check_donor(donor_id: str) -> str:
+    """The name of `donor_id` in the published database, or a UserError saying it is not there (a donor account
+    tied to an id nobody publishes would only ever see an empty summary titled with the id)."""
+    from dashboards import db
+
+    try:
+        with db.acting_as(access.SYSTEM):
+            known = db.frame("select donor_id, donor_name from stg_donors order by donor_id")
+    except db.DatabaseMissing as exc:
+        raise UserError(f"cannot check the donor {donor_id!r}: {exc}") from exc
+    names = dict(zip(known["donor_id"], known["donor_name"], strict=True))
+    if donor_id not in names:
+        listed = "; ".join(f"{i} ({n})" for i, n in list(names.items())[:12])
+        more = f" and {len(names) - 12} more" if len(names) > 12 else ""
+        raise UserError(f"there is no donor {donor_id!r} in the published data ({settings.get().db_path}); "
+                        f"donor ids are: {listed or 'none'}{more}")
+    return names[donor_id]
+
+
 cli = typer.Typer(help="Manage who may sign in to the SCN Impact Dashboard (the local user store).",
                   no_args_is_help=True)
 console = Console()
@@ -282,8 +301,10 @@ def add_command(
     password: str | None = typer.Option(None, help="Prompted (hidden) when left out", hide_input=True),
 ) -> None:
     """Add a user who may sign in."""
-    password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
     try:
+        if donor:
+            check_donor(donor)
+        password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         user = add(email, password, role, regions=tuple(region), donor_id=donor, display_name=name)
     except UserError as exc:
         console.print(f"[red]Not added:[/red] {exc}")

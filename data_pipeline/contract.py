@@ -42,6 +42,10 @@ DONOR_TYPES = ("government", "multilateral", "foundation", "private sector", "ot
 GRANT_STATUSES = ("pipeline", "active", "completed", "suspended", "cancelled")
 RESULT_TYPES = ("output", "outcome", "impact")
 MEASURES = ("unit", "percentage")
+# Which way an indicator is better; docs/marts.md says how each is judged against its target.
+DIRECTIONS = ("higher", "lower", "range")
+# How an indicator's values add up across reporting periods.
+AGGREGATIONS = ("cumulative", "latest", "sum")
 VALUE_KINDS = ("target", "actual")
 # The engagement ladder, in the order a city usually climbs it.
 MILESTONES = (
@@ -239,17 +243,33 @@ TABLES: tuple[Table, ...] = (
     ),
     Table(
         "indicators",
-        "Results indicators of grants, each with a baseline.",
+        "Results indicators of grants: their level, which way is better, unit, how values add up across "
+        "periods, and the baseline when known.",
         (
             _id("indicator_id", "Identifier of the indicator."),
             _ref("grant_id", "grants.grant_id", "Grant the indicator belongs to."),
             Column("title", "text", "What is measured."),
-            _code("result_type", RESULT_TYPES, "Level in the results chain."),
+            _code("result_type", RESULT_TYPES, "Level in the results chain: output, outcome or impact."),
             _code("measure", MEASURES, "Unit count or percentage."),
-            Column("ascending", "boolean", "True when a higher value is better."),
-            Column("baseline_value", "number", "Value before the grant.", required=False),
+            Column("ascending", "boolean", "True when a higher value is better (`direction`, when filled, "
+                   "takes precedence)."),
+            Column("baseline_value", "number", "Value before the grant; empty when unknown (the indicator is then "
+                   "judged against its target alone, never against an assumed 0).", required=False),
             Column("baseline_year", "integer", "Year of the baseline.", required=False, minimum=2000,
                    maximum=2100),
+            _code("direction", DIRECTIONS, "Which way is better: higher, lower, or range (kept between "
+                  "`range_low` and `range_high`). Empty: higher when `ascending` is true, else lower.",
+                  required=False, header_required=False),
+            Column("range_low", "number", "Lowest value within range (direction range).", required=False,
+                   requires="range_high", header_required=False),
+            Column("range_high", "number", "Highest value within range (direction range).", required=False,
+                   requires="range_low", header_required=False),
+            Column("unit", "text", "What a value counts, e.g. people, sessions, cases (percentages need none).",
+                   required=False, header_required=False),
+            _code("aggregation", AGGREGATIONS, "How values add up across reporting periods: cumulative (each "
+                  "value is the total to date), latest (each value is a level measured in its period) or sum "
+                  "(each value counts its period only; the total to date is their sum). Empty: latest for "
+                  "percentages, cumulative for unit counts.", required=False, header_required=False),
         ),
         key=("indicator_id",),
     ),

@@ -231,31 +231,42 @@ FX_ANCHORS = {
     "NOK": (0.1240, 0.1191, 0.1210, 0.1230, 0.1137, 0.1065, 0.1163, 0.1040, 0.0948, 0.0929, 0.0970, 0.0990),
 }
 FX_ANCHOR_YEAR = 2015
-# Indicator templates: title, result type, measure, higher is better, counts people (so can split by sex),
-# baseline range, change range (for "relative" templates the change is a share of the baseline).
+# Indicator templates: title, result type, measure, which way is better ("higher", "lower", or a (low, high)
+# range to stay within), counts people (so can split by sex), baseline range, change range (for "relative"
+# templates the change is a share of the baseline), unit, how values add up across periods.
 INDICATORS = (
-    ("Frontline practitioners trained", "output", "unit", True, True, (0, 0), (30, 200), False),
-    ("Young people reached by prevention activities", "output", "unit", True, True, (0, 0), (150, 2000), False),
-    ("Community dialogues held", "output", "unit", True, False, (0, 0), (6, 40), False),
-    ("Cases handled by the multi-agency referral mechanism", "output", "unit", True, False, (0, 0), (10, 80),
-     False),
-    ("Schools running resilience programmes", "output", "unit", True, False, (0, 3), (4, 25), False),
-    ("Practitioners confident to respond to radicalisation (%)", "outcome", "percentage", True, True, (25, 50),
-     (15, 30), False),
-    ("Young people who trust local institutions (%)", "outcome", "percentage", True, True, (30, 55), (8, 20),
-     False),
-    ("Referred cases closed with a positive outcome (%)", "outcome", "percentage", True, False, (35, 60),
-     (10, 25), False),
-    ("Reported hate incidents (rolling 12 months)", "outcome", "unit", False, False, (60, 300), (-0.35, -0.15),
-     True),
-    ("Harmful online content reports unresolved after 30 days (%)", "outcome", "percentage", False, False,
-     (30, 60), (-20, -8), False),
-    ("Residents who feel their neighbourhood is cohesive (%)", "impact", "percentage", True, True, (40, 65),
-     (5, 15), False),
-    ("Residents reporting exposure to hate speech (%)", "impact", "percentage", False, True, (20, 45),
-     (-12, -4), False),
+    ("Frontline practitioners trained", "output", "unit", "higher", True, (0, 0), (30, 200), False, "people",
+     "cumulative"),
+    ("Young people reached by prevention activities", "output", "unit", "higher", True, (0, 0), (150, 2000), False,
+     "people", "cumulative"),
+    ("Community dialogues held", "output", "unit", "higher", False, (0, 0), (6, 40), False, "dialogues",
+     "cumulative"),
+    ("Cases handled by the multi-agency referral mechanism", "output", "unit", "higher", False, (0, 0), (10, 80),
+     False, "cases", "cumulative"),
+    ("Schools running resilience programmes", "output", "unit", "higher", False, (0, 3), (4, 25), False, "schools",
+     "cumulative"),
+    ("Practitioners confident to respond to radicalisation (%)", "outcome", "percentage", "higher", True, (25, 50),
+     (15, 30), False, None, "latest"),
+    ("Young people who trust local institutions (%)", "outcome", "percentage", "higher", True, (30, 55), (8, 20),
+     False, None, "latest"),
+    ("Referred cases closed with a positive outcome (%)", "outcome", "percentage", "higher", False, (35, 60),
+     (10, 25), False, None, "latest"),
+    ("Reported hate incidents (rolling 12 months)", "outcome", "unit", "lower", False, (60, 300), (-0.35, -0.15),
+     True, "incidents", "latest"),
+    ("Harmful online content reports unresolved after 30 days (%)", "outcome", "percentage", "lower", False,
+     (30, 60), (-20, -8), False, None, "latest"),
+    ("Residents who feel their neighbourhood is cohesive (%)", "impact", "percentage", "higher", True, (40, 65),
+     (5, 15), False, None, "latest"),
+    ("Residents reporting exposure to hate speech (%)", "impact", "percentage", "lower", True, (20, 45),
+     (-12, -4), False, None, "latest"),
+    # counted per reporting period, so the grant's total is the sum of its periods
+    ("Prevention awareness sessions held in schools", "output", "unit", "higher", False, (0, 0), (8, 40), False,
+     "sessions", "sum"),
+    # a share to keep within a band rather than push up or down
+    ("Women among practitioners trained (%)", "output", "percentage", (40.0, 60.0), False, (30, 45), (0, 0), False,
+     None, "latest"),
 )
-INDICATOR_WEIGHTS = (1.2, 1.0, 0.8, 0.7, 0.5, 1.0, 0.7, 0.6, 0.5, 0.4, 0.4, 0.4)
+INDICATOR_WEIGHTS = (1.2, 1.0, 0.8, 0.7, 0.5, 1.0, 0.7, 0.6, 0.5, 0.4, 0.4, 0.4, 0.5, 0.4)
 UNDER_PERFORMING = 0.23
 
 STREAMS = ("cities", "events", "people", "steering", "milestones", "grants", "indicators", "fx")
@@ -1259,8 +1270,10 @@ def _indicators(rng: np.random.Generator, grants: Grants, today: int) -> tuple[d
     """1-4 indicators per grant with targets for every period and actuals for those reported.
 
     About 23% of indicators under-perform: their actuals cover well under 80% of the way from baseline to
-    target. The rest are on track, rounded in their favour so the dashboard's 90% threshold holds. Indicators
-    that count people are split by sex half the time, as extra rows beside the total.
+    target (a range indicator falls below its band). The rest are on track, rounded in their favour so the
+    dashboard's 90% threshold holds. A "sum" indicator reports each period's own count; a range indicator has no
+    targets, only its band. Indicators that count people are split by sex half the time, as extra rows beside the
+    total.
     """
     ind_rows, val_rows = [], []
     count = 0
@@ -1272,7 +1285,8 @@ def _indicators(rng: np.random.Generator, grants: Grants, today: int) -> tuple[d
         size = float(np.clip(math.sqrt(grants.usd[g] / 50_000), 0.5, 2.5))
         k = int(rng.choice([1, 2, 3, 4], p=[0.2, 0.35, 0.3, 0.15]))
         for t in sorted(_top_k(rng, np.array(INDICATOR_WEIGHTS), k)):
-            title, result, measure, ascending, people, base_range, change, relative = INDICATORS[t]
+            title, result, measure, better, people, base_range, change, relative, unit, aggregation = INDICATORS[t]
+            band = better if isinstance(better, tuple) else None
             count += 1
             ind_id = f"IND-{count:05d}"
             percent = measure == "percentage"
@@ -1281,9 +1295,11 @@ def _indicators(rng: np.random.Generator, grants: Grants, today: int) -> tuple[d
             delta = float(rng.uniform(*change)) * (baseline if relative else 1.0)
             if not percent and not relative:
                 delta *= size
-            no_baseline = result == "output" and rng.random() < 0.1
+            # Outputs often start without a measured baseline, and so do some "lower is better" counts.
+            no_baseline = rng.random() < (0.1 if result == "output" else 0.15 if better == "lower" else 0.0)
             baseline_year = int(_calendar(np.array([start]))[0][0]) - int(rng.random() < 0.5)
-            ind_rows.append((ind_id, grant_id, title, result, measure, ascending,
+            ind_rows.append((ind_id, grant_id, title, result, measure, better != "lower",
+                             "range" if band else better, band, unit, aggregation,
                              None if no_baseline else baseline, None if no_baseline else baseline_year))
             under = rng.random() < UNDER_PERFORMING
             factor = rng.uniform(0.3, 0.7) if under else rng.uniform(0.97, 1.25)
@@ -1294,16 +1310,23 @@ def _indicators(rng: np.random.Generator, grants: Grants, today: int) -> tuple[d
             due = [p for p in periods if p[1] <= report_until]
             late = grants.status[g] == "active" and len(due) > 0 and rng.random() < 0.1
             for p_start, p_end in periods:
-                share = (p_end - start + 1) / (end - start + 1)
-                target = _round(baseline + delta * share, percent)
-                values = [("target", target)]
+                if aggregation == "sum":  # each period's own count, starting from nothing
+                    start_value, target = 0.0, _round(delta * (p_end - p_start + 1) / (end - start + 1), percent)
+                else:  # a level or a total to date, moving from the baseline towards the final target
+                    start_value, target = baseline, _round(baseline + delta * (p_end - start + 1) / (end - start + 1),
+                                                           percent)
+                values = [] if band else [("target", target)]
                 reported = p_end <= report_until and not (late and p_end == due[-1][1])
-                if reported:
+                if reported and band:
+                    low, high = band
+                    raw = rng.uniform(low - 12, low - 2) if under else rng.uniform(low + 2, high - 2)
+                    values.append(("actual", _round(raw, percent)))
+                elif reported:
                     wobble = float(np.clip(factor + rng.normal(0, 0.04), 0.95 if not under else 0.2,
                                            0.78 if under else 1.4))
-                    raw = baseline + wobble * (target - baseline)
+                    raw = start_value + wobble * (target - start_value)
                     # On-track values round in their favour, under-performing ones against.
-                    up = ascending != under
+                    up = (better != "lower") != under
                     values.append(("actual", _round(raw, percent, up=up)))
                 for kind, value in values:
                     val_rows.append((ind_id, p_start, p_end, kind, value, None, None))
@@ -1322,8 +1345,13 @@ def _indicators(rng: np.random.Generator, grants: Grants, today: int) -> tuple[d
         "result_type": [r[3] for r in ind_rows],
         "measure": [r[4] for r in ind_rows],
         "ascending": np.array([r[5] for r in ind_rows], dtype=bool),
-        "baseline_value": [None if r[6] is None else _number(r[6], 1) for r in ind_rows],
-        "baseline_year": [None if r[7] is None else str(r[7]) for r in ind_rows],
+        "baseline_value": [None if r[10] is None else _number(r[10], 1) for r in ind_rows],
+        "baseline_year": [None if r[11] is None else str(r[11]) for r in ind_rows],
+        "direction": [r[6] for r in ind_rows],
+        "range_low": [None if r[7] is None else _number(r[7][0], 1) for r in ind_rows],
+        "range_high": [None if r[7] is None else _number(r[7][1], 1) for r in ind_rows],
+        "unit": [r[8] for r in ind_rows],
+        "aggregation": [r[9] for r in ind_rows],
     }
     values = {
         "indicator_id": [r[0] for r in val_rows],

@@ -48,6 +48,10 @@ README_LINES = (
     "• Numbers without thousands separators or currency signs; the currency goes in its own column.",
     "• Identifiers must match across sheets: every city_id in events must be in cities, every grant_id in "
     "disbursements in grants (the references column of the Data dictionary).",
+    "• Indicators: say which way is better (direction: higher, lower, or range with range_low and range_high), "
+    "what a value counts (unit) and how values add up across reporting periods (aggregation: cumulative, latest "
+    "or sum). Leave baseline_value empty when it is not known: an empty baseline is judged as unknown, never as "
+    "0. docs/marts.md says how each indicator is judged against its target.",
     "• On the Data page, a sheet left with only its header row keeps the current data of that table. A sheet "
     "with rows replaces that whole table, so give all of its rows, not only new or changed ones.",
     "• No personal data: no names, e-mail addresses, phone numbers or postal addresses of people. Participants "

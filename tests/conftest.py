@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 
 import pytest
@@ -10,6 +11,8 @@ from dashboards import access, db, settings
 from data_pipeline.build import build
 
 SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+# A source set made from real public data (tests/fixtures/realdata/README.md).
+REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture(scope="session")
@@ -19,6 +22,25 @@ def sample_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     result = build(SAMPLE, path)
     assert result.ok, [str(p) for p in result.errors[:10]]
     return path
+
+
+@pytest.fixture(scope="session")
+def real_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """tests/fixtures/realdata/source built into a temporary folder, with the build day fixed."""
+    path = tmp_path_factory.mktemp("real") / "scn.duckdb"
+    result = build(REAL, path, today=dt.date(2026, 11, 1))
+    assert result.ok, [str(p) for p in result.errors[:10]]
+    return path
+
+
+@pytest.fixture
+def real_dashboard_db(real_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """Point the dashboard's settings at the real-data database for one test; queries run as the data team."""
+    monkeypatch.setenv("SCN_DB", str(real_db))
+    settings.get.cache_clear()
+    with db.acting_as(access.SYSTEM):
+        yield real_db
+    settings.get.cache_clear()
 
 
 @pytest.fixture

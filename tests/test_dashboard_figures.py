@@ -147,15 +147,44 @@ def test_portfolio_and_indicator_figures() -> None:
     awarded, paid = fig.data
     assert list(awarded.y) == ["X", "Y"] and list(awarded.x) == [100, 300] and list(paid.x) == [50, 0]
     assert [list(c) for c in grants.portfolio(df, dimension="region").data[0].customdata] == [["region", "MENA"]]
-    series = pd.DataFrame({"indicator_id": ["I1"] * 2, "title": ["People trained"] * 2, "measure": ["unit"] * 2,
-                           "ascending": [True] * 2, "baseline_value": [10.0] * 2, "baseline_year": [2024] * 2,
-                           "period_end": pd.to_datetime(["2025-12-31", "2026-06-30"]), "target": [20.0, 30.0],
-                           "actual": [18.0, None], "progress": [0.8, None], "status": ["off track", "awaiting data"]})
-    fig = grants.indicator(series)
+    fig = grants.indicator(_series())
     assert [t.name for t in fig.data] == ["Target", "Actual"]
     assert fig.layout.shapes[0].y0 == 10.0  # the baseline
     assert fig.layout.title.text == "People trained (I1)"
     assert list(fig.data[1].marker.color) == [theme.BAD, grants.INDICATOR_STATUSES["awaiting data"]]
+    assert "people" in fig.layout.yaxis.title.text and "higher is better" in fig.layout.yaxis.title.text
+
+
+def _series(**changes) -> pd.DataFrame:
+    """An indicator's periods as queries.grants.indicator_series gives them."""
+    rows = {"indicator_id": ["I1"] * 2, "title": ["People trained"] * 2, "measure": ["unit"] * 2,
+            "unit": ["people"] * 2, "direction": ["higher"] * 2, "aggregation": ["cumulative"] * 2,
+            "range_low": [None] * 2, "range_high": [None] * 2, "baseline_value": [10.0] * 2,
+            "baseline_year": [2024] * 2, "period_end": pd.to_datetime(["2025-12-31", "2026-06-30"]),
+            "target_to_date": [20.0, 30.0], "actual_to_date": [18.0, None], "target_met": [False, None],
+            "progress": [0.8, None], "status": ["off track", "awaiting data"]}
+    return pd.DataFrame(rows | changes)
+
+
+def test_an_indicator_with_one_period_gets_a_time_axis_of_months() -> None:
+    one = _series().head(1)
+    fig = grants.indicator(one)
+    start, end = (pd.Timestamp(x) for x in fig.layout.xaxis.range)
+    assert pd.Timedelta(days=150) <= end - start <= pd.Timedelta(days=200)
+    assert fig.layout.xaxis.tickformat == "%b %Y"
+    # periods spread over years keep plotly's own axis
+    assert grants.indicator(_series()).layout.xaxis.range is None
+
+
+def test_a_range_indicator_is_drawn_as_its_band_not_a_target_line() -> None:
+    band = _series(measure=["percentage"] * 2, unit=[None] * 2, direction=["range"] * 2, range_low=[40.0] * 2,
+                   range_high=[60.0] * 2, target_to_date=[None] * 2, actual_to_date=[52.0, 65.0],
+                   baseline_value=[None] * 2, status=["on track", "off track"])
+    fig = grants.indicator(band)
+    assert [t.name for t in fig.data] == ["Actual"]
+    rect = next(s for s in fig.layout.shapes if s.type == "rect")
+    assert (rect.y0, rect.y1) == (40.0, 60.0)
+    assert "keep within the band" in fig.layout.yaxis.title.text
 
 
 def test_heatmap_rows_are_regions_in_contract_order_and_cells_filter() -> None:

@@ -81,7 +81,10 @@ def test_running_quarter_is_compared_with_as_many_days_of_the_quarter_before() -
     win = resolve(Filters(period="2026-Q4"), AS_OF)
     assert (win.start, win.end) == (dt.date(2026, 10, 1), AS_OF)
     assert (win.previous.start, win.previous.end) == (dt.date(2026, 7, 1), dt.date(2026, 7, 30))
+    # the labels say it is part of each quarter, not "vs 2026 Q3"
+    assert (win.label, win.previous.label) == ("2026 Q4 so far", "2026 Q3 to 30 Jul")
     past = resolve(Filters(period="2024-Q1"), AS_OF)
+    assert (past.label, past.previous.label) == ("2024 Q1", "2023 Q4")
     assert (past.end, past.previous.start, past.previous.end) == (
         dt.date(2024, 3, 31), dt.date(2023, 10, 1), dt.date(2023, 12, 31))
 

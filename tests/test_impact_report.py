@@ -30,10 +30,13 @@ def _counts(category: str, rows: list[tuple[str, int | None, str]]) -> pd.DataFr
 
 
 def _indicator(title: str, status: str, progress: float | None = None, *, measure: str = "unit",
-               city: str = "Montréal") -> dict:
+               city: str = "Montréal", level: str = "outcome", direction: str = "higher") -> dict:
     reported = status in ("on track", "off track", "no target")
-    return dict(title=title, result_type="outcome", measure=measure, baseline_value=10.0, baseline_year=2024,
-                target=None if status == "no target" else 50.0, actual=30.0 if reported else None,
+    return dict(title=title, result_type=level, measure=measure, unit=None if measure == "percentage" else "people",
+                direction=direction, aggregation="latest" if measure == "percentage" else "cumulative",
+                range_low=None, range_high=None, baseline_value=10.0, baseline_year=2024,
+                target_to_date=None if status == "no target" else 50.0, actual_to_date=30.0 if reported else None,
+                target_met=None if not reported or status == "no target" else status == "on track",
                 progress=progress, status=status, city=city)
 
 
@@ -132,7 +135,7 @@ def test_summary_never_names_the_row_standing_for_confidential_members() -> None
 
 def test_summary_gives_the_womens_share_of_those_who_stated_a_gender() -> None:
     text = " ".join(summary_sentences(BASE))
-    assert "Events in funded cities reached 1,200 participants" in text
+    assert "Events held in funded cities while a grant ran there reached 1,200 participants" in text
     # 600 women of the 1,120 who stated a gender (the 80 undisclosed left out), not 600 of 1,200.
     assert "of those who stated a gender, 54% were women" in text
     assert "the largest group was “municipal official”, with 410 participants" in text
@@ -142,7 +145,7 @@ def test_summary_never_reveals_a_suppressed_count_directly_or_through_a_share() 
     data = _data(by_gender=GENDER_HIDDEN, by_role=ROLE_HIDDEN, participants_total=1_240)
     sentences = summary_sentences(data)
     people = [s for s in sentences if "participants" in s]
-    assert people == ["Events in funded cities reached 1,240 participants."]
+    assert people == ["Events held in funded cities while a grant ran there reached 1,240 participants."]
     text = " ".join(sentences)
     assert "women" not in text  # 612 of the stated genders would back out the hidden ones
     assert "largest group" not in text  # a hidden complement cell may be the largest
@@ -271,7 +274,7 @@ def test_long_indicator_tables_break_across_pages_with_the_header_row_repeated()
     with_rows = [text for text in pages if re.search(r"Indicator \d\d:", text) and re.search(r"(On|Off) track", text)]
     assert len(with_rows) > 1
     for text in with_rows:
-        assert "Indicator City Baseline Target Latest Progress Status" in text
+        assert "Indicator City Baseline Target Actual Progress Status" in text
     found = {int(n) for n in re.findall(r"Indicator (\d\d):", "\n".join(pages))}
     assert found >= set(range(60))
 
@@ -325,3 +328,50 @@ def test_same_data_gives_the_same_bytes_in_any_time_zone(monkeypatch: pytest.Mon
         monkeypatch.undo()
         time.tzset()
     assert render_pdf(_data(built_at=BUILT + dt.timedelta(minutes=1))) != first
+
+
+def _judged(title: str, *, direction: str, target, actual, met: bool, progress=None, status: str,
+            measure: str = "unit", unit: str | None = "incidents", low=None, high=None, level: str = "outcome"):
+    return dict(title=title, result_type=level, measure=measure, unit=unit, direction=direction,
+                aggregation="latest", range_low=low, range_high=high, baseline_value=None, baseline_year=None,
+                target_to_date=target, actual_to_date=actual, target_met=met, progress=progress, status=status,
+                city="Montréal")
+
+
+# Judged by indicator_achievement without a baseline or as a range: met or not met, with no share of a way.
+NO_WAY = pd.DataFrame([
+    _judged("Reported hate incidents", direction="lower", target=776, actual=0, met=True, status="on track"),
+    _judged("Hate crimes recorded", direction="lower", target=776, actual=2000, met=False, status="off track"),
+    _judged("Women among practitioners trained (%)", direction="range", target=None, actual=65.0, met=False,
+            status="off track", measure="percentage", unit=None, low=40.0, high=60.0, level="output"),
+    _judged("Sessions held", direction="higher", target=0, actual=0, met=True, status="on track", unit="sessions",
+            level="output"),
+])
+
+
+def test_summary_states_an_indicator_without_a_baseline_against_its_target_not_as_a_share() -> None:
+    text = " ".join(summary_sentences(_data(indicators=NO_WAY)))
+    assert "2 of the 4 indicators measured against a target are on track" in text
+    assert "Hate crimes recorded in Montréal (2,000 incidents against a target of at most 776 incidents" in text
+    assert "65%, outside 40% to 60%" in text
+    indicator_words = text[text.index("2 of the 4"):]
+    assert "of the way" not in indicator_words
+    # the level of each indicator: outputs and outcomes apart
+    assert "outputs 1 of 2, outcomes 1 of 2" in text
+
+
+def test_pdf_says_met_or_not_met_where_progress_has_no_way_to_measure() -> None:
+    text = _flat("\n".join(_pages(render_pdf(_data(indicators=NO_WAY)))))
+    assert "at most 776 incidents" in text and "40% to 60%" in text
+    assert "not met" in text and "out of range" in text
+    assert text.count("100%") == text.count("over 100%")  # a target of 0 met is not "100% of the way"
+    assert "Output · sessions · latest level" in text
+
+
+def test_words_agree_in_number() -> None:
+    one = summary_sentences(_data(grants=1, grants_active=1, cities=1, countries=1,
+                                  indicators=INDICATORS.iloc[[0, 3]]))
+    text = " ".join(one)
+    assert "1 grant " in text and "1 city across 1 country" in text
+    assert "1 grants" not in text and "1 cities" not in text and "1 countries" not in text
+    assert "1 of the 2 indicators measured against a target is on track; 1 is behind" in text

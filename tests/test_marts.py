@@ -112,10 +112,13 @@ def test_regional_quarterly_events_add_up_to_events_with_a_region(db: Path) -> N
 
 def test_indicator_progress_follows_baseline_to_target(db: Path) -> None:
     rows = query(db, "select * from indicator_achievement where actual is not null and target is not null "
-                     "and target <> coalesce(baseline_value, 0)")
-    baseline = rows.baseline_value.fillna(0)
-    expected = (rows.actual - baseline) / (rows.target - baseline)
-    pd.testing.assert_series_equal(rows.progress, expected, check_names=False)
+                     "and aggregation <> 'sum'")
+    away = ((rows.direction == "higher") & (rows.target > rows.baseline_value)) | (
+        (rows.direction == "lower") & (rows.target < rows.baseline_value))
+    expected = (rows.actual - rows.baseline_value) / (rows.target - rows.baseline_value)
+    pd.testing.assert_series_equal(rows.progress[away], expected[away], check_names=False)
+    # no way to cover (no baseline, or a target no better than it): judged met or not met, with no share
+    assert rows.progress[~away].isna().all() and rows.baseline_value.isna().any()
     assert set(rows.status) <= {"on track", "off track"}
     assert (rows.status == "off track").any() and (rows.status == "on track").any()
 

@@ -11,6 +11,7 @@ import copy
 import datetime as dt
 import functools
 import unicodedata
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -286,8 +287,49 @@ def empty(title: str, message: str = "No data for the chosen filters.") -> go.Fi
                   title=title, legend=False)
 
 
+def explained(draw: Callable[..., go.Figure], why: Callable[[], str]) -> go.Figure:
+    """`draw()`, or, when it has nothing to draw, `draw(empty_text=why())`: the words of an empty chart (where the
+    data lies, say) are looked up only when the chart is empty."""
+    drawn = draw()
+    return draw(empty_text=why()) if not drawn.to_plotly_json()["data"] else drawn
+
+
 def is_empty(fig: go.Figure) -> bool:
     return not fig.data and any(a.text for a in fig.layout.annotations)
+
+
+PARTIAL_OPACITY = 0.45  # a period the window covers only part of: lighter, and hatched where the bar has no pattern
+
+
+def mark_partial(trace: dict, partial) -> dict:
+    """A bar trace with the bars of partial periods (`partial`, one bool per bar) drawn lighter and hatched, so a
+    quarter of one month does not read as a weak quarter. Unchanged when no period is partial."""
+    partial = np.asarray(partial, dtype=bool)
+    if not partial.any():
+        return trace
+    marker = dict(trace.get("marker", {}))
+    marker["opacity"] = np.where(partial, PARTIAL_OPACITY, 1.0)
+    if "pattern" not in marker:
+        marker["pattern"] = {"shape": np.where(partial, "/", "")}
+    return {**trace, "marker": marker}
+
+
+def dashed_tail(trace: dict, partial) -> list[dict]:
+    """A line trace as two: solid through the whole periods, dashed into (and out of) the partial ones, with the
+    partial points hollow. Just the trace when no period is partial."""
+    partial = np.asarray(partial, dtype=bool)
+    if not partial.any():
+        return [trace]
+    y = np.asarray(trace["y"], dtype=float)
+    near = partial | np.roll(partial, 1) & (np.arange(len(y)) > 0) | np.roll(partial, -1) & (
+        np.arange(len(y)) < len(y) - 1)
+    solid = {**trace, "y": np.where(partial, np.nan, y)}
+    line = {**trace.get("line", {}), "dash": "dot"}
+    marker = {**trace.get("marker", {}), "symbol": np.where(partial, "circle-open", "circle"),
+              "size": np.where(partial, 9, 0)}
+    dashed = {**trace, "y": np.where(near, y, np.nan), "line": line, "marker": marker, "showlegend": False,
+              "mode": "lines+markers"}
+    return [solid, dashed]
 
 
 def clickable(kind: str, keys) -> np.ndarray:

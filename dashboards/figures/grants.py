@@ -10,7 +10,7 @@ import plotly.graph_objects as go
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures.common import as_of_line, clickable, empty, figure
+from dashboards.figures.common import as_of_line, clickable, empty, figure, mark_partial
 from data_pipeline.contract import GRANT_STATUSES
 
 STATUS_COLOURS = dict(zip(GRANT_STATUSES, ("#999999", theme.OKABE_ITO[0], theme.OKABE_ITO[2], theme.OKABE_ITO[3],
@@ -20,19 +20,22 @@ INDICATOR_STATUSES = {"on track": theme.GOOD, "off track": theme.BAD, "awaiting 
 
 
 def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "donor",
-              title: str | None = None) -> go.Figure:
+              title: str | None = None, empty_text: str | None = None) -> go.Figure:
     """Awarded and disbursed USD side by side per value of one dimension (donor, programme, ...), largest on top.
     Region bars carry customdata ["region", name] for click-to-filter."""
     title = title or f"Awarded and disbursed by {label}"
     data = df[df["dimension"] == dimension].sort_values("awarded_usd")
     if data.empty:
-        return empty(title, "No grant was active in the chosen period.")
+        return empty(title, empty_text or "No grant was active in the chosen period.")
     values = data["value"].to_numpy()
     custom = clickable("region" if dimension == "region" else "", values)
+    # as awarded, where the whole group was awarded in one currency other than US dollars
+    originals = np.array([f" ({o})" if o else "" for o in data.get("awarded_original", [""] * len(data))],
+                         dtype=object)
     bars = [
         {"type": "bar", "y": values, "x": data["awarded_usd"].to_numpy(), "orientation": "h", "name": "Awarded",
-         "marker": {"color": theme.PRIMARY}, "customdata": custom,
-         "hovertemplate": "%{y}<br>Awarded: $%{x:,.0f}<extra></extra>"},
+         "marker": {"color": theme.PRIMARY}, "customdata": custom, "hovertext": originals,
+         "hovertemplate": "%{y}<br>Awarded: $%{x:,.0f}%{hovertext}<extra></extra>"},
         {"type": "bar", "y": values, "x": data["disbursed_usd"].to_numpy(), "orientation": "h",
          "name": "Disbursed to date", "marker": {"color": theme.SECONDARY}, "customdata": custom,
          "hovertemplate": "%{y}<br>Disbursed: $%{x:,.0f}<extra></extra>"},
@@ -41,17 +44,20 @@ def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "
     return figure(bars, layout, title=title, height=max(300, 46 * len(data) + 120))
 
 
-def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "Grant timeline") -> go.Figure:
+def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "Grant timeline",
+             empty_text: str | None = None) -> go.Figure:
     """The `top` largest grants as bars from start to planned end, coloured by status, with the award date as a
     diamond; each bar's customdata opens the implementing city (regional grants have none)."""
     if df.empty:
-        return empty(title, "No grant was active in the chosen period.")
+        return empty(title, empty_text or "No grant was active in the chosen period.")
     data = df.head(top).iloc[::-1]
     labels = np.array([f"{t[:38]}{'…' if len(t) > 38 else ''} ({g})"
                        for t, g in zip(data["title"], data["grant_id"], strict=True)], dtype=object)
-    hover = np.array([f"{t}<br>{c} · {d}<br>{fmt.usd(a)} awarded, {fmt.share(s)} disbursed"
-                      for t, c, d, a, s in zip(data["title"], data["city_name"], data["donor_name"],
-                                               data["awarded_usd"], data["disbursed_share"], strict=True)],
+    hover = np.array([f"{t}<br>{c} · {d}<br>{fmt.usd(a)} awarded{f' ({o})' if o else ''}, {fmt.share(s)} disbursed"
+                      for t, c, d, a, o, s in zip(data["title"], data["city_name"], data["donor_name"],
+                                                  data["awarded_usd"],
+                                                  data.get("awarded_original", pd.Series("", index=data.index)),
+                                                  data["disbursed_share"], strict=True)],
                      dtype=object)
     custom = np.array([["city", c] if isinstance(c, str) else ["", ""] for c in data["city_id"]], dtype=object)
     starts, ends = pd.to_datetime(data["start_date"]), pd.to_datetime(data["end_date"])
@@ -74,52 +80,83 @@ def timeline(df: pd.DataFrame, *, as_of: dt.date, top: int = 25, title: str = "G
     return figure([*bars, awarded], layout, title=title, height=max(300, 24 * len(data) + 120))
 
 
-def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by status") -> go.Figure:
-    """Stacked bars of indicator reports per quarter (of their period end), by status."""
+def indicator_status(df: pd.DataFrame, *, title: str = "Indicator reports by status",
+                     empty_text: str | None = None) -> go.Figure:
+    """Stacked bars of indicator reports per quarter (of their period end), by status; a `partial` quarter is
+    drawn lighter."""
     if df.empty:
-        return empty(title, "No indicator report was due in the chosen period.")
+        return empty(title, empty_text or "No indicator report was due in the chosen period.")
+    partial = df["partial"].to_numpy() if "partial" in df else np.zeros(len(df), dtype=bool)
     statuses, quarters, counts = df["status"].to_numpy(), df["quarter"].to_numpy(), df["indicators"].to_numpy()
     bars = []
     for status, colour in INDICATOR_STATUSES.items():
         mask = statuses == status
         if not mask.any():
             continue
-        bars.append({"type": "bar", "x": quarters[mask], "y": counts[mask], "name": status, "marker": {"color": colour},
-                     "hovertemplate": f"{status}<br>%{{x|%b %Y}} quarter: %{{y}}<extra></extra>"})
+        bars.append(mark_partial({"type": "bar", "x": quarters[mask], "y": counts[mask], "name": status,
+                                  "marker": {"color": colour},
+                                  "hovertemplate": f"{status}<br>quarter of %{{x|%b %Y}}: %{{y}}<extra></extra>"},
+                                 partial[mask]))
     layout = {"barmode": "stack", "xaxis": {"dtick": "M3", "tickformat": "Q%q %Y"},
               "yaxis": {"title": {"text": "Indicator reports"}, "rangemode": "tozero"}}
     return figure(bars, layout, title=title, height=320)
 
 
 def indicator(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
-    """One indicator: target (hollow squares) and actual (line) per reporting period, with its baseline."""
+    """One indicator per reporting period, as indicator_achievement judges it: the target to date (hollow
+    squares; a shaded band for a range) and the actual to date (line, dots coloured by status), with the baseline.
+    A single period gets a time axis of a few months around it, not one of milliseconds."""
     if df.empty:
         return empty(title or "Indicator", "Choose an indicator to see its targets and results.")
     first = df.iloc[0]
     title = title or f"{first['title']} ({first['indicator_id']})"
-    suffix = "%" if first["measure"] == "percentage" else ""
-    periods = df["period_end"].to_numpy()
-    data = [
-        {"type": "scatter", "x": periods, "y": df["target"].to_numpy(), "name": "Target", "mode": "lines+markers",
-         "line": {"color": theme.PRIMARY, "dash": "dash", "width": 1.5},
-         "marker": {"symbol": "square-open", "size": 11, "color": theme.PRIMARY, "line": {"width": 2}},
-         "hovertemplate": "%{x|%b %Y}: target %{y:,.1f}" + suffix + "<extra></extra>"},
-        {"type": "scatter", "x": periods, "y": df["actual"].to_numpy(), "name": "Actual", "mode": "lines+markers",
-         "marker": {"size": 9, "color": [INDICATOR_STATUSES.get(s, theme.INK) for s in df["status"]]},
-         "line": {"color": theme.INK}, "customdata": df["status"].to_numpy(),
-         "hovertemplate": "%{x|%b %Y}: actual %{y:,.1f}" + suffix + " (%{customdata})<extra></extra>"},
-    ]
-    direction = "higher is better" if first["ascending"] else "lower is better"
-    layout = {"yaxis": {"title": {"text": f"{first['measure']} ({direction})"}, "ticksuffix": suffix},
-              "xaxis": {"title": {"text": "Reporting period end"}}}
+    measure, unit, direction = first["measure"], first["unit"], first["direction"]
+    suffix = "%" if measure == "percentage" else ""
+    unit_text = "" if suffix or pd.isna(unit) else f" {unit}"
+    periods = pd.to_datetime(df["period_end"]).to_numpy()
+    actual = {"type": "scatter", "x": periods, "y": df["actual_to_date"].to_numpy(), "name": "Actual",
+              "mode": "lines+markers",
+              "marker": {"size": 9, "color": [INDICATOR_STATUSES.get(s, theme.INK) for s in df["status"]]},
+              "line": {"color": theme.INK}, "customdata": df["status"].to_numpy(),
+              "hovertemplate": "%{x|%d %b %Y}: actual %{y:,.1f}" + suffix + unit_text
+                               + " (%{customdata})<extra></extra>"}
+    data, shapes, annotations = [], [], []
+    if direction == "range":
+        if pd.notna(first["range_low"]):
+            shapes.append({"type": "rect", "x0": 0, "x1": 1, "xref": "x domain", "y0": float(first["range_low"]),
+                           "y1": float(first["range_high"]), "yref": "y", "fillcolor": theme.GOOD, "opacity": 0.15,
+                           "line": {"width": 0}, "layer": "below"})
+            annotations.append({"text": "target band", "showarrow": False, "x": 1, "xanchor": "right",
+                                "xref": "x domain", "y": float(first["range_high"]), "yanchor": "bottom",
+                                "yref": "y"})
+    else:
+        data.append({"type": "scatter", "x": periods, "y": df["target_to_date"].to_numpy(), "name": "Target",
+                     "mode": "lines+markers", "line": {"color": theme.PRIMARY, "dash": "dash", "width": 1.5},
+                     "marker": {"symbol": "square-open", "size": 11, "color": theme.PRIMARY, "line": {"width": 2}},
+                     "hovertemplate": "%{x|%d %b %Y}: target %{y:,.1f}" + suffix + unit_text + "<extra></extra>"})
+    data.append(actual)
+    what = unit if isinstance(unit, str) and not suffix else measure
+    axis = (f"{what}, {fmt.AGGREGATION_WORDS.get(first['aggregation'], '')} "
+            f"({fmt.DIRECTION_WORDS.get(direction, '')})")
+    layout = {"yaxis": {"title": {"text": axis}, "ticksuffix": suffix},
+              "xaxis": {"title": {"text": "Reporting period end"}, "type": "date"}}
+    first_end, last_end = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())
+    if last_end - first_end < pd.Timedelta(days=60):  # one period (or a few close ones): months, not milliseconds
+        layout["xaxis"] |= {"range": [(first_end - pd.DateOffset(months=3)).isoformat(),
+                                      (last_end + pd.DateOffset(months=3)).isoformat()],
+                            "dtick": "M1", "tickformat": "%b %Y"}
     if pd.notna(first["baseline_value"]):
         baseline = float(first["baseline_value"])
         label = f"baseline {baseline:,.1f}{suffix}"
         if pd.notna(first.get("baseline_year")):
             label += f" ({int(first['baseline_year'])})"
         # A dashed line across the plot at the baseline, labelled above its left end (fig.add_hline's shape).
-        layout["shapes"] = [{"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": baseline, "y1": baseline,
-                             "yref": "y", "line": {"color": theme.MUTED_INK, "dash": "dash"}}]
-        layout["annotations"] = [{"text": label, "showarrow": False, "x": 0, "xanchor": "left", "xref": "x domain",
-                                  "y": baseline, "yanchor": "bottom", "yref": "y"}]
+        shapes.append({"type": "line", "x0": 0, "x1": 1, "xref": "x domain", "y0": baseline, "y1": baseline,
+                       "yref": "y", "line": {"color": theme.MUTED_INK, "dash": "dash"}})
+        annotations.append({"text": label, "showarrow": False, "x": 0, "xanchor": "left", "xref": "x domain",
+                            "y": baseline, "yanchor": "bottom", "yref": "y"})
+    if shapes:
+        layout["shapes"] = shapes
+    if annotations:
+        layout["annotations"] = annotations
     return figure(data, layout, title=title, height=340)

@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards import formatting as fmt
 from dashboards import theme
 from dashboards.figures.common import clickable, empty, figure
 from data_pipeline.contract import MILESTONES, REGIONS
@@ -34,7 +35,8 @@ def _hover(df: pd.DataFrame) -> np.ndarray:
     return np.array([
         f"<b>{city}</b>{' (confidential)' if visibility == 'confidential' else ''}<br>"
         f"{country if isinstance(country, str) and country else iso3} · {region}<br>"
-        f"{participants:,} participants, {hosted:,} events hosted<br>{milestones} of {steps} milestones"
+        f"{fmt.counted(participants, 'participant')}, {fmt.counted(hosted, 'event')} hosted<br>"
+        f"{milestones} of {steps} milestones"
         for city, visibility, country, iso3, region, participants, hosted, milestones
         in zip(*(df[c].tolist() for c in columns), strict=True)
     ], dtype=object)
@@ -55,11 +57,11 @@ def member_map(df: pd.DataFrame, *, colour_by: str = "region", fit: bool = False
         "marker": {"line": {"color": "white", "width": 0.5}}, "name": "Countries", "showlegend": False,
         "customdata": clickable("country", iso3),
         "text": names.fillna(names.index.to_series()).to_numpy(),
-        "hovertemplate": "<b>%{text}</b><br>%{z} member cities<extra>click to filter</extra>",
+        "hovertemplate": "<b>%{text}</b><br>member cities: %{z}<extra>click to filter</extra>",
     }]
     if colour_by == "engagement":
         key = df["milestones"].to_numpy()
-        groups = [(f"{n} milestones", n, theme.milestone_colour(n)) for n in range(len(MILESTONES) + 1)]
+        groups = [(fmt.counted(n, "milestone"), n, theme.milestone_colour(n)) for n in range(len(MILESTONES) + 1)]
     else:
         key = df["region"].to_numpy()
         groups = [(r, r, theme.region_colour(r)) for r in REGIONS]

@@ -9,15 +9,17 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
+from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures.common import as_of_line, clickable, empty, figure
+from dashboards.figures.common import as_of_line, clickable, empty, figure, mark_partial
 from data_pipeline.contract import REGIONS
 
 
-def members_by_region(df: pd.DataFrame, *, title: str = "Members by region") -> go.Figure:
+def members_by_region(df: pd.DataFrame, *, title: str = "Members by region",
+                      empty_text: str | None = None) -> go.Figure:
     """Stacked areas of members at each period's end, one per region, in the regions' colours."""
     if df.empty or not df["members"].fillna(0).any():
-        return empty(title)
+        return empty(title, empty_text or "No member cities for the chosen filters.")
     regions, periods, members = df["region"].to_numpy(), df["period"].to_numpy(), df["members"].to_numpy()
     areas = []
     for region in REGIONS:
@@ -28,39 +30,42 @@ def members_by_region(df: pd.DataFrame, *, title: str = "Members by region") -> 
         areas.append({
             "type": "scatter", "x": periods[mask], "y": members[mask], "name": region, "stackgroup": "members",
             "mode": "lines", "line": {"width": 0.6, "color": colour}, "fillcolor": colour,
-            "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{y}} members<extra></extra>",
+            "hovertemplate": f"{region}<br>%{{x|%b %Y}}<br>members: %{{y}}<extra></extra>",
         })
     layout = {"yaxis": {"title": {"text": "Member cities"}, "rangemode": "tozero"}}
     return figure(areas, layout, title=title, height=380)
 
 
-def joins_and_exits(df: pd.DataFrame, *, title: str = "Joins and exits") -> go.Figure:
-    """Joins above the axis and exits below it, per period, stacked by region."""
+def joins_and_exits(df: pd.DataFrame, *, title: str = "Joins and exits", empty_text: str | None = None) -> go.Figure:
+    """Joins above the axis and exits below it, per period, stacked by region; a `partial` period lighter."""
     if df.empty or not (df["joins"].fillna(0).any() or df["exits"].fillna(0).any()):
-        return empty(title, "No city joined or left in the chosen period.")
+        return empty(title, empty_text or "No city joined or left in the chosen period.")
     totals = df.groupby("period")[["joins", "exits"]].sum()
     regions, periods = df["region"].to_numpy(), df["period"].to_numpy()
     joins, exits = df["joins"].to_numpy(), df["exits"].to_numpy()
     moved = (df[["joins", "exits"]].fillna(0) != 0).any(axis=1).to_numpy()  # a region no city joined or left: no bars
+    partial = df["partial"].to_numpy() if "partial" in df else np.zeros(len(df), dtype=bool)
     bars = []
     for region in REGIONS:
         mask = regions == region
         if not (mask & moved).any():
             continue
         colour = theme.region_colour(region)
-        bars.append({"type": "bar", "x": periods[mask], "y": joins[mask], "name": region, "marker": {"color": colour},
-                     "legendgroup": region,
-                     "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{y}} joined<extra></extra>"})
-        bars.append({"type": "bar", "x": periods[mask], "y": -exits[mask], "name": region,
-                     "marker": {"color": colour, "pattern": {"shape": "/"}}, "legendgroup": region,
-                     "showlegend": False, "customdata": exits[mask],
-                     "hovertemplate": f"{region}<br>%{{x|%b %Y}}: %{{customdata}} left<extra></extra>"})
+        bars.append(mark_partial({"type": "bar", "x": periods[mask], "y": joins[mask], "name": region,
+                                  "marker": {"color": colour}, "legendgroup": region,
+                                  "hovertemplate": f"{region}<br>%{{x|%b %Y}}<br>joined: %{{y}}<extra></extra>"},
+                                 partial[mask]))
+        bars.append(mark_partial({"type": "bar", "x": periods[mask], "y": -exits[mask], "name": region,
+                                  "marker": {"color": colour, "pattern": {"shape": "/"}}, "legendgroup": region,
+                                  "showlegend": False, "customdata": exits[mask],
+                                  "hovertemplate": f"{region}<br>%{{x|%b %Y}}<br>left: %{{customdata}}<extra></extra>"},
+                                 partial[mask]))
     biggest = max(totals["joins"].max(), totals["exits"].max())
     yaxis = {"title": {"text": "Cities (exits below zero)"}, "zeroline": True, "zerolinecolor": theme.INK,
              "tickformat": ",d"}
     if biggest <= 5:
         yaxis["dtick"] = 1
-    note = {"text": f"{int(totals['joins'].sum())} joined · {int(totals['exits'].sum())} left",
+    note = {"text": f"{fmt.number(totals['joins'].sum())} joined · {fmt.number(totals['exits'].sum())} left",
             "x": 1, "y": 1.02, "xref": "paper", "yref": "paper", "xanchor": "right", "yanchor": "bottom",
             "showarrow": False, "font": {"size": 12, "color": theme.MUTED_INK}}
     return figure(bars, {"barmode": "relative", "yaxis": yaxis, "annotations": [note]}, title=title, height=340)

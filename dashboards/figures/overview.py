@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.figures.common import cell, clickable, empty, figure, grid
+from dashboards.figures.common import cell, clickable, empty, figure, grid, mark_partial
 
 TREND_MEASURES = {
     "events": "Events",
@@ -24,16 +24,19 @@ REGION_MEASURES = {
 }
 
 
-def kpi_trend(df: pd.DataFrame, *, title: str = "Main KPIs over time") -> go.Figure:
-    """Small multiples, one per KPI in TREND_MEASURES, over the periods of `df` (columns period, grain, ...)."""
+def kpi_trend(df: pd.DataFrame, *, title: str = "Main KPIs over time", empty_text: str | None = None) -> go.Figure:
+    """Small multiples, one per KPI in TREND_MEASURES, over the periods of `df` (columns period, grain, ...; a
+    `partial` period is drawn lighter). `empty_text` says why there is nothing to draw."""
     if df.empty or not df[list(TREND_MEASURES)].to_numpy().any():
-        return empty(title)
+        return empty(title, empty_text or "No data for the chosen filters.")
     step = "quarter" if df["grain"].iloc[0] == "quarter" else "month"
     layout = grid(2, 2, titles=[f"{v} per {step}" for v in TREND_MEASURES.values()],
                   vertical_spacing=0.16, horizontal_spacing=0.08)
     periods = df["period"].to_numpy()
-    data = [{"type": "bar", "x": periods, "y": df[col].to_numpy(), "name": label, "marker": {"color": theme.PRIMARY},
-             "hovertemplate": f"%{{x|%b %Y}}<br>{label}: %{{y:,.0f}}<extra></extra>", **cell(i)}
+    partial = df["partial"].to_numpy() if "partial" in df else False
+    data = [mark_partial({"type": "bar", "x": periods, "y": df[col].to_numpy(), "name": label,
+                          "marker": {"color": theme.PRIMARY},
+                          "hovertemplate": f"%{{x|%b %Y}}<br>{label}: %{{y:,.0f}}<extra></extra>", **cell(i)}, partial)
             for i, (col, label) in enumerate(TREND_MEASURES.items(), start=1)]
     for name, axis in layout.items():
         if name.startswith("yaxis"):
@@ -41,14 +44,15 @@ def kpi_trend(df: pd.DataFrame, *, title: str = "Main KPIs over time") -> go.Fig
     return figure(data, layout, title=title, height=420, legend=False)
 
 
-def region_bars(df: pd.DataFrame, *, measure: str = "participants", title: str | None = None) -> go.Figure:
+def region_bars(df: pd.DataFrame, *, measure: str = "participants", title: str | None = None,
+                empty_text: str | None = None) -> go.Figure:
     """Horizontal bars of one measure per region in the regions' colours; 'No region' is left out
     (the chart's note counts it). Each bar's customdata is ["region", name], for click-to-filter."""
     label = REGION_MEASURES.get(measure, measure)
     title = title or f"{label} by region"
     data = df[df["region"] != theme.NO_REGION]
     if data.empty or not data[measure].any():
-        return empty(title)
+        return empty(title, empty_text or "No data for the chosen filters.")
     data = data.iloc[::-1]  # first region on top
     money = measure.endswith("_usd")
     regions = data["region"].tolist()

@@ -10,7 +10,17 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters
-from dashboards.queries.common import Scope, first_activity, period_spine, where, window
+from dashboards.queries.common import (
+    Scope,
+    first_activity,
+    indicator_result,
+    period_spine,
+    where,
+    window,
+    with_indicator_labels,
+    with_original_amount,
+    with_partial,
+)
 
 ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 GRANTS = Scope("start_date", date_end="end_date", region=None, country=None)
@@ -55,7 +65,8 @@ def summary(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> 
 
 
 def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Per period of the window: events the city hosted and people from the city who took part."""
+    """Per period of the window: events the city hosted and people from the city who took part, and `partial` for
+    a period the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     spine, params = period_spine(win, grain, first_activity(viewer))
@@ -70,7 +81,7 @@ def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) ->
             coalesce(sent.participants, 0) as participants
         from spine left join hosted using (period) left join sent using (period) order by period
     """
-    return db.frame(sql, params | p | {"id": city_id}, viewer=viewer)
+    return with_partial(db.frame(sql, params | p | {"id": city_id}, viewer=viewer), win, grain)
 
 
 def events(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
@@ -93,20 +104,22 @@ def events(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> p
 
 
 def grants(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The city's grants whose work overlaps the period."""
+    """The city's grants whose work overlaps the period (`awarded_original`: as awarded, when not in USD)."""
     w, params = where(filters, window(filters, viewer), GRANTS)
     sql = f"""
-        select grant_id, title, donor_name, programme, theme, status, round(awarded_usd) as awarded_usd,
+        select grant_id, title, donor_name, programme, theme, status, currency, amount_awarded,
+            round(awarded_usd) as awarded_usd,
             round(disbursed_usd) as disbursed_usd, start_date, end_date, indicators, indicators_on_track,
             indicators_off_track
         from grant_portfolio where city_id = $id and {w}
         order by start_date desc
     """
-    return db.frame(sql, params | {"id": city_id}, viewer=viewer)
+    return with_original_amount(db.frame(sql, params | {"id": city_id}, viewer=viewer))
 
 
 def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Indicators of the city's grants in the period, each with its latest report up to the period's end."""
+    """Indicators of the city's grants in the period, each with its latest report up to the period's end (judged
+    and labelled as on the Grants page)."""
     win = window(filters, viewer)
     w, params = where(filters, win, GRANTS, alias="g")
     sql = f"""
@@ -115,10 +128,9 @@ def indicators(filters: Filters, city_id: str, *, viewer: Viewer | None = None) 
             from indicator_achievement i
             where i.city_id = $id and i.actual is not null and i.period_end <= $end
         )
-        select l.indicator_id, l.grant_id, l.title, l.result_type, l.baseline_value, l.target, l.actual,
-            round(l.progress, 3) as progress, l.status, l.period_end
+        select l.indicator_id, l.grant_id, l.title, {indicator_result("l")}
         from latest l join grant_portfolio g using (grant_id)
         where l.recency = 1 and {w}
         order by l.status = 'off track' desc, l.indicator_id
     """
-    return db.frame(sql, params | {"id": city_id, "end": win.end}, viewer=viewer)
+    return with_indicator_labels(db.frame(sql, params | {"id": city_id, "end": win.end}, viewer=viewer))

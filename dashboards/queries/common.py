@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboards import db
+from dashboards import db, notes
+from dashboards import formatting as fmt
 from dashboards.access import Viewer
-from dashboards.filters import Filters, Window, resolve
+from dashboards.filters import Filters, Window, partial_note, resolve
 from data_pipeline.contract import EVENT_TYPES
 
 FILTER_NAMES = {"period": "period", "region": "region", "country": "country", "event": "event type",
@@ -142,6 +143,56 @@ def period_of(grain: str) -> str:
     return grain if grain in ("month", "quarter") else f"cast(date_trunc('{grain}', start_date) as date)"
 
 
+def with_partial(frame: pd.DataFrame, window: Window, grain: str, column: str = "period") -> pd.DataFrame:
+    """`frame` with `partial`: True for the periods (starting on `column`) the window covers only part of, such
+    as the quarter still running at the data's date, which figures draw apart (figures.common.mark_partial) and
+    notes name (notes.partial_periods)."""
+    starts = pd.to_datetime(frame[column]).dt.date if len(frame) else []
+    return frame.assign(partial=[partial_note(s, grain, window) is not None for s in starts])
+
+
+# What an empty chart says about where the data lies: the table, its date column (the last of a span), and which
+# filters apply. Planned events are not activity: only dates up to the data's date count.
+SPANS = {
+    "events": ("fct_events", "start_date", "start_date", EVENTS),
+    "attendance": ("fct_attendance", "start_date", "start_date", ATTENDANCE),
+    "grants": ("grant_portfolio", "start_date", "end_date", Scope("start_date", date_end="end_date")),
+    "awards": ("grant_portfolio", "award_date", "award_date", GRANTS_AWARDED),
+    "payments": ("fct_disbursements", "paid_on", "paid_on", PAYMENTS),
+    "joins": ("city_counting", "joined_on", "joined_on", Scope("joined_on")),
+    "indicators": ("indicator_achievement", "period_end", "period_end", INDICATORS),
+}
+
+
+# What an empty chart of each measure speaks of, and the SPANS entry that says where its dates lie.
+NOTHING = {
+    "events": ("events", "events"), "participants": ("participants", "attendance"),
+    "unique_participants": ("participants", "attendance"), "attendances": ("attendances", "attendance"),
+    "participant_hours": ("participant-hours", "attendance"), "members": ("member cities", "joins"),
+    "joins": ("cities joining", "joins"), "awarded_usd": ("grants awarded", "awards"),
+    "grants": ("grants at work", "grants"), "indicators": ("indicator reports", "indicators"),
+}
+
+
+def nothing_in(measure: str, filters: Filters, viewer: Viewer | None = None, *, where: str = "") -> str:
+    """The words of an empty chart of `measure` (a NOTHING key): none in the period (`where`: " in any region"),
+    and where in time the data has some, for the other filters."""
+    what, kind = NOTHING[measure]
+    return notes.nothing_in(what + where, window(filters, viewer), *span(kind, filters, viewer))
+
+
+def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.date | None, dt.date | None]:
+    """The first and last date of `what` (a SPANS key) in this data for the filters other than the period: where
+    the data lies, for an empty period's words. (None, None) when there is none at all."""
+    table, first, last, scope = SPANS[what]
+    w, params = where(filters, None, scope)
+    capped = f"{first} <= (select as_of from meta_build)" if what in ("events", "attendance") else "true"
+    df = db.frame(f"select min({first}) as first, max({last}) as last from {table} where {w} and {capped}",
+                  params, viewer=viewer)
+    found = df.iloc[0]
+    return tuple(pd.Timestamp(found[c]).date() if pd.notna(found[c]) else None for c in ("first", "last"))
+
+
 def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:
     """SQL for one row per period (`period` column) covering the window, and its parameters."""
     start = window.start or first
@@ -150,4 +201,39 @@ def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]
             from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
                        interval 1 {grain}) t(p)""",
         {"spine_start": start, "spine_end": window.end},
+    )
+
+
+def with_original_amount(frame: pd.DataFrame, *, short: bool = False) -> pd.DataFrame:
+    """`frame` (`amount_awarded`, `currency`: NULL where a group mixes currencies) with `awarded_original`, the
+    amount as awarded where that was not US dollars ("GBP 250,000"; "" otherwise)."""
+    return frame.assign(awarded_original=[
+        fmt.original_amount(amount, currency, short=short)
+        for amount, currency in zip(frame["amount_awarded"], frame["currency"], strict=True)])
+
+
+# What an indicator list shows of each report: the values it is judged on (totals to date), how it is judged
+# (direction, range, unit, how values add up) and the verdict, all from indicator_achievement (docs/marts.md).
+INDICATOR_RESULT = ("result_type", "measure", "unit", "direction", "aggregation", "range_low", "range_high",
+                    "baseline_value", "baseline_year", "period_end", "target_to_date", "actual_to_date",
+                    "target_met", "progress", "status")
+
+
+def indicator_result(alias: str) -> str:
+    """The select list of INDICATOR_RESULT from indicator_achievement as `alias` (progress rounded to 0.1%)."""
+    return ", ".join(f"round({alias}.progress, 3) as progress" if c == "progress" else f"{alias}.{c}"
+                     for c in INDICATOR_RESULT)
+
+
+def with_indicator_labels(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (INDICATOR_RESULT columns) with the words a reader sees: `target_label` ("at least 200 people",
+    "40% to 60%"), `actual_label` ("180 people"), `progress_label` ("46%", or "met" / "not met" where there
+    is no way to measure a share of) and `adds_up` ("total to date", "latest level", "sum of periods to date")."""
+    rows = frame.to_dict("records")
+    return frame.assign(
+        target_label=[fmt.indicator_target(r["target_to_date"], r["direction"], r["measure"], r["unit"],
+                                           low=r["range_low"], high=r["range_high"]) for r in rows],
+        actual_label=[fmt.indicator_value(r["actual_to_date"], r["measure"], r["unit"]) for r in rows],
+        progress_label=[fmt.indicator_progress(r["progress"], r["target_met"], r["direction"]) for r in rows],
+        adds_up=[fmt.AGGREGATION_WORDS.get(r["aggregation"], "") for r in rows],
     )

@@ -14,7 +14,7 @@ from dashboards import db, settings, suppression
 from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.impact_report import NETWORK, ImpactData
-from dashboards.queries.common import Scope, build_info, where, window
+from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
 
 ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some point in the period
 ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
@@ -30,7 +30,7 @@ def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
             select grant_id, sum(amount_usd) as paid_usd from fct_disbursements where paid_on <= $end group by 1
         )
         select g.grant_id, g.title, g.donor_id, g.donor_name, g.city_id, g.city_name, g.region, g.country_iso3,
-               c.name as country, g.programme, g.theme, g.status, g.awarded_usd,
+               c.name as country, g.programme, g.theme, g.status, g.currency, g.amount_awarded, g.awarded_usd,
                coalesce(p.paid_usd, 0) as disbursed_usd, g.start_date, g.end_date
         from grant_portfolio g
         left join paid p using (grant_id)
@@ -56,7 +56,8 @@ def by_country(frame: pd.DataFrame) -> pd.DataFrame:
 
 def participants(filters: Filters, by: str, donor: str | None = None, *,
                  viewer: Viewer | None = None) -> pd.DataFrame:
-    """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed.
+    """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed: events
+    hosted in a funded city while a grant ran there (fct_attendance.grant_reach), not everyone who attended.
 
     For a donor the attendance is that of events hosted in a city they fund while the grant runs (the policy
     view decides); `donor` narrows a staff preview the same way.
@@ -73,7 +74,8 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
         params |= {"donor": donor}
     # one bitmap of the people reached, split by the attribute (people_split, db.py)
     sql = f"""
-        with seen as (select people_map(participant_key) as seen from fct_attendance a where {w} {reach})
+        with seen as (select people_map(participant_key) as seen from fct_attendance a
+                      where a.grant_reach and {w} {reach})
         select value as {by}, participants from people_split((select seen from seen))
         where attribute = '{by}' and participants > 0
         order by participants desc, {by}"""
@@ -83,19 +85,17 @@ def participants(filters: Filters, by: str, donor: str | None = None, *,
 
 
 def indicators(filters: Filters, grant_ids: list[str], *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """The latest reported value of each indicator of these grants, against baseline and target."""
-    if not grant_ids:
-        return pd.DataFrame(columns=["title", "city", "result_type", "measure", "baseline_value", "baseline_year",
-                                     "target", "actual", "progress", "status"])
-    sql = """
-        select i.title, g.city_name as city, i.result_type, i.measure, i.baseline_value, i.baseline_year,
-               i.target, i.actual, i.progress, i.status
+    """The latest report of each indicator of these grants up to the period's end (the latest period with an
+    actual, else the latest period), as indicator_achievement judges it, labelled for reading."""
+    sql = f"""
+        select i.title, g.city_name as city, {indicator_result("i")}
         from indicator_achievement i join grant_portfolio g using (grant_id)
         where list_contains($ids, i.grant_id) and i.period_end <= $end
         qualify row_number() over (partition by i.indicator_id
                                    order by i.actual is not null desc, i.period_end desc) = 1
         order by i.status, i.title"""
-    return db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end}, viewer=viewer)
+    return with_indicator_labels(db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end},
+                                          viewer=viewer))
 
 
 def _cells(table: pd.DataFrame) -> pd.DataFrame:
@@ -118,12 +118,12 @@ def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
     scoped = viewer.donor_id if viewer.scope == "donor" else donor
     rows = grants(filters, scoped, viewer=viewer)
     build = build_info(viewer)
+    win = window(filters, viewer)
     # A donor's attendance is already limited to their grants by the policy; a staff preview narrows it here.
     preview = None if viewer.scope == "donor" else donor
     gender = participants(filters, "gender", preview, viewer=viewer)
     role = participants(filters, "role", preview, viewer=viewer)
-    names = donors(viewer=viewer).set_index("donor_id")["donor_name"]
-    audience = names.get(scoped, scoped) if scoped else NETWORK
+    audience = donor_name(scoped, viewer=viewer) if scoped else NETWORK
     return ImpactData(
         audience=audience, period_label=period_label, filters_text=filters_text or "No filters",
         built_at=pd.Timestamp(build["built_at"]).to_pydatetime(), as_of=build["as_of"],
@@ -135,9 +135,17 @@ def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
         by_country=by_country(rows), by_gender=_cells(gender), by_role=_cells(role),
         indicators=indicators(filters, rows["grant_id"].tolist(), viewer=viewer),
         suppress_below=settings.get().suppress_below, is_public=viewer.scope == "public" or not scoped,
+        period_start=win.start, period_end=win.end,
+        awarded_by_currency=rows.groupby("currency")["amount_awarded"].sum().astype(float).to_dict(),
     )
 
 
 def donors(*, viewer: Viewer | None = None) -> pd.DataFrame:
     """Donors with grants the viewer may see (for the staff preview picker)."""
     return db.frame("select distinct donor_id, donor_name from grant_portfolio order by donor_name", viewer=viewer)
+
+
+def donor_name(donor_id: str, *, viewer: Viewer | None = None) -> str:
+    """The donor's name from the donors file (a donor with no grant yet has one too); the id if it is unknown."""
+    df = db.frame("select donor_name from stg_donors where donor_id = $id", {"id": donor_id}, viewer=viewer)
+    return str(df["donor_name"].iloc[0]) if len(df) else donor_id

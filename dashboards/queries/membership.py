@@ -7,7 +7,7 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters
-from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window
+from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window, with_partial
 
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 
@@ -49,8 +49,25 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
     return db.frame(sql, p1 | p2 | p3 | {"end": win.end}, viewer=viewer, first={"seen": seen})
 
 
+def members_not_shown(filters: Filters, region: str | None = None, *, viewer: Viewer | None = None) -> int:
+    """Members at the period's end (of `region`, if given) that count in every total but that this viewer may not
+    see named, placed or listed (confidential members, for viewers who may not see them): members in
+    city_counting less those in city_engagement, for the same filters. What a map or a list of cities says it
+    leaves out."""
+    win = window(filters, viewer)
+    city_w, params = where(filters, win, CITIES, alias="c")
+    member = ("c.joined_on <= $end and (c.left_on is null or c.left_on > $end) "
+              "and ($region::varchar is null or c.region = $region)")
+    sql = f"""
+        select (select count(*) from city_counting c where {city_w} and {member})
+            - (select count(*) from city_engagement c where {city_w} and {member}) as n
+    """
+    return int(db.frame(sql, params | {"end": win.end, "region": region}, viewer=viewer)["n"].iloc[0])
+
+
 def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Per period and region: members at the period's end, joins and exits during it."""
+    """Per period and region: members at the period's end, joins and exits during it, and `partial` for a period
+    the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     spine, params = period_spine(win, grain, first_activity(viewer))
@@ -81,7 +98,7 @@ def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.D
         where region in (select region from cities)
         order by period, region
     """
-    return db.frame(sql, params | p1, viewer=viewer)
+    return with_partial(db.frame(sql, params | p1, viewer=viewer), win, grain)
 
 
 def steering_terms(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:

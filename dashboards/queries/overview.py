@@ -18,6 +18,7 @@ from dashboards.queries.common import (
     period_spine,
     where,
     window,
+    with_partial,
 )
 from data_pipeline.contract import REGIONS
 
@@ -105,8 +106,16 @@ def kpis(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     return pd.DataFrame(wide)
 
 
+def people_count(filters: Filters, *, viewer: Viewer | None = None) -> int:
+    """Different people who took part in events in the period (the "Unique participants" key figure)."""
+    w, params = where(filters, window(filters, viewer), ATTENDANCE)
+    df = db.frame(f"select people(participant_key) as n from fct_attendance where {w}", params, viewer=viewer)
+    return int(df["n"].fillna(0).iloc[0])
+
+
 def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Per month (or quarter for long periods): events, unique participants, new members, USD awarded."""
+    """Per month (or quarter for long periods): events, unique participants, new members, USD awarded, and
+    `partial` for a period the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     spine, params = period_spine(win, grain, first_activity(viewer))
@@ -134,7 +143,7 @@ def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         )
         select * from final order by period
     """
-    return db.frame(sql, params | p1 | p2 | p3 | p4, viewer=viewer)
+    return with_partial(db.frame(sql, params | p1 | p2 | p3 | p4, viewer=viewer), win, grain)
 
 
 def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:

@@ -6,8 +6,8 @@ import pandas as pd
 
 from dashboards import db
 from dashboards.access import Viewer
-from dashboards.filters import Filters
-from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window
+from dashboards.filters import Filters, Window
+from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window, with_partial
 from data_pipeline.contract import REGIONS
 
 # regional_activity_quarterly is by region and quarter only: country, event type and topic cannot apply.
@@ -17,7 +17,8 @@ _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="even
 
 def heatmap(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every region and quarter overlapping the period: events, attendances, unique participants,
-    participant-hours, joins and USD awarded (zeros included)."""
+    participant-hours, joins and USD awarded (zeros included). Whole quarters, the first one possibly starting
+    before the period; `partial` marks a quarter still running at the period's end (fewer days of data)."""
     win = window(filters, viewer)
     w, params = where(filters, win, Scope("quarter", date_end="quarter_end", country=None))
     sql = f"""
@@ -28,12 +29,14 @@ def heatmap(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         from q where {w}
         order by quarter, region
     """
-    return db.frame(sql, params, viewer=viewer)
+    return with_partial(db.frame(sql, params, viewer=viewer), Window(None, win.end, win.label), "quarter", "quarter")
 
 
 def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """One row per region: members at the period's end, new members, dormant members, steering seats,
-    events, unique participants, participant-hours, USD awarded and disbursed in the period."""
+    events, unique participants, participant-hours, USD awarded and disbursed in the period; and a last row 'No
+    region' for what has none (global events, people from non-member cities), when there is any, so that each
+    column adds up to the network's total (but participants: a person reached in two regions counts in both)."""
     win = window(filters, viewer)
     city_w, p1 = where(filters, win, CITIES, alias="c")
     join_w, p2 = where(filters, win, Scope("joined_on"))
@@ -49,11 +52,15 @@ def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
             where {city_w} and c.joined_on <= $end and (c.left_on is null or c.left_on > $end) group by 1
         ),
         jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
-        ev as (select region, count(*) as events from fct_events where {ev_w} group by 1),
-        pa as (select region, people(participant_key) as participants, sum(hours) as participant_hours
-               from fct_attendance where {att_w} group by 1),
-        aw as (select region, sum(awarded_usd) as awarded_usd from grant_portfolio where {aw_w} group by 1),
-        pay as (select region, sum(amount_usd) as disbursed_usd from fct_disbursements where {pay_w} group by 1),
+        ev as (select coalesce(region, 'No region') as region, count(*) as events from fct_events where {ev_w}
+               group by 1),
+        pa as (select coalesce(region, 'No region') as region, participants, participant_hours
+               from (select region, people(participant_key) as participants, sum(hours) as participant_hours
+                     from fct_attendance where {att_w} group by region)),
+        aw as (select coalesce(region, 'No region') as region, sum(awarded_usd) as awarded_usd
+               from grant_portfolio where {aw_w} group by 1),
+        pay as (select coalesce(region, 'No region') as region, sum(amount_usd) as disbursed_usd
+                from fct_disbursements where {pay_w} group by 1),
         final as (
             select r.region, coalesce(mem.members, 0) as members, coalesce(jo.new_members, 0) as new_members,
                 coalesce(mem.dormant, 0) as dormant, coalesce(mem.steering_seats, 0) as steering_seats,
@@ -61,12 +68,15 @@ def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
                 round(coalesce(pa.participant_hours, 0), 1) as participant_hours,
                 round(coalesce(aw.awarded_usd, 0)) as awarded_usd, round(coalesce(pay.disbursed_usd, 0))
                     as disbursed_usd, r.ord
-            from (select unnest($region_order) as region, generate_subscripts($region_order, 1) as ord) r
+            from (select unnest($region_order) as region, generate_subscripts($region_order, 1) as ord
+                  union all select 'No region', 99) r
             left join mem using (region) left join jo using (region) left join ev using (region)
             left join pa using (region) left join aw using (region) left join pay using (region)
             where $all_regions or list_contains($regions, r.region)
         )
-        select * exclude (ord) from final order by ord
+        select * exclude (ord) from final
+        where region <> 'No region' or events + participants + participant_hours + awarded_usd + disbursed_usd > 0
+        order by ord
     """
     params = p1 | p2 | p3 | p4 | p5 | p6 | {"end": win.end, "all_regions": not filters.regions,
                                              "regions": list(filters.regions), "region_order": list(REGIONS)}

@@ -7,11 +7,21 @@ import pandas as pd
 from dashboards import db
 from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
-from dashboards.queries.common import ATTENDANCE, EVENTS, first_activity, period_of, period_spine, where, window
+from dashboards.queries.common import (
+    ATTENDANCE,
+    EVENTS,
+    first_activity,
+    period_of,
+    period_spine,
+    where,
+    window,
+    with_partial,
+)
 
 
 def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Events and attendances per period, event type and modality (periods without events are absent)."""
+    """Events and attendances per period, event type and modality (periods without events are absent), and
+    `partial` for a period the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     w, params = where(filters, win, EVENTS)
@@ -22,11 +32,12 @@ def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.Da
         from fct_events where {w}
         group by all order by period, event_type, modality
     """
-    return db.frame(sql, params, viewer=viewer)
+    return with_partial(db.frame(sql, params, viewer=viewer), win, grain)
 
 
 def attendance_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
-    """Per period (every period of the window, zeros included): attendances and unique participants."""
+    """Per period (every period of the window, zeros included): attendances and unique participants, and `partial`
+    for a period the window covers only part of."""
     win = window(filters, viewer)
     grain = win.grain
     spine, params = period_spine(win, grain, first_activity(viewer))
@@ -43,7 +54,7 @@ def attendance_over_time(filters: Filters, *, viewer: Viewer | None = None) -> p
                 as participant_hours
         from spine left join att using (period) order by period
     """
-    return db.frame(sql, params | p, viewer=viewer)
+    return with_partial(db.frame(sql, params | p, viewer=viewer), win, grain)
 
 
 def topics(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:

@@ -9,8 +9,18 @@ with attendance as (
     select * from stg_attendance
 ),
 
+-- `grant_reach`: the event was hosted in a city where a grant was running on its first day, the reach a donor's
+-- impact summary counts (the donor's policy view applies the same test to the donor's own grants). Worked out
+-- once per event: one boolean per attendance row costs next to nothing to write.
 events as (
-    select * from stg_events
+    select
+        stg_events.*,
+        exists (
+            select 1 from stg_grants as g
+            where g.city_id = stg_events.city_id
+                and stg_events.start_date between g.start_date and coalesce(g.end_date, stg_events.start_date)
+        ) as grant_reach
+    from stg_events
 ),
 
 participants as (
@@ -35,7 +45,8 @@ final as (
         attendance.pre_score,
         attendance.post_score,
         attendance.satisfaction,
-        participants.confidential or events.confidential as confidential
+        participants.confidential or events.confidential as confidential,
+        events.grant_reach
     from attendance
     join events using (event_id)
     join participants using (participant_id)
