@@ -45,7 +45,8 @@ def portfolio_of(db: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     with duckdb.connect(str(db), read_only=True) as con:
         grants = con.execute("select * from grant_portfolio order by grant_id").df()
         achievement = con.execute("select * from indicator_achievement order by indicator_id, period_end").df()
-    return grants, achievement
+        rules = con.execute("select * from stg_indicators order by indicator_id").df()
+    return grants, achievement, rules
 
 
 def summary(grants: pd.DataFrame) -> dict:
@@ -66,6 +67,9 @@ def test_demo_through_iati_and_back_is_the_same_portfolio_and_achievement(sample
     assert summary(after[0]) == summary(before[0])
     pd.testing.assert_frame_equal(after[0], before[0])  # confidential grants keep their city and title too
     pd.testing.assert_frame_equal(after[1], before[1])
+    # each indicator's rules (direction, range, unit, how values add up) come back, not IATI's defaults
+    assert set(before[2]["direction"]) == {"higher", "lower", "range"}
+    pd.testing.assert_frame_equal(after[2], before[2])
 
 
 @pytest.mark.parametrize("form", ["json", "csv"])

@@ -89,15 +89,33 @@ def _transaction(activity: etree._Element, kind: str, on: dt.date, amount, curre
         _sub(transaction, "receiver-org", receiver, type=m.IMPLEMENTER_TYPE)
 
 
+def _described(own: dict) -> str:
+    """The indicator's rules in words, for a person reading the file ('Lower is better; values: latest value.')."""
+    direction = own.get("direction")
+    if direction == "range":
+        rule = f"Kept between {number(own.get('range_low'))} and {number(own.get('range_high'))}"
+    else:
+        rule = "Lower is better" if direction == "lower" else "Higher is better"
+    unit = f"; unit: {own['unit']}" if own.get("unit") else ""
+    adds = {"cumulative": "cumulative to date", "latest": "the latest value", "sum": "the sum of periods"}
+    return f"{rule}{unit}; values across periods: {adds.get(own.get('aggregation'), own.get('aggregation'))}."
+
+
 def _results(activity: etree._Element, portfolio: Portfolio, grant_id: str) -> None:
     fields = m.INDICATOR_FIELDS
     for ind in portfolio.indicators_of(grant_id):
         result = _sub(activity, "result", type=fields["result_type"].to_iati(ind.result_type))
         _sub(result, "title", ind.title)
-        indicator = _sub(result, "indicator", measure=fields["measure"].to_iati(ind.measure),
-                         ascending=fields["ascending"].to_iati(bool(ind.ascending)))
+        direction = fields["direction"]
+        ascending = direction.to_iati(ind.direction) if ind.direction in direction.codes else None
+        indicator = _sub(result, "indicator", measure=fields["measure"].to_iati(ind.measure), ascending=ascending)
         _sub(indicator, "title", ind.title)
+        own = {column: getattr(ind, column) for column in m.INDICATOR_OWN_COLUMNS if _present(getattr(ind, column))}
+        _sub(indicator, "description", _described(own))
         _sub(indicator, "reference", vocabulary=m.INDICATOR_VOCABULARY_OWN, code=ind.indicator_id)
+        for column, value in own.items():
+            value = number(value) if isinstance(value, float) else value
+            _sub(indicator, "reference", vocabulary=m.INDICATOR_VOCABULARY_OWN, code=m.own_reference(column, value))
         if _present(ind.baseline_value) and _present(ind.baseline_year):
             _sub(indicator, "baseline", year=int(ind.baseline_year), value=number(ind.baseline_value))
         periods: dict[tuple[dt.date, dt.date], list] = {}

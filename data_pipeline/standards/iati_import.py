@@ -393,8 +393,12 @@ def _results(a: _Activity, grant_id: str, own: bool) -> None:
             if ascending is None:
                 a.error(indicator, "bad ascending", f"ascending '{indicator.get('ascending')}' is not a boolean")
                 continue
+            direction = fields["direction"].from_iati("1" if ascending == "true" else "0")
+            codes = [m.read_own_reference(r.get("code")) for r in reference[1:]] if own else []
+            own_columns = dict(code for code in codes if code)
+            direction = own_columns.get("direction", direction)
             row = {"indicator_id": indicator_id, "grant_id": grant_id, "result_type": result_type,
-                   "measure": measure, "ascending": ascending,
+                   "measure": measure, **own_columns, "direction": direction, "ascending": m.ascending_of(direction),
                    "title": a.text(indicator.find("title")) or a.text(result.find("title"))}
             if not row["title"]:
                 a.error(indicator, "no indicator title", "indicator has no title (nor has its result)")

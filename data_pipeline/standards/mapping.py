@@ -115,11 +115,38 @@ INDICATOR_FIELDS: dict[str, IndicatorField] = {f.column: f for f in (
     IndicatorField("title", "result/indicator/title/narrative"),
     IndicatorField("result_type", "result/@type", {"output": "1", "outcome": "2", "impact": "3"}),
     IndicatorField("measure", "result/indicator/@measure", {"unit": "1", "percentage": "2"}),
-    IndicatorField("ascending", "result/indicator/@ascending", {"true": "1", "false": "0"}),
+    # IATI says which way is better with @ascending only; a range ("keep between") has no IATI form and omits
+    # it (IATI's default reads as ascending), travelling in full among the own-vocabulary references below.
+    IndicatorField("direction", "result/indicator/@ascending", {"higher": "1", "lower": "0"}),
     IndicatorField("baseline_value", "result/indicator/baseline/@value"),
     IndicatorField("baseline_year", "result/indicator/baseline/@year"),
 )}
 INDICATOR_VOCABULARY_OWN = "99"
+# Contract columns IATI has no attribute for (a range's bounds, the unit, how values add up across periods):
+# each travels as one more reference of the reporting organisation's own vocabulary, code `scn:<column>=<value>`,
+# after the reference that carries indicator_id, and is read back from ISD's own files. A person reads them in
+# the indicator's description.
+INDICATOR_OWN_COLUMNS = ("direction", "range_low", "range_high", "unit", "aggregation")
+OWN_REFERENCE_PREFIX = "scn:"
+
+
+def own_reference(column: str, value) -> str:
+    """The reference code that carries `column`'s value: 'scn:aggregation=latest'."""
+    return f"{OWN_REFERENCE_PREFIX}{column}={value}"
+
+
+def read_own_reference(code: str) -> tuple[str, str] | None:
+    """(column, value) of a code made by own_reference; None for any other code."""
+    if not code.startswith(OWN_REFERENCE_PREFIX) or "=" not in code:
+        return None
+    column, value = code[len(OWN_REFERENCE_PREFIX):].split("=", 1)
+    return (column, value) if column in INDICATOR_OWN_COLUMNS else None
+
+
+def ascending_of(direction: str) -> str:
+    """The contract's required `ascending` for a direction: false only when lower is better."""
+    return "false" if direction == "lower" else "true"
+
 # xsd:boolean spellings of @ascending; IATI's default when it is absent is ascending.
 IATI_BOOLEAN = {"1": "true", "true": "true", "0": "false", "false": "false"}
 # IATI IndicatorMeasure codes the contract cannot hold (nominal, ordinal, qualitative): their indicators are
