@@ -95,7 +95,7 @@ app = Dash(
     suppress_callback_exceptions=True,  # page callbacks refer to components of pages not shown yet
     title=shell.APP_NAME,
     update_title=None,
-    on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
+    on_error=auth.callback_failed,  # a failing callback: a logged 500 with a reference, shown on its card
 )
 plotly_from_assets()  # after Dash(): the constructor lists plotly.js
 # Callback answers are encoded by plotly's JSON writer. With orjson installed it first rewrites the whole answer

@@ -23,13 +23,12 @@ from urllib.parse import urlparse
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
-from dash.exceptions import DashException
-from flask import Flask, g, jsonify, redirect, render_template_string, request, session
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import InternalServerError
 
-from dashboards import access, audit, db, settings, users
+from dashboards import access, allowed, audit, db, settings, users
 from dashboards.access import NOBODY, Viewer
 
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
@@ -99,9 +98,12 @@ def init(app: dash.Dash) -> None:
     server.add_url_rule(LOGIN, "login", login_view, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT, "logout", logout_view, methods=["GET", "POST"])
     server.register_error_handler(CSRFError, lambda exc: ("The form expired; go back and try again.", 400))
-    # Dash checks a callback request against the callback's definition before running it: a crafted body
-    # that does not match (other outputs, missing inputs) is the caller's mistake, not a server error.
-    server.register_error_handler(DashException, lambda exc: (jsonify(error="Malformed callback request."), 400))
+    # Anything that escapes a request is the app's fault (the gate has refused malformed or disallowed requests
+    # before they ran): a 500 with a reference to find its trace in the log.
+    server.register_error_handler(InternalServerError, server_error)
+    if missing := allowed.missing(callbacks(app)):
+        raise StartupRefused("these callback inputs have no allowed-values rule (dashboards/allowed.py, or "
+                             f"allowed.declare beside the page's layout): {', '.join(missing)}")
     server.after_request(_security_headers)
 
 
@@ -115,7 +117,7 @@ def _viewer() -> Viewer:
     if current_user.is_authenticated:
         return current_user.user.viewer()
     if conf.public:
-        return access.Viewer("public", "public")
+        return access.PUBLIC_VIEWER
     return NOBODY
 
 
@@ -143,17 +145,37 @@ def gate(app: dash.Dash, pages: dict[str, str]):
     return None
 
 
+def callbacks(app: dash.Dash) -> dict:
+    """Every callback Dash knows, by output (Dash moves them from its global registry into the app's map on its
+    first request; the gate runs before that)."""
+    return {**GLOBAL_CALLBACK_MAP, **app.callback_map}
+
+
 def _check_callback(app: dash.Dash, viewer: Viewer, pages: dict[str, str]):
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than Python's parser goes: no callback sends that
+        body = None
     output = body.get("output") if isinstance(body, dict) else None
-    # Dash moves callbacks from its global registry into callback_map on the first request.
-    if not isinstance(output, str) or not (output in app.callback_map or output in GLOBAL_CALLBACK_MAP):
-        return jsonify(error="Unknown callback."), 400
+    known = callbacks(app)
+    if not isinstance(output, str) or output not in allowed.server_callbacks(known):
+        return _refused("Unknown callback.")
     page = callback_page(output, pages)
     if page and not viewer.may_open(page):
         audit.record("access_denied", actor=viewer.user, role=viewer.role, callback=output[:200])
         return jsonify(error="Not available to your role."), 403
+    try:
+        allowed.check(body, known, viewer)
+    except allowed.Refused as exc:
+        return _refused(str(exc), output)
     return None
+
+
+def _refused(reason: str, output: str | None = None):
+    """A callback request that does not match its callback or carries a value the viewer may not send: 400, and
+    a line in the log (what was refused and why; the values themselves are the sender's and not repeated)."""
+    logging.getLogger("scn.callbacks").info("refused %s: %s", (output or "?")[:200], reason[:300])
+    return jsonify(error="This request does not match the page: reload the page and try again."), 400
 
 
 def callback_page(output: str, pages: dict[str, str]) -> str | None:
@@ -297,16 +319,32 @@ def _security_headers(response):
     return response
 
 
-def callback_failed(exc: Exception):
-    """Dash's handler for an exception in any callback: log it in full, answer 400 without details.
+def reference() -> str:
+    """A short id for one failure, shown to the person and written beside the trace in the log."""
+    return secrets.token_hex(4).upper()
 
-    A callback only fails on input the app itself never sends (a crafted request, a stale page after an
-    upgrade), so the person gets "bad request", not a server error with a trace; the log keeps the trace for
-    the team, and the browser tests fail on any 4xx, so a real bug cannot hide behind this.
+
+def callback_failed(exc: Exception):
+    """Dash's handler for an exception in any callback: log it in full with a reference, answer 500.
+
+    The gate has checked the request's shape and every value against what the viewer may send, so an exception
+    here is a bug, not a crafted request: it must be seen (a 500, counted by the security suite and the browser
+    tests), and the page shows the chart's card as "could not load (reference)" (assets/errors.js).
     """
-    logging.getLogger("scn.callbacks").error("callback failed: %s", request.get_data(as_text=True)[:500],
-                                             exc_info=exc)
-    raise BadRequest("This request could not be answered.")
+    ref = reference()
+    logging.getLogger("scn.callbacks").error("callback failed, reference %s: %s", ref,
+                                             request.get_data(as_text=True)[:500], exc_info=exc)
+    abort(Response(json.dumps({"error": "This part of the page could not load.", "reference": ref}), 500,
+                   mimetype="application/json"))
+
+
+def server_error(exc: InternalServerError):
+    """Any other unhandled exception (Flask has logged its trace): a reference the person can quote."""
+    ref = reference()
+    logging.getLogger("scn").error("server error, reference %s on %s %s", ref, request.method, request.path[:200])
+    if request.path == CALLBACK_PATH:
+        return jsonify(error="This part of the page could not load.", reference=ref), 500
+    return f"Something went wrong on our side (reference {ref}). Please try again later.", 500
 
 
 def new_secret() -> str:

@@ -51,6 +51,8 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
                                  **{"aria-label": f"Download the data of {title} as CSV"}))
     return dbc.Card(
         dbc.CardBody([
+            # filled by assets/errors.js when the chart's callback fails: "could not load (reference ...)"
+            html.P(className="load-error", role="alert", hidden=True),
             html.Div(tools, className="chart-tools d-print-none"),
             html.Figure([
                 # responsive: the chart takes its card's height from its first draw, whatever height the figure

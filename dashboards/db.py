@@ -47,7 +47,17 @@ _acting: contextvars.ContextVar[Viewer] = contextvars.ContextVar("scn_acting_vie
 
 @contextmanager
 def acting_as(viewer: Viewer) -> Iterator[Viewer]:
-    """Run the queries of this block (outside a request) as `viewer`."""
+    """Run the queries of this block as `viewer`: outside a request (tests, CLI), or inside one for an audience
+    the request's own viewer may preview (the impact page), so every query of the block has that audience's
+    limits, not the requester's."""
+    if has_request_context():
+        before = g.get("scn_viewer", NOBODY)
+        g.scn_viewer = viewer
+        try:
+            yield viewer
+        finally:
+            g.scn_viewer = before
+        return
     token = _acting.set(viewer)
     try:
         yield viewer

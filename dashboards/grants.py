@@ -9,8 +9,8 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import grants as fig
 from dashboards.queries import common
@@ -177,6 +177,9 @@ def search_indicators(text, search, picked):
     return pick_options(q.indicators(filters.from_query(search)), str(text or "")[:100], picked)
 
 
+allowed.declare(PAGE("by"), "value", allowed.one_of(BY, none=False))
+allowed.declare(PAGE("indicator-pick"), "value", allowed.text(40))
+allowed.declare(PAGE("indicator-pick"), "search_value", allowed.text(100))
 chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),
                        TIMELINE: lambda chosen, _pick: q.grants(chosen),
                        STATUS: lambda chosen, _pick: q.indicator_status(chosen),

@@ -6,8 +6,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards.figures import regions as fig
 from dashboards.queries import regions as q
 from dashboards.shell import chart_downloads, click_to_filter
@@ -17,6 +17,8 @@ dash.register_page(__name__, path="/regions", name="Regions", order=4, title="Re
                    nav=True)
 
 PAGE = ids.PageIds("regions")
+MEASURES = {"events": "Events", "unique_participants": "Participants", "participant_hours": "Hours", "joins": "Joins",
+            "awarded_usd": "USD"}
 HEATMAP, SUMMARY, CITIES = "heatmap", "summary", "cities"
 _usd = {"valueFormatter": {"function": "d3.format(',.0f')(params.value)"}}
 _num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
@@ -53,10 +55,8 @@ def layout(**_query) -> html.Div:
         ui.page_header("Regions", "How active each region is, quarter by quarter, and the cities behind it. Click a "
                        "row of the heatmap to filter every page to that region."),
         dbc.Row(dbc.Col(ui.chart_card(PAGE, HEATMAP, "Activity by region and quarter", height=480,
-                                      controls=ui.segmented(PAGE("measure"), {
-                                          "events": "Events", "unique_participants": "Participants",
-                                          "participant_hours": "Hours", "joins": "Joins", "awarded_usd": "USD"},
-                                          "events", "Measure shown in the heatmap")), class_name="mb-3")),
+                                      controls=ui.segmented(PAGE("measure"), MEASURES, "events",
+                                                            "Measure shown in the heatmap")), class_name="mb-3")),
         dbc.Row(dbc.Col(ui.data_grid(PAGE, SUMMARY, "Summary per region", SUMMARY_COLUMNS,
                                      note_id=PAGE.note(SUMMARY), page_size=15), class_name="mb-3")),
         dbc.Row(dbc.Col(html.Div([
@@ -87,6 +87,10 @@ def show_summary(search):
     return ui.grid_rows(df, SUMMARY_COLUMNS), (
         "Members at the period's end; the rest in the period. Participants are counted once per region. "
         "Dormant: no activity in the 365 days before the data's date.")
+
+
+allowed.declare(PAGE("measure"), "value", allowed.one_of(MEASURES, none=False))
+allowed.declare(PAGE("region-pick"), "value", allowed.one_of(allowed.regions))
 
 
 @callback(Output(PAGE("region-pick"), "value"), Input(ids.URL, "search"), Input(PAGE("region-pick"), "value"))

@@ -18,7 +18,7 @@ from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
 
-from dashboards import access, exports, filters, ids, settings
+from dashboards import access, allowed, exports, filters, ids, settings
 from dashboards import formatting as fmt
 from dashboards.access import NOBODY, Viewer
 from dashboards.components import chips, filter_bar
@@ -329,6 +329,9 @@ def chart_downloads(page: ids.PageIds, datasets: dict, *, controls: tuple[State,
     """Register the CSV download of every chart of `page`: `datasets` maps a chart name to the query function
     whose result the chart draws, called with the Filters and then the value of each of `controls` (States of
     page components the data depends on, such as a picked indicator)."""
+
+    for kind in (ids.CHART_CSV, ids.CHART_DOWNLOAD):
+        allowed.ids_of(kind, lambda i: i.get("page") == page.page and i.get("chart") in datasets)
 
     @callback(
         Output(page.download(MATCH), "data"),

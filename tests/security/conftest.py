@@ -21,7 +21,6 @@ def app(sample_db: Path, tmp_path_factory):
             mp.setenv(key, value)
         settings.get.cache_clear()
         import app as dashboard  # builds the Dash app once per process
-
         from dashboards import users
         dashboard.server.config["TESTING"] = True
         users.ensure_demo_accounts()

@@ -12,8 +12,20 @@ import json
 import pandas as pd
 import pytest
 
-from tests.security.crafted import (CALLBACK, EVERYONE, HOSTILE, LIMITED, SAMPLE, VISITOR, answer_text, body,
-                                    dependencies, fillers, forbidden, leaks)
+from tests.security.crafted import (
+    CALLBACK,
+    EVERYONE,
+    HOSTILE,
+    LIMITED,
+    SAMPLE,
+    VISITOR,
+    answer_text,
+    body,
+    dependencies,
+    fillers,
+    forbidden,
+    leaks,
+)
 
 REFUSED = {400, 401, 403}
 
@@ -46,7 +58,7 @@ def _post(client, sent):
 def test_hostile_values_in_each_input_are_refused_or_answered_never_a_server_error(app, clients, deps, role):
     client, words, checked = clients[role], forbidden(role), 0
     for dep in deps:
-        for filler in fillers(dep):
+        for filler in fillers(dep)[:2]:  # a chart the page has and one it may not: every filler is the next test's
             valid = _valid(app, dep, role)
             for key in [(d["id"], d["property"]) for d in dep["inputs"] + dep.get("state", [])]:
                 for value in HOSTILE:
