@@ -17,6 +17,7 @@ from dash._pages import _parse_query_string, _path_to_page
 from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
+from flask_wtf.csrf import generate_csrf
 
 from dashboards import access, allowed, exports, filters, ids, settings
 from dashboards import formatting as fmt
@@ -37,7 +38,11 @@ def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
     who = [html.Span(viewer.user, className="user-name"), html.Span(role.label if role else "", className="user-role")]
     account = (dbc.NavItem(html.Div([
         html.Span(who, className="user-who"),
-        html.A("Sign out", href="/logout", className="btn btn-sm btn-outline-light ms-2", id="sign-out"),
+        # a POST with the form token: a link or another site cannot sign anyone out (auth.logout_view)
+        html.Form([dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                   html.Button("Sign out", type="submit", id="sign-out",
+                               className="btn btn-sm btn-outline-light ms-2")],
+                  action="/logout", method="post", className="d-inline"),
     ], className="user-menu d-flex align-items-center")) if viewer.role != "public"
         else dbc.NavItem(html.A("Sign in", href="/login", className="btn btn-sm btn-outline-light", id="sign-in-link")))
     return dbc.Navbar(

@@ -6,17 +6,28 @@
 
 A SQLite file (settings.users_path, outside the analytics database: it holds no analytics data and the
 analytics store holds no people). Passwords are hashed with Argon2id (argon2-cffi); the plain text is never
-stored or logged. After `MAX_FAILURES` wrong passwords an account is locked for `LOCK_MINUTES`; the count
-lives in the file so every server worker sees it. Changing a password or role bumps `session_version`, which
-signs out that person's existing sessions.
+stored or logged.
+
+Sessions live here too: a sign-in stores a random token's hash with an absolute expiry, and the session cookie
+carries the token. Signing out deletes that session; changing a password, removing or re-adding a person
+deletes all of theirs, so no cookie copied before works after (and a re-created account shares nothing with
+the old one).
+
+Wrong passwords are counted per e-mail (whether or not such an account exists, so a locked answer says
+nothing about who has an account) and per address, each attempt counted *before* its password is checked, in one
+write transaction, so attempts sent at once are counted one after another: after `MAX_FAILURES` the e-mail is
+locked for `LOCK_MINUTES`, after `MAX_ADDRESS_FAILURES` the address is. The counts live in the file, so every
+server worker sees them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import os
 import re
+import secrets
 import sqlite3
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -33,6 +44,7 @@ from dashboards import access, settings
 from data_pipeline.contract import REGIONS
 
 MAX_FAILURES = 5
+MAX_ADDRESS_FAILURES = 20  # wrong passwords from one address (any e-mails) before it is refused for LOCK_MINUTES
 LOCK_MINUTES = 15
 MIN_PASSWORD = 12
 SIGN_IN_ROLES = tuple(r for r in access.ROLES if r != "public")  # the public role is for visitors, not accounts
@@ -55,6 +67,18 @@ create table if not exists users (
     locked_until text,
     created_at text not null,
     last_sign_in text
+);
+create table if not exists sessions (
+    token_hash text primary key,
+    email text not null,
+    created_at text not null,
+    expires_at text not null
+);
+create index if not exists sessions_by_email on sessions (email);
+create table if not exists throttle (
+    key text primary key,  -- "email:<address>" or "address:<ip>"
+    failures integer not null,
+    locked_until text
 )"""
 
 
@@ -76,11 +100,6 @@ class User:
     def viewer(self, donor_name: str | None = None) -> access.Viewer:
         return access.Viewer(self.email, self.role, regions=self.regions, donor_id=self.donor_id,
                              donor_name=donor_name)
-
-    @property
-    def session_id(self) -> str:
-        """What the session cookie stores: the e-mail and the session version it was issued for."""
-        return f"{self.session_version}:{self.email}"
 
 
 def _now() -> dt.datetime:
@@ -109,7 +128,7 @@ def _ensure_schema(path: str, inode: int, changed_ns: int) -> None:
     con = sqlite3.connect(path, timeout=10)
     try:
         with con:
-            con.execute(_SCHEMA)
+            con.executescript(_SCHEMA)
     finally:
         con.close()
 
@@ -149,6 +168,7 @@ def add(email: str, password: str, role: str, *, regions: tuple[str, ...] = (), 
         if exists and not replace:
             raise UserError(f"{email} already exists (remove it first, or change its password)")
         con.execute("delete from users where email = ?", (email,))
+        con.execute("delete from sessions where email = ?", (email,))
         con.execute(
             "insert into users (email, password_hash, role, regions, donor_id, display_name, session_version,"
             " created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
@@ -164,23 +184,51 @@ def get(email: str, *, path: Path | None = None) -> User | None:
     return _user(row) if row else None
 
 
-def from_session(session_id: str, *, path: Path | None = None) -> User | None:
-    """The user a session cookie names, if that session has not been revoked since."""
-    version, _, email = (session_id or "").partition(":")
-    user = get(email, path=path) if email else None
-    return user if user and str(user.session_version) == version else None
+def _digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_session(email: str, hours: int, *, path: Path | None = None) -> str:
+    """A new session of `email` ending `hours` from now, however much it is used: the token for the cookie."""
+    token = secrets.token_urlsafe(32)
+    now = _now()
+    with _db(path) as con:
+        con.execute("delete from sessions where expires_at <= ?", (now.isoformat(),))
+        con.execute("insert into sessions (token_hash, email, created_at, expires_at) values (?, ?, ?, ?)",
+                    (_digest(token), email, now.isoformat(), (now + dt.timedelta(hours=hours)).isoformat()))
+    return token
+
+
+def from_session(token: str, *, path: Path | None = None) -> User | None:
+    """The user of a session token, while the session lasts and neither it nor the account has been ended."""
+    if not token or len(token) > 100:
+        return None
+    with _db(path) as con:
+        row = con.execute("select u.* from sessions s join users u on u.email = s.email and u.active = 1 "
+                          "where s.token_hash = ? and s.expires_at > ?",
+                          (_digest(token), _now().isoformat())).fetchone()
+    return _user(row) if row else None
+
+
+def end_session(token: str, *, path: Path | None = None) -> None:
+    with _db(path) as con:
+        con.execute("delete from sessions where token_hash = ?", (_digest(token or ""),))
 
 
 def list_users(*, path: Path | None = None) -> list[dict]:
     with _db(path) as con:
-        rows = con.execute("select email, role, regions, donor_id, active, failures, locked_until, created_at,"
-                           " last_sign_in from users order by email").fetchall()
+        rows = con.execute("select u.email, role, regions, donor_id, active, t.failures, t.locked_until, created_at,"
+                           " last_sign_in from users u left join throttle t on t.key = 'email:' || u.email"
+                           " order by u.email").fetchall()
     return [dict(r) for r in rows]
 
 
 def remove(email: str, *, path: Path | None = None) -> bool:
+    """Remove a person and end all their sessions."""
+    email = email.strip().lower()
     with _db(path) as con:
-        return con.execute("delete from users where email = ?", (email.strip().lower(),)).rowcount > 0
+        con.execute("delete from sessions where email = ?", (email,))
+        return con.execute("delete from users where email = ?", (email,)).rowcount > 0
 
 
 def set_password(email: str, password: str, *, path: Path | None = None) -> None:
@@ -189,16 +237,17 @@ def set_password(email: str, password: str, *, path: Path | None = None) -> None
         raise UserError(f"the password must have at least {MIN_PASSWORD} characters")
     with _db(path) as con:
         changed = con.execute(
-            "update users set password_hash = ?, failures = 0, locked_until = null,"
-            " session_version = session_version + 1 where email = ?",
+            "update users set password_hash = ?, session_version = session_version + 1 where email = ?",
             (_hasher.hash(password), email.strip().lower())).rowcount
+        con.execute("delete from sessions where email = ?", (email.strip().lower(),))
+        con.execute("delete from throttle where key = ?", ("email:" + email.strip().lower(),))
     if not changed:
         raise UserError(f"no user {email}")
 
 
 def unlock(email: str, *, path: Path | None = None) -> None:
     with _db(path) as con:
-        con.execute("update users set failures = 0, locked_until = null where email = ?", (email.strip().lower(),))
+        con.execute("delete from throttle where key = ?", ("email:" + email.strip().lower(),))
 
 
 @dataclass(frozen=True)
@@ -206,31 +255,54 @@ class SignIn:
     """The outcome of a sign-in attempt: the user, or why not (never says whether the e-mail exists)."""
 
     user: User | None
-    locked: bool = False
+    locked: bool = False  # too many wrong passwords for this e-mail (known or not)
+    throttled: bool = False  # too many wrong passwords from this address
 
 
-def verify(email: str, password: str, *, path: Path | None = None) -> SignIn:
-    """Check an e-mail and password; count failures and lock the account after too many."""
+def _count_attempt(con: sqlite3.Connection, key: str, limit: int, now: dt.datetime) -> bool:
+    """Count one attempt against `key` (inside the caller's write transaction); True if it was locked already.
+    The attempt that reaches `limit` locks the key for LOCK_MINUTES."""
+    row = con.execute("select failures, locked_until from throttle where key = ?", (key,)).fetchone()
+    if row and row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
+        return True
+    failures = (row["failures"] if row and not row["locked_until"] else 0) + 1
+    locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= limit else None
+    con.execute("insert into throttle (key, failures, locked_until) values (?, ?, ?) on conflict (key) do update "
+                "set failures = excluded.failures, locked_until = excluded.locked_until", (key, failures, locked))
+    return False
+
+
+def verify(email: str, password: str, *, address: str | None = None, path: Path | None = None) -> SignIn:
+    """Check an e-mail and password, counting the attempt first against the e-mail and the address."""
     email = (email or "").strip().lower()
     now = _now()
+    path = path or settings.get().users_path
+    with _db(path):  # the schema exists
+        pass
+    con = sqlite3.connect(path, timeout=10, isolation_level=None)
+    con.row_factory = sqlite3.Row
+    try:
+        con.execute("begin immediate")  # one attempt at a time, across threads and workers
+        locked = _count_attempt(con, f"email:{email}", MAX_FAILURES, now)
+        throttled = bool(address) and _count_attempt(con, f"address:{address}", MAX_ADDRESS_FAILURES, now)
+        con.execute("commit")
+    finally:
+        con.close()
+    if locked or throttled:
+        return SignIn(None, locked=locked, throttled=throttled)
     with _db(path) as con:
         row = con.execute("select * from users where email = ? and active = 1", (email,)).fetchone()
-        if row is None:
-            _verify_hash(_DUMMY_HASH, password)
-            return SignIn(None)
-        if row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
-            return SignIn(None, locked=True)
-        if not _verify_hash(row["password_hash"], password):
-            failures = row["failures"] + 1
-            locked = now + dt.timedelta(minutes=LOCK_MINUTES) if failures >= MAX_FAILURES else None
-            con.execute("update users set failures = ?, locked_until = ? where email = ?",
-                        (0 if locked else failures, locked.isoformat() if locked else None, email))
-            return SignIn(None, locked=locked is not None)
+    if not _verify_hash(row["password_hash"] if row else _DUMMY_HASH, password) or row is None:
+        return SignIn(None)
+    with _db(path) as con:
         if _hasher.check_needs_rehash(row["password_hash"]):
             con.execute("update users set password_hash = ? where email = ?", (_hasher.hash(password), email))
-        con.execute("update users set failures = 0, locked_until = null, last_sign_in = ? where email = ?",
-                    (now.isoformat(), email))
-        return SignIn(_user(row))
+        con.execute("update users set last_sign_in = ? where email = ?", (now.isoformat(), email))
+        con.execute("delete from throttle where key = ?", (f"email:{email}",))
+        # the address's count is of wrong passwords: this one was right
+        con.execute("update throttle set failures = max(failures - 1, 0) where key = ? and locked_until is null",
+                    (f"address:{address}",))
+    return SignIn(_user(row))
 
 
 def _verify_hash(hashed: str, password: str) -> bool:

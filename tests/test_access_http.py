@@ -173,7 +173,7 @@ def test_wrong_passwords_lock_the_account_and_are_audited(app, env):
 
 def test_sign_in_and_sign_out_are_audited_with_who_and_when(app, env):
     client = signed_in(app, "hub_lead")
-    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf(client)})
     log = [json.loads(line) for line in (env / "audit.jsonl").read_text().splitlines()]
     mine = [e for e in log if e["actor"] == "hub@demo.scn"]
     assert [e["event"] for e in mine[-2:]] == ["sign_in", "sign_out"]
