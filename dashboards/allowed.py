@@ -246,8 +246,9 @@ def _id_matches(sent, declared) -> bool:
     return not wild or any(test(sent) for test in WILDCARDS.get(str(declared.get("type")), []))
 
 
-def _items(sent, declared: dict, *, with_value: bool) -> list[dict]:
-    """The concrete items of one declared dependency: one dict, or a list of them for an ALL wildcard."""
+def _items(sent, declared: dict) -> list[dict]:
+    """The concrete items of one declared dependency: one dict, or a list of them for an ALL wildcard (the
+    renderer leaves "value" out when it is undefined: None to the callback)."""
     did = _declared_id(declared["id"])
     multi = isinstance(did, dict) and any(_wildcard(v) in ("ALL", "ALLSMALLER") for v in did.values())
     items = sent if multi else [sent]
@@ -255,7 +256,7 @@ def _items(sent, declared: dict, *, with_value: bool) -> list[dict]:
         raise Refused(f"{declared['id']}.{declared['property']}: expected {'a list' if multi else 'one item'}")
     for item in items:
         if not (isinstance(item, dict) and item.get("property") == declared["property"]
-                and _id_matches(item.get("id"), did) and (not with_value or "value" in item)):
+                and _id_matches(item.get("id"), did)):
             raise Refused(f"expected {declared['id']}.{declared['property']}")
     return items
 
@@ -278,7 +279,7 @@ def _outputs(body: dict, output: str) -> None:
     for item, part in zip(sent, parts, strict=True):
         raw, prop = (part[: part.rindex("}") + 1], part[part.rindex("}") + 2:]) if part.startswith("{") \
             else part.rsplit(".", 1)
-        _items(item, {"id": raw, "property": prop}, with_value=False)
+        _items(item, {"id": raw, "property": prop})
 
 
 def check(body: object, callback_map: dict, viewer: Viewer) -> str:
@@ -301,8 +302,8 @@ def check(body: object, callback_map: dict, viewer: Viewer) -> str:
             raise Refused(f"{part} do not match the callback")
         for item, declared in zip(sent, declared_list, strict=True):
             rule = rule_for(declared["id"], declared["property"])
-            for one in _items(item, declared, with_value=True):
-                if rule is None or not rule.accepts(one["value"], viewer):
+            for one in _items(item, declared):
+                if rule is None or not rule.accepts(one.get("value"), viewer):
                     about = rule.about if rule else "no rule"
                     raise Refused(f"{declared['id']}.{declared['property']}: not allowed ({about})")
                 if part == "inputs":

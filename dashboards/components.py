@@ -138,7 +138,11 @@ def data_grid(page: PageIds, name: str, title: str, column_defs: list[dict], *, 
                              "paginationPageSizeSelector": [15, 50, 100], "domLayout": "autoHeight",
                              "animateRows": False, "enableCellTextSelection": True,
                              "localeText": {"noRowsToShow": "No rows for the chosen filters."}},
-            csvExportParams={"fileName": f"scn-{page.page}-{name}.csv"},
+            # formula-safe cells and headers, as the server's files (exports.neutral; assets/dashAgGrid...js)
+            csvExportParams={"fileName": f"scn-{page.page}-{name}.csv",
+                             "processCellCallback": {"function": "neutralCell(params.value)"},
+                             "processHeaderCallback": {
+                                 "function": "neutralCell(params.column.getColDef().headerName)"}},
             className="scn-grid",
         ),
         html.P(id=note_id, className="chart-note") if note_id else None,

@@ -265,7 +265,14 @@ def show_active_filters(search, pathname):
         html.Div(f"Data as of {fmt.day(build['as_of'])}; database built {build['built_at']:%d %b %Y %H:%M}"
                  + (" · DEMO DATA" if build.get("is_demo") else "")),
     ]
-    return chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names), printed
+    shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names)
+    # a link naming regions the viewer does not cover (a hub lead opening a colleague's link) shows their own
+    # region instead: say so, visibly, rather than let the numbers pass for the ones asked for
+    left_out = [r for r in filters.from_query(search, allowed_regions=REGIONS).regions if r not in chosen.regions]
+    if left_out:
+        shown.append(html.Span(f"Not in your view: {', '.join(left_out)}. Showing {', '.join(chosen.regions)}.",
+                               className="chip chip-notice", id="region-notice", role="status"))
+    return shown, printed
 
 
 # Navigation links carry the query string, so the filters follow the person from page to page (in the browser:

@@ -167,3 +167,20 @@ def test_pages_and_sign_in_send_a_content_security_policy_of_this_origin_only(ap
         assert "'unsafe-inline'" not in script and "'unsafe-eval'" not in script and "'sha256-" in script
         assert reply.headers["X-Content-Type-Options"] == "nosniff"
         assert reply.headers["Referrer-Policy"] == "same-origin"
+
+
+def test_a_hub_lead_opening_a_link_of_another_region_sees_their_own_with_a_notice(app):
+    client = sign_in(app, "hub_lead")
+    sent = {"output": "..filter-chips.children...print-header.children..",
+            "outputs": [{"id": "filter-chips", "property": "children"}, {"id": "print-header", "property": "children"}],
+            "inputs": [{"id": "url", "property": "search", "value": "?period=all&region=europe"}],
+            "state": [{"id": "url", "property": "pathname", "value": "/"}], "changedPropIds": ["url.search"]}
+    reply = client.post(CALLBACK, json=sent)
+    assert reply.status_code == 200, reply.get_data(as_text=True)[:300]
+    text = reply.get_data(as_text=True)
+    assert "Not in your view: Europe" in text and "Showing MENA" in text
+    own = client.post(CALLBACK, json=kpis() | {"inputs": [{"id": "url", "property": "search",
+                                                             "value": "?period=all&region=mena"}]})
+    asked = client.post(CALLBACK, json=kpis() | {"inputs": [{"id": "url", "property": "search",
+                                                               "value": "?period=all&region=europe"}]})
+    assert asked.get_data() == own.get_data()
