@@ -14,10 +14,11 @@ deletes all of theirs, so no cookie copied before works after (and a re-created 
 the old one).
 
 Wrong passwords are counted per e-mail (whether or not such an account exists, so a locked answer says
-nothing about who has an account) and per address, each attempt counted *before* its password is checked, in one
-write transaction, so attempts sent at once are counted one after another: after `MAX_FAILURES` the e-mail is
-locked for `LOCK_MINUTES`, after `MAX_ADDRESS_FAILURES` the address is. The counts live in the file, so every
-server worker sees them.
+nothing about who has an account) and per address. An attempt takes a slot before its password is checked, in one
+write transaction, and no more attempts are checked at once than the wrong passwords still allowed: twenty sent
+at once are checked five at a time, so the fifth wrong one locks the e-mail before a sixth is tried (attempts
+beyond wait for a slot, briefly). After `MAX_FAILURES` the e-mail is locked for `LOCK_MINUTES`, after
+`MAX_ADDRESS_FAILURES` the address is. The counts live in the file, so every server worker sees them.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import os
 import re
 import secrets
 import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -77,7 +79,9 @@ create table if not exists sessions (
 create index if not exists sessions_by_email on sessions (email);
 create table if not exists throttle (
     key text primary key,  -- "email:<address>" or "address:<ip>"
-    failures integer not null,
+    failures integer not null default 0,  -- wrong passwords since the last lock or right one
+    pending integer not null default 0,  -- attempts being checked right now
+    pending_at text,  -- when the last of those began (a worker killed mid-check frees its slot after a while)
     locked_until text
 )"""
 
@@ -259,49 +263,98 @@ class SignIn:
     throttled: bool = False  # too many wrong passwords from this address
 
 
-def _count_attempt(con: sqlite3.Connection, key: str, limit: int, now: dt.datetime) -> bool:
-    """Count one attempt against `key` (inside the caller's write transaction); True if it was locked already.
-    The attempt that reaches `limit` locks the key for LOCK_MINUTES."""
-    row = con.execute("select failures, locked_until from throttle where key = ?", (key,)).fetchone()
+SLOT_WAIT_S = 5.0  # how long an attempt waits for a free slot (others being checked) before it is refused
+_STALE_S = 60  # a slot older than this was left by a worker that died mid-check
+
+
+def _throttle(con: sqlite3.Connection, key: str, now: dt.datetime) -> sqlite3.Row | None:
+    row = con.execute("select * from throttle where key = ?", (key,)).fetchone()
+    if row and row["pending"] and row["pending_at"] and \
+            dt.datetime.fromisoformat(row["pending_at"]) < now - dt.timedelta(seconds=_STALE_S):
+        con.execute("update throttle set pending = 0 where key = ?", (key,))
+        row = con.execute("select * from throttle where key = ?", (key,)).fetchone()
+    return row
+
+
+def _take_slot(con: sqlite3.Connection, key: str, limit: int, now: dt.datetime) -> str:
+    """"locked", "wait" (every slot is taken by attempts being checked), or "ok" (a slot is taken)."""
+    row = _throttle(con, key, now)
     if row and row["locked_until"] and dt.datetime.fromisoformat(row["locked_until"]) > now:
-        return True
-    failures = (row["failures"] if row and not row["locked_until"] else 0) + 1
+        return "locked"
+    failures = row["failures"] if row and not row["locked_until"] else 0
+    pending = row["pending"] if row else 0
+    if failures + pending >= limit:
+        return "wait"
+    con.execute("insert into throttle (key, failures, pending, pending_at, locked_until) values (?, ?, 1, ?, null) "
+                "on conflict (key) do update set failures = excluded.failures, pending = pending + 1, "
+                "pending_at = excluded.pending_at, locked_until = null", (key, failures, now.isoformat()))
+    return "ok"
+
+
+def _settle(con: sqlite3.Connection, key: str, limit: int, wrong: bool, now: dt.datetime) -> None:
+    """Free the slot of a checked attempt; count it if the password was wrong (locking at `limit`)."""
+    row = _throttle(con, key, now)
+    if row is None:
+        return
+    failures = row["failures"] + 1 if wrong else (row["failures"] if key.startswith("address:") else 0)
     locked = (now + dt.timedelta(minutes=LOCK_MINUTES)).isoformat() if failures >= limit else None
-    con.execute("insert into throttle (key, failures, locked_until) values (?, ?, ?) on conflict (key) do update "
-                "set failures = excluded.failures, locked_until = excluded.locked_until", (key, failures, locked))
-    return False
+    con.execute("update throttle set pending = max(pending - 1, 0), failures = ?, locked_until = ? where key = ?",
+                (0 if locked else failures, locked, key))
 
 
-def verify(email: str, password: str, *, address: str | None = None, path: Path | None = None) -> SignIn:
-    """Check an e-mail and password, counting the attempt first against the e-mail and the address."""
-    email = (email or "").strip().lower()
-    now = _now()
-    path = path or settings.get().users_path
-    with _db(path):  # the schema exists
-        pass
+@contextmanager
+def _write(path: Path) -> Iterator[sqlite3.Connection]:
+    """One write transaction on the user store, taken at once (BEGIN IMMEDIATE): one at a time across workers."""
     con = sqlite3.connect(path, timeout=10, isolation_level=None)
     con.row_factory = sqlite3.Row
     try:
-        con.execute("begin immediate")  # one attempt at a time, across threads and workers
-        locked = _count_attempt(con, f"email:{email}", MAX_FAILURES, now)
-        throttled = bool(address) and _count_attempt(con, f"address:{address}", MAX_ADDRESS_FAILURES, now)
+        con.execute("begin immediate")
+        yield con
         con.execute("commit")
+    except BaseException:
+        con.execute("rollback")
+        raise
     finally:
         con.close()
-    if locked or throttled:
-        return SignIn(None, locked=locked, throttled=throttled)
-    with _db(path) as con:
-        row = con.execute("select * from users where email = ? and active = 1", (email,)).fetchone()
-    if not _verify_hash(row["password_hash"] if row else _DUMMY_HASH, password) or row is None:
+
+
+def verify(email: str, password: str, *, address: str | None = None, path: Path | None = None) -> SignIn:
+    """Check an e-mail and password, each attempt holding a slot of the e-mail's and the address's allowance."""
+    email = (email or "").strip().lower()
+    path = path or settings.get().users_path
+    with _db(path):  # the schema exists
+        pass
+    keys = [(f"email:{email}", MAX_FAILURES)] + ([(f"address:{address}", MAX_ADDRESS_FAILURES)] if address else [])
+    deadline = time.monotonic() + SLOT_WAIT_S
+    while True:
+        now = _now()
+        with _write(path) as con:
+            states = {key: _take_slot(con, key, limit, now) for key, limit in keys}
+            if any(state != "ok" for state in states.values()):  # give back what was taken: all or nothing
+                for key, _ in keys:
+                    if states[key] == "ok":
+                        con.execute("update throttle set pending = max(pending - 1, 0) where key = ?", (key,))
+        if all(state == "ok" for state in states.values()):
+            break
+        if "locked" in states.values() or time.monotonic() > deadline:
+            return SignIn(None, locked=states[keys[0][0]] != "ok",
+                          throttled=len(keys) > 1 and states[keys[1][0]] != "ok")
+        time.sleep(0.05)
+    row, right = None, False
+    try:
+        with _db(path) as con:
+            row = con.execute("select * from users where email = ? and active = 1", (email,)).fetchone()
+        right = _verify_hash(row["password_hash"] if row else _DUMMY_HASH, password) and row is not None
+    finally:
+        with _write(path) as con:
+            for key, limit in keys:
+                _settle(con, key, limit, not (row is not None and right), _now())
+    if not right:
         return SignIn(None)
     with _db(path) as con:
         if _hasher.check_needs_rehash(row["password_hash"]):
             con.execute("update users set password_hash = ? where email = ?", (_hasher.hash(password), email))
-        con.execute("update users set last_sign_in = ? where email = ?", (now.isoformat(), email))
-        con.execute("delete from throttle where key = ?", (f"email:{email}",))
-        # the address's count is of wrong passwords: this one was right
-        con.execute("update throttle set failures = max(failures - 1, 0) where key = ? and locked_until is null",
-                    (f"address:{address}",))
+        con.execute("update users set last_sign_in = ? where email = ?", (_now().isoformat(), email))
     return SignIn(_user(row))
 
 

@@ -111,6 +111,19 @@ def test_wrong_passwords_sent_at_once_are_all_counted(app):
     assert right.status_code == 401 and "locked" in right.get_data(as_text=True)
 
 
+def test_right_passwords_sent_at_once_all_sign_in(app):
+    """Twenty people (or browser tabs) signing in to one account together: slots make them wait, never lock."""
+    users.add("crowd@x.org", "right-password-123", "steering_committee", replace=True)
+    replies = []
+    threads = [threading.Thread(target=lambda i=i: replies.append(
+        _attempt(app, "crowd@x.org", "right-password-123", "10.4.0.1"))) for i in range(20)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert [r.status_code for r in replies] == [302] * 20
+
+
 def test_a_locked_account_and_an_unknown_address_answer_alike(app):
     users.add("real@x.org", "right-password-123", "steering_committee", replace=True)
     answers = {}
