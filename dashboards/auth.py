@@ -23,6 +23,7 @@ from urllib.parse import urlencode, urlparse
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
+from dash.exceptions import DependencyException
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
@@ -105,6 +106,8 @@ def init(app: dash.Dash) -> None:
     # Anything that escapes a request is the app's fault (the gate has refused malformed or disallowed requests
     # before they ran): a 500 with a reference to find its trace in the log.
     server.register_error_handler(InternalServerError, server_error)
+    # Dash's script route names a file Dash does not serve (a crafted "../" path): not found, not a server error
+    server.register_error_handler(DependencyException, lambda exc: ("Not found.", 404))
     if missing := allowed.missing(callbacks(app)):
         raise StartupRefused("these callback inputs have no allowed-values rule (dashboards/allowed.py, or "
                              f"allowed.declare beside the page's layout): {', '.join(missing)}")
