@@ -107,6 +107,8 @@ def fillers(dep: dict) -> list[str]:
         return ["map", "trend", "regions", "countries", "gender", "role", "activity", "portfolio", "timeline",
                 "status", "indicator", "people", "events", "who", "learning", "topics", "growth", "flows",
                 "seats", "ladder", "heatmap", "quality", "terms"]
+    if "chip-clear" in text:
+        return ["region", "map"]  # a filter's chip, and something no chip is
     if "grid" in text:
         return ["impact-indicators", "impact-countries", "grants-grants", "membership-dormant", "regions-summary",
                 "city-events", "city-grants", "city-indicators", "grants-off-track", "training-events"]

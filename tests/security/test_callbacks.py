@@ -112,3 +112,36 @@ def test_a_limited_role_choosing_another_audience_on_the_impact_page_is_refused(
                 reply = _post(client, body(dep, base | {("impact-donor", "value"): choice}, filler=filler))
                 assert reply.status_code in REFUSED or reply.get_data() == own.get_data(), (role, dep["output"],
                                                                                             choice)
+
+
+def test_every_input_of_every_server_callback_has_an_allowed_values_rule(app):
+    """From Dash's callback map (auth.callbacks: the one place that reads Dash's registry): a callback added
+    without a rule for one of its inputs fails here, and the app refuses to start."""
+    from dashboards import allowed, auth
+    known = auth.callbacks(app.app)
+    assert len(allowed.server_callbacks(known)) >= 30
+    assert allowed.missing(known) == []
+    forgotten = {"new-output.children": {"callback": lambda: None,
+                                         "inputs": [{"id": "new-control", "property": "value"}],
+                                         "state": [{"id": "url", "property": "search"}]}}
+    assert allowed.missing(known | forgotten) == ["new-control.value"]
+
+
+def test_a_hub_lead_sending_another_region_to_any_control_is_refused(app, clients, deps):
+    hub = clients["hub_lead"]
+    region_inputs = {("filter-region", "value"): [["Europe"], ["MENA", "Europe"]],
+                     ("regions-region-pick", "value"): ["Europe", "North America"]}
+    checked = 0
+    for dep in deps:
+        keys = [(d["id"], d["property"]) for d in dep["inputs"] + dep.get("state", [])]
+        for key, values in region_inputs.items():
+            if key not in keys:
+                continue
+            for value in values:
+                reply = _post(hub, body(dep, _valid(app, dep, "hub_lead") | {key: value}, filler=fillers(dep)[0]))
+                assert reply.status_code == 400, (dep["output"], key, value)
+                checked += 1
+            mine = ["MENA"] if key[0] == "filter-region" else "MENA"
+            own = _post(hub, body(dep, _valid(app, dep, "hub_lead") | {key: mine}, filler=fillers(dep)[0]))
+            assert own.status_code in (200, 204), (dep["output"], own.get_data(as_text=True)[:200])
+    assert checked >= 4
