@@ -61,6 +61,10 @@ def _rss_mb(pid: int) -> float | None:
     return None
 
 
+def _ratio(rebuild: dict) -> float:
+    return rebuild["rps_after"] / rebuild["rps_before"] if rebuild["rps_before"] else float("nan")
+
+
 def _entries(folder: Path) -> dict[str, int]:
     """Cache entries on disk by database version (its folder): after a rebuild, only the new one's should be left."""
     if not folder.exists():
@@ -225,7 +229,7 @@ def render(result: dict) -> str:
         if r:
             folders = ", ".join(f"{n}" for n in r["cache_entries_end"].values()) or "none"
             lines.append(f"| {e['scale']:g} | {r['seconds']:.1f} s{'' if r['ok'] else ' FAILED'} | "
-                         f"{r['rps_before']:.1f} | {r['rps_after']:.1f} | {r['rps_after'] / r['rps_before']:.2f} | "
+                         f"{r['rps_before']:.1f} | {r['rps_after']:.1f} | {_ratio(r):.2f} | "
                          f"{r.get('rps_after_settled', float('nan')):.1f} | "
                          f"{r['p95_before']:.0f} | {r['p95_after']:.0f} | {len(r['cache_entries_end'])} ({folders}) |")
     for e in result["scales"]:
@@ -244,7 +248,7 @@ def render(result: dict) -> str:
                   f"| scale {e['scale']:g}: zero errors (every run) | {e.get('runs_failures', t['failures'])} | "
                   f"{'yes' if e.get('runs_failures', t['failures']) == 0 else '**no**'} |",
                   *([f"| scale {e['scale']:g}: throughput after the rebuild within 20% of before | "
-                     f"{e['rebuild']['rps_after'] / e['rebuild']['rps_before']:.2f}x | "
+                     f"{_ratio(e['rebuild']):.2f}x | "
                      f"{'yes' if e['rebuild']['rps_after'] >= 0.8 * e['rebuild']['rps_before'] else '**no**'} |"]
                     if e.get("rebuild") else []),
                   f"| scale {e['scale']:g}: worker memory flat within 10% | largest growth "
