@@ -17,7 +17,7 @@ Wrong passwords are counted per e-mail (whether or not such an account exists, s
 nothing about who has an account) and per address. An attempt takes a slot before its password is checked, in one
 write transaction, and no more attempts are checked at once than the wrong passwords still allowed: twenty sent
 at once are checked five at a time, so the fifth wrong one locks the e-mail before a sixth is tried (attempts
-beyond wait for a slot, briefly). After `MAX_FAILURES` the e-mail is locked for `LOCK_MINUTES`, after
+beyond wait for a slot, up to `SLOT_WAIT_S`). After `MAX_FAILURES` the e-mail is locked for `LOCK_MINUTES`, after
 `MAX_ADDRESS_FAILURES` the address is. The counts live in the file, so every server worker sees them.
 """
 
@@ -263,7 +263,7 @@ class SignIn:
     throttled: bool = False  # too many wrong passwords from this address
 
 
-SLOT_WAIT_S = 5.0  # how long an attempt waits for a free slot (others being checked) before it is refused
+SLOT_WAIT_S = 20.0  # how long an attempt waits for a free slot (others being checked) before it is refused
 _STALE_S = 60  # a slot older than this was left by a worker that died mid-check
 
 
