@@ -198,7 +198,7 @@ def run_part(args, say) -> dict:
 def render(result: dict) -> str:
     lines = [
         f"`gunicorn -k {WORKER} -w {result['workers']} --threads {result['threads']} app:server`, "
-        "`SCN_CACHE_DIR` set (the README's deploy line); locust, {result['users']} "
+        f"`SCN_CACHE_DIR` set (the README's deploy line); locust, {result['users']} "
         f"users (spawned {result['spawn_rate']}/s), {result['seconds']} s. A user signs in once, then opens one "
         "of the four main pages with a filter set from the callbacks mix (the page's callbacks posted at once, as "
         "the browser does) and waits 0.5–1.5 s. Latencies are per callback request, milliseconds. *pages*: pages "
