@@ -11,6 +11,7 @@ import plotly.io.json
 from dash import Dash, dash_table, dcc
 from flask import request
 from flask.sessions import SecureCookieSessionInterface
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from dashboards import answers, auth, db, settings, shell
 
@@ -95,7 +96,7 @@ app = Dash(
     suppress_callback_exceptions=True,  # page callbacks refer to components of pages not shown yet
     title=shell.APP_NAME,
     update_title=None,
-    on_error=auth.callback_failed,  # a failing callback answers 400 (logged), never a server error with a trace
+    on_error=auth.callback_failed,  # a failing callback: a logged 500 with a reference, shown on its card
 )
 plotly_from_assets()  # after Dash(): the constructor lists plotly.js
 # Callback answers are encoded by plotly's JSON writer. With orjson installed it first rewrites the whole answer
@@ -103,6 +104,8 @@ plotly_from_assets()  # after Dash(): the constructor lists plotly.js
 # on answers carrying a grid (grants timeline, 197 KB: 11.1 -> 4.0 ms), the same text either way.
 plotly.io.json.config.default_engine = "json"
 server = app.server
+if settings.get().proxy_hops:  # the client's address as the proxy in front saw it (sign-in limits per address)
+    server.wsgi_app = ProxyFix(server.wsgi_app, x_for=settings.get().proxy_hops, x_proto=settings.get().proxy_hops)
 server.session_interface = StaticFilesWithoutSession()
 server.after_request(cache_assets)
 db.init_cache(server)

@@ -26,3 +26,14 @@ dagcomponentfuncs.CityLink = function (props) {
         props.value
     );
 };
+
+// A cell of the grid's CSV download (processCellCallback), neutralised as dashboards/exports.neutral does on
+// the server: text a spreadsheet would run as a formula (= + - @, a tab or line break, also after spaces) gets a
+// leading apostrophe. The grid and the data keep the value as it is.
+var dagfuncs = (window.dashAgGridFunctions = window.dashAgGridFunctions || {});
+dagfuncs.neutralCell = function (value) {
+    if (typeof value === "string" && /^ *[=+\-@\t\r\n]/.test(value)) {
+        return "'" + value;
+    }
+    return value;
+};

@@ -108,6 +108,7 @@ class Viewer:
 
 NOBODY = Viewer("nobody", "none")  # sees no row: what a request without a valid session gets
 SYSTEM = Viewer("system", "admin")  # tests, the CLI and the pipeline's own checks
+PUBLIC_VIEWER = Viewer("public", "public")  # a visitor of the public impact page (SCN_PUBLIC=1), and its preview
 
 
 # --- table rules --------------------------------------------------------------------------------------------

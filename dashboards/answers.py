@@ -81,7 +81,7 @@ def cacheable(callback_map: dict) -> frozenset[str]:
 
 def _key(body: dict, viewer, version: str) -> str:
     text = json.dumps([version, repr(viewer), body], sort_keys=True, default=str)
-    return "answer:" + hashlib.sha256(text.encode()).hexdigest()
+    return f"{version}/answer:" + hashlib.sha256(text.encode()).hexdigest()  # the version first: filecache.py
 
 
 def init(app) -> None:

@@ -19,17 +19,17 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from urllib.parse import urlparse
+from urllib.parse import urlencode, urlparse
 
 import dash
 from dash._callback import GLOBAL_CALLBACK_MAP
-from dash.exceptions import DashException
-from flask import Flask, g, jsonify, redirect, render_template_string, request, session
+from dash.exceptions import DependencyException
+from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import InternalServerError
 
-from dashboards import access, audit, db, settings, users
+from dashboards import access, allowed, audit, db, settings, users
 from dashboards.access import NOBODY, Viewer
 
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
@@ -44,11 +44,12 @@ class StartupRefused(SystemExit):
 
 
 class _SessionUser(UserMixin):
-    def __init__(self, user: users.User) -> None:
+    def __init__(self, user: users.User, token: str) -> None:
         self.user = user
+        self.token = token
 
     def get_id(self) -> str:
-        return self.user.session_id
+        return self.token  # what the session cookie carries: a token of a session in the user store
 
 
 def secret_key() -> str:
@@ -76,6 +77,9 @@ def init(app: dash.Dash) -> None:
         SESSION_COOKIE_SECURE=conf.cookie_secure,
         SESSION_COOKIE_SAMESITE="Lax",
         PERMANENT_SESSION_LIFETIME=conf.session_hours * 3600,
+        # The cookie is not renewed by each answer: a session ends SCN_SESSION_HOURS after sign-in (the store
+        # says so too), however much it is used.
+        SESSION_REFRESH_EACH_REQUEST=False,
         # Uploads travel base64-encoded inside the callback's JSON (4/3 of the file) plus the rest of the call.
         MAX_CONTENT_LENGTH=conf.upload_max_mb * 1024 * 1024 * 4 // 3 + 1024 * 1024,
         WTF_CSRF_TIME_LIMIT=None,  # the token lives as long as the session
@@ -87,9 +91,9 @@ def init(app: dash.Dash) -> None:
     manager.init_app(server)
 
     @manager.user_loader
-    def load(session_id: str) -> _SessionUser | None:
-        user = users.from_session(session_id)
-        return _SessionUser(user) if user else None
+    def load(token: str) -> _SessionUser | None:
+        user = users.from_session(token)
+        return _SessionUser(user, token) if user else None
 
     pages = _page_prefixes()
     _guard_layouts()
@@ -99,9 +103,14 @@ def init(app: dash.Dash) -> None:
     server.add_url_rule(LOGIN, "login", login_view, methods=["GET", "POST"])
     server.add_url_rule(LOGOUT, "logout", logout_view, methods=["GET", "POST"])
     server.register_error_handler(CSRFError, lambda exc: ("The form expired; go back and try again.", 400))
-    # Dash checks a callback request against the callback's definition before running it: a crafted body
-    # that does not match (other outputs, missing inputs) is the caller's mistake, not a server error.
-    server.register_error_handler(DashException, lambda exc: (jsonify(error="Malformed callback request."), 400))
+    # Anything that escapes a request is the app's fault (the gate has refused malformed or disallowed requests
+    # before they ran): a 500 with a reference to find its trace in the log.
+    server.register_error_handler(InternalServerError, server_error)
+    # Dash's script route names a file Dash does not serve (a crafted "../" path): not found, not a server error
+    server.register_error_handler(DependencyException, lambda exc: ("Not found.", 404))
+    if missing := allowed.missing(callbacks(app)):
+        raise StartupRefused("these callback inputs have no allowed-values rule (dashboards/allowed.py, or "
+                             f"allowed.declare beside the page's layout): {', '.join(missing)}")
     server.after_request(_security_headers)
 
 
@@ -115,7 +124,7 @@ def _viewer() -> Viewer:
     if current_user.is_authenticated:
         return current_user.user.viewer()
     if conf.public:
-        return access.Viewer("public", "public")
+        return access.PUBLIC_VIEWER
     return NOBODY
 
 
@@ -132,28 +141,50 @@ def gate(app: dash.Dash, pages: dict[str, str]):
     viewer = g.scn_viewer = _viewer()
     if viewer is NOBODY:
         if request.method == "GET" and not path.startswith("/_"):
-            return redirect(f"{LOGIN}?next={path}")
+            return redirect(f"{LOGIN}?{urlencode({'next': request.full_path.rstrip('?')})}")
         return jsonify(error="Sign in first."), 401
     if path == CALLBACK_PATH:
         return _check_callback(app, viewer, pages)
     if request.method == "GET" and not path.startswith("/_"):
         page = _page_of_path(path)
         if page and not viewer.may_open(page) and page not in ALWAYS_OPEN_PAGES:
+            if viewer is access.PUBLIC_VIEWER:  # a visitor with a staff link: sign in, then that very view
+                return redirect(f"{LOGIN}?{urlencode({'next': request.full_path.rstrip('?')})}")
             return redirect(home(viewer))
     return None
 
 
+def callbacks(app: dash.Dash) -> dict:
+    """Every callback Dash knows, by output (Dash moves them from its global registry into the app's map on its
+    first request; the gate runs before that)."""
+    return {**GLOBAL_CALLBACK_MAP, **app.callback_map}
+
+
 def _check_callback(app: dash.Dash, viewer: Viewer, pages: dict[str, str]):
-    body = request.get_json(silent=True)
+    try:
+        body = request.get_json(silent=True)
+    except RecursionError:  # nesting deeper than Python's parser goes: no callback sends that
+        body = None
     output = body.get("output") if isinstance(body, dict) else None
-    # Dash moves callbacks from its global registry into callback_map on the first request.
-    if not isinstance(output, str) or not (output in app.callback_map or output in GLOBAL_CALLBACK_MAP):
-        return jsonify(error="Unknown callback."), 400
+    known = callbacks(app)
+    if not isinstance(output, str) or output not in allowed.server_callbacks(known):
+        return _refused("Unknown callback.")
     page = callback_page(output, pages)
     if page and not viewer.may_open(page):
         audit.record("access_denied", actor=viewer.user, role=viewer.role, callback=output[:200])
         return jsonify(error="Not available to your role."), 403
+    try:
+        allowed.check(body, known, viewer)
+    except allowed.Refused as exc:
+        return _refused(str(exc), output)
     return None
+
+
+def _refused(reason: str, output: str | None = None):
+    """A callback request that does not match its callback or carries a value the viewer may not send: 400, and
+    a line in the log (what was refused and why; the values themselves are the sender's and not repeated)."""
+    logging.getLogger("scn.callbacks").info("refused %s: %s", (output or "?")[:200], reason[:300])
+    return jsonify(error="This request does not match the page: reload the page and try again."), 400
 
 
 def callback_page(output: str, pages: dict[str, str]) -> str | None:
@@ -241,11 +272,14 @@ def forbidden(viewer: Viewer):
 # --- sign-in pages ------------------------------------------------------------------------------------------------
 
 def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site: never another host (an open redirect would help phishing)."""
-    if not target:
+    """Only a path on this site, with its query string: never another host (an open redirect would help
+    phishing), whatever a browser would make of backslashes, control characters or an encoded second slash."""
+    if not target or len(target) > 2000:
         return None
     parsed = urlparse(target)
-    if parsed.scheme or parsed.netloc or not target.startswith("/") or target.startswith("//"):
+    if (parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\")
+            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)
+            or target.lower().startswith(("/%2f", "/%5c"))):
         return None
     return target
 
@@ -260,18 +294,21 @@ def login_view():
             error, status = "The form expired. Please sign in again.", 400
         else:
             email = (request.form.get("email") or "").strip().lower()[:254]
-            outcome = users.verify(email, (request.form.get("password") or "")[:1024])
+            outcome = users.verify(email, (request.form.get("password") or "")[:1024], address=request.remote_addr)
             if outcome.user:
                 session.clear()  # a new session on sign-in: nothing carried over from before
                 session.permanent = True
-                login_user(_SessionUser(outcome.user))
+                login_user(_SessionUser(outcome.user, users.start_session(outcome.user.email, conf.session_hours)))
                 viewer = outcome.user.viewer()
                 audit.record("sign_in", actor=viewer.user, role=viewer.role)
                 return redirect(_safe_next(request.args.get("next")) or home(viewer))
-            audit.record("sign_in_failed", actor=email or None, locked=outcome.locked)
-            error = ("Too many wrong passwords: this account is locked for a while. Ask an administrator to "
-                     "unlock it." if outcome.locked else "Wrong e-mail or password.")
-            status = 401
+            audit.record("sign_in_failed", actor=email or None, locked=outcome.locked, throttled=outcome.throttled)
+            if outcome.throttled:
+                error, status = ("Too many wrong passwords from your network: wait 15 minutes and try again.", 429)
+            else:
+                error = ("Too many wrong passwords for this e-mail: it is locked for a while. Ask an administrator "
+                         "to unlock it." if outcome.locked else "Wrong e-mail or password.")
+                status = 401
     demo = [(e, access.ROLES[r].label, ", ".join(reg) or d or "") for e, r, reg, d, _ in users.DEMO_ACCOUNTS]
     html = render_template_string(
         LOGIN_PAGE, error=error, demo=demo if conf.demo else None, demo_password=users.DEMO_PASSWORD,
@@ -280,8 +317,17 @@ def login_view():
 
 
 def logout_view():
+    """Sign out: only a POST carrying the form token (a link, an image or another site's form cannot sign anyone
+    out); a GET shows the button. The session ends in the store, so a copy of the cookie is worthless after."""
+    if request.method != "POST":
+        return render_template_string(LOGOUT_PAGE, csrf=generate_csrf()), 200
+    try:
+        validate_csrf(request.form.get("csrf_token"))
+    except Exception:  # noqa: BLE001 - any invalid token gets the same answer
+        return "The form expired; go back and try again.", 400
     if current_user.is_authenticated:
         viewer = current_user.user.viewer()
+        users.end_session(current_user.token)
         audit.record("sign_out", actor=viewer.user, role=viewer.role)
     logout_user()
     session.clear()
@@ -292,21 +338,51 @@ def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
     response.headers.setdefault("Referrer-Policy", "same-origin")
-    if request.path.startswith(("/_dash-update-component", LOGIN)):
+    if response.mimetype == "text/html":
+        response.headers.setdefault("Content-Security-Policy", _csp())
+    if request.path.startswith((CALLBACK_PATH, LOGIN, LOGOUT)):
         response.headers["Cache-Control"] = "no-store"
     return response
 
 
-def callback_failed(exc: Exception):
-    """Dash's handler for an exception in any callback: log it in full, answer 400 without details.
+def _csp() -> str:
+    """Only this origin: scripts from it plus Dash's inline ones by their hashes (its renderer bootstrap and any
+    inline clientside function), no plug-ins, no framing, forms only to this site. Styles allow inline ones:
+    Plotly and the grid set style attributes and sheets as they draw, which hashes cannot name."""
+    import dash
+    hashes = " ".join(dash.get_app().csp_hashes())
+    return ("default-src 'self'; "
+            f"script-src 'self' {hashes}; "
+            "style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; font-src 'self' data:; "
+            "connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; frame-ancestors 'none'")
 
-    A callback only fails on input the app itself never sends (a crafted request, a stale page after an
-    upgrade), so the person gets "bad request", not a server error with a trace; the log keeps the trace for
-    the team, and the browser tests fail on any 4xx, so a real bug cannot hide behind this.
+
+def reference() -> str:
+    """A short id for one failure, shown to the person and written beside the trace in the log."""
+    return secrets.token_hex(4).upper()
+
+
+def callback_failed(exc: Exception):
+    """Dash's handler for an exception in any callback: log it in full with a reference, answer 500.
+
+    The gate has checked the request's shape and every value against what the viewer may send, so an exception
+    here is a bug, not a crafted request: it must be seen (a 500, counted by the security suite and the browser
+    tests), and the page shows the chart's card as "could not load (reference)" (assets/errors.js).
     """
-    logging.getLogger("scn.callbacks").error("callback failed: %s", request.get_data(as_text=True)[:500],
-                                             exc_info=exc)
-    raise BadRequest("This request could not be answered.")
+    ref = reference()
+    logging.getLogger("scn.callbacks").error("callback failed, reference %s: %s", ref,
+                                             request.get_data(as_text=True)[:500], exc_info=exc)
+    abort(Response(json.dumps({"error": "This part of the page could not load.", "reference": ref}), 500,
+                   mimetype="application/json"))
+
+
+def server_error(exc: InternalServerError):
+    """Any other unhandled exception (Flask has logged its trace): a reference the person can quote."""
+    ref = reference()
+    logging.getLogger("scn").error("server error, reference %s on %s %s", ref, request.method, request.path[:200])
+    if request.path == CALLBACK_PATH:
+        return jsonify(error="This part of the page could not load.", reference=ref), 500
+    return f"Something went wrong on our side (reference {ref}). Please try again later.", 500
 
 
 def new_secret() -> str:
@@ -346,6 +422,27 @@ LOGIN_PAGE = """<!doctype html>
       <td>{{ scope }}</td></tr>{% endfor %}</tbody></table>
   </section>
   {% endif %}
+</main>
+</body>
+</html>"""
+
+
+LOGOUT_PAGE = """<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Sign out · SCN Impact Dashboard</title>
+<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
+<link rel="stylesheet" href="/assets/style.css">
+</head>
+<body class="login-body">
+<main class="login-main">
+  <h1 class="h3 mb-3">Sign out of the SCN Impact Dashboard?</h1>
+  <form method="post" action="/logout" class="card card-body">
+    <input type="hidden" name="csrf_token" value="{{ csrf }}">
+    <button class="btn btn-primary" type="submit" id="confirm-sign-out">Sign out</button>
+  </form>
+  <p class="mt-3"><a href="/">Back to the dashboard</a></p>
 </main>
 </body>
 </html>"""

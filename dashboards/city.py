@@ -8,8 +8,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
+from dashboards import allowed, filters, ids, notes, theme
 from dashboards import components as ui
-from dashboards import filters, ids, notes, theme
 from dashboards import formatting as fmt
 from dashboards.db import DatabaseMissing
 from dashboards.figures import city as fig
@@ -202,5 +202,10 @@ def show_tables(search, city_id):
                            ignored=q.GRANTS.ignores(chosen)))
 
 
+# The city a profile shows: one whose profile the viewer may open (the layout only ever stores such a one).
+allowed.declare(PAGE("city-id"), "data", allowed.Allowed(
+    lambda city_id, viewer: (isinstance(city_id, str) and len(city_id) <= 40
+                             and not q.profile(city_id, viewer=viewer).empty),
+    lambda viewer: q.first_city(viewer=viewer), "a city the viewer may open"))
 chart_downloads(PAGE, {ACTIVITY: lambda chosen, city_id: q.activity(chosen, city_id)},
                 controls=(State(PAGE("city-id"), "data"),))

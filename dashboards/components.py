@@ -51,6 +51,8 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
                                  **{"aria-label": f"Download the data of {title} as CSV"}))
     return dbc.Card(
         dbc.CardBody([
+            # filled by assets/errors.js when the chart's callback fails: "could not load (reference ...)"
+            html.P(className="load-error", role="alert", hidden=True),
             html.Div(tools, className="chart-tools d-print-none"),
             html.Figure([
                 # responsive: the chart takes its card's height from its first draw, whatever height the figure
@@ -136,7 +138,11 @@ def data_grid(page: PageIds, name: str, title: str, column_defs: list[dict], *, 
                              "paginationPageSizeSelector": [15, 50, 100], "domLayout": "autoHeight",
                              "animateRows": False, "enableCellTextSelection": True,
                              "localeText": {"noRowsToShow": "No rows for the chosen filters."}},
-            csvExportParams={"fileName": f"scn-{page.page}-{name}.csv"},
+            # formula-safe cells and headers, as the server's files (exports.neutral; assets/dashAgGrid...js)
+            csvExportParams={"fileName": f"scn-{page.page}-{name}.csv",
+                             "processCellCallback": {"function": "neutralCell(params.value)"},
+                             "processHeaderCallback": {
+                                 "function": "neutralCell(params.column.getColDef().headerName)"}},
             className="scn-grid",
         ),
         html.P(id=note_id, className="chart-note") if note_id else None,

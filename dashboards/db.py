@@ -12,12 +12,20 @@ Every query runs for a `Viewer` (dashboards/access.py): the signed-in person of 
 test or CLI names with `acting_as`. The cursor reads the published tables only through that connection's
 policy views, with the viewer in a DuckDB variable, so the row and column limits of each role are applied
 here, once, for every page. No viewer means `NOBODY`, who sees no row.
+
+The views are the only way to the data: before a statement runs, DuckDB's own parser (`json_serialize_sql`)
+lists every table and table function it reads, and anything but the viewer's views, the statement's own CTEs
+and a few harmless table functions (a qualified `scn.main.<table>`, `information_schema`, `duckdb_tables()`,
+`read_csv`, a file name) is refused (`QueryRefused`, an error of the app's own SQL). The connection itself can
+reach no file (`enable_external_access=false`) and its configuration is locked, so neither can be undone.
 """
 
 from __future__ import annotations
 
 import contextvars
+import functools
 import hashlib
+import json
 import os
 import re
 import threading
@@ -39,6 +47,14 @@ class DatabaseMissing(RuntimeError):
     """The database file does not exist yet (nothing has been built)."""
 
 
+class QueryRefused(RuntimeError):
+    """A statement of the app reads something other than the viewer's policy views (a bug to fix in the SQL)."""
+
+
+# Table functions a statement may call: numbers and lists, and the helpers _create_macros defines.
+TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "people_split", "people_by_city"})
+
+
 cache = Cache()
 
 # Who queries run for outside a request (tests, CLI, scripts); requests carry their own in flask.g.
@@ -47,7 +63,17 @@ _acting: contextvars.ContextVar[Viewer] = contextvars.ContextVar("scn_acting_vie
 
 @contextmanager
 def acting_as(viewer: Viewer) -> Iterator[Viewer]:
-    """Run the queries of this block (outside a request) as `viewer`."""
+    """Run the queries of this block as `viewer`: outside a request (tests, CLI), or inside one for an audience
+    the request's own viewer may preview (the impact page), so every query of the block has that audience's
+    limits, not the requester's."""
+    if has_request_context():
+        before = g.get("scn_viewer", NOBODY)
+        g.scn_viewer = viewer
+        try:
+            yield viewer
+        finally:
+            g.scn_viewer = before
+        return
     token = _acting.set(viewer)
     try:
         yield viewer
@@ -64,14 +90,15 @@ def current_viewer() -> Viewer:
 
 
 def init_cache(server) -> None:
-    """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set, else in memory; none
-    when SCN_CACHE_SECONDS is 0."""
+    """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set (one folder per database
+    version, bounded: dashboards/filecache.py), else in memory; none when SCN_CACHE_SECONDS is 0."""
     conf = settings.get()
     config = {"CACHE_DEFAULT_TIMEOUT": conf.cache_seconds, "CACHE_THRESHOLD": 2000}
     if conf.cache_seconds <= 0:  # "no caching" (flask-caching reads a timeout of 0 as "keep forever")
         config |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     elif conf.cache_dir:
-        config |= {"CACHE_TYPE": "FileSystemCache", "CACHE_DIR": str(conf.cache_dir)}
+        config |= {"CACHE_TYPE": "dashboards.filecache.VersionedFileCache", "CACHE_DIR": str(conf.cache_dir),
+                   "CACHE_THRESHOLD": 20_000}
     else:
         config |= {"CACHE_TYPE": "SimpleCache"}
     cache.init_app(server, config=config)
@@ -101,6 +128,7 @@ class _Connections:
         # (path, version, process id, connection): a process forked after the open (a WSGI server preloading
         # the app) opens its own, as DuckDB connections must not cross a fork.
         self._opened: tuple[str, str, int, duckdb.DuckDBPyConnection] | None = None
+        self.views: frozenset[str] = frozenset()  # the names of the open connection's policy views
 
     def cursor(self, path: Path, wanted: str) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -117,6 +145,9 @@ class _Connections:
             # open_read_only attaches into a fresh instance: duckdb.connect(path) would hand back the cached
             # instance of the old, still-open file.
             self._opened = (str(path), wanted, os.getpid(), con)
+            self.views = frozenset(r[0] for r in con.execute(
+                "select view_name from duckdb_views() where schema_name = $s", {"s": access.schemas()[0].split(".")[1]}
+            ).fetchall())
         return _cursor(con)
 
 
@@ -135,7 +166,55 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = open_read_only(path)
     access.create_policy_views(con)
     _create_macros(con)
+    # Nothing a statement could name reaches a file, and no later statement can change that.
+    con.execute("set enable_external_access = false").fetchall()
+    con.execute("set lock_configuration = true").fetchall()
     return con
+
+
+@functools.lru_cache(maxsize=4096)
+def _parsed(sql: str) -> dict:
+    """DuckDB's own parse tree of `sql` (json_serialize_sql), on a connection of its own (it reads no data)."""
+    with duckdb.connect(":memory:") as con:
+        return json.loads(con.execute("select json_serialize_sql($q)", {"q": sql}).fetchone()[0])
+
+
+def _walk(node):
+    if isinstance(node, dict):
+        yield node
+        for value in node.values():
+            yield from _walk(value)
+    elif isinstance(node, list):
+        for value in node:
+            yield from _walk(value)
+
+
+@functools.lru_cache(maxsize=4096)
+def check_statement(sql: str, views: frozenset[str], schema_name: str) -> None:
+    """Refuse (QueryRefused) `sql` unless it is one SELECT whose every table is one of `views` (bare, or in the
+    viewer's schema `schema_name`) or a CTE of its own, and whose every table function is in TABLE_FUNCTIONS."""
+    tree = _parsed(sql)
+    if tree.get("error") or len(tree.get("statements", [])) != 1:
+        raise QueryRefused(f"not one SELECT statement: {tree.get('error_message', '')}")
+    nodes = list(_walk(tree["statements"][0]))
+    ctes = {item["key"] for n in nodes if isinstance(n.get("cte_map"), dict) for item in n["cte_map"].get("map", [])}
+    for node in nodes:
+        kind = node.get("type")
+        if "sample" not in node or "class" in node or str(kind).endswith("_NODE"):
+            continue  # not a table reference (those and queries carry "sample"): an expression, modifier, order
+        if kind == "BASE_TABLE":
+            catalog, schema, table = node.get("catalog_name", ""), node.get("schema_name", ""), node["table_name"]
+            bare = not catalog and not schema
+            own = catalog in ("", "memory") and schema == schema_name
+            if not ((bare and (table in views or table in ctes)) or (own and table in views)):
+                raise QueryRefused(f"reads {'.'.join(p for p in (catalog, schema, table) if p)}, not a policy view")
+        elif kind == "TABLE_FUNCTION":
+            function = node.get("function", {})
+            if function.get("function_name") not in TABLE_FUNCTIONS or function.get("catalog") or \
+                    function.get("schema") not in ("", schema_name):
+                raise QueryRefused(f"calls the table function {function.get('function_name')!r}")
+        elif kind not in ("SUBQUERY", "JOIN", "EXPRESSION_LIST", "EMPTY"):
+            raise QueryRefused(f"reads a {kind} table reference")
 
 
 # Participant attributes that people_split() splits a bitmap of people by (the contract requires each).
@@ -195,7 +274,7 @@ def _caching() -> bool:
 def _key(ver: str, sql: str, params: dict, viewer: Viewer, first: dict[str, str]) -> str:
     text = repr((ver, " ".join(sql.split()), sorted(params.items()), viewer,
                  sorted((name, " ".join(q.split())) for name, q in first.items())))
-    return "q:" + hashlib.sha256(text.encode()).hexdigest()
+    return f"{ver}/q:" + hashlib.sha256(text.encode()).hexdigest()  # the version first: filecache.py
 
 
 def _bound(sql: str, params: dict) -> dict:
@@ -226,6 +305,9 @@ def frame(sql: str, params: dict | None = None, *, viewer: Viewer | None = None,
             return hit
     cur = _connections.cursor(path, ver)
     try:
+        schema_name = access.schema(viewer).split(".", 1)[1]
+        for statement in (*first.values(), sql):
+            check_statement(statement, _connections.views, schema_name)
         access.enter(cur, viewer)
         for name, query in first.items():
             if not name.isidentifier() or name.startswith("scn_"):  # scn_viewer is the viewer's: never reset it

@@ -1,5 +1,12 @@
 """Turning a table into a file people download: CSV for charts' data, Excel for tables (built on the server,
-since the free AG Grid has no Excel export). Pure: DataFrame in, bytes or a dcc.Download dict out."""
+since the free AG Grid has no Excel export). Pure: DataFrame in, bytes or a dcc.Download dict out.
+
+Every text cell that leaves the app in a file goes through `neutral` first (spreadsheet formula injection, as
+OWASP describes it): text starting with = + - @ or a tab, carriage return or line feed (also after leading
+spaces) gets a leading apostrophe, so no spreadsheet opening the file runs it as a formula. The stored value is
+unchanged; numbers stay numbers. The grid's in-browser CSV does the same (assets/shell.js, exportGridCsv) and
+so does the impact PDF's text.
+"""
 
 from __future__ import annotations
 
@@ -19,9 +26,30 @@ def filename(*parts: str, ext: str) -> str:
     return f"{stem}.{ext}"
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutral(value):
+    """`value` as a spreadsheet will read it as text: a leading apostrophe before text a spreadsheet would
+    take for a formula; anything else as it is."""
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or value.lstrip(" ").startswith(FORMULA_START)):
+        return "'" + value
+    return value
+
+
+def neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """`df` with every text cell (and header) through `neutral`; number, date and boolean columns untouched."""
+    out = df.rename(columns={c: neutral(c) for c in df.columns if isinstance(c, str)})
+    for i in range(out.shape[1]):
+        values = out.iloc[:, i]
+        if values.dtype == object or pd.api.types.is_string_dtype(values.dtype):
+            out.isetitem(i, values.map(neutral, na_action="ignore").astype(object))
+    return out
+
+
 def csv_download(df: pd.DataFrame, name: str) -> dict:
     """A dcc.Download payload with `df` as UTF-8 CSV (with BOM, so Excel shows accents right)."""
-    return dcc.send_string("\ufeff" + df.to_csv(index=False), name, type="text/csv")
+    return dcc.send_string("\ufeff" + neutral_frame(df).to_csv(index=False), name, type="text/csv")
 
 
 def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "data", about: dict[str, str] | None = None) -> bytes:
@@ -30,9 +58,9 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "data", about: dict[str, str] |
     book = Workbook()
     data = book.active
     data.title = sheet[:31]
-    data.append([str(c) for c in df.columns])
+    data.append([neutral(str(c)) for c in df.columns])
     for row in df.itertuples(index=False):
-        data.append([None if pd.isna(v) else v for v in row])
+        data.append([None if _missing(v) else neutral(v) for v in row])
     for cell in data[1]:
         cell.font = Font(bold=True)
     data.freeze_panes = "A2"
@@ -42,12 +70,24 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "data", about: dict[str, str] |
     if about:
         info = book.create_sheet("about")
         for key, value in about.items():
-            info.append([key, value])
+            info.append([neutral(key), neutral(value)])
         info.column_dimensions["A"].width = 18
         info.column_dimensions["B"].width = 90
+    for sheet in book:  # text is text: openpyxl writes a string starting with "=" as a formula otherwise
+        for row in sheet.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str):
+                    cell.data_type = "s"
     buffer = io.BytesIO()
     book.save(buffer)
     return buffer.getvalue()
+
+
+def _missing(value) -> bool:
+    try:
+        return bool(pd.isna(value))
+    except (TypeError, ValueError):  # a list or other container: not missing
+        return False
 
 
 def xlsx_download(df: pd.DataFrame, name: str, *, about: dict[str, str] | None = None) -> dict:

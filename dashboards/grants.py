@@ -11,7 +11,7 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboards import audit, filters, ids, notes
+from dashboards import allowed, audit, filters, ids, notes
 from dashboards import components as ui
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
@@ -232,6 +232,15 @@ def download_standard(clicks, standard, donor):
     return dcc.send_bytes(made.data, made.name), f"{made.name}: {made.grants} grants, valid."
 
 
+allowed.declare(PAGE("by"), "value", allowed.one_of(BY, none=False))
+allowed.declare(PAGE("indicator-pick"), "value", allowed.text(40))
+allowed.declare(PAGE("indicator-pick"), "search_value", allowed.text(100))
+allowed.declare(PAGE("standard-button"), "n_clicks", allowed.CLICKS)
+# The donor-standard files are ISD staff's: anyone else sending a format or a donor is refused at the gate too.
+allowed.declare(PAGE("standard-format"), "value",
+                allowed.one_of(lambda viewer: tuple(standards.FORMATS) if standards.may_publish(viewer) else ()))
+allowed.declare(PAGE("standard-donor"), "value", allowed.one_of(
+    lambda viewer: tuple(standards.donors(viewer=viewer)["donor_id"]) if standards.may_publish(viewer) else ()))
 chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),
                        TIMELINE: lambda chosen, _pick: q.grants(chosen),
                        STATUS: lambda chosen, _pick: q.indicator_status(chosen),

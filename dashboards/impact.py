@@ -1,6 +1,6 @@
 """Impact summary: what a donor's grants (or, for the public, the network's) achieved in the period, in
 aggregates only. Counts of people are suppressed below the threshold on the page, in every download and in
-the PDF. Staff can preview any donor's summary."""
+the PDF. Network staff can preview the public summary or any donor's, exactly as that audience gets it."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
+from dashboards import allowed, db, exports, filters, ids
 from dashboards import components as ui
-from dashboards import exports, filters, ids
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
@@ -41,13 +41,14 @@ INDICATOR_COLUMNS = [
 def layout(**_query) -> html.Div:
     viewer = current_viewer()
     preview = html.Div(dcc.Dropdown(id=PAGE("donor"), options=[], value=None), hidden=True)
-    if viewer.scope in ("network", "region"):
-        donors = q.donors()
+    if choices := q.audiences(viewer):
+        names = q.donors().set_index("donor_id")["donor_name"]
+        options = [{"label": "The public summary (as published)", "value": q.PUBLIC_SUMMARY}]
+        options += [{"label": names.get(c.removeprefix("donor:"), c), "value": c} for c in choices[1:]]
         preview = html.Div([
-            html.Label("Preview for a donor", htmlFor=PAGE("donor"), className="filter-label"),
-            dcc.Dropdown(id=PAGE("donor"), options=[{"label": r.donor_name, "value": r.donor_id}
-                                                    for r in donors.itertuples()],
-                         placeholder="All donors (the public summary)", className="filter-dropdown"),
+            html.Label("Preview as", htmlFor=PAGE("donor"), className="filter-label"),
+            dcc.Dropdown(id=PAGE("donor"), options=options, placeholder="Your own view (ISD staff)",
+                         className="filter-dropdown"),
         ], className="mb-3 impact-preview d-print-none", style={"maxWidth": "32rem"})
     return html.Div([
         ui.page_header("Impact summary", "Aggregates only: counts below the threshold are shown as “<5” and a "
@@ -78,12 +79,19 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def _report(search: str | None, donor: str | None):
-    chosen = filters.from_query(search)
-    build = common.build_info()
-    win = common.window(chosen)
-    return q.report(chosen, donor, period_label="All time" if chosen.period == "all" else win.describe(),
-                    filters_text=filters.describe(chosen, build["as_of"]))
+def _report(search: str | None, choice: str | None):
+    """The summary for the viewer, or for the audience a staff preview chose: run entirely as that audience
+    (its filters, dates and policy), so the preview is the audience's own page and PDF."""
+    with db.acting_as(q.audience(current_viewer(), choice)):
+        chosen = filters.from_query(search)
+        build = common.build_info()
+        win = common.window(chosen)
+        return q.report(chosen, period_label="All time" if chosen.period == "all" else win.describe(),
+                        filters_text=filters.describe(chosen, build["as_of"]))
+
+
+# Only network staff choose an audience, among those q.audiences lists; for anyone else the choice is None.
+allowed.declare(PAGE("donor"), "value", allowed.one_of(q.audiences))
 
 
 def kpi_cards(data) -> list:
@@ -109,7 +117,7 @@ def kpi_cards(data) -> list:
     Input(ids.URL, "search"), Input(PAGE("donor"), "value"),
 )
 def show(search, donor):
-    data = _report(search, donor if isinstance(donor, str) else None)
+    data = _report(search, donor)
     audience = f"{data.audience} · {data.period_label}"
     summary = [html.P(s) for s in summary_sentences(data)]
     return (audience, kpi_cards(data), summary, fig.countries_map(data.by_country),
@@ -124,7 +132,7 @@ def show(search, donor):
 def download_pdf(clicks, search, donor):
     if not clicks:
         return no_update
-    data = _report(search, donor if isinstance(donor, str) else None)
+    data = _report(search, donor)
     name = exports.filename("scn-impact", data.audience, data.period_label, ext="pdf")
     return dcc.send_bytes(render_pdf(data), name)
 
@@ -141,7 +149,7 @@ def download_csv(_gender, _role, _countries, search, donor):
     chart = ctx.triggered_id["chart"] if isinstance(ctx.triggered_id, dict) else None
     if chart not in (GENDER, ROLE, COUNTRIES):
         return no_update, no_update, no_update
-    data = _report(search, donor if isinstance(donor, str) else None)
+    data = _report(search, donor)
     frame = {GENDER: fig.downloadable(data.by_gender), ROLE: fig.downloadable(data.by_role),
              COUNTRIES: data.by_country}[chart]
     out = exports.csv_download(frame, exports.filename("scn-impact", chart, ext="csv"))

@@ -22,6 +22,7 @@ from fpdf import FPDF, FontFace
 
 from dashboards import formatting as fmt
 from dashboards import theme
+from dashboards.exports import neutral
 
 NETWORK = "Strong Cities Network"
 AUTHOR = "Strong Cities Network Impact Dashboard"
@@ -643,7 +644,7 @@ def _countries(pdf: FPDF, data: ImpactData) -> None:
     align = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT") + (("RIGHT",) if with_cities else ())
 
     def text(value) -> str:
-        return "–" if value is None or pd.isna(value) else str(value)
+        return "–" if value is None or pd.isna(value) else neutral(str(value))
 
     with pdf.table(col_widths=widths, text_align=align, **_table_style(pdf)) as table:
         table.row(headings)
@@ -678,7 +679,7 @@ def _bar_list(pdf: FPDF, x: float, top: float, width: float, title: str, frame: 
     for name, label, value in zip(frame[category], frame["participants_label"], published, strict=True):
         pdf.set_font(FONT, "", 8.5)
         pdf.set_xy(x, y)
-        pdf.cell(label_w, row_h, _fit(pdf, "–" if pd.isna(name) else str(name), label_w - 1))
+        pdf.cell(label_w, row_h, _fit(pdf, "–" if pd.isna(name) else neutral(str(name)), label_w - 1))
         hidden = pd.isna(value)
         pdf.set_text_color(theme.MUTED_INK if hidden else theme.INK)
         pdf.cell(count_w, row_h, "–" if pd.isna(label) else str(label), align="R")
@@ -742,9 +743,9 @@ def _indicators(pdf: FPDF, data: ImpactData) -> None:
             if baseline != "–" and not pd.isna(row["baseline_year"]):
                 baseline += f" ({int(row['baseline_year'])})"
             status = str(row["status"])
-            cells = [_indicator_heading(row)]
+            cells = [neutral(_indicator_heading(row))]  # text copied out of the PDF stays text (exports.neutral)
             if with_city:
-                cells.append("–" if pd.isna(row["city"]) else str(row["city"]))
+                cells.append("–" if pd.isna(row["city"]) else neutral(str(row["city"])))
             cells += [baseline, _target_text(row), fmt.indicator_value(row["actual_to_date"], measure, row["unit"]),
                       fmt.indicator_progress(row["progress"], row["target_met"], row["direction"])]
             line = table.row(cells)

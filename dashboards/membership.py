@@ -9,8 +9,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
@@ -129,6 +129,7 @@ def show_dormant(search):
     return ui.grid_rows(df, DORMANT_COLUMNS), note
 
 
+allowed.declare(PAGE("colour-by"), "value", allowed.one_of(maps.COLOUR_BY, none=False))
 chart_downloads(PAGE, {GROWTH: q.members_over_time, FLOWS: q.members_over_time, MAP: q.member_map,
                        TERMS: q.steering_terms, SEATS: q.steering_terms, LADDER: q.ladder})
 for _chart in (MAP, TERMS, SEATS):

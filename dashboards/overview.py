@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import overview as fig
@@ -27,6 +27,7 @@ dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview
 
 PAGE = ids.PageIds("overview")
 TREND, MAP, REGIONS = "trend", "map", "regions"
+MEASURES = {"participants": "Participants", "events": "Events", "members": "Members", "awarded_usd": "USD"}
 
 # (column, label, format, the good direction, hint)
 KPIS = (
@@ -52,9 +53,7 @@ def layout(**_query) -> html.Div:
         dbc.Row([
             dbc.Col(ui.chart_card(PAGE, MAP, "Member cities map", height=440), lg=7, class_name="mb-3"),
             dbc.Col(ui.chart_card(PAGE, REGIONS, "Activity by region", height=440, controls=ui.segmented(
-                PAGE("region-measure"), {"participants": "Participants", "events": "Events",
-                                         "members": "Members", "awarded_usd": "USD"},
-                "participants", "Measure shown by region")), lg=5, class_name="mb-3"),
+                PAGE("region-measure"), MEASURES, "participants", "Measure shown by region")), lg=5, class_name="mb-3"),
         ]),
         dbc.Row(dbc.Col(ui.chart_card(PAGE, TREND, "Main KPIs over time", height=420), class_name="mb-3")),
     ])
@@ -120,6 +119,7 @@ def show_trend(search):
     return explained(partial(fig.kpi_trend, df), lambda: common.nothing_in("events", chosen)), note
 
 
+allowed.declare(PAGE("region-measure"), "value", allowed.one_of(MEASURES, none=False))
 chart_downloads(PAGE, {MAP: mq.member_map, REGIONS: q.by_region, TREND: q.trend})
 click_to_filter(PAGE.graph(MAP))
 click_to_filter(PAGE.graph(REGIONS))

@@ -8,8 +8,8 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.figures.common import explained
@@ -23,6 +23,8 @@ dash.register_page(__name__, path="/regions", name="Regions", order=4, title="Re
                    nav=True)
 
 PAGE = ids.PageIds("regions")
+MEASURES = {"events": "Events", "unique_participants": "Participants", "participant_hours": "Hours", "joins": "Joins",
+            "awarded_usd": "USD"}
 HEATMAP, SUMMARY, CITIES = "heatmap", "summary", "cities"
 _usd = {"valueFormatter": {"function": "d3.format(',.0f')(params.value)"}}
 _num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
@@ -59,10 +61,8 @@ def layout(**_query) -> html.Div:
         ui.page_header("Regions", "How active each region is, quarter by quarter, and the cities behind it. Click a "
                        "row of the heatmap to filter every page to that region."),
         dbc.Row(dbc.Col(ui.chart_card(PAGE, HEATMAP, "Activity by region and quarter", height=480,
-                                      controls=ui.segmented(PAGE("measure"), {
-                                          "events": "Events", "unique_participants": "Participants",
-                                          "participant_hours": "Hours", "joins": "Joins", "awarded_usd": "USD"},
-                                          "events", "Measure shown in the heatmap")), class_name="mb-3")),
+                                      controls=ui.segmented(PAGE("measure"), MEASURES, "events",
+                                                            "Measure shown in the heatmap")), class_name="mb-3")),
         dbc.Row(dbc.Col(ui.data_grid(PAGE, SUMMARY, "Summary per region", SUMMARY_COLUMNS,
                                      note_id=PAGE.note(SUMMARY), page_size=15), class_name="mb-3")),
         dbc.Row(dbc.Col(html.Div([
@@ -104,6 +104,10 @@ def show_summary(search):
         "network's total." if (df["region"] == "No region").any() else "",
         "Participants are counted in each region they took part in, so the column can add up to more than the "
         "number of different people.")))
+
+
+allowed.declare(PAGE("measure"), "value", allowed.one_of(MEASURES, none=False))
+allowed.declare(PAGE("region-pick"), "value", allowed.one_of(allowed.regions))
 
 
 @callback(Output(PAGE("region-pick"), "value"), Input(ids.URL, "search"), Input(PAGE("region-pick"), "value"))

@@ -36,6 +36,7 @@ class Settings:
     session_hours: int
     upload_max_mb: int
     trusted_email_header: str | None  # set when an identity-aware proxy (OIDC) signs people in
+    proxy_hops: int  # reverse proxies in front that set X-Forwarded-For (sign-in limits count the client's address)
 
     @property
     def report_path(self) -> Path:
@@ -78,4 +79,5 @@ def get() -> Settings:
         session_hours=int(env.get("SCN_SESSION_HOURS", "8")),
         upload_max_mb=int(env.get("SCN_UPLOAD_MAX_MB", "50")),
         trusted_email_header=env.get("SCN_TRUSTED_EMAIL_HEADER") or None,
+        proxy_hops=int(env.get("SCN_PROXY_HOPS", "0")),
     )

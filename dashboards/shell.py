@@ -17,8 +17,9 @@ from dash._pages import _parse_query_string, _path_to_page
 from dash.dash import _ID_CONTENT, _ID_DUMMY, _ID_LOCATION, _ID_STORE
 from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
+from flask_wtf.csrf import generate_csrf
 
-from dashboards import access, exports, filters, ids, settings
+from dashboards import access, allowed, exports, filters, ids, settings
 from dashboards import formatting as fmt
 from dashboards.access import NOBODY, Viewer
 from dashboards.components import chips, filter_bar
@@ -37,7 +38,11 @@ def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
     who = [html.Span(viewer.user, className="user-name"), html.Span(role.label if role else "", className="user-role")]
     account = (dbc.NavItem(html.Div([
         html.Span(who, className="user-who"),
-        html.A("Sign out", href="/logout", className="btn btn-sm btn-outline-light ms-2", id="sign-out"),
+        # a POST with the form token: a link or another site cannot sign anyone out (auth.logout_view)
+        html.Form([dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
+                   html.Button("Sign out", type="submit", id="sign-out",
+                               className="btn btn-sm btn-outline-light ms-2")],
+                  action="/logout", method="post", className="d-inline"),
     ], className="user-menu d-flex align-items-center")) if viewer.role != "public"
         else dbc.NavItem(html.A("Sign in", href="/login", className="btn btn-sm btn-outline-light", id="sign-in-link")))
     return dbc.Navbar(
@@ -260,7 +265,14 @@ def show_active_filters(search, pathname):
         html.Div(f"Data as of {fmt.day(build['as_of'])}; database built {build['built_at']:%d %b %Y %H:%M}"
                  + (" · DEMO DATA" if build.get("is_demo") else "")),
     ]
-    return chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names), printed
+    shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names)
+    # a link naming regions the viewer does not cover (a hub lead opening a colleague's link) shows their own
+    # region instead: say so, visibly, rather than let the numbers pass for the ones asked for
+    left_out = [r for r in filters.from_query(search, allowed_regions=REGIONS).regions if r not in chosen.regions]
+    if left_out:
+        shown.append(html.Span(f"Not in your view: {', '.join(left_out)}. Showing {', '.join(chosen.regions)}.",
+                               className="chip chip-notice", id="region-notice", role="status"))
+    return shown, printed
 
 
 # Navigation links carry the query string, so the filters follow the person from page to page (in the browser:
@@ -329,6 +341,9 @@ def chart_downloads(page: ids.PageIds, datasets: dict, *, controls: tuple[State,
     """Register the CSV download of every chart of `page`: `datasets` maps a chart name to the query function
     whose result the chart draws, called with the Filters and then the value of each of `controls` (States of
     page components the data depends on, such as a picked indicator)."""
+
+    for kind in (ids.CHART_CSV, ids.CHART_DOWNLOAD):
+        allowed.ids_of(kind, lambda i: i.get("page") == page.page and i.get("chart") in datasets)
 
     @callback(
         Output(page.download(MATCH), "data"),

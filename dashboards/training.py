@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
+from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
-from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import overview as ofig
 from dashboards.figures import training as fig
@@ -142,6 +142,7 @@ def show_regions(search):
             notes.by_region("participants", df, oq.people_count(chosen)))
 
 
+allowed.declare(PAGE("events-by"), "value", allowed.one_of(fig.BY, none=False))
 chart_downloads(PAGE, {EVENTS: q.events_over_time, PEOPLE: q.attendance_over_time, WHO: q.people,
                        LEARNING: q.learning, TOPICS: q.topics, REGIONS: oq.by_region})
 click_to_filter(PAGE.graph(REGIONS))

@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from dashboards import settings, users
+from tests.security.crafted import _concrete, csrf, dependencies, outputs_of, sign_in
 
 ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "/_dash-update-component"
@@ -49,41 +50,8 @@ def app(env):
     return dashboard
 
 
-def csrf(client) -> str:
-    page = client.get("/login").get_data(as_text=True)
-    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
-
-
 def signed_in(app, role: str):
-    client = app.server.test_client()
-    reply = client.post("/login", data={"email": ROLES[role], "password": users.DEMO_PASSWORD,
-                                        "csrf_token": csrf(client)})
-    assert reply.status_code == 302, reply.get_data(as_text=True)[:300]
-    return client
-
-
-def dependencies(app) -> list[dict]:
-    reply = signed_in(app, "admin").get("/_dash-dependencies")
-    assert reply.status_code == 200
-    return [d for d in reply.get_json() if not d.get("clientside_function")]
-
-
-def _concrete(key, filler):
-    """A callback id with its wildcards (MATCH / ALL) replaced by concrete values, as a browser would send."""
-    if isinstance(key, str) and key.startswith("{"):
-        key = json.loads(key)
-    if isinstance(key, dict):
-        return {k: (filler if isinstance(v, list) else v) for k, v in key.items()}
-    return key
-
-
-def _outputs(output: str, filler) -> list[dict]:
-    found = []
-    for part in output.strip(".").split("..."):
-        raw, prop = (part[: part.rindex("}") + 1], part[part.rindex("}") + 2:]) if part.startswith("{") \
-            else part.rsplit(".", 1)
-        found.append({"id": _concrete(raw, filler), "property": prop})
-    return found
+    return sign_in(app, role)
 
 
 def body(dep: dict, value, filler="map") -> dict:
@@ -91,7 +59,7 @@ def body(dep: dict, value, filler="map") -> dict:
     def item(d):
         return {"id": _concrete(d["id"], filler), "property": d["property"], "value": copy.deepcopy(value)}
 
-    outputs = _outputs(dep["output"], filler)
+    outputs = outputs_of(dep["output"], filler)
     return {"output": dep["output"], "outputs": outputs if len(outputs) > 1 else outputs[0],
             "inputs": [item(d) for d in dep["inputs"]], "state": [item(d) for d in dep.get("state", [])],
             "changedPropIds": [f"{json.dumps(item(d)['id']) if isinstance(item(d)['id'], dict) else item(d)['id']}"
@@ -173,7 +141,7 @@ def test_wrong_passwords_lock_the_account_and_are_audited(app, env):
 
 def test_sign_in_and_sign_out_are_audited_with_who_and_when(app, env):
     client = signed_in(app, "hub_lead")
-    client.get("/logout")
+    client.post("/logout", data={"csrf_token": csrf(client)})
     log = [json.loads(line) for line in (env / "audit.jsonl").read_text().splitlines()]
     mine = [e for e in log if e["actor"] == "hub@demo.scn"]
     assert [e["event"] for e in mine[-2:]] == ["sign_in", "sign_out"]

@@ -31,6 +31,12 @@ def profile(city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     return db.frame("select * from city_engagement where city_id = $id", {"id": city_id}, viewer=viewer)
 
 
+def first_city(*, viewer: Viewer | None = None) -> str | None:
+    """The id of a city whose profile the viewer may open (None when there is none)."""
+    found = db.frame("select min(city_id) as city_id from city_engagement", viewer=viewer)
+    return found["city_id"].iloc[0] if len(found) and found["city_id"].notna().iloc[0] else None
+
+
 def milestones(city_id: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Every step of the engagement ladder, with the date the city reached it (NULL if not yet)."""
     sql = """

@@ -1,17 +1,19 @@
 """The impact summary (/impact): one donor's grants for a donor, the whole network for the public and staff.
 
-Which grants a viewer sees is decided by the query layer's policy (a donor's cursor only has their grants);
-`donor` here is a staff preview ("as DON-03 would see it") and only ever narrows further. Every count of
-people leaves this module suppressed (dashboards/suppression.py): the page, its downloads and the PDF all
-print the `*_label` columns, never recompute from values.
+Which grants a viewer sees is decided by the query layer's policy alone (a donor's cursor only has their
+grants): nothing here narrows by a value from the request. Network staff preview another audience's summary
+("as DON-03 would see it", "as the public would") by running it as that audience (`audience`): a viewer of that
+role built on the server from one of the choices `audiences` lists, so a preview is that audience's page and
+PDF, byte for byte. Every count of people leaves this module suppressed (dashboards/suppression.py): the page,
+its downloads and the PDF all print the `*_label` columns, never recompute from values.
 """
 
 from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db, settings, suppression
-from dashboards.access import Viewer
+from dashboards import access, db, settings, suppression
+from dashboards.access import PUBLIC_VIEWER, Viewer
 from dashboards.filters import Filters
 from dashboards.impact_report import NETWORK, ImpactData
 from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
@@ -20,11 +22,35 @@ ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some poin
 ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")
 
 
-def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None) -> pd.DataFrame:
+PUBLIC_SUMMARY = "public"  # the staff preview's choice of the public summary; a donor's is "donor:<donor_id>"
+_DONOR = "donor:"
+
+
+def audiences(viewer: Viewer) -> list[str]:
+    """The audiences `viewer` may preview: the public summary and every donor, for network staff only (a hub
+    lead would see a donor's grants in other regions; a donor or the public see their own page alone)."""
+    if viewer.scope != access.NETWORK:
+        return []
+    return [PUBLIC_SUMMARY, *(_DONOR + d for d in donors(viewer=viewer)["donor_id"])]
+
+
+def audience(viewer: Viewer, choice: str | None) -> Viewer:
+    """Who the impact summary runs as: `viewer`, or the audience a staff preview chose (one of `audiences`).
+    Any other choice is refused (PermissionError): the allowed-values check refuses it before this is reached."""
+    if choice is None:
+        return viewer
+    if choice not in audiences(viewer):
+        raise PermissionError(f"{viewer.role} may not preview {choice!r}")
+    if choice == PUBLIC_SUMMARY:
+        return PUBLIC_VIEWER
+    donor = choice.removeprefix(_DONOR)
+    return Viewer(f"preview of {donor}", "donor", donor_id=donor)
+
+
+def grants(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Grants running in the period (the viewer's only), with money awarded and paid by the period's end."""
     win = window(filters, viewer)
     w, params = where(filters, win, ACTIVE, alias="g")
-    d, dp = ("g.donor_id = $donor", {"donor": donor}) if donor else ("true", {})
     sql = f"""
         with paid as (
             select grant_id, sum(amount_usd) as paid_usd from fct_disbursements where paid_on <= $end group by 1
@@ -35,9 +61,9 @@ def grants(filters: Filters, donor: str | None = None, *, viewer: Viewer | None 
         from grant_portfolio g
         left join paid p using (grant_id)
         left join ref_countries c on c.iso3 = g.country_iso3
-        where {w} and {d}
-        order by g.awarded_usd desc"""
-    return db.frame(sql, params | dp | {"end": win.end}, viewer=viewer)
+        where {w}
+        order by g.awarded_usd desc, g.grant_id"""
+    return db.frame(sql, params | {"end": win.end}, viewer=viewer)
 
 
 def by_country(frame: pd.DataFrame) -> pd.DataFrame:
@@ -54,28 +80,21 @@ def by_country(frame: pd.DataFrame) -> pd.DataFrame:
     return out[["country", "iso3", "region", "grants", "awarded_usd", "cities"]].reset_index(drop=True)
 
 
-def participants(filters: Filters, by: str, donor: str | None = None, *,
-                 viewer: Viewer | None = None) -> pd.DataFrame:
+def participants(filters: Filters, by: str, *, viewer: Viewer | None = None) -> pd.DataFrame:
     """Unique people at events the grants reached in the period, by `by` ("gender" or "role"), suppressed: events
     hosted in a funded city while a grant ran there (fct_attendance.grant_reach), not everyone who attended.
 
     For a donor the attendance is that of events hosted in a city they fund while the grant runs (the policy
-    view decides); `donor` narrows a staff preview the same way.
+    view decides).
     """
     if by not in ("gender", "role"):
         raise ValueError(f"participants by {by!r}: only gender or role")
     win = window(filters, viewer)
     w, params = where(filters, win, ATTENDANCE)
-    reach = ""
-    if donor:
-        reach = """and exists (select 1 from grant_portfolio g where g.donor_id = $donor
-                   and g.city_id = a.event_city_id
-                   and a.start_date between g.start_date and coalesce(g.end_date, a.start_date))"""
-        params |= {"donor": donor}
     # one bitmap of the people reached, split by the attribute (people_split, db.py)
     sql = f"""
         with seen as (select people_map(participant_key) as seen from fct_attendance a
-                      where a.grant_reach and {w} {reach})
+                      where a.grant_reach and {w})
         select value as {by}, participants from people_split((select seen from seen))
         where attribute = '{by}' and participants > 0
         order by participants desc, {by}"""
@@ -93,7 +112,7 @@ def indicators(filters: Filters, grant_ids: list[str], *, viewer: Viewer | None 
         where list_contains($ids, i.grant_id) and i.period_end <= $end
         qualify row_number() over (partition by i.indicator_id
                                    order by i.actual is not null desc, i.period_end desc) = 1
-        order by i.status, i.title"""
+        order by i.status, i.title, g.city_name, i.indicator_id"""
     return with_indicator_labels(db.frame(sql, {"ids": grant_ids, "end": window(filters, viewer).end},
                                           viewer=viewer))
 
@@ -111,18 +130,16 @@ def _total(table: pd.DataFrame) -> int | str:
     return int(value) if pd.notna(value) else row["participants_label"].iloc[0]
 
 
-def report(filters: Filters, donor: str | None = None, *, viewer: Viewer | None = None,
-           period_label: str = "", filters_text: str = "") -> ImpactData:
-    """Everything the page and the PDF show, for the viewer (and a staff preview's donor)."""
+def report(filters: Filters, *, viewer: Viewer | None = None, period_label: str = "",
+           filters_text: str = "") -> ImpactData:
+    """Everything the page and the PDF show, for the viewer (a staff preview passes the audience's, `audience`)."""
     viewer = viewer or db.current_viewer()
-    scoped = viewer.donor_id if viewer.scope == "donor" else donor
-    rows = grants(filters, scoped, viewer=viewer)
+    scoped = viewer.donor_id if viewer.scope == "donor" else None
+    rows = grants(filters, viewer=viewer)
     build = build_info(viewer)
     win = window(filters, viewer)
-    # A donor's attendance is already limited to their grants by the policy; a staff preview narrows it here.
-    preview = None if viewer.scope == "donor" else donor
-    gender = participants(filters, "gender", preview, viewer=viewer)
-    role = participants(filters, "role", preview, viewer=viewer)
+    gender = participants(filters, "gender", viewer=viewer)
+    role = participants(filters, "role", viewer=viewer)
     audience = donor_name(scoped, viewer=viewer) if scoped else NETWORK
     return ImpactData(
         audience=audience, period_label=period_label, filters_text=filters_text or "No filters",
