@@ -72,14 +72,11 @@ def test_isd_staff_download_a_valid_file_of_one_donor(app, role):
 
 
 @pytest.mark.parametrize("role", ["steering_committee", "hub_lead"])
-def test_other_roles_of_the_grants_page_get_no_file_and_are_audited(app, role, tmp_path: Path):
+def test_other_roles_of_the_grants_page_are_refused_at_the_gate_and_shown_no_download(app, role):
     client = signed_in(app, role)
     for standard in ("iati", "360giving", "360giving-csv"):
         reply = ask(client, standard)
-        assert reply.status_code == 200 and file_of(reply) is None
-        assert "Only ISD staff" in json.dumps(reply.get_json())
-    log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
-    assert any(e["event"] == "access_denied" and e["actor"] == ACCOUNTS[role] for e in log)
+        assert reply.status_code == 400 and "grants-standard-file" not in reply.get_data(as_text=True)
     # and the page shows them no download at all
     assert "grants-standard-button" not in json.dumps(client.post(CALLBACK, json={
         "output": "_pages_content.children", "outputs": {"id": "_pages_content", "property": "children"},
@@ -88,17 +85,32 @@ def test_other_roles_of_the_grants_page_get_no_file_and_are_audited(app, role, t
         "changedPropIds": ["_pages_location.pathname"]}).get_json() or {})
 
 
+@pytest.mark.parametrize("role", ["steering_committee", "hub_lead"])
+def test_the_download_callback_itself_refuses_other_roles_and_audits_them(app, role, tmp_path: Path):
+    """Behind the gate, the callback checks the role again (a rule loosened by mistake still gives no file)."""
+    from dashboards import access, grants
+
+    viewer = access.Viewer(ACCOUNTS[role], role, regions=("MENA",))
+    with app.server.test_request_context("/_dash-update-component"):
+        from flask import g
+
+        g.scn_viewer = viewer
+        data, message = grants.download_standard(1, "iati", None)
+    assert data is grants.no_update and "Only ISD staff" in json.dumps(message.to_plotly_json(), default=str)
+    log = [json.loads(line) for line in (tmp_path / "audit.jsonl").read_text().splitlines()]
+    assert any(e["event"] == "access_denied" and e["actor"] == ACCOUNTS[role] for e in log)
+
+
 def test_donors_cannot_call_the_grants_page_at_all(app):
     assert ask(signed_in(app, "donor"), "iati", "DON-01").status_code == 403
 
 
 @pytest.mark.parametrize("value", ["xml", {"$ne": 1}, ["iati"], "'; drop table stg_grants; --"])
-def test_hostile_values_get_a_message_not_a_file_or_an_error(app, value):
+def test_hostile_values_are_refused_not_a_file_or_an_error(app, value):
     client = signed_in(app, "admin")
-    reply = ask(client, value)
-    assert reply.status_code == 200 and file_of(reply) is None
-    reply = ask(client, "iati", value)  # as a donor: not an id (a message), or an unknown id (no grants, no file)
-    assert reply.status_code == 200 and file_of(reply) is None
+    assert ask(client, value).status_code == 400
+    assert ask(client, "iati", value).status_code == 400  # as a donor: not a donor id the viewer may choose
+    assert ask(client, "iati", "DON-01").status_code == 200  # while the same request with allowed values runs
 
 
 def test_the_policy_views_alone_keep_the_portfolio_from_other_roles(app):
