@@ -127,7 +127,8 @@ def test_grants_awarded_in_another_currency_show_it_beside_usd(real: Path) -> No
     nominet = by_donor[(by_donor["dimension"] == "donor_name") & (by_donor["value"] == "Nominet Trust")]
     assert nominet["awarded_original"].iloc[0].startswith("GBP ")
     # the donor's summary says what the grants were awarded in
-    data = impact.report(filters.make("all"), "360G-nominettrust")
+    donor = access.Viewer("donor@nominet", "donor", donor_id="360G-nominettrust")
+    data = impact.report(filters.make("all"), viewer=donor)
     assert "(awarded as GBP " in summary_sentences(data)[0]
     mixed = impact.report(filters.make("all"))
     assert "each converted at its award date's rate" in summary_sentences(mixed)[0]
