@@ -55,6 +55,13 @@ MILESTONES = (
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
+# The longest value a cell may hold, in characters, by column type (a column may set its own `max_length`). A
+# longer value is refused as the file is loaded: a pasted document or a runaway export, not data.
+MAX_LENGTH: dict[str, int] = {
+    "id": 64, "text": 500, "integer": 32, "number": 32, "date": 32, "boolean": 16, "code": 64, "iso3": 16,
+    "currency": 16,
+}
+
 # How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
 
@@ -79,6 +86,11 @@ class Column:
     requires: str | None = None
     # False for columns the product added beyond the agreed minimum: a file without them still loads.
     header_required: bool = True
+    max_length: int | None = None  # characters; None: MAX_LENGTH of the type
+
+    @property
+    def length_limit(self) -> int:
+        return self.max_length or MAX_LENGTH[self.type]
 
 
 @dataclass(frozen=True)
