@@ -110,7 +110,8 @@ def _write_utf8(text: str) -> Path:
 def _layout(path: Path, table: Table, label: str, log: ProblemLog) -> _Layout | None:
     """The separator, the header row and the column names, from the first lines of the file."""
     with path.open("r", encoding="utf-8-sig", errors="replace", newline="") as handle:
-        lines = [line for _, line in zip(range(HEAD_LINES), handle, strict=False)]
+        # (a line is cut at 64 KB: a header is shorter, and Python's csv refuses longer fields)
+        lines = [line[:65536] for _, line in zip(range(HEAD_LINES), handle, strict=False)]
     start, candidates = 0, DELIMITERS
     sep = _SEP_LINE.match(lines[0].rstrip("\r\n")) if lines else None
     if sep:
@@ -193,8 +194,14 @@ def _rejected_records(con: duckdb.DuckDBPyConnection, relation: str, layout: _La
     """DuckDB's line number of each record it could not read -> the record's fields as Python's csv reads them."""
     rejects = con.execute(f"select line, any_value(csv_line) from {relation}_rejects group by line order by line"
                           ).fetchall()
-    return {int(line): next(csv.reader(io.StringIO((text or "").lstrip("\r\n")), delimiter=layout.delimiter), [])
-            for line, text in rejects}
+    return {int(line): _fields((text or "").lstrip("\r\n"), layout.delimiter) for line, text in rejects}
+
+
+def _fields(text: str, delimiter: str) -> list[str]:
+    try:
+        return next(csv.reader(io.StringIO(text), delimiter=delimiter), [])
+    except csv.Error:  # a field over Python's csv limit (128 KB): DuckDB's count is what matters here
+        return text.split(delimiter)
 
 
 def _report_ragged(label: str, ragged: dict[int, list[str]], width: int, records: int, delimiter: str,
