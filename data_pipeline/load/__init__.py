@@ -23,7 +23,7 @@ from data_pipeline.contract import TABLES, TABLES_BY_NAME
 from data_pipeline.load import sniff
 from data_pipeline.load.cells import normalise_header
 from data_pipeline.load.source import LoadedSource, Source
-from data_pipeline.load.workbook import SHEET_RULE, Book, tables_of
+from data_pipeline.load.workbook import SHEET_RULE, Book, sheet_tables
 from data_pipeline.problems import NO_COLUMN, NO_LINE, Problem, ProblemLog
 
 __all__ = ["FORMATS", "SHEET_RULE", "LoadedSource", "Source", "close_sources", "find_sources", "load",
@@ -75,15 +75,15 @@ def find_sources(source_dir: Path, log: ProblemLog) -> dict[str, Source]:
         if FORMATS[suffix] == "xlsx":
             book = Book(path)
             try:
-                sheets, notes = tables_of(book, stem, TABLES)
+                sheets, notes = sheet_tables(book.sheets(), stem)
             except ValueError as exc:
                 log.add(Problem(path.name, NO_LINE, NO_COLUMN, str(exc)))
                 unreadable.add(stem)
                 continue
             for note in notes:
                 log.add(Problem(path.name, NO_LINE, NO_COLUMN, note, "warning"))
-            for table, sheet in sheets.items():
-                found[table].append(Source(table, path, "xlsx", sheet, book))
+            for table, names in sheets.items():
+                found[table] += [Source(table, path, "xlsx", sheet, book) for sheet in names]
             if not sheets:
                 book.close()
         elif stem in found:

@@ -22,7 +22,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.contract import TABLES, Table
+from data_pipeline.contract import TABLES
 from data_pipeline.load import cells, sniff
 from data_pipeline.load.source import LoadedSource, Source, checked_columns
 from data_pipeline.problems import NO_COLUMN, NO_LINE, Problem, ProblemLog
@@ -106,6 +106,7 @@ class SheetScan:
     xml_bytes: int = 0
     cells: int = 0
     last_value_row: int | None = None  # None: unknown (rows without numbers): parse to the end
+    first_value_row: int | None = None
     merged: list[str] = field(default_factory=list)
     numbered: bool = True
 
@@ -140,6 +141,11 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, *, max_bytes: int = MAX_SH
             if last_value >= 0:
                 start = buffer.rfind(row_tag, 0, last_value)
                 found.last_value_row = _row_number(buffer[start:start + 200]) if start >= 0 else current_row
+                if found.first_value_row is None:
+                    first_value = min(i for i in (buffer.find(b"<" + prefix + b"v>"), buffer.find(b"<" + prefix
+                                      + b"v "), buffer.find(b"<" + prefix + b"is>")) if i >= 0)
+                    start = buffer.rfind(row_tag, 0, first_value)
+                    found.first_value_row = _row_number(buffer[start:start + 200]) if start >= 0 else current_row
             start = buffer.rfind(row_tag)
             if start >= 0:
                 current_row = _row_number(buffer[start:start + 200])
@@ -147,7 +153,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, *, max_bytes: int = MAX_SH
             tail = buffer[-256:]
     found.merged = sorted(merged)
     if not found.numbered or found.last_value_row == 0:
-        found.last_value_row = None
+        found.last_value_row = found.first_value_row = None
     return found
 
 
@@ -315,24 +321,26 @@ def _create(con: duckdb.DuckDBPyConnection, relation: str, names: list[str], rec
         con.unregister("xlsx_frame")
 
 
-def tables_of(book: Book, stem: str, tables: tuple[Table, ...]) -> tuple[dict[str, str], list[str]]:
-    """Which sheet of the workbook provides which table, and warnings about the choice (see SHEET_RULE)."""
-    names = {t.name for t in tables}
-    sheets = book.sheets()
-    chosen: dict[str, str] = {}
+def sheet_tables(sheets: list[tuple[str, bool]], stem: str) -> tuple[dict[str, list[str]], list[str]]:
+    """Which sheet provides which table, by SHEET_RULE, given the workbook's (sheet, visible) in order and its file
+    name's stem; and notes on the choice for the person (a hidden sheet left out, a sheet not named after its table).
+    Two sheets named after one table are both listed (the caller refuses them). The one definition of the rule:
+    the loader and the upload page both use it."""
+    names = {t.name for t in TABLES}
+    chosen: dict[str, list[str]] = {}
     notes = []
     for sheet, visible in sheets:
         table = cells.normalise_header(sheet)
         if table in names and not visible:
             notes.append(f"sheet '{sheet}' is hidden and is not read")
         elif table in names:
-            chosen.setdefault(table, sheet)
-    visible = [s for s, v in sheets if v]
+            chosen.setdefault(table, []).append(sheet)
+    visible_sheets = [s for s, v in sheets if v]
     if stem in names and stem not in chosen:
-        others = [s for s in visible if cells.normalise_header(s) not in names]
+        others = [s for s in visible_sheets if cells.normalise_header(s) not in names]
         if others:
-            chosen[stem] = others[0]
-            if len(visible) > 1:
+            chosen[stem] = [others[0]]
+            if len(visible_sheets) > 1:
                 notes.append(f"table {stem} is read from sheet '{others[0]}', the first visible sheet "
                              f"(no visible sheet is named {stem})")
     return chosen, notes
