@@ -187,9 +187,12 @@ def test_a_workbook_is_opened_once_for_all_its_tables(source: Path, tmp_path: Pa
             sheet.append(list(row))
         (source / f"{table.name}.csv").unlink()
     workbook.save(source / "scn.xlsx")
+    from openpyxl.reader.excel import ExcelReader
+
     opened = []
-    real = openpyxl.load_workbook
-    monkeypatch.setattr(openpyxl, "load_workbook", lambda *a, **kw: opened.append(a[0]) or real(*a, **kw))
+    real = ExcelReader.__init__
+    monkeypatch.setattr(ExcelReader, "__init__",
+                        lambda self, fn, *a, **kw: opened.append(fn) or real(self, fn, *a, **kw))
 
     result = build(source, tmp_path / "scn.duckdb", today=TODAY)
 
