@@ -1,10 +1,10 @@
 """Benchmark: building from one workbook holding every table (the Excel template filled in), and from the same
 workbook without `<dimension>` records (some exporters leave them out).
 
-`python -m bench.workbook [--scale 1] [--repeats 3] [--baseline DIR]` writes both workbooks once into
-`bench/data/workbook-<scale>/` from the demo set, then times `python -m data_pipeline build` on each (a fresh
-process per run, as bench/pipeline.py does), with this checkout and, given `--baseline`, with another version's
-`data_pipeline/` (e.g. `git archive main data_pipeline data/reference | tar -x -C /tmp/base`).
+`python -m bench.workbook [--scale 1] [--repeats 3] [--baseline DIR [--baseline-repeats N]]` writes both
+workbooks once into `bench/data/workbooks-<scale>/` from the demo set, then times `python -m data_pipeline build`
+on each (a fresh process per run, as bench/pipeline.py does), with this checkout and, given `--baseline`, with
+another version's `data_pipeline/` (e.g. `git archive main data_pipeline data/reference | tar -x -C /tmp/base`).
 """
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def workbooks(scale: float) -> dict[str, Path]:
     """Folders holding `scn.xlsx` (12 sheets) and the same workbook without dimension records."""
-    folder = datasets.DATA_DIR / f"workbook-{scale:g}"
+    folder = datasets.DATA_DIR / f"workbooks-{scale:g}"
     with_dimension, without = folder / "with-dimension", folder / "no-dimension"
     if not (without / "scn.xlsx").is_file():
         import openpyxl
@@ -38,7 +38,9 @@ def workbooks(scale: float) -> dict[str, Path]:
         with_dimension.mkdir(parents=True)
         without.mkdir()
         source = datasets.ensure(scale)
-        book = openpyxl.Workbook(write_only=True)
+        # Saved as Excel saves: shared strings and a <dimension> record (openpyxl's write-only mode writes neither).
+        book = openpyxl.Workbook()
+        book.remove(book.active)
         for table in TABLES:
             sheet = book.create_sheet(table.name)
             with (source / f"{table.name}.csv").open(encoding="utf-8", newline="") as handle:
@@ -71,11 +73,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--scale", type=float, default=1.0)
     parser.add_argument("--repeats", type=int, default=3)
     parser.add_argument("--baseline", type=Path, default=None)
+    parser.add_argument("--baseline-repeats", type=int, default=None, help="runs of the baseline (default: --repeats)")
     args = parser.parse_args(argv)
     versions = {"this checkout": ROOT} | ({"baseline": args.baseline.resolve()} if args.baseline else {})
     for name, folder in workbooks(args.scale).items():
         for version, cwd in versions.items():
-            runs = [time_build(folder, cwd) for _ in range(args.repeats)]
+            repeats = args.baseline_repeats if version == "baseline" and args.baseline_repeats else args.repeats
+            runs = [time_build(folder, cwd) for _ in range(repeats)]
             print(f"{name}, {version}: median {statistics.median(runs):.1f} s "
                   f"({', '.join(f'{r:.1f}' for r in runs)})", flush=True)
 

@@ -53,8 +53,11 @@ def clean(value_sql: str, *, unicode: bool) -> str:
     """SQL for a cell as every later step reads it: invisible characters out (when the file has any non-ASCII),
     trimmed, NULL when nothing is left."""
     if unicode:
-        value_sql = (f"regexp_replace(regexp_replace({value_sql}, '[{INVISIBLE}]', '', 'g'), "
-                     f"'[{SPACES}]', ' ', 'g')")
+        # the regular expressions only where the cell has a non-ASCII character (bytes > characters): a file with
+        # a few accented names does not pay them on every cell
+        value_sql = (f"case when strlen({value_sql}) = length({value_sql}) then {value_sql} else "
+                     f"regexp_replace(regexp_replace({value_sql}, '[{INVISIBLE}]', '', 'g'), "
+                     f"'[{SPACES}]', ' ', 'g') end")
     return f"nullif(trim({value_sql}), '')"
 
 
@@ -210,7 +213,8 @@ def check_text(con: duckdb.DuckDBPyConnection, relation: str, table: Table, colu
         if column.type in TEXT_TYPES and controls:
             checks.append((column, "control", f"regexp_matches({v}, '{CONTROL_SQL}')"))
         if column.type in TEXT_TYPES and unicode:
-            checks.append((column, "mojibake", f"regexp_matches({v}, '{MOJIBAKE_SQL}')"))
+            checks.append((column, "mojibake", f"case when strlen({v}) <> length({v}) "
+                                               f"then regexp_matches({v}, '{MOJIBAKE_SQL}') end"))
     if not checks:
         return
     counts = con.execute("select " + ", ".join(f"count_if(coalesce({cond}, false))" for _, _, cond in checks)
