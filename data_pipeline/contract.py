@@ -55,12 +55,10 @@ MILESTONES = (
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
-# The longest value a cell may hold, in characters, by column type (a column may set its own `max_length`). A
-# longer value is refused as the file is loaded: a pasted document or a runaway export, not data.
-MAX_LENGTH: dict[str, int] = {
-    "id": 64, "text": 500, "integer": 32, "number": 32, "date": 32, "boolean": 16, "code": 64, "iso3": 16,
-    "currency": 16,
-}
+# The longest value a cell of an identifier, text or code column may hold, in characters (a column may set its own
+# `max_length`). A longer value is refused as the file is loaded: a pasted document or a runaway export, not data.
+# Values of the other types are refused by their type check, whose message shortens them.
+MAX_LENGTH: dict[str, int] = {"id": 64, "text": 500, "code": 64}
 
 # How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
@@ -89,8 +87,8 @@ class Column:
     max_length: int | None = None  # characters; None: MAX_LENGTH of the type
 
     @property
-    def length_limit(self) -> int:
-        return self.max_length or MAX_LENGTH[self.type]
+    def length_limit(self) -> int | None:
+        return self.max_length or MAX_LENGTH.get(self.type)
 
 
 @dataclass(frozen=True)

@@ -209,7 +209,9 @@ def check_text(con: duckdb.DuckDBPyConnection, relation: str, table: Table, colu
     checks: list[tuple[Column, str, str]] = []
     for column in present:
         v, limit = ident(column.name), column.length_limit
-        checks.append((column, "length", f"strlen({v}) > {limit} and length({v}) > {limit}"))
+        if limit is not None:
+            # strlen counts bytes (free to read), never fewer than the characters length() has to count
+            checks.append((column, "length", f"case when strlen({v}) > {limit} then length({v}) > {limit} end"))
         if column.type in TEXT_TYPES and controls:
             checks.append((column, "control", f"regexp_matches({v}, '{CONTROL_SQL}')"))
         if column.type in TEXT_TYPES and unicode:

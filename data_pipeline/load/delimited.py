@@ -169,7 +169,9 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
     _report_ragged(label, ragged, len(names), kept + len(ragged), layout.delimiter, log)
 
     empty = " and ".join(f"{cells.ident(n)} is null" for n in names)
-    has_empty = con.execute(f"select count_if({empty}) > 0 from {scan_table}").fetchall()[0][0]
+    # a row of empty cells has an empty first cell: counting those reads only the column's null mask
+    has_empty = con.execute(f"select count(*) > count({cells.ident(names[0])}) from {scan_table}").fetchall()[0][0]
+    has_empty = has_empty and con.execute(f"select count_if({empty}) > 0 from {scan_table}").fetchall()[0][0]
     keep = f"where not ({empty})" if has_empty else ""
     select = ", ".join(f"t.{cells.ident(n)}" for n in names)
     physical = scan_table

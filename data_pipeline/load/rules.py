@@ -56,7 +56,8 @@ def file_rules() -> list[tuple[str, str, str]]:
          "Zero-width spaces and joiners, BOMs and soft hyphens are removed from every cell; no-break and other "
          "Unicode spaces become spaces; then the value is trimmed. `P-0001`, ` P-0001` and `P-0001` followed by "
          "a zero-width space are one id."),
-        ("text length", "error", f"Characters a value may hold, by column type: {lengths}."),
+        ("text length", "error", f"Characters a value may hold, by column type: {lengths} (identifiers, text, "
+         "codes; a value of another type that long fails its type check)."),
         ("control characters", "error",
          "NUL bytes, terminal escape sequences and other control characters (but tab and line breaks) in "
          "identifier, text and code columns. Every message shows such characters as escapes (`\\x1b`), and a "
