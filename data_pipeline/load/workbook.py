@@ -144,7 +144,7 @@ def scan_sheet(archive: zipfile.ZipFile, member: str, *, max_bytes: int = MAX_SH
         for index, chunk in enumerate(iter(lambda: handle.read(1 << 20), b"")):
             if index == 0:
                 match = _PREFIX.search(chunk)
-                prefix = match.group(1) or b"" if match else b""
+                prefix = (match.group(1) or b"") if match else b""
             found.xml_bytes += len(chunk)
             if found.xml_bytes > max_bytes:
                 raise SheetTooLarge(f"the sheet's data is over {max_bytes // (1024 * 1024)} MB unpacked; "
@@ -186,7 +186,13 @@ def _row_number(element: bytes) -> int | None:
 def load_sheet(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) -> LoadedSource | None:
     """Load one sheet into `raw_<table>`; None (with a problem logged) when it cannot be read."""
     label, table = source.label, next(t for t in TABLES if t.name == source.table)
-    book: Book = source.book or Book(source.path)
+    if source.book is None:  # a source not found by find_sources: its workbook is opened for it alone
+        book = Book(source.path)
+        try:
+            return load_sheet(con, Source(source.table, source.path, source.format, source.sheet, book), log)
+        finally:
+            book.close()
+    book: Book = source.book
     try:
         reader = book.open()
     except ValueError as exc:
@@ -250,105 +256,134 @@ def load_sheet(con: duckdb.DuckDBPyConnection, source: Source, log: ProblemLog) 
 def _rows(reader, part: str, scanned: SheetScan, percent: set[int]):
     """(line, values, columns holding a formula without a value) of each row holding anything, in order.
 
-    Parsed with expat and a handful of callbacks per cell (openpyxl's own sheet parser builds an element tree per
-    row: ~20 s for the 560,000 cells of the demo data against ~2 s here), converting values as openpyxl does:
-    shared strings, booleans, dates by their number format, and percentages as shown.
+    Parsed with expat and a few callbacks per cell (openpyxl's own sheet parser builds an element tree per row,
+    several times slower), converting values as openpyxl does: shared strings, booleans, dates by their number
+    format, and percentages as shown. Stops after the last row holding a value (`scanned`).
     """
     from xml.parsers import expat
 
-    from openpyxl.utils.datetime import from_excel
-
-    workbook, strings = reader.wb, reader.shared_strings
-    dates, durations, epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
-    done: list[tuple[int, list, list]] = []
-    state = {"row": 0, "cells": {}, "unsaved": [], "column": 0, "type": "n", "style": 0, "text": None,
-             "formula": False, "collect": False, "inline": False}
-    buffer: list[str] = []
-
-    def start(name: str, attrs: dict) -> None:
-        name = name.rpartition(":")[2]
-        if name == "c":
-            ref = attrs.get("r")
-            state["column"] = _column_number(ref) if ref else state["column"] + 1
-            state["type"], state["style"] = attrs.get("t", "n"), int(attrs.get("s", 0) or 0)
-            state["text"], state["formula"] = None, False
-        elif name == "v" or (name == "t" and state["inline"]):
-            state["collect"] = True
-            buffer.clear()
-        elif name == "f":
-            state["formula"] = True
-        elif name == "is":
-            state["inline"], state["text"] = True, ""
-        elif name == "row":
-            number = attrs.get("r")
-            state["row"] = int(float(number)) if number else state["row"] + 1
-            state["cells"], state["unsaved"], state["column"] = {}, [], 0
-
-    def text(data: str) -> None:
-        if state["collect"]:
-            buffer.append(data)
-
-    def end(name: str) -> None:
-        name = name.rpartition(":")[2]
-        if name == "v":
-            state["text"], state["collect"] = "".join(buffer), False
-        elif name == "t" and state["inline"]:
-            state["text"] += "".join(buffer)
-            state["collect"] = False
-        elif name == "is":
-            state["inline"] = False
-        elif name == "c":
-            value = _value(state["text"], state["type"], state["style"])
-            if value is None and state["formula"]:
-                state["unsaved"].append(state["column"])
-            elif value is not None:
-                state["cells"][state["column"]] = value
-        elif name == "row" and (state["cells"] or state["unsaved"]):
-            width = max([*state["cells"], *state["unsaved"]])
-            values = [None] * width
-            for column, value in state["cells"].items():
-                values[column - 1] = value
-            if any(v not in (None, "") for v in values) or state["unsaved"]:
-                done.append((state["row"], values, state["unsaved"]))
-
-    def _value(raw: str | None, kind: str, style: int):
-        if not raw:  # no <v>, or an empty one (what a script writes for a formula it did not calculate)
-            return None
-        if kind == "s":
-            return strings[int(raw)]
-        if kind == "n":
-            number = float(raw) if any(ch in raw for ch in ".eE") else int(raw)
-            if style in dates:
-                try:
-                    return from_excel(number, epoch, timedelta=style in durations)
-                except (OverflowError, ValueError):
-                    return raw
-            return Percent(number) if style in percent else number
-        if kind == "b":
-            return raw.strip() in ("1", "true")
-        return raw  # str, inlineStr, e (an error such as #N/A), d (an ISO date as text)
-
+    sheet = _SheetReader(reader, percent)
     parser = expat.ParserCreate()
-    parser.StartElementHandler, parser.EndElementHandler, parser.CharacterDataHandler = start, end, text
+    parser.StartElementHandler, parser.EndElementHandler = sheet.start, sheet.end
+    parser.CharacterDataHandler = sheet.text
     parser.buffer_text = True
     last = scanned.last_value_row
     with reader.archive.open(part) as handle:
         for chunk in iter(lambda: handle.read(1 << 18), b""):
             parser.Parse(chunk, False)
+            done = sheet.done
             yield from done
             passed = bool(done) and last is not None and done[-1][0] >= last
             done.clear()
-            if passed or (last is not None and state["row"] > last):
+            if passed or (last is not None and sheet.row > last):
                 return
         parser.Parse(b"", True)
-        yield from done
+        yield from sheet.done
 
 
-def _column_number(ref: str) -> int:
+_C, _V, _F, _IS, _T, _ROW = range(1, 7)
+_TAGS = {"c": _C, "v": _V, "f": _F, "is": _IS, "t": _T, "row": _ROW}
+
+
+class _SheetReader:
+    """expat callbacks collecting a sheet's rows into `done` as (line, values, unsaved formula columns)."""
+
+    def __init__(self, reader, percent: set[int]) -> None:
+        from openpyxl.utils.datetime import from_excel
+
+        self.strings, self.percent, self.from_excel = reader.shared_strings, percent, from_excel
+        workbook = reader.wb
+        self.dates, self.durations, self.epoch = workbook._date_formats, workbook._timedelta_formats, workbook.epoch
+        self.done: list[tuple[int, list, list]] = []
+        self.tags: dict[str, int] = {}
+        self.columns: dict[str, int] = {}
+        self.row = self.column = self.style = 0
+        self.cells: dict[int, object] = {}
+        self.unsaved: list[int] = []
+        self.kind, self.raw, self.formula, self.collect, self.inline = "n", None, False, False, False
+        self.buffer: list[str] = []
+
+    def _tag(self, name: str) -> int:
+        tag = self.tags.get(name)
+        if tag is None:
+            tag = self.tags[name] = _TAGS.get(name.rpartition(":")[2], 0)  # `x:c` as .NET writers spell it
+        return tag
+
+    def start(self, name: str, attrs: dict) -> None:
+        tag = self._tag(name)
+        if tag == _C:
+            ref = attrs.get("r")
+            if ref:
+                letters = ref.rstrip("0123456789")
+                column = self.columns.get(letters)
+                if column is None:
+                    column = self.columns[letters] = _column_number(letters)
+                self.column = column
+            else:
+                self.column += 1
+            self.kind, style = attrs.get("t", "n"), attrs.get("s")
+            self.style = int(style) if style else 0
+            self.raw, self.formula = None, False
+        elif tag == _V or (tag == _T and self.inline):
+            self.collect = True
+            self.buffer.clear()
+        elif tag == _F:
+            self.formula = True
+        elif tag == _IS:
+            self.inline, self.raw = True, ""
+        elif tag == _ROW:
+            number = attrs.get("r")
+            self.row = int(float(number)) if number else self.row + 1
+            self.cells, self.unsaved, self.column = {}, [], 0
+
+    def text(self, data: str) -> None:
+        if self.collect:
+            self.buffer.append(data)
+
+    def end(self, name: str) -> None:
+        tag = self._tag(name)
+        if tag == _C:
+            value = self._value()
+            if value is not None:
+                self.cells[self.column] = value
+            elif self.formula:
+                self.unsaved.append(self.column)
+        elif tag == _V:
+            self.raw, self.collect = "".join(self.buffer), False
+        elif tag == _T and self.inline:
+            self.raw += "".join(self.buffer)
+            self.collect = False
+        elif tag == _IS:
+            self.inline = False
+        elif tag == _ROW and (self.cells or self.unsaved):
+            values = [None] * max([*self.cells, *self.unsaved])
+            for column, value in self.cells.items():
+                values[column - 1] = value
+            if self.unsaved or any(v not in (None, "") for v in values):
+                self.done.append((self.row, values, self.unsaved))
+
+    def _value(self):
+        raw, kind = self.raw, self.kind
+        if not raw:  # no <v>, or an empty one (what a script writes for a formula it did not calculate)
+            return None
+        if kind == "s":
+            return self.strings[int(raw)]
+        if kind == "n":
+            number = float(raw) if ("." in raw or "E" in raw or "e" in raw) else int(raw)
+            if self.style in self.dates:
+                try:
+                    return self.from_excel(number, self.epoch, timedelta=self.style in self.durations)
+                except (OverflowError, ValueError):
+                    return raw
+            return Percent(number) if self.style in self.percent else number
+        if kind == "b":
+            return raw.strip() in ("1", "true")
+        return raw  # str, inlineStr, e (an error such as #N/A), d (an ISO date as text)
+
+
+def _column_number(letters: str) -> int:
     number = 0
-    for ch in ref:
-        if ch.isdigit():
-            break
+    for ch in letters:
         number = number * 26 + ord(ch) - 64
     return number
 
