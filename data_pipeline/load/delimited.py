@@ -188,7 +188,10 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
     prior = {";": ",", ",": "."}.get(layout.delimiter)
     if layout.delimiter != "," or facts.has_quote or facts.has_space:
         cells.normalise_numbers(con, physical, relation, table, names, label, log, prior=prior)
-    cells.check_text(con, relation, table, names, label, log, controls=bool(facts.control_bytes), unicode=unicode)
+    # without quotes no cell spans lines, so none is longer than the longest line
+    longest = facts.longest_line if not facts.has_quote else None
+    cells.check_text(con, relation, table, names, label, log, controls=bool(facts.control_bytes), unicode=unicode,
+                     longest=longest)
     return LoadedSource(source, names, rows, facts.sha256, encoding, sorted(ragged), unread=unread)
 
 
