@@ -143,7 +143,7 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
           facts: sniff.Scan, encoding: str, log: ProblemLog) -> LoadedSource:
     relation, label = f"raw_{source.table}", source.label
     scan_table, names = f"{relation}_scan", layout.names
-    unicode = facts.non_ascii
+    unicode = facts.invisible  # the cleaning's regular expressions run only where such characters are
     positional = {f"c{i}": "VARCHAR" for i in range(len(names))}
     selected = ", ".join(f"{cells.clean(f'c{i}', unicode=unicode)} as {cells.ident(name)}"
                          for i, name in enumerate(names))
@@ -190,8 +190,8 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
         cells.normalise_numbers(con, physical, relation, table, names, label, log, prior=prior)
     # without quotes no cell spans lines, so none is longer than the longest line
     longest = facts.longest_line if not facts.has_quote else None
-    cells.check_text(con, relation, table, names, label, log, controls=bool(facts.control_bytes), unicode=unicode,
-                     longest=longest)
+    cells.check_text(con, relation, table, names, label, log, controls=bool(facts.control_bytes),
+                     unicode=facts.mojibake, longest=longest)
     return LoadedSource(source, names, rows, facts.sha256, encoding, sorted(ragged), unread=unread)
 
 

@@ -21,6 +21,7 @@ CHUNK = 1 << 22
 # Bytes a plain CSV is made of; anything else is non-ASCII or a control byte.
 _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _HIGH = bytes(range(0x80, 0x100))
+_LOW = bytes(range(0x80))
 # The code pages Excel writes "CSV" in on Windows in the network's regions that use the Latin alphabet.
 LEGACY_ENCODINGS = ("cp1252", "cp1250")
 ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250 (Central European)",
@@ -121,6 +122,15 @@ class Scan:
     # bytes of the longest line, counted for large files only (None otherwise): no cell of a file without quotes
     # is longer, so the loader's length checks are skipped when it is short
     longest_line: int | None = None
+    invisible: bool = False  # UTF-8 bytes of a zero-width character, a BOM past the start, or a Unicode space
+    mojibake: bool = False  # UTF-8 bytes of a character mojibake starts with (Ã, Â, Ä, Å, Ð, Ñ, â€)
+
+
+# The UTF-8 bytes of cells.INVISIBLE and cells.SPACES, and of the first characters of mojibake (`Ã¼`, `â€™`, `Ã©`).
+# Searched among the non-ASCII bytes of a chunk only.
+_INVISIBLE_BYTES = tuple(ch.encode() for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2000\u2001\u2002"
+                         "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
+_MOJIBAKE_BYTES = tuple(ch.encode() for ch in "ÃÂÄÅÐÑ") + ("â€".encode(),)
 
 
 # Files from this size on have their longest line measured (numpy, ~1 ms per MB; the SQL check it saves costs ~4).
@@ -133,21 +143,31 @@ def scan(path: Path) -> Scan:
     found = Scan("", 0)
     tail = b""
     measure = path.stat().st_size >= LONGEST_LINE_FROM
+    high_tail = b""
     longest, since_newline = 0, 0
     with path.open("rb") as handle:
         for chunk in iter(lambda: handle.read(CHUNK), b""):
             digest.update(chunk)
             if measure:
-                longest, since_newline = _longest_line(chunk, longest, since_newline)
+                longest, since_newline, breaks = _longest_line(chunk, longest, since_newline)
+                found.newlines += breaks
+            else:
+                found.newlines += chunk.count(b"\n")
             found.size += len(chunk)
             odd = chunk.translate(None, _PLAIN)
             if odd:
                 controls = odd.translate(None, _HIGH)
-                found.non_ascii = found.non_ascii or len(controls) < len(odd)
                 found.control_bytes |= set(controls)
+                if len(controls) < len(odd):
+                    found.non_ascii = True
+                    # the non-ASCII bytes alone (usually a few) are still whole UTF-8 characters in order
+                    high = odd.translate(None, _LOW)
+                    probe = high_tail + high if found.size > len(chunk) else high.removeprefix(codecs.BOM_UTF8)
+                    found.invisible = found.invisible or any(b in probe for b in _INVISIBLE_BYTES)
+                    found.mojibake = found.mojibake or any(b in probe for b in _MOJIBAKE_BYTES)
+                    high_tail = high[-3:]
             found.has_quote = found.has_quote or b'"' in chunk
             found.has_space = found.has_space or b" " in chunk
-            found.newlines += chunk.count(b"\n")
             tail = (tail + chunk)[-4096:]
     found.sha256 = digest.hexdigest()
     found.longest_line = max(longest, since_newline) if measure else None
@@ -158,16 +178,16 @@ def scan(path: Path) -> Scan:
     return found
 
 
-def _longest_line(chunk: bytes, longest: int, since_newline: int) -> tuple[int, int]:
-    """The longest line so far and the bytes since the last line break, after reading `chunk`."""
+def _longest_line(chunk: bytes, longest: int, since_newline: int) -> tuple[int, int, int]:
+    """The longest line so far, the bytes since the last line break, and the line breaks in `chunk`."""
     import numpy as np
 
     breaks = np.flatnonzero(np.frombuffer(chunk, dtype=np.uint8) == 10)
     if not len(breaks):
-        return longest, since_newline + len(chunk)
+        return longest, since_newline + len(chunk), 0
     first = since_newline + int(breaks[0])
     inner = int(np.diff(breaks).max()) - 1 if len(breaks) > 1 else 0
-    return max(longest, first, inner), len(chunk) - int(breaks[-1]) - 1
+    return max(longest, first, inner), len(chunk) - int(breaks[-1]) - 1, len(breaks)
 
 
 def is_utf8(path: Path) -> bool:
