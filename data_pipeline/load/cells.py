@@ -202,15 +202,14 @@ def _read_as(value: str, decimal: str) -> str:
 # --- text no report should hold ----------------------------------------------------------------------------------
 
 def check_text(con: duckdb.DuckDBPyConnection, relation: str, table: Table, columns: list[str], label: str,
-               log: ProblemLog, *, controls: bool, unicode: bool, longest: int | None = None) -> None:
-    """Refuse values longer than their column's bound (unless `longest`, the most characters any value can have,
-    is within it), values holding control characters (when the file may hold any), and values that look like
-    mojibake (when it holds non-ASCII text): one scan of the raw table."""
+               log: ProblemLog, *, controls: bool, unicode: bool) -> None:
+    """Refuse values longer than their column's bound, values holding control characters (when the file may hold
+    any), and values that look like mojibake (when it holds non-ASCII text): one scan of the raw table."""
     present = [table.column(c) for c in columns if c in table.column_names]
     checks: list[tuple[Column, str, str]] = []
     for column in present:
         v, limit = ident(column.name), column.length_limit
-        if limit is not None and (longest is None or longest > limit):
+        if limit is not None:
             # strlen counts bytes (free to read), never fewer than the characters length() has to count
             checks.append((column, "length", f"case when strlen({v}) > {limit} then length({v}) > {limit} end"))
         if column.type in TEXT_TYPES and controls:

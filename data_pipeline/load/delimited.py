@@ -161,8 +161,9 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
     rejected = _rejected_records(con, relation, layout)
     kept = con.execute(f"select count(*) from {scan_table}").fetchall()[0][0]
     units = kept + len(rejected)
-    lines_in_file = facts.newlines + (0 if facts.ends_with_newline else 1) - max(facts.trailing_blank_lines, 0)
-    exact = None if lines_in_file == layout.header_line + units else _line_units(path)
+    # as many lines as records (and the lines above them): each record on one line, none blank, and the lines
+    # are the records' positions; otherwise they are counted from the bytes
+    exact = None if facts.lines == layout.header_line + units else _line_units(path)
     line_of = _physical(exact, layout)
     blank_rows = {line for line, fields in rejected.items() if not any(f.strip() for f in fields)}
     ragged = {line_of(line): fields for line, fields in rejected.items() if line not in blank_rows}
@@ -188,10 +189,8 @@ def _read(con: duckdb.DuckDBPyConnection, source: Source, table: Table, path: Pa
     prior = {";": ",", ",": "."}.get(layout.delimiter)
     if layout.delimiter != "," or facts.has_quote or facts.has_space:
         cells.normalise_numbers(con, physical, relation, table, names, label, log, prior=prior)
-    # without quotes no cell spans lines, so none is longer than the longest line
-    longest = facts.longest_line if not facts.has_quote else None
     cells.check_text(con, relation, table, names, label, log, controls=bool(facts.control_bytes),
-                     unicode=facts.mojibake, longest=longest)
+                     unicode=facts.mojibake)
     return LoadedSource(source, names, rows, facts.sha256, encoding, sorted(ragged), unread=unread)
 
 
