@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-$(DB): $(STAMP) $(wildcard data/sample/*.csv) $(wildcard data_pipeline/*.py data_pipeline/sql/*/*.sql)
+$(DB): $(STAMP) $(wildcard data/sample/*.csv) $(wildcard data_pipeline/*.py data_pipeline/*/*.py data_pipeline/sql/*/*.sql)
 	$(BIN)/python -m data_pipeline build --source data/sample --db $(DB)
 
 ## run: build the demo database if needed and start the dashboard on http://127.0.0.1:8050

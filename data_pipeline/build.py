@@ -24,7 +24,7 @@ import duckdb
 from data_pipeline import __version__
 from data_pipeline.contract import MILESTONES, TABLES
 from data_pipeline.datatests import run_data_tests
-from data_pipeline.load import LoadedSource, find_sources, load
+from data_pipeline.load import LoadedSource, close_sources, find_sources, load, source_folder_problem
 from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.staging import FACT_MODELS, MART_MODELS, STAGING_MODELS, UNPUBLISHED_MODELS, create_typed, run_models
 from data_pipeline.timing import Timings, timed
@@ -229,20 +229,26 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None,
             with timed(times, "reference"):
                 _load_reference(con)
             say("finding source files")
-            if not source.is_dir():
-                log.add(Problem(str(source), NO_LINE, "-", "source folder does not exist"))
+            folder_problem = source_folder_problem(source)
+            if folder_problem:
+                log.add(Problem(str(source), NO_LINE, "-", folder_problem))
             sources = find_sources(source, log)
             loaded: dict[str, LoadedSource] = {}
-            for table, src in sources.items():
-                say(f"loading {src.label}")
-                try:
-                    with timed(times, f"load {src.label}"):
-                        item = load(con, src, log)
-                except (duckdb.Error, OSError, ValueError) as exc:
-                    log.add(Problem(src.label, NO_LINE, "-", f"cannot be read: {exc}"))
-                    continue
-                if item is not None:
-                    loaded[table] = item
+            try:
+                for table, src in sources.items():
+                    say(f"loading {src.label}")
+                    try:
+                        with timed(times, f"load {src.label}"):
+                            item = load(con, src, log)
+                    except duckdb.InterruptException:
+                        raise KeyboardInterrupt from None  # Ctrl-C during a query: the build stops, not the file
+                    except (duckdb.Error, OSError, ValueError) as exc:
+                        log.add(Problem(src.label, NO_LINE, "-", f"cannot be read: {exc}"))
+                        continue
+                    if item is not None:
+                        loaded[table] = item
+            finally:
+                close_sources(sources)
             # Line numbers come from the order records were loaded in; from here on order does not matter,
             # and without it DuckDB writes tables and runs window functions in parallel.
             con.execute("set preserve_insertion_order = false").fetchall()

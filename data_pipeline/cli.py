@@ -6,6 +6,7 @@ import datetime as dt
 import sys
 from pathlib import Path
 
+import duckdb
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
@@ -48,6 +49,10 @@ def build_command(
     except BuildBusy as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
+    except (KeyboardInterrupt, duckdb.InterruptException):
+        # build() has already removed its partial file; the one line a person needs, not a traceback
+        err.print("build interrupted; the served database is unchanged")
+        raise typer.Exit(130) from None
     for problem in result.problems:
         print(problem)
     sys.stdout.flush()

@@ -59,6 +59,11 @@ MILESTONES = (
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 
+# The longest value a cell of an identifier, text or code column may hold, in characters (a column may set its own
+# `max_length`). A longer value is refused as the file is loaded: a pasted document or a runaway export, not data.
+# Values of the other types are refused by their type check, whose message shortens them.
+MAX_LENGTH: dict[str, int] = {"id": 64, "text": 500, "code": 64}
+
 # How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
 
@@ -83,6 +88,11 @@ class Column:
     requires: str | None = None
     # False for columns the product added beyond the agreed minimum: a file without them still loads.
     header_required: bool = True
+    max_length: int | None = None  # characters; None: MAX_LENGTH of the type
+
+    @property
+    def length_limit(self) -> int | None:
+        return self.max_length or MAX_LENGTH.get(self.type)
 
 
 @dataclass(frozen=True)

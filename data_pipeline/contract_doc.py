@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from data_pipeline.contract import FUTURE_TOLERANCE_DAYS, TABLES, Column
+from data_pipeline.load import SHEET_RULE
+from data_pipeline.load.rules import file_rules
 
 TYPE_WORDS = {
     "id": "identifier", "text": "text", "integer": "whole number", "number": "number", "date": "date YYYY-MM-DD",
@@ -42,17 +44,17 @@ def render() -> str:
         "validation uses; edit that file, not this one.",
         "",
         "A source set is a folder with one file per table below, named after the table: `cities.csv`",
-        "(UTF-8, UTF-8 with BOM, or cp1252/Latin-1; comma or semicolon separated), `cities.xlsx` (the sheet named",
-        "`cities`, else the first sheet), `cities.parquet`, or a sheet named `cities` in any workbook of the",
-        "folder (the Excel template). Column names are matched ignoring case, spacing and BOMs. Empty cells are",
+        "(comma-, semicolon- or tab-separated text; see Reading files for encodings), `cities.xlsx`,",
+        "`cities.parquet`, or a sheet of any workbook of the folder (the Excel template). " + SHEET_RULE,
+        "Column names are matched ignoring case, spacing and BOMs. Empty cells are",
         "missing values. Columns not listed are ignored with a warning; a column that looks like personal data",
         "(a person's name, e-mail, phone, address, birth date) is refused, and so is any value that looks like",
         "an e-mail address or phone number.",
         "",
         f"Dates that record something that happened may lie at most {FUTURE_TOLERANCE_DAYS} days after the",
         "build day. Amounts are converted to USD with the latest `fx_rates` rate on or before the amount's",
-        "date; USD needs no rate. Problems are reported as `FILE:LINE:COLUMN: message`, LINE being the row a",
-        "spreadsheet shows (header = 1).",
+        "date; USD needs no rate. Problems are reported as `FILE:LINE:COLUMN: message`, LINE being the file's",
+        "line or the sheet's row (the header's is usually 1; see Reading files).",
         "",
     ]
     for table in TABLES:
@@ -63,4 +65,11 @@ def render() -> str:
             lines.append(f"| `{column.name}` | {TYPE_WORDS[column.type]} | {'yes' if column.required else ''} "
                          f"| {column.description} | {_rules(column)} |")
         lines.append("")
+    lines += ["## Reading files", "",
+              "What the loader does before any rule above applies, and what it refuses. `read` means the file loads",
+              "as its author meant it; an error stops the build (nothing is published), a warning is reported and",
+              "the build goes on.", "",
+              "| what | level | rule and bounds |", "|---|---|---|"]
+    lines += [f"| {what} | {level} | {rule} |" for what, level, rule in file_rules()]
+    lines.append("")
     return "\n".join(lines)

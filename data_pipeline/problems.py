@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import asdict, dataclass
 from typing import Literal
 
@@ -9,6 +10,20 @@ Severity = Literal["error", "warning"]
 
 NO_LINE = "-"
 NO_COLUMN = "-"
+# Characters never printed as they are: C0/C1 controls (NUL, the ESC of terminal escape sequences) and the
+# bidirectional overrides that reorder what a terminal or a page shows.
+_CONTROL = re.compile("[\x00-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+# A quoted value longer than this is shortened in a message (a 1 MB title is not echoed whole).
+QUOTE_LIMIT = 120
+_LONG_QUOTE = re.compile(f"'([^']{{{QUOTE_LIMIT + 1},}})'")
+
+
+def printable(text: str) -> str:
+    """`text` safe to print on a terminal or a page: control characters shown as escapes (`\\x1b`), long quoted
+    values shortened to their start and end."""
+    text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
+    return _LONG_QUOTE.sub(lambda m: f"'{m.group(1)[:80]}…{m.group(1)[-20:]}' ({len(m.group(1)):,} characters)",
+                           text)
 
 
 @dataclass(frozen=True, order=True)
@@ -24,6 +39,11 @@ class Problem:
     column: str
     message: str
     severity: Severity = "error"
+
+    def __post_init__(self) -> None:
+        # Every message may quote a value from a file: made printable once, here, whoever wrote the message.
+        for name in ("file", "column", "message"):
+            object.__setattr__(self, name, printable(getattr(self, name)))
 
     def __str__(self) -> str:
         prefix = "warning: " if self.severity == "warning" else ""

@@ -37,6 +37,7 @@ from openpyxl.cell import WriteOnlyCell
 from data_pipeline.build import DEMO_MARKER, BuildBusy, BuildResult, Progress, build, report_path_for
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import FORMATS, normalise_header
+from data_pipeline.load.workbook import SheetTooLarge, scan_sheet, sheet_tables
 from data_pipeline.template import DICTIONARY_SHEET, README_SHEET
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
@@ -47,6 +48,10 @@ ORIGINALS = "uploaded"
 CHECK_DB = "check.duckdb"
 # An .xlsx is a zip: past this many times the upload limit unpacked, it is a zip bomb, not a spreadsheet.
 MAX_UNZIPPED_FACTOR = 50
+# Bounds on one uploaded sheet, checked on its XML before anything parses it (a sheet of formatted empty rows packs
+# ~650 to 1); the parse itself stops at the last row holding a value.
+UPLOAD_MAX_SHEET_BYTES = 200 * 1024 * 1024
+UPLOAD_MAX_CELLS = 3_000_000
 _FOLDER_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
 _DATA = re.compile(rb"[^\s,;\"']")
 _TEMPLATE_SHEETS = {normalise_header(DICTIONARY_SHEET), normalise_header(README_SHEET)}
@@ -95,6 +100,7 @@ class _Upload:
     tables: dict[str, str | None]  # table -> sheet (None for a CSV), holding data rows
     empty: dict[str, str | None]  # table -> sheet with no rows below the header
     other_sheets: list[str]
+    notes: list[str] = field(default_factory=list)  # sheets left out and why (hidden, not named after a table)
 
     def label(self, table: str, tables: dict[str, str | None] | None = None) -> str:
         sheet = (tables or self.tables)[table]
@@ -134,6 +140,7 @@ def stage(files: list[tuple[str, bytes]], *, current: Path, store: Path, max_byt
                     for t in upload.empty]
         ignored += [f"{upload.name}[{sheet}]: not named after a table of the data contract, not read"
                     for sheet in upload.other_sheets if normalise_header(sheet) not in _TEMPLATE_SHEETS]
+        ignored += [f"{upload.name}: {note}" for note in upload.notes]
     if not replaced:
         raise UploadRefused("nothing to replace: " + "; ".join(ignored or [u.name for u in uploads]))
 
@@ -279,9 +286,14 @@ def _inspect_xlsx(name: str, data: bytes, max_bytes: int) -> _Upload:
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as archive:
             unpacked = sum(info.file_size for info in archive.infolist())
+            macros = _has_macros(archive)
     except zipfile.BadZipFile as exc:
         raise UploadRefused(f"{name}: is not an Excel workbook (.xlsx); open it in Excel and save it as "
                             "Excel Workbook (.xlsx)") from exc
+    if macros:
+        # kept as received, a workbook with macros would be handed on to whoever downloads the upload
+        raise UploadRefused(f"{name}: is a macro-enabled workbook (it holds VBA code) saved as .xlsx; macros are "
+                            "not accepted: save it as Excel Workbook (.xlsx)")
     if unpacked > max(max_bytes, 1 << 20) * MAX_UNZIPPED_FACTOR:
         raise UploadRefused(f"{name}: unpacks to {_megabytes(unpacked)}, too large to read")
     try:
@@ -290,35 +302,48 @@ def _inspect_xlsx(name: str, data: bytes, max_bytes: int) -> _Upload:
         raise UploadRefused(f"{name}: cannot be opened as an Excel workbook ({exc})") from exc
     tables: dict[str, str | None] = {}
     empty: dict[str, str | None] = {}
-    other: list[str] = []
     try:
-        sheets = list(workbook.sheetnames)
-        stem = normalise_header(Path(name).stem)
-        for sheet in sheets:
-            # The loader's rule: a sheet named after a table; else a lone sheet of a workbook named after one.
-            table = normalise_header(sheet)
-            if table not in TABLES_BY_NAME:
-                if stem in TABLES_BY_NAME and len(sheets) == 1:
-                    table = stem
-                else:
-                    other.append(sheet)
-                    continue
-            if table in tables or table in empty:
-                first = (tables | empty)[table]
-                raise UploadRefused(f"{name}: sheets '{first}' and '{sheet}' are both table {table}; keep one")
-            (tables if _has_rows(workbook[sheet]) else empty)[table] = sheet
+        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
+        chosen, notes = sheet_tables(sheets, normalise_header(Path(name).stem))  # the loader's rule
+        for table, names in chosen.items():
+            if len(names) > 1:
+                raise UploadRefused(f"{name}: sheets '{names[0]}' and '{names[1]}' are both table {table}; keep one")
+            (tables if _has_rows(workbook, name, names[0]) else empty)[table] = names[0]
     finally:
         workbook.close()
     if not tables and not empty:
         raise UploadRefused(f"{name}: no sheet is named after a table of the data contract "
                             f"({', '.join(TABLES_BY_NAME)}); start from the Excel template")
-    return _Upload(name, data, tables, empty, other)
+    used = {sheet for names in chosen.values() for sheet in names}
+    other = [sheet for sheet, visible in sheets if visible and sheet not in used]
+    return _Upload(name, data, tables, empty, other, notes)
 
 
-def _has_rows(sheet) -> bool:
-    """True when any row below the header holds a value (the loader skips blank rows the same way)."""
+def _has_macros(archive: zipfile.ZipFile) -> bool:
+    names = {name.lower() for name in archive.namelist()}
+    if any(name.endswith("vbaproject.bin") for name in names):
+        return True
+    try:
+        types = archive.read("[Content_Types].xml")
+    except KeyError:
+        return False
+    return b"macroenabled" in types.lower()
+
+
+def _has_rows(workbook, name: str, sheet: str) -> bool:
+    """True when a row below the header holds a value (the loader skips blank rows the same way), read from the
+    sheet's bytes, bounded, without parsing it."""
+    worksheet = workbook[sheet]
+    try:
+        scanned = scan_sheet(workbook._archive, worksheet._worksheet_path, max_bytes=UPLOAD_MAX_SHEET_BYTES,
+                             max_cells=UPLOAD_MAX_CELLS)
+    except SheetTooLarge as exc:
+        raise UploadRefused(f"{name}[{sheet}]: {exc}") from exc
+    if scanned.numbered:
+        return scanned.last_value_row is not None and scanned.last_value_row > (scanned.first_value_row or 0)
+    worksheet.reset_dimensions()  # rows without numbers (rare writers): read them
     return any(any(value is not None and value != "" for value in row)
-               for row in sheet.iter_rows(min_row=2, values_only=True))
+               for row in worksheet.iter_rows(min_row=2, values_only=True))
 
 
 # --- building the staged folder -------------------------------------------------------------------------------
@@ -347,13 +372,10 @@ def _source_tables(path: Path) -> dict[str, str | None]:
         return {stem: None} if stem in TABLES_BY_NAME else {}
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        sheets = list(workbook.sheetnames)
+        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
     finally:
         workbook.close()
-    found = {normalise_header(s): s for s in sheets if normalise_header(s) in TABLES_BY_NAME}
-    if not found and stem in TABLES_BY_NAME and len(sheets) == 1:
-        found = {stem: sheets[0]}
-    return found
+    return {table: names[0] for table, names in sheet_tables(sheets, stem)[0].items()}
 
 
 def _copy_current(current: Path, folder: Path, replaced: set[str], taken: set[str]) -> None:
@@ -416,7 +438,10 @@ def _copy_sheets(source: Path | io.BytesIO, dest: Path, sheets: dict[str, str]) 
     try:
         for original, name in sheets.items():
             out = writer.create_sheet(name)
-            for row in reader[original].iter_rows(values_only=True):
+            sheet = reader[original]
+            last = scan_sheet(reader._archive, sheet._worksheet_path).last_value_row
+            sheet.reset_dimensions()  # the <dimension> record may be wrong; the rows are what counts
+            for row in sheet.iter_rows(values_only=True, max_row=last):
                 out.append([_value_cell(out, value) for value in row])
     finally:
         reader.close()

@@ -239,10 +239,12 @@ def _references(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tab
         if target is None or target_column not in target.columns:
             continue
         v = _v(column.name)
+        # keys on the target's rows that could not be read (load.py salvages them) are not reported again here
+        unread = f' union all select "{target_column}" from {target.unread}' if target.unread else ""
         checks.append(Check(
             column.name, "reference",
             f"{v} is not null and {v} not in (select \"{target_column}\" from {target.relation} "
-            f"where \"{target_column}\" is not null)",
+            f"where \"{target_column}\" is not null{unread})",
             lambda r, tc=target_column, tt=target_table: f"'{r[1]}' is not a known {tc} in {tt}"))
     return checks
 

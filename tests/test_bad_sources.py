@@ -4,7 +4,10 @@ database that is serving.
 `tests/fixtures/good/` is a small valid source set. Each `tests/fixtures/bad/<case>/` holds only what differs
 from it: replacement files (real malformed bytes), `remove.txt` (files of good/ to delete), `expected.txt` (lines
 the build must print) and optionally `absent.txt` (lines it must not print). A case is built over a database
-already built from good/, which must come out byte-identical.
+already built from good/, which must come out byte-identical. Each `tests/fixtures/good/<case>/` is laid out the
+same way but must load: a valid file as real tools write it (a semicolon file with decimal commas, UTF-16 text, a
+workbook with a hidden sheet), with `values.txt` (`SQL => value` the published database must answer) and the
+warning lines it must print in `expected.txt`.
 """
 
 from __future__ import annotations
@@ -28,8 +31,9 @@ ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
 BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
+GOOD_CASES = sorted(path for path in GOOD.iterdir() if path.is_dir())
 WARNING_CASE = FIXTURES / "warnings" / "extra_column"
-CASE_FILES = {"expected.txt", "remove.txt", "absent.txt"}
+CASE_FILES = {"expected.txt", "remove.txt", "absent.txt", "values.txt"}
 # Late enough for every date in good/, early enough that the future-date cases are in the future.
 TODAY = dt.date(2026, 11, 1)
 
@@ -42,7 +46,7 @@ def lines_of(path: Path) -> list[str]:
 
 def apply_case(case: Path, dest: Path) -> Path:
     """Copy good/ to `dest`, then delete the files the case removes and overwrite those it replaces."""
-    shutil.copytree(GOOD, dest)
+    shutil.copytree(GOOD, dest, ignore=lambda folder, names: [n for n in names if (Path(folder) / n).is_dir()])
     for name in lines_of(case / "remove.txt"):
         (dest / name).unlink()
     for path in case.iterdir():
@@ -131,6 +135,30 @@ def test_pipeline_rejects_bad_source_and_keeps_serving_db(case: Path, serving_db
     assert sha256(serving_db) == before, "a refused build changed the serving database"
     assert tables_in(serving_db) == tables_before
     assert leftovers(serving_db) == []
+
+
+def test_every_good_case_is_well_formed() -> None:
+    assert len(GOOD_CASES) >= 15
+    for case in GOOD_CASES:
+        assert lines_of(case / "values.txt"), f"{case.name} checks no value"
+        assert all(" => " in line for line in lines_of(case / "values.txt")), case.name
+
+
+@pytest.mark.parametrize("case", GOOD_CASES, ids=[c.name for c in GOOD_CASES])
+def test_pipeline_loads_valid_file_as_real_tools_write_it(case: Path, tmp_path: Path) -> None:
+    source = apply_case(case, tmp_path / "src")
+    db = tmp_path / "scn.duckdb"
+
+    result = build(source, db, today=TODAY)
+
+    printed = [str(p) for p in result.problems]
+    report = "\n".join(printed) or "(no problems)"
+    assert result.ok, f"{case.name} was refused:\n{report}"
+    assert sorted(printed) == sorted(lines_of(case / "expected.txt")), f"{case.name} printed:\n{report}"
+    with duckdb.connect(str(db), read_only=True) as con:
+        for line in lines_of(case / "values.txt"):
+            sql, expected = line.rsplit(" => ", 1)
+            assert str(con.execute(sql).fetchall()[0][0]) == expected, line
 
 
 def test_a_fact_that_loses_rows_the_checks_cannot_name_still_stops_the_publish(

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import os
 import shutil
+import subprocess
+import sys
+import zipfile
 from pathlib import Path
 
 import duckdb
@@ -15,6 +19,8 @@ import pytest
 from data_pipeline.build import build
 from data_pipeline.contract import TABLES
 from data_pipeline.contract_doc import render
+from data_pipeline.load.sniff import pick_encoding
+from data_pipeline.problems import Problem
 from data_pipeline.validate import is_personal_column
 
 GOOD = Path(__file__).parent / "fixtures" / "good"
@@ -153,3 +159,94 @@ def test_personal_column_names_are_recognised(name: str) -> None:
 @pytest.mark.parametrize("name", ["city_name", "donor_name", "notes", "venue", "event_name", "hours"])
 def test_organisation_and_ordinary_columns_are_not_personal(name: str) -> None:
     assert not is_personal_column(name)
+
+
+def test_a_zip_given_as_the_source_folder_is_named_as_one(tmp_path: Path) -> None:
+    archive = tmp_path / "sources.zip"
+    with zipfile.ZipFile(archive, "w") as out:
+        for path in GOOD.glob("*.csv"):
+            out.write(path, path.name)
+
+    result = build(archive, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert not result.ok
+    assert f"{archive}:-:-: is a zip archive, not a folder; unpack it (python -m zipfile -e sources.zip FOLDER) " \
+           "and give the folder" in [str(p) for p in result.errors]
+
+
+def test_a_workbook_is_opened_once_for_all_its_tables(source: Path, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    """A 12-sheet workbook was opened once per table and once more per sheet to list them (38-52 s to build)."""
+    workbook = openpyxl.Workbook()
+    workbook.remove(workbook.active)
+    for table in TABLES:
+        frame = pd.read_csv(source / f"{table.name}.csv", dtype=str, keep_default_na=False)
+        sheet = workbook.create_sheet(table.name)
+        sheet.append(list(frame.columns))
+        for row in frame.itertuples(index=False):
+            sheet.append(list(row))
+        (source / f"{table.name}.csv").unlink()
+    workbook.save(source / "scn.xlsx")
+    from openpyxl.reader.excel import ExcelReader
+
+    opened = []
+    real = ExcelReader.__init__
+    monkeypatch.setattr(ExcelReader, "__init__",
+                        lambda self, fn, *a, **kw: opened.append(fn) or real(self, fn, *a, **kw))
+
+    result = build(source, tmp_path / "scn.duckdb", today=TODAY)
+
+    assert result.ok, [str(p) for p in result.problems]
+    assert opened == [source / "scn.xlsx"]
+
+
+BALKAN = ["Bihać", "Čapljina", "Đakovo", "Čačak", "Nikšić", "Pančevo", "Gdańsk", "Łódź", "Plzeň", "Přerov",
+          "Brăila", "Općina Tuzla", "Ćuprija"]
+WESTERN = ["Genève", "København", "São Paulo", "Tromsø", "Århus", "Liège", "Logroño", "A Coruña", "Næstved",
+           "Ærø", "Sèvres", "Curaçao", "Aïn Témouchent"]
+
+
+@pytest.mark.parametrize(("name", "encoding"), [(n, "cp1250") for n in BALKAN] + [(n, "cp1252") for n in WESTERN])
+def test_a_windows_code_page_is_told_by_which_letters_fit(name: str, encoding: str) -> None:
+    """One name is enough: Bihać read as cp1252 is Bihaæ, Genève read as cp1250 is Genčve."""
+    assert pick_encoding([f"SCN-0001,{name},BIH".encode(encoding)]) == encoding
+
+
+def test_problem_lines_never_print_control_characters_or_whole_megabytes() -> None:
+    problem = Problem("ev\x1b]0;x\x07.csv", 3, "title", f"'\x1b[2J{'x' * 100_000}' is not one of: a, b")
+
+    printed = str(problem)
+
+    assert "\x1b" not in printed and "\x07" not in printed and "\\x1b[2J" in printed
+    # counted as printed (`\\x1b` is four characters)
+    assert len(printed) < 300 and printed.endswith("(100,007 characters) is not one of: a, b")
+
+
+CTRL_C = """
+import os, signal, sys
+import data_pipeline.build as build_module
+from data_pipeline.cli import app
+
+def interrupted(*args, **kwargs):
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while a source loads
+    raise AssertionError("SIGINT did not interrupt")
+
+build_module.load = interrupted
+sys.argv = ["data_pipeline", "build", "--source", sys.argv[1], "--db", sys.argv[2]]
+app()
+"""
+
+
+def test_ctrl_c_stops_a_build_with_one_line_and_exit_code_130(tmp_path: Path) -> None:
+    db = tmp_path / "scn.duckdb"
+    assert build(GOOD, db, today=TODAY).ok
+    before = db.read_bytes()
+
+    run = subprocess.run([sys.executable, "-c", CTRL_C, str(GOOD), str(db)], cwd=ROOT, capture_output=True,
+                         text=True, timeout=120, env=os.environ | {"COLUMNS": "200"})
+
+    assert run.returncode == 130, run.stderr
+    assert run.stderr.strip() == "build interrupted; the served database is unchanged"
+    assert db.read_bytes() == before
+    assert [p.name for p in tmp_path.iterdir() if ".building" in p.name] == []
+

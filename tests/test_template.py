@@ -17,7 +17,7 @@ from data_pipeline.build import build
 from data_pipeline.cli import app
 from data_pipeline.contract import TABLES
 from data_pipeline.contract_doc import TYPE_WORDS
-from data_pipeline.load import find_sources
+from data_pipeline.load import close_sources, find_sources
 from data_pipeline.problems import ProblemLog
 from data_pipeline.store import open_read_only
 from data_pipeline.template import DICTIONARY_HEADER, DICTIONARY_SHEET, README_SHEET, template_bytes, write_template
@@ -85,6 +85,7 @@ def test_readme_says_how_to_fill_it_in(template: Path) -> None:
 def test_loader_reads_the_table_sheets_and_passes_over_the_others(template: Path) -> None:
     log = ProblemLog()
     sources = find_sources(template.parent, log)
+    close_sources(sources)
 
     assert log.problems == []
     assert {t: s.label for t, s in sources.items()} == {t.name: f"scn-template.xlsx[{t.name}]" for t in TABLES}

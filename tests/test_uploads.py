@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import io
 import shutil
+import zipfile
 from pathlib import Path
 
 import openpyxl
@@ -19,7 +20,7 @@ import pytest
 from data_pipeline import uploads
 from data_pipeline.build import DEMO_MARKER
 from data_pipeline.contract import TABLES_BY_NAME
-from data_pipeline.load import find_sources
+from data_pipeline.load import close_sources, find_sources
 from data_pipeline.problems import ProblemLog
 from data_pipeline.store import open_read_only
 from data_pipeline.uploads import PublishRefused, UploadRefused
@@ -99,6 +100,7 @@ def loader_view(folder: Path) -> dict[str, str]:
     """Which file the loader would read each table from; asserts it finds nothing wrong with the set."""
     log = ProblemLog()
     sources = find_sources(folder, log)
+    close_sources(sources)
     assert log.problems == []
     return {table: source.label for table, source in sources.items()}
 
@@ -314,3 +316,82 @@ def test_current_source_falls_back_to_the_default(store: Path) -> None:
 def test_open_staged_refuses_what_is_not_an_upload_id(store: Path, staged_id: str) -> None:
     with pytest.raises(UploadRefused):
         uploads.open_staged(store, staged_id)
+
+
+def _as_macro_workbook(data: bytes) -> bytes:
+    """`data` (an .xlsx) as Excel saves an .xlsm: a VBA project part and the macro-enabled content type."""
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "[Content_Types].xml":
+                content = content.replace(b"spreadsheetml.sheet.main+xml", b"ms-excel.sheet.macroEnabled.main+xml")
+            target.writestr(info, content)
+        target.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + bytes(504))
+    return out.getvalue()
+
+
+def test_stage_refuses_a_macro_workbook_renamed_xlsx(store: Path) -> None:
+    data = _as_macro_workbook(workbook({"grants": table_sheet("grants")}))
+
+    with pytest.raises(UploadRefused, match="grants.xlsx: is a macro-enabled workbook .* macros are not accepted"):
+        stage([("grants.xlsx", data)], store)
+    assert not store.exists() or not any(store.iterdir())
+
+
+def test_stage_refuses_a_sheet_over_the_cell_bound_before_parsing_it(store: Path,
+                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(uploads, "UPLOAD_MAX_CELLS", 100)
+
+    with pytest.raises(UploadRefused, match=r"grants.xlsx\[grants\]: the sheet has over 100 cells"):
+        stage([("grants.xlsx", workbook({"grants": table_sheet("grants")}))], store)
+
+
+def _with_empty_rows(data: bytes, first: int, count: int) -> bytes:
+    """`data` with `count` formatted empty rows (13 styled cells each) appended to its first sheet from row `first`,
+    as a sheet whose formatting was dragged to the bottom: ~40 MB of XML, a few MB zipped."""
+    from openpyxl.utils import get_column_letter
+
+    letters = [get_column_letter(c) for c in range(1, 14)]
+    rows = b"".join(f'<row r="{r}" spans="1:13">'.encode() + b"".join(f'<c r="{x}{r}" s="0"/>'.encode()
+                                                                        for x in letters) + b"</row>"
+                    for r in range(first, first + count))
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as source, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for info in source.infolist():
+            content = source.read(info.filename)
+            if info.filename == "xl/worksheets/sheet1.xml":
+                content = content.replace(b"</sheetData>", rows + b"</sheetData>")
+            target.writestr(info, content)
+    return out.getvalue()
+
+
+def test_a_sheet_of_formatted_empty_rows_is_parsed_only_to_its_last_value(store: Path, tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    from data_pipeline.load import load
+    from data_pipeline.load.workbook import Book
+
+    sheet = table_sheet("grants")
+    data = _with_empty_rows(workbook({"grants": sheet}), len(sheet) + 1, 150_000)
+    assert len(data) < 8 << 20  # ~40 MB of sheet XML
+    parsed: list[int] = []
+    real_parse_row = WorkSheetParser.parse_row
+    monkeypatch.setattr(WorkSheetParser, "parse_row",
+                        lambda self, row: parsed.append(1) or real_parse_row(self, row))
+
+    staged = stage([("grants.xlsx", data)], store)
+    path = staged.folder / "grants.xlsx"
+    import duckdb
+
+    from data_pipeline.load.source import Source
+    book = Book(path)
+    try:
+        loaded = load(duckdb.connect(), Source("grants", path, "xlsx", "grants", book), ProblemLog())
+    finally:
+        book.close()
+
+    assert staged.replaced == {"grants": "grants.xlsx[grants]"}
+    assert loaded is not None and loaded.rows == len(sheet) - 1
+    assert len(parsed) <= len(sheet) + 1, f"{len(parsed)} rows parsed for {len(sheet)} rows of data"
