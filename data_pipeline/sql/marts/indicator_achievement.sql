@@ -38,6 +38,7 @@ scored as (
         indicators.region,
         indicators.country_iso3,
         indicators.title,
+        indicators.title_public,
         indicators.result_type,
         indicators.measure,
         indicators.ascending,

@@ -7,6 +7,7 @@ final as (
         indicator_id,
         grant_id,
         title,
+        scn_mask_confidential(title) as title_public,
         result_type,
         measure,
         ascending,
