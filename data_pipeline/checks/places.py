@@ -88,9 +88,7 @@ def points_in_countries(con: duckdb.DuckDBPyConnection, cities: LoadedSource, lo
     outside = np.flatnonzero(~shapely.contains_xy(own, lon, lat))
     if not len(outside):
         return
-    nearest = shapely.shortest_line(own[outside], shapely.points(lon[outside], lat[outside]))
-    edge = shapely.get_coordinates(shapely.get_point(nearest, 0))
-    km = _km(lat[outside], lon[outside], edge[:, 1], edge[:, 0])
+    km = _km_outside(own[outside], lon[outside], lat[outside])
     far = outside[km > contract.PLACE_TOLERANCE_KM]
     distance = dict(zip(outside, km, strict=True))
     if not len(far):
@@ -98,13 +96,16 @@ def points_in_countries(con: duckdb.DuckDBPyConnection, cities: LoadedSource, lo
     tree = shapely.STRtree(geometries)
     hit_point, hit_country = tree.query(shapely.points(lon[far], lat[far]), predicate="within")
     lies_in = {int(far[p]): codes[c] for p, c in zip(hit_point, hit_country, strict=True)}
-    fixes = (  # (column, what looks wrong, corrected lon, lat)
+    fixes = (  # (column, what looks wrong, corrected lon, lat), simplest first
         ("latitude", "latitude and longitude look swapped", lat, lon),
         ("longitude", "the sign of the longitude looks wrong", -lon, lat),
         ("latitude", "the sign of the latitude looks wrong", lon, -lat),
         ("latitude", "the signs of the latitude and longitude look wrong", -lon, -lat),
+        ("latitude", "latitude and longitude look swapped, and the longitude's sign lost", -lat, lon),
+        ("latitude", "latitude and longitude look swapped, and the latitude's sign lost", lat, -lon),
+        ("latitude", "latitude and longitude look swapped, and both signs lost", -lat, -lon),
     )
-    fits = [shapely.contains_xy(own[far], x[far], y[far]) for _, _, x, y in fixes]
+    fits = [_km_outside(own[far], x[far], y[far]) <= contract.PLACE_TOLERANCE_KM for _, _, x, y in fixes]
     problems: dict[str, list[tuple[int, str]]] = {}
     for k, i in enumerate(far):
         where = f"lies {distance[i]:,.0f} km outside {iso3[i]}"
@@ -119,6 +120,20 @@ def points_in_countries(con: duckdb.DuckDBPyConnection, cities: LoadedSource, lo
             (int(line[i]), f"the point ({_deg(lat[i])}, {_deg(lon[i])}) {where}; {advice}"))
     for column, found in problems.items():
         log.add_rows(cities.source.label, column, found[:log.per_kind], len(found) - log.per_kind)
+
+
+def _km_outside(shapes, lon, lat):
+    """Kilometres from each point to its shape (0 inside): great-circle distance to the shape's nearest point."""
+    import numpy as np
+    import shapely
+
+    inside = shapely.contains_xy(shapes, lon, lat)
+    km = np.zeros(len(lon))
+    if (~inside).any():
+        nearest = shapely.shortest_line(shapes[~inside], shapely.points(lon[~inside], lat[~inside]))
+        edge = shapely.get_coordinates(shapely.get_point(nearest, 0))
+        km[~inside] = _km(lat[~inside], lon[~inside], edge[:, 1], edge[:, 0])
+    return km
 
 
 def _deg(value: float) -> str:
