@@ -88,12 +88,9 @@ def versions_section() -> html.Div | None:
     options = [{"label": f"{r['published_at']} · {r['how']} by {r['actor']} ({r['rows']:,} rows)", "value": r["id"]}
                for r in rows if r["status"] != "pruned"]
     rollback = [
-        dcc.ConfirmDialogProvider(
-            dbc.Button("Roll back to this version", color="warning", size="sm", class_name="ms-2"),
-            id=PAGE("rollback"),
-            message="Publish this earlier version again? Everyone will see its data; the current version stays "
-                    "in the list and can be published again."),
-        dcc.Loading(html.Div(id=PAGE("rollback-result"), className="mt-2")),
+        dbc.Checkbox(id=PAGE("rollback-confirm"), value=False, class_name="ms-3",
+                     label="Publish this earlier version again, for everyone"),
+        dbc.Button("Roll back to this version", id=PAGE("rollback"), color="warning", size="sm", class_name="ms-2"),
     ] if viewer.can_upload else []
     return dbc.Card(dbc.CardBody([
         html.H2("Published versions", className="section-title"),
@@ -107,6 +104,7 @@ def versions_section() -> html.Div | None:
             dcc.Download(id=PAGE("version-report")),
             *rollback,
         ], className="d-flex align-items-center flex-wrap gap-1 mt-2") if options else None,
+        dcc.Loading(html.Div(id=PAGE("rollback-result"), className="mt-2")) if options and rollback else None,
     ]), class_name="mb-3")
 
 
@@ -200,14 +198,16 @@ def publish(clicks, staged_id, confirmed):
     return _published(result, viewer, "publish", "published", upload=staged_id, confirmed=confirmed is True), True
 
 
-@callback(Output(PAGE("rollback-result"), "children"), Input(PAGE("rollback"), "submit_n_clicks"),
-          State(PAGE("version"), "value"), prevent_initial_call=True)
-def rollback(clicks, version_id):
+@callback(Output(PAGE("rollback-result"), "children"), Input(PAGE("rollback"), "n_clicks"),
+          State(PAGE("version"), "value"), State(PAGE("rollback-confirm"), "value"), prevent_initial_call=True)
+def rollback(clicks, version_id, confirmed):
     viewer = current_viewer()
     if not viewer.can_upload:
         return _refuse()
     if not clicks or not version_id:
         return no_update
+    if confirmed is not True:
+        return dbc.Alert("Tick the box to confirm: everyone will see that version's data.", color="warning")
     conf = settings.get()
     try:
         result = versions.rollback(conf.sources_store, version_id, db_path=conf.db_path, actor=viewer.user)

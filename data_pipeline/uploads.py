@@ -496,7 +496,7 @@ def _require_clean_check(staged: Staged, confirm_shrink: bool) -> None:
         raise PublishRefused(f"upload {staged.id} has not been checked; check it before publishing") from exc
     errors, unconfirmed = report.get("errors", 0), report.get("unconfirmed", 0)
     if unconfirmed and errors == unconfirmed and not confirm_shrink:
-        raise ConfirmationNeeded(f"upload {staged.id} removes data ({unconfirmed} tables or months shrink): confirm "
-                                 "that you mean it before publishing")
+        raise ConfirmationNeeded(f"upload {staged.id} removes data (the report says which tables or months "
+                                 "shrink): confirm that you mean it before publishing")
     if errors > unconfirmed or (errors and not confirm_shrink) or (not errors and not report.get("ok")):
         raise PublishRefused(f"upload {staged.id} has {errors} errors; fix the files and upload them again")
