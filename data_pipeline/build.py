@@ -174,9 +174,12 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
                      item.sha256, span[0], span[1]])
     con.execute("create table meta_problems (severity varchar, file varchar, line varchar, "
                 "\"column\" varchar, message varchar)")
-    if problems:
-        con.executemany("insert into meta_problems values (?, ?, ?, ?, ?)",
-                        [(p.severity, p.file, str(p.line), p.column, p.message) for p in problems])
+    if problems:  # one statement of lists: executemany inserts row by row (~4 ms a row, 4 s for 1,000 problems)
+        con.execute("insert into meta_problems select unnest($severity), unnest($file), unnest($line), "
+                    "unnest($column), unnest($message)",
+                    {"severity": [p.severity for p in problems], "file": [p.file for p in problems],
+                     "line": [str(p.line) for p in problems], "column": [p.column for p in problems],
+                     "message": [p.message for p in problems]})
     built = con.execute(
         "select table_name, table_type = 'VIEW' from information_schema.tables "
         "where table_catalog = current_database() and table_schema = 'main' "
@@ -321,7 +324,7 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
                 if not failures:
                     say("writing meta tables")
                     with timed(times, "meta"):
-                        changes.write_activity(con, activity)
+                        changes.write_activity(con)
                         _write_meta(con, source, loaded, spans, result.problems, result.as_of, today)
                     result.counts = dict(con.execute(
                         "select table_name, rows from meta_tables where kind = 'table'").fetchall())
