@@ -188,7 +188,7 @@ def publish(clicks, staged_id, confirmed):
         return no_update, no_update
     conf = settings.get()
     try:
-        result = uploads.publish_upload(conf.sources_store, staged_id, db_path=conf.db_path,
+        result = uploads.publish_upload(conf.sources_store, staged_id, db_path=conf.db_path, actor=viewer.user,
                                         confirm_shrink=confirmed is True, shrink_share=conf.shrink_share)
     except uploads.UploadRefused as exc:
         audit.record("publish_failed", actor=viewer.user, role=viewer.role, upload=str(staged_id)[:40],

@@ -196,9 +196,9 @@ def check(staged: Staged, *, today: dt.date | None = None, progress: Progress | 
 
 
 def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None, progress: Progress | None = None,
-            confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE) -> BuildResult:
+            confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE, actor: str | None = None) -> BuildResult:
     """Publish a checked staged set: the CLI's build onto `db_path`, then CURRENT points at the staged folder and
-    the publish is recorded in the store's history (versions.py).
+    the publish is recorded in the store's history (versions.py) under `actor` (default: who uploaded it).
 
     Refuses (PublishRefused) a set that was not checked, whose check found errors (other than a shrink, when
     `confirm_shrink`), that is already published, or whose base is no longer the current set (someone published
@@ -219,7 +219,7 @@ def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None, prog
                        shrink_share=shrink_share)
         if result.ok:
             versions.write_pointer(store, staged.id)
-            versions.record(store, staged.id, result, actor=staged.actor, how="upload",
+            versions.record(store, staged.id, result, actor=actor or staged.actor, how="upload",
                             note="replaced " + ", ".join(staged.replaced))
     return result
 
@@ -271,7 +271,7 @@ def check_upload(files: list[tuple[str, bytes]], *, store: Path, default_source:
     return CheckedUpload(staged, result, diffs)
 
 
-def publish_upload(store: Path, staged_id: object, *, db_path: Path, confirm_shrink: bool = False,
+def publish_upload(store: Path, staged_id: object, *, db_path: Path, actor: str, confirm_shrink: bool = False,
                    today: dt.date | None = None, shrink_share: float = SHRINK_SHARE) -> BuildResult:
     """Publish a checked upload by its id (kept by the page between requests). Raises UploadRefused with a
     message for the person publishing: unknown or expired id, unchecked, errors, a shrink not confirmed,
@@ -279,7 +279,7 @@ def publish_upload(store: Path, staged_id: object, *, db_path: Path, confirm_shr
     staged = open_staged(store, staged_id)  # type: ignore[arg-type]
     try:
         return publish(staged, db_path=db_path, today=today, confirm_shrink=confirm_shrink,
-                       shrink_share=shrink_share)
+                       shrink_share=shrink_share, actor=actor)
     except BuildBusy as exc:
         raise UploadRefused("another publish is running; try again in a minute") from exc
 

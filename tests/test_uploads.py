@@ -353,16 +353,17 @@ def test_an_upload_that_removes_most_of_a_table_publishes_only_when_confirmed(st
            "publish (`build --confirm-shrink`, or the confirmation on the upload page)" in errors
     assert checked.diffs[0].removed == len(rows) - 2
     with pytest.raises(uploads.ConfirmationNeeded, match="removes data"):
-        uploads.publish_upload(store, checked.staged.id, db_path=served)
+        uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org")
     assert sha256(served) == before and not (store / "CURRENT").exists()
 
-    result = uploads.publish_upload(store, checked.staged.id, db_path=served, confirm_shrink=True)
+    result = uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org",
+                               confirm_shrink=True)
 
     assert result.ok
     assert any(p.severity == "warning" and p.message.endswith("published as confirmed") for p in result.problems)
     assert uploads.current_source(store, SAMPLE) == checked.staged.folder
     [version] = uploads.versions.history(store)
-    assert (version.how, version.actor, version.rows["disbursements"]) == ("upload", "ana@isd.org", 1)
+    assert (version.how, version.actor, version.rows["disbursements"]) == ("upload", "ben@isd.org", 1)
 
 
 def test_a_confirmation_does_not_publish_an_upload_with_other_errors(store: Path, served: Path) -> None:
@@ -373,9 +374,10 @@ def test_a_confirmation_does_not_publish_an_upload_with_other_errors(store: Path
 
     assert checked.verdict == "errors" and not checked.publishable
     with pytest.raises(PublishRefused, match="errors; fix the files"):
-        uploads.publish_upload(store, checked.staged.id, db_path=served, confirm_shrink=True)
+        uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org",
+                               confirm_shrink=True)
 
 
 def test_publish_upload_refuses_what_is_not_an_upload_id(store: Path, served: Path) -> None:
     with pytest.raises(UploadRefused, match="is not an upload id"):
-        uploads.publish_upload(store, {"id": "../x"}, db_path=served)
+        uploads.publish_upload(store, {"id": "../x"}, db_path=served, actor="ana@isd.org")
