@@ -357,7 +357,7 @@ def test_an_upload_that_removes_most_of_a_table_publishes_only_when_confirmed(st
     assert sha256(served) == before and not (store / "CURRENT").exists()
 
     result = uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org",
-                               confirm_shrink=True)
+                                    confirm_shrink=True)
 
     assert result.ok
     assert any(p.severity == "warning" and p.message.endswith("published as confirmed") for p in result.problems)
