@@ -31,7 +31,8 @@ REPORT_COLUMNS = [
     {"field": "column", "headerName": "Column", "maxWidth": 180},
     {"field": "message", "headerName": "Problem", "minWidth": 320, "wrapText": True, "autoHeight": True},
 ]
-_COUNT = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 130}
+_COUNT = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 130,
+          "valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"}}
 CHANGE_COLUMNS = [
     {"field": "table", "headerName": "Table"},
     {"field": "before", "headerName": "Rows before", **_COUNT},
@@ -41,8 +42,8 @@ CHANGE_COLUMNS = [
     {"field": "changed", "headerName": "Changed", **_COUNT},
 ]
 VERSION_COLUMNS = [
-    {"field": "published_at", "headerName": "Published (UTC)", "maxWidth": 190},
-    {"field": "actor", "headerName": "By", "maxWidth": 220},
+    {"field": "published_at", "headerName": "Published (UTC)", "minWidth": 200},
+    {"field": "actor", "headerName": "By", "minWidth": 180},
     {"field": "how", "headerName": "How", "maxWidth": 130},
     {"field": "rows", "headerName": "Rows", **_COUNT},
     {"field": "warnings", "headerName": "Warnings", **_COUNT},
@@ -93,9 +94,9 @@ def versions_section() -> html.Div | None:
         dbc.Button("Roll back to this version", id=PAGE("rollback"), color="warning", size="sm", class_name="ms-2"),
     ] if viewer.can_upload else []
     return dbc.Card(dbc.CardBody([
-        html.H2("Published versions", className="section-title"),
         ui.data_grid(PAGE, "versions", "Published versions", VERSION_COLUMNS, row_data=rows, page_size=15)
-        if rows else ui.empty_state("Nothing has been published from an upload or the command line yet."),
+        if rows else html.Div([html.H2("Published versions", className="section-title"),
+                               ui.empty_state("Nothing has been published from an upload or the command line yet.")]),
         html.Div([
             dcc.Dropdown(id=PAGE("version"), options=options, placeholder="Choose a version", clearable=False,
                          className="version-pick", style={"minWidth": "28rem"}),
@@ -151,8 +152,8 @@ def check_view(checked: uploads.CheckedUpload) -> list:
     result, replaced = checked.result, checked.staged.replaced
     verdict = {
         "errors": (f"{len(result.errors):,} errors: fix them and upload again. Nothing was published.", "danger"),
-        "confirm": (f"This upload removes data ({len(result.unconfirmed):,} tables or months shrink; see the report). "
-                    "Check it, and confirm below to publish it anyway.", "warning"),
+        "confirm": ("This upload removes data: the report below says which table loses rows or which months "
+                    "empty. Check it, and confirm below to publish it anyway.", "warning"),
         "ok": (f"No errors ({len(result.warnings):,} warnings). Replaces: "
                + ", ".join(f"{t} from {s}" for t, s in replaced.items())
                + ". Publish to make it the data everyone sees.", "success"),
