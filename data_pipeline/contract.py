@@ -58,10 +58,11 @@ FALSE_WORDS = ("false", "no", "n", "0")
 # How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
 # The earliest plausible dates. The network was founded in 2015 (launched at the UN in September): membership,
-# steering seats, milestones and events cannot be older. Money and results may come from programmes that
-# became the SCN's, so they reach back to 2000; anything older is a typing slip (1015 for 2015) or a placeholder.
+# steering seats and milestones cannot be older. Events, money and results may come from ISD's pilots and the
+# programmes that became the SCN's, so they reach back to 2000; anything older is a typing slip (1015 for 2015)
+# or a placeholder.
 NETWORK_FOUNDED = "2015-01-01"
-EARLIEST_MONEY = "2000-01-01"
+EARLIEST_ACTIVITY = "2000-01-01"
 # Dates spreadsheets and databases write for "no date": named in the message when one trips a bound.
 PLACEHOLDER_DATES = {
     "1899-12-30": "Excel's day zero",
@@ -92,7 +93,7 @@ class Column:
     requires: str | None = None
     # False for columns the product added beyond the agreed minimum: a file without them still loads.
     header_required: bool = True
-    # The earliest plausible date (ISO), see NETWORK_FOUNDED and EARLIEST_MONEY.
+    # The earliest plausible date (ISO), see NETWORK_FOUNDED and EARLIEST_ACTIVITY.
     earliest: str | None = None
     # (another date column, days): this date may lie at most that many days after the other one.
     within: tuple[str, int] | None = None
@@ -147,8 +148,10 @@ MAX_EVENT_DAYS = 366
 MAX_TERM_DAYS = 5 * 366
 MAX_GRANT_DAYS = 10 * 366
 MAX_PERIOD_DAYS = 5 * 366
-# The largest plausible grant or payment, in US dollars: the SCN's largest programmes are a few million.
-MAX_USD = 25_000_000
+# The largest plausible grant or payment, in US dollars: a bound for absurd values (a grant of 1e15), above the
+# largest real donor activities (IATI files hold programmes of a few hundred million); the SCN's programmes run to
+# a few million, and an amount merely unusual for its table is an outlier warning instead.
+MAX_USD = 1_000_000_000
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -205,7 +208,7 @@ TABLES: tuple[Table, ...] = (
             _code("event_type", EVENT_TYPES, "Kind of event."),
             Column("title", "text", "Title of the event."),
             Column("start_date", "date", "First day; planned events may lie up to a year ahead.",
-                   max_future_days=366, earliest=NETWORK_FOUNDED),
+                   max_future_days=366, earliest=EARLIEST_ACTIVITY),
             Column("end_date", "date", "Last day.", not_before="start_date", within=("start_date", MAX_EVENT_DAYS)),
             _ref("city_id", "cities.city_id", "Host city; empty for online or non-member venues.",
                  required=False),
@@ -255,8 +258,8 @@ TABLES: tuple[Table, ...] = (
             Column("theme", "text", "Theme, e.g. youth resilience, online harms."),
             _money("amount_awarded", "Amount awarded, in `currency`."),
             Column("currency", "currency", "ISO 4217 code of the award."),
-            _past_date("award_date", "Date the grant was awarded.", earliest=EARLIEST_MONEY),
-            Column("start_date", "date", "Start of the funded work.", earliest=EARLIEST_MONEY,
+            _past_date("award_date", "Date the grant was awarded.", earliest=EARLIEST_ACTIVITY),
+            Column("start_date", "date", "Start of the funded work.", earliest=EARLIEST_ACTIVITY,
                    max_future_days=2 * 366),
             Column("end_date", "date", "Planned end of the funded work.", not_before="start_date",
                    within=("start_date", MAX_GRANT_DAYS)),
@@ -269,7 +272,7 @@ TABLES: tuple[Table, ...] = (
         "Payments made against grants.",
         (
             _ref("grant_id", "grants.grant_id", "Grant paid."),
-            _past_date("paid_on", "Payment date.", earliest=EARLIEST_MONEY),
+            _past_date("paid_on", "Payment date.", earliest=EARLIEST_ACTIVITY),
             _money("amount", "Amount paid, in `currency`."),
             Column("currency", "currency", "ISO 4217 code of the payment."),
             _id("reference", "Payment reference (the transfer's or invoice's number). Needed only to tell apart "
@@ -299,7 +302,7 @@ TABLES: tuple[Table, ...] = (
         "Targets and actuals of indicators per reporting period, optionally split by a dimension.",
         (
             _ref("indicator_id", "indicators.indicator_id", "Indicator."),
-            Column("period_start", "date", "First day of the reporting period.", earliest=EARLIEST_MONEY),
+            Column("period_start", "date", "First day of the reporting period.", earliest=EARLIEST_ACTIVITY),
             Column("period_end", "date", "Last day of the reporting period.", not_before="period_start",
                    within=("period_start", MAX_PERIOD_DAYS)),
             _code("kind", VALUE_KINDS, "Target or actual."),
@@ -326,7 +329,7 @@ TABLES: tuple[Table, ...] = (
         "Exchange rates to US dollars; an amount uses the latest rate valid on or before its date.",
         (
             Column("currency", "currency", "ISO 4217 code."),
-            Column("valid_on", "date", "Date from which the rate applies.", earliest=EARLIEST_MONEY,
+            Column("valid_on", "date", "Date from which the rate applies.", earliest=EARLIEST_ACTIVITY,
                    max_future_days=FUTURE_TOLERANCE_DAYS),
             Column("usd_per_unit", "number", "US dollars for one unit of the currency.", minimum=0.000001),
         ),
@@ -381,8 +384,11 @@ MISSING_WORDS = (
 # Iglewicz and Hoaglin's outlier test, as DHIS2 offers it) exceeds this is a warning; only with enough amounts.
 OUTLIER_Z = 3.5
 OUTLIER_MIN_ROWS = 20
-# Rates are monthly: an amount converted with a rate older than this (a month without its rate) is refused.
-FX_MAX_AGE_DAYS = 45
+# A gap in a currency's rates is refused: an amount converted with a rate older than FX_GAP_FACTOR times the usual
+# spacing of that currency's rates (the median; monthly rates: ~39 days, a month without its rate; quarterly: ~114;
+# yearly: ~456), and never older than FX_MAX_AGE_DAYS whatever the spacing.
+FX_GAP_FACTOR = 1.25
+FX_MAX_AGE_DAYS = 400
 # A rate this many times higher or lower than the rate before it is a warning (typed upside down, a slipped
 # decimal); a rate that is about 1 / the one before is called inverted.
 FX_JUMP_FACTOR = 1.5

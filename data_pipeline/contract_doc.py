@@ -95,9 +95,9 @@ def _checks() -> list[str]:
          "free text (international, local with a trunk 0, North American, or any 8-15 digits after a word such as "
          "tel, contact, appelez, هاتف); dates, years, amounts and ids are not phone numbers."),
         ("Placeholder dates", "error", ", ".join(f"`{d}` ({why})" for d, why in c.PLACEHOLDER_DATES.items()) + "."),
-        ("Earliest dates", "error", f"Membership, steering seats, milestones and events not before "
-         f"{c.NETWORK_FOUNDED} (the network's founding); grants, payments, rates and results not before "
-         f"{c.EARLIEST_MONEY}. Per column below."),
+        ("Earliest dates", "error", f"Membership, steering seats and milestones not before "
+         f"{c.NETWORK_FOUNDED} (the network's founding); events, grants, payments, rates and results not before "
+         f"{c.EARLIEST_ACTIVITY}. Per column below."),
         ("Longest spans", "error", f"An event lasts at most {c.MAX_EVENT_DAYS} days, a steering term "
          f"{c.MAX_TERM_DAYS} days, a grant {c.MAX_GRANT_DAYS} days, a reporting period {c.MAX_PERIOD_DAYS} days."),
         ("Completed in the future", "error", "Attendance marked completed at an event that starts after the build "
@@ -109,15 +109,17 @@ def _checks() -> list[str]:
         ("Region of the country", "error", "A city's region must be its country's hub in "
          "`data/reference/countries.csv`; allowed exceptions: " + ", ".join(
              f"{iso} also {' or '.join(r)}" for iso, r in c.REGION_EXCEPTIONS.items()) + "."),
-        ("Point in the country", "error", f"A city's point must lie within {c.PLACE_TOLERANCE_KM} km of its "
-         "country's Natural Earth 1:50m boundary; the message says when the latitude and longitude look swapped or "
-         "a sign lost."),
+        ("Point in the country", "error / warning", f"A city's point must lie within {c.PLACE_TOLERANCE_KM} km of "
+         "its country's Natural Earth 1:50m boundary. In another country, or put right by swapping latitude and "
+         "longitude or a sign (the message says which): error. In no country's shape with no fix (the sea, or an "
+         "island too small for the 1:50m shapes): warning."),
         ("Plausible amounts", "error", f"A grant or payment above {c.MAX_USD:,.0f} USD once converted."),
         ("Outlying amounts", "warning", f"A grant or payment whose robust z-score (0.6745 x distance to the median "
          f"/ median absolute deviation, on log10 of the USD amounts of its table) exceeds {c.OUTLIER_Z:g}; with at "
          f"least {c.OUTLIER_MIN_ROWS} amounts."),
-        ("Stale exchange rate", "error", f"An amount converted with a rate more than {c.FX_MAX_AGE_DAYS} days "
-         "older than its date (rates are monthly)."),
+        ("Gap in exchange rates", "error", f"An amount converted with a rate older than {c.FX_GAP_FACTOR:g} times "
+         f"the usual spacing of its currency's rates (monthly rates: {round(31 * c.FX_GAP_FACTOR)} days), or than "
+         f"{c.FX_MAX_AGE_DAYS} days whatever the spacing."),
         ("Exchange-rate jump", "warning", f"A rate more than {c.FX_JUMP_FACTOR:g} times higher or lower than the one "
          "before it (the message says when it looks inverted)."),
         ("Payments and awards", "warning", f"Payments of a grant adding up to more than its award (by "

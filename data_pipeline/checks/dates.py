@@ -1,5 +1,5 @@
 """Dates that cannot be right: placeholders (1900-01-01, 1899-12-30, 1970-01-01, 9999-12-31), dates before
-anything of their kind could happen (contract.NETWORK_FOUNDED, EARLIEST_MONEY: a year typed 1015 made one mart
+anything of their kind could happen (contract.NETWORK_FOUNDED, EARLIEST_ACTIVITY: a year typed 1015 made one mart
 90 times larger), rows that last implausibly long (an event ending in 2109), completed attendance at an event
 that has not happened yet, activity or a steering seat of a city after it left, and overlapping steering terms
 of one city.

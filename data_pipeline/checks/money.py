@@ -7,8 +7,8 @@ date), so a bound means the same in every currency:
   log10 of the USD amounts (Iglewicz and Hoaglin; DHIS2's outlier check), beyond contract.OUTLIER_Z. Amounts
   spread over orders of magnitude (a 5,000 USD exchange and a 2M USD programme), so the scale is logarithmic;
   all currencies are pooled in USD, as one currency may have only a handful of grants;
-- an amount converted with a rate older than contract.FX_MAX_AGE_DAYS is an error: a month without its rate
-  would otherwise use an old one silently;
+- an amount converted across a gap in its currency's rates is an error (older than contract.FX_GAP_FACTOR times
+  the currency's usual spacing, at most FX_MAX_AGE_DAYS): a month without its rate would use an old one silently;
 - a rate that jumps against the one before it by more than contract.FX_JUMP_FACTOR is a warning, saying when
   it looks inverted (typed as units per dollar: payments in that month come out ~80 times too high);
 - payments that add up to more than the grant's award, or are paid before it was awarded, are warnings naming
@@ -134,14 +134,39 @@ def _outliers(con, view: str, label: str, column: contract.Column, log: ProblemL
 
 
 def _stale_rates(con, view: str, label: str, currency: str, fx_label: str, log: ProblemLog) -> None:
-    limit = contract.FX_MAX_AGE_DAYS
+    """An amount converted across a gap in its currency's rates: with a rate older than FX_GAP_FACTOR times the
+    currency's usual spacing (its median), or than FX_MAX_AGE_DAYS. Monthly rates then allow ~39 days, yearly
+    ones a year: the rule follows the series the finance team keeps rather than assuming one."""
     rows = con.execute(f"""
-        select _line, currency, day, rate_day, rate_line, day - rate_day as age from {view}
-        where currency <> 'USD' and rate_day is not null and day - rate_day > {limit} order by _line""").fetchall()
+        with spacing as (
+            select currency, median(valid_on - before) as usual from (
+                select currency, valid_on, lag(valid_on) over (partition by currency order by valid_on) as before
+                from {RATES} where _line is not null)
+            group by currency
+        ),
+        limits as (
+            select currency, least(coalesce(ceil(usual * {contract.FX_GAP_FACTOR}), {contract.FX_MAX_AGE_DAYS}),
+                                   {contract.FX_MAX_AGE_DAYS}) as days, usual
+            from spacing
+        )
+        select _line, a.currency, day, rate_day, rate_line, day - rate_day as age, limits.days, limits.usual
+        from {view} a join limits using (currency)
+        where a.currency <> 'USD' and rate_day is not null and day - rate_day > limits.days
+        order by _line""").fetchall()
     log.add_rows(label, currency, [
-        (line, f"the latest {cur} rate on or before {day} is from {rate_day} ({fx_label} line {rate_line}), "
-               f"{age} days earlier; rates may be at most {limit} days old: add the rate of that month")
-        for line, cur, day, rate_day, rate_line, age in rows[:log.per_kind]], len(rows) - log.per_kind)
+        (line, f"the latest {cur} rate on or before {day} is from {rate_day} ({fx_label} line {rate_line}), {age} "
+               f"days earlier: a gap in the {cur} rates, which come every {_spacing(usual)} (at most {limit:.0f} "
+               "days); add the missing rate")
+        for line, cur, day, rate_day, rate_line, age, limit, usual in rows[:log.per_kind]], len(rows) - log.per_kind)
+
+
+def _spacing(days: float | None) -> str:
+    if days is None:
+        return "? days"
+    for span, word in ((365, "year"), (91, "quarter"), (30, "month"), (7, "week")):
+        if abs(days - span) <= span * 0.1:
+            return word
+    return f"{days:.0f} days"
 
 
 def _rate_jumps(con, fx_label: str, log: ProblemLog) -> None:

@@ -4,6 +4,8 @@ The region comes from data/reference/countries.csv (allowed exceptions: contract
 is checked against the country's Natural Earth 1:50m boundary (data/reference/boundaries.parquet, see
 data_pipeline/boundaries_build.py) with a tolerance of contract.PLACE_TOLERANCE_KM; a point outside says the
 likely fix: latitude and longitude swapped, or a sign lost, when the corrected point falls inside the country.
+A point in another country, or one a fix puts right, is an error; a point in no country's shape with no fix
+(the sea, or an island the 1:50m shapes leave out) is a warning, since the shapes may be what is missing.
 Shapely does the geometry (vectorised over all cities at once): geopandas would cost ~0.9 s to import on every
 build for what shapely does in ~0.3 s, and the boundaries load as WKB through DuckDB in milliseconds.
 Countries without a boundary in the file (Gibraltar, Tuvalu, Tokelau, Bouvet Island, the US minor islands) are
@@ -106,20 +108,27 @@ def points_in_countries(con: duckdb.DuckDBPyConnection, cities: LoadedSource, lo
         ("latitude", "latitude and longitude look swapped, and both signs lost", -lat, -lon),
     )
     fits = [_km_outside(own[far], x[far], y[far]) <= contract.PLACE_TOLERANCE_KM for _, _, x, y in fixes]
-    problems: dict[str, list[tuple[int, str]]] = {}
+    problems: dict[tuple[str, str], list[tuple[int, str]]] = {}
     for k, i in enumerate(far):
         where = f"lies {distance[i]:,.0f} km outside {iso3[i]}"
+        # In another country, or right once fixed: an error. In no country's shape (the sea, or an island too
+        # small for the 1:50m shapes, such as San Andrés) with no fix that fits: a warning, as the shapes may lack it.
+        column, severity = "country_iso3", "error"
+        advice = "check the coordinates and the country"
         if int(i) in lies_in:
             where += f", in {lies_in[int(i)]}"
-        column, advice = "country_iso3" if int(i) in lies_in else "latitude", "check the coordinates and the country"
+        else:
+            column, severity = "latitude", "warning"
+            advice = "it is in no country's shape (the sea, or an island too small for the boundaries): check it"
         for (fix_column, words, x, y), fit in zip(fixes, fits, strict=True):
             if fit[k]:
-                column, advice = fix_column, f"{words}: ({_deg(y[i])}, {_deg(x[i])}) is in {iso3[i]}"
+                column, severity = fix_column, "error"
+                advice = f"{words}: ({_deg(y[i])}, {_deg(x[i])}) is in {iso3[i]}"
                 break
-        problems.setdefault(column, []).append(
+        problems.setdefault((column, severity), []).append(
             (int(line[i]), f"the point ({_deg(lat[i])}, {_deg(lon[i])}) {where}; {advice}"))
-    for column, found in problems.items():
-        log.add_rows(cities.source.label, column, found[:log.per_kind], len(found) - log.per_kind)
+    for (column, severity), found in problems.items():
+        log.add_rows(cities.source.label, column, found[:log.per_kind], len(found) - log.per_kind, severity)
 
 
 def _km_outside(shapes, lon, lat):
