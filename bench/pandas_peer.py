@@ -13,7 +13,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import time
+import unicodedata
 from pathlib import Path
 
 import numpy as np
@@ -72,6 +74,18 @@ def _as_of(src: dict[str, pd.DataFrame], today: dt.date) -> pd.Timestamp:
     return min(latest, pd.Timestamp(today))
 
 
+def _masked(titles: pd.Series, cities: pd.DataFrame) -> pd.Series:
+    """Titles with confidential members' names (as written and without accents) replaced, as the build does."""
+    names = cities.loc[cities.confidential, "city_name"].dropna()
+    forms = {form for name in names for form in
+             (name, "".join(c for c in unicodedata.normalize("NFKD", name) if not unicodedata.combining(c)))}
+    if not forms:
+        return titles.copy()
+    pattern = re.compile(r"(?<![^\W_])(?:" + "|".join(map(re.escape, sorted(forms, key=len, reverse=True)))
+                         + r")(?![^\W_])", re.IGNORECASE)
+    return titles.map(lambda t: pattern.sub("[confidential member]", t) if isinstance(t, str) else t)
+
+
 def staging(src: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
     """Cities with country names, events and participants placed, amounts converted to USD; cities and grants
     flagged `confidential` (the city is a confidential member)."""
@@ -92,6 +106,7 @@ def staging(src: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
         columns={"region": "city_region"}), on="city_id", how="left")
     grants["region"] = grants["region"].fillna(grants.pop("city_region"))
     grants["confidential"] = grants.confidential.fillna(False).astype(bool)
+    grants["title_public"] = _masked(grants.title, cities)
     grants["awarded_usd"] = grants.amount_awarded * _usd(grants, "award_date", rates)
     payments = src["disbursements"].copy()
     payments["amount_usd"] = payments.amount * _usd(payments, "paid_on", rates)
@@ -144,6 +159,7 @@ def indicator_achievement(src: dict[str, pd.DataFrame], stg: dict[str, pd.DataFr
         indicators.measure.map({"percentage": "latest"}).fillna("cumulative"))
     grants = stg["grants"][["grant_id", "donor_id", "city_id", "region", "country_iso3", "confidential"]]
     frame = indicators.merge(grants, on="grant_id").merge(totals, on="indicator_id")
+    frame["title_public"] = _masked(frame.title, stg["cities"])
     frame = frame.sort_values(["indicator_id", "period_end"], kind="stable").reset_index(drop=True)
     reported = frame.actual.notna()
     by = frame.groupby("indicator_id")

@@ -139,11 +139,16 @@ class Rule:
     hidden: tuple[str, ...] = ()
     where: str | None = None
     source: str | None = None  # a second view of another table (default: the table of the same name)
+    # (column, its stand-in): free text that may name a confidential member elsewhere than on its own row (an
+    # event title naming a guest city) reads, for roles that may not see them, as the stand-in built without
+    # those names (`title_public`, data_pipeline/staging.py).
+    public_text: tuple[tuple[str, str], ...] = ()
 
 
 _ALL = frozenset({NETWORK, REGION, DONOR, PUBLIC})
 _STAFF = frozenset({NETWORK, REGION})
-_CITY_TEXT = ("city_name", "title")  # text that can name a city: replaced, not blanked
+_CITY_TEXT = ("city_name", "title", "title_public")  # text that can name a city: replaced, not blanked
+_TITLE = (("title", "title_public"),)
 _VISIBILITY = "visibility = 'confidential'"
 _V = "getvariable('scn_viewer')"
 
@@ -172,7 +177,7 @@ RULES: dict[str, Rule] = {
     "steering_committee": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     "city_milestones": Rule(_STAFF, flag=_VISIBILITY, city_rows=True),
     "fct_events": Rule(_STAFF | {PUBLIC}, flag="confidential",
-                       masked=("city_id", "city_name", "country_iso3", "title")),
+                       masked=("city_id", "city_name", "country_iso3", "title", "title_public"), public_text=_TITLE),
     "fct_attendance": Rule(_ALL, flag="confidential", masked=("event_city_id", "participant_city_id", "country_iso3"),
                            hidden=("event_city_id", "participant_city_id", "pre_score", "post_score",
                                    "satisfaction"),
@@ -187,9 +192,11 @@ RULES: dict[str, Rule] = {
     "regional_activity_quarterly": Rule(_STAFF | {PUBLIC}),
     "kpi_by_period": Rule(_STAFF | {PUBLIC}),
     "grant_portfolio": Rule(_ALL, donor="donor_id", flag="confidential",
-                            masked=("city_id", "city_name", "country_iso3", "title")),
+                            masked=("city_id", "city_name", "country_iso3", "title", "title_public"),
+                            public_text=_TITLE),
     "fct_disbursements": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3")),
-    "indicator_achievement": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3")),
+    "indicator_achievement": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3"),
+                                  public_text=_TITLE),
     "indicator_values_by_dimension": Rule(
         _ALL, region=None, where="indicator_id in (select indicator_id from {policy}.indicator_achievement)"),
 }
@@ -240,6 +247,8 @@ def _condition(rule: Rule | None, role: Role | None, policy: str) -> str:
 def _column(name: str, rule: Rule | None, role: Role | None, salt: str) -> str:
     """The select-list expression of one column: itself, or masked on confidential rows, or hidden by role."""
     expr = f'"{name}"'
+    if role and rule and not role.sees_confidential and name in dict(rule.public_text):
+        expr = f'"{dict(rule.public_text)[name]}"'
     if role and rule and rule.flag and not rule.city_rows and name in rule.masked and not role.sees_confidential:
         if name in _CITY_TEXT:
             hidden = f"'{CONFIDENTIAL_LABEL}'"
@@ -262,7 +271,8 @@ def view_sql(table: str, columns: list[str], salt: str, role: Role | None = None
     if rule and DONOR in rule.scopes and rule.region and not (rule.donor or rule.donor_rows):
         raise RuntimeError(f"access rule of {table} lets donors read it without limiting them to their grants")
     if rule:
-        missing = [c for c in (rule.region, rule.donor, *rule.masked, *rule.hidden) if c and c not in columns]
+        missing = [c for c in (rule.region, rule.donor, *rule.masked, *rule.hidden,
+                               *(name for pair in rule.public_text for name in pair)) if c and c not in columns]
         if rule.flag == "confidential" and "confidential" not in columns:
             missing.append("confidential")
         if missing:

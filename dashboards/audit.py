@@ -18,7 +18,7 @@ from dashboards import settings
 
 EVENTS = (
     "sign_in", "sign_in_failed", "sign_out", "access_denied",
-    "upload_refused", "upload_checked", "publish", "publish_failed",
+    "upload_refused", "upload_checked", "publish", "publish_failed", "rollback", "rollback_failed",
     "user_added", "user_removed", "standards_export",
 )
 # Detail keys that would carry a secret; any key containing one of these words is refused.

@@ -15,8 +15,9 @@ from dashboards.figures import quality as fig
 from dashboards.queries import common
 from dashboards.queries import quality as q
 from dashboards.shell import chart_downloads
-from dashboards.upload import REPORT_COLUMNS
+from dashboards.upload import REPORT_COLUMNS, versions_section
 from dashboards.upload import section as upload_section
+from data_pipeline import versions
 
 dash.register_page(__name__, path="/data", name="Data quality", order=5, title="Data quality · SCN Impact Dashboard",
                    nav=True)
@@ -46,7 +47,7 @@ def build_card(build: dict) -> dbc.Card:
     facts = [
         ("Data as of", fmt.day(build["as_of"])),
         ("Built at", f"{build['built_at']:%d %b %Y %H:%M}"),
-        ("Sources", build["source"]),
+        ("Sources", versions.describe_source(settings.get().sources_store, build["source"])),
         ("Pipeline", build["pipeline_version"]),
         ("Demo data", "yes" if build["is_demo"] else "no"),
         ("Database", f"{path.name} ({path.stat().st_size / 1e6:,.1f} MB)"),
@@ -63,7 +64,8 @@ def failed_alert(report: dict) -> html.Div:
     return html.Div([
         dbc.Alert([
             html.H2("The last build attempt failed", className="h5"),
-            html.P([f"On {report.get('finished_at', '?')} the pipeline read {report.get('source', '?')} and found "
+            html.P([f"On {report.get('finished_at', '?')} the pipeline read the "
+                    f"{versions.describe_source(settings.get().sources_store, report.get('source', '?'))} and found "
                     f"{errors:,} error{'s' if errors != 1 else ''}; nothing was published. These pages still show "
                     "the previous database. Fix the rows below and build again."], className="mb-0"),
         ], color="danger", class_name="mb-2"),
@@ -75,8 +77,9 @@ def failed_alert(report: dict) -> html.Div:
 def layout(**_query) -> html.Div:
     try:
         build = common.build_info()
-    except DatabaseMissing as exc:
-        return ui.empty_state("No database has been built yet.", detail=str(exc))
+    except DatabaseMissing:
+        return ui.empty_state("No database has been built yet.",
+                              detail="Build one with `python -m data_pipeline build`.")
     failed = q.failed_attempt()
     problems = q.problems()
     return html.Div([
@@ -84,6 +87,7 @@ def layout(**_query) -> html.Div:
         failed_alert(failed) if failed else None,
         upload_section(),
         build_card(build),
+        versions_section(),
         dbc.Row([
             dbc.Col(ui.data_grid(PAGE, PROBLEMS, f"Validation report of the published build ({len(problems):,})",
                                  REPORT_COLUMNS, row_data=ui.grid_rows(problems))

@@ -10,6 +10,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from data_pipeline.contract import SHRINK_SHARE
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -35,6 +37,7 @@ class Settings:
     cookie_secure: bool  # session cookie only over HTTPS
     session_hours: int
     upload_max_mb: int
+    shrink_share: float  # a publish losing more than this share of a table's rows needs a confirmation
     trusted_email_header: str | None  # set when an identity-aware proxy (OIDC) signs people in
     proxy_hops: int  # reverse proxies in front that set X-Forwarded-For (sign-in limits count the client's address)
 
@@ -78,6 +81,7 @@ def get() -> Settings:
         cookie_secure=_flag(env.get("SCN_COOKIE_SECURE", "0" if demo else "1")),
         session_hours=int(env.get("SCN_SESSION_HOURS", "8")),
         upload_max_mb=int(env.get("SCN_UPLOAD_MAX_MB", "50")),
+        shrink_share=float(env.get("SCN_CONFIRM_SHRINK_OVER", str(SHRINK_SHARE))),
         trusted_email_header=env.get("SCN_TRUSTED_EMAIL_HEADER") or None,
         proxy_hops=int(env.get("SCN_PROXY_HOPS", "0")),
     )

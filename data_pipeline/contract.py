@@ -66,6 +66,20 @@ MAX_LENGTH: dict[str, int] = {"id": 64, "text": 500, "code": 64}
 
 # How far past the build day a "happened on" date may lie before it is called an error.
 FUTURE_TOLERANCE_DAYS = 31
+# The earliest plausible dates. The network was founded in 2015 (launched at the UN in September): membership,
+# steering seats and milestones cannot be older. Events, money and results may come from ISD's pilots and the
+# programmes that became the SCN's, so they reach back to 2000; anything older is a typing slip (1015 for 2015)
+# or a placeholder.
+NETWORK_FOUNDED = "2015-01-01"
+EARLIEST_ACTIVITY = "2000-01-01"
+# Dates spreadsheets and databases write for "no date": named in the message when one trips a bound.
+PLACEHOLDER_DATES = {
+    "1899-12-30": "Excel's day zero",
+    "1899-12-31": "Excel's day zero",
+    "1900-01-01": "a spreadsheet's empty date",
+    "1970-01-01": "the Unix epoch, an empty timestamp",
+    "9999-12-31": "a database's 'no end'",
+}
 
 
 @dataclass(frozen=True)
@@ -89,6 +103,14 @@ class Column:
     # False for columns the product added beyond the agreed minimum: a file without them still loads.
     header_required: bool = True
     max_length: int | None = None  # characters; None: MAX_LENGTH of the type
+    # The earliest plausible date (ISO), see NETWORK_FOUNDED and EARLIEST_ACTIVITY.
+    earliest: str | None = None
+    # (another date column, days): this date may lie at most that many days after the other one.
+    within: tuple[str, int] | None = None
+    # Money: the largest plausible amount in US dollars (converted at the amount's date), and whether an amount
+    # far from the others of its table (in USD, robust z-score, see OUTLIER_Z) is a warning.
+    max_usd: float | None = None
+    outliers: bool = False
 
     @property
     def length_limit(self) -> int | None:
@@ -130,6 +152,21 @@ def _past_date(name: str, what: str, **kw) -> Column:
     return Column(name, "date", what, max_future_days=FUTURE_TOLERANCE_DAYS, **kw)
 
 
+def _money(name: str, what: str, **kw) -> Column:
+    return Column(name, "number", what, minimum=0, max_usd=MAX_USD, outliers=True, **kw)
+
+
+# How long one row can last: an event (a self-paced module can run a year), a steering term (terms are two years;
+# a row may cover a renewal), a grant, an indicator's reporting period.
+MAX_EVENT_DAYS = 366
+MAX_TERM_DAYS = 5 * 366
+MAX_GRANT_DAYS = 10 * 366
+MAX_PERIOD_DAYS = 5 * 366
+# The largest plausible grant or payment, in US dollars: a bound for absurd values (a grant of 1e15), above the
+# largest real donor activities (IATI files hold programmes of a few hundred million); the SCN's programmes run to
+# a few million, and an amount merely unusual for its table is an outlier warning instead.
+MAX_USD = 1_000_000_000
+
 TABLES: tuple[Table, ...] = (
     Table(
         "cities",
@@ -141,9 +178,9 @@ TABLES: tuple[Table, ...] = (
             Column("latitude", "number", "WGS84 latitude of the city centre.", minimum=-90, maximum=90),
             Column("longitude", "number", "WGS84 longitude of the city centre.", minimum=-180, maximum=180),
             _code("region", REGIONS, "SCN regional hub the city belongs to."),
-            _past_date("joined_on", "Date the city joined the network."),
+            _past_date("joined_on", "Date the city joined the network.", earliest=NETWORK_FOUNDED),
             _past_date("left_on", "Date the city left, empty while a member.", required=False,
-                       not_before="joined_on"),
+                       not_before="joined_on", earliest=NETWORK_FOUNDED),
             _code("membership", MEMBERSHIP_KINDS, "Kind of membership."),
             _code("visibility", VISIBILITIES, "Confidential members are never named to donors or the public."),
             Column("population", "integer", "Population of the city (for reach per capita).", required=False,
@@ -156,9 +193,10 @@ TABLES: tuple[Table, ...] = (
         "Terms served on the International Steering Committee.",
         (
             _ref("city_id", "cities.city_id", "City holding the seat."),
-            Column("term_start", "date", "First day of the term."),
+            Column("term_start", "date", "First day of the term.", earliest=NETWORK_FOUNDED,
+                   max_future_days=366),
             Column("term_end", "date", "Last day of the term, empty while serving.", required=False,
-                   not_before="term_start"),
+                   not_before="term_start", within=("term_start", MAX_TERM_DAYS)),
             _code("role", STEERING_ROLES, "Seat held."),
         ),
         key=("city_id", "term_start"),
@@ -184,8 +222,8 @@ TABLES: tuple[Table, ...] = (
             _code("event_type", EVENT_TYPES, "Kind of event."),
             Column("title", "text", "Title of the event."),
             Column("start_date", "date", "First day; planned events may lie up to a year ahead.",
-                   max_future_days=366),
-            Column("end_date", "date", "Last day.", not_before="start_date"),
+                   max_future_days=366, earliest=EARLIEST_ACTIVITY),
+            Column("end_date", "date", "Last day.", not_before="start_date", within=("start_date", MAX_EVENT_DAYS)),
             _ref("city_id", "cities.city_id", "Host city; empty for online or non-member venues.",
                  required=False),
             _code("region", REGIONS, "Region the event serves; empty for global events.", required=False),
@@ -232,11 +270,13 @@ TABLES: tuple[Table, ...] = (
                   header_required=False),
             Column("programme", "text", "SCN programme the grant belongs to."),
             Column("theme", "text", "Theme, e.g. youth resilience, online harms."),
-            Column("amount_awarded", "number", "Amount awarded, in `currency`.", minimum=0),
+            _money("amount_awarded", "Amount awarded, in `currency`."),
             Column("currency", "currency", "ISO 4217 code of the award."),
-            _past_date("award_date", "Date the grant was awarded."),
-            Column("start_date", "date", "Start of the funded work."),
-            Column("end_date", "date", "Planned end of the funded work.", not_before="start_date"),
+            _past_date("award_date", "Date the grant was awarded.", earliest=EARLIEST_ACTIVITY),
+            Column("start_date", "date", "Start of the funded work.", earliest=EARLIEST_ACTIVITY,
+                   max_future_days=2 * 366),
+            Column("end_date", "date", "Planned end of the funded work.", not_before="start_date",
+                   within=("start_date", MAX_GRANT_DAYS)),
             _code("status", GRANT_STATUSES, "Current status."),
         ),
         key=("grant_id",),
@@ -246,10 +286,14 @@ TABLES: tuple[Table, ...] = (
         "Payments made against grants.",
         (
             _ref("grant_id", "grants.grant_id", "Grant paid."),
-            _past_date("paid_on", "Payment date."),
-            Column("amount", "number", "Amount paid, in `currency`.", minimum=0),
+            _past_date("paid_on", "Payment date.", earliest=EARLIEST_ACTIVITY),
+            _money("amount", "Amount paid, in `currency`."),
             Column("currency", "currency", "ISO 4217 code of the payment."),
+            _id("reference", "Payment reference (the transfer's or invoice's number). Needed only to tell apart "
+                "two payments to one grant of the same amount on the same day, which are otherwise refused as "
+                "the same row pasted twice.", required=False, header_required=False),
         ),
+        notes=("No key: a grant is paid many times. A row repeated exactly is refused (see Checks).",),
     ),
     Table(
         "indicators",
@@ -288,8 +332,9 @@ TABLES: tuple[Table, ...] = (
         "Targets and actuals of indicators per reporting period, optionally split by a dimension.",
         (
             _ref("indicator_id", "indicators.indicator_id", "Indicator."),
-            Column("period_start", "date", "First day of the reporting period."),
-            Column("period_end", "date", "Last day of the reporting period.", not_before="period_start"),
+            Column("period_start", "date", "First day of the reporting period.", earliest=EARLIEST_ACTIVITY),
+            Column("period_end", "date", "Last day of the reporting period.", not_before="period_start",
+                   within=("period_start", MAX_PERIOD_DAYS)),
             _code("kind", VALUE_KINDS, "Target or actual."),
             Column("value", "number", "The value, in the indicator's measure."),
             Column("dimension", "text", "Disaggregation, e.g. sex; empty for the total.", required=False,
@@ -305,7 +350,7 @@ TABLES: tuple[Table, ...] = (
         (
             _ref("city_id", "cities.city_id", "City."),
             _code("milestone", MILESTONES, "Step reached."),
-            _past_date("achieved_on", "Date reached."),
+            _past_date("achieved_on", "Date reached.", earliest=NETWORK_FOUNDED),
         ),
         key=("city_id", "milestone"),
     ),
@@ -314,7 +359,8 @@ TABLES: tuple[Table, ...] = (
         "Exchange rates to US dollars; an amount uses the latest rate valid on or before its date.",
         (
             Column("currency", "currency", "ISO 4217 code."),
-            Column("valid_on", "date", "Date from which the rate applies."),
+            Column("valid_on", "date", "Date from which the rate applies.", earliest=EARLIEST_ACTIVITY,
+                   max_future_days=FUTURE_TOLERANCE_DAYS),
             Column("usd_per_unit", "number", "US dollars for one unit of the currency.", minimum=0.000001),
         ),
         key=("currency", "valid_on"),
@@ -323,11 +369,87 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-# Column names that hold personal data of a person. Refused wherever they appear, unless the contract itself
-# names the column (city_name, donor_name are organisations, not people).
+# Column names that hold personal data of a person, in the network's languages (English, French, Arabic, Bosnian/
+# Croatian/Serbian, Spanish, German), compared without accents. Refused wherever they appear, unless the contract
+# itself names the column (city_name, donor_name are organisations, not people).
 PERSONAL_COLUMN_WORDS = (
     "name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "fullname",
     "given_name", "family_name", "email", "e_mail", "mail", "phone", "telephone", "mobile", "cell",
     "whatsapp", "address", "street", "postcode", "zip", "birth", "dob", "date_of_birth", "passport",
     "national_id", "ssn", "ip_address",
+    # French, Spanish, German, Bosnian/Croatian/Serbian, Arabic
+    "prenom", "courriel", "adresse", "telephone", "portable", "naissance", "passeport",
+    "apellido", "apellidos", "correo", "direccion", "telefono", "movil", "celular", "nacimiento", "pasaporte",
+    "vorname", "nachname", "familienname", "anschrift", "telefon", "handy", "geburtsdatum", "geburtstag",
+    "reisepass", "prezime", "adresa", "mobitel", "rodenja", "rodjenja", "rođenja", "pasos", "jmbg",
+    "لقب", "هاتف", "جوال", "موبايل", "بريد", "عنوان", "ميلاد", "جواز",
 )
+# Words meaning "name": a column holding one is a person's name unless another of its words says whose
+# (ORGANISATION_WORDS: city_name, nom_ville, ime_grada, اسم_المدينة).
+PERSON_NAME_WORDS = ("name", "nom", "nombre", "ime", "naziv_osobe", "vorname", "nome", "naam", "اسم", "الاسم")
+ORGANISATION_WORDS = (
+    "city", "donor", "country", "event", "org", "organisation", "organization", "programme", "program",
+    "region", "venue", "project", "grant", "funder", "partner", "hub", "file", "sheet", "topic", "theme",
+    "indicator", "institution", "ministry", "company", "school",
+    "ville", "pays", "organisme", "evenement", "projet", "bailleur", "donateur", "partenaire", "lieu", "fichier",
+    "feuille", "indicateur", "ciudad", "pais", "organizacion", "evento", "proyecto", "donante", "socio", "lugar",
+    "archivo", "hoja", "indicador", "stadt", "land", "gemeinde", "veranstaltung", "projekt", "spender", "ort",
+    "datei", "grad", "grada", "opstina", "opstine", "opcina", "opcine", "drzava", "drzave", "organizacija",
+    "organizacije", "projekta", "dogadaj", "dogadaja", "mjesto", "mesto",
+    "مدينة", "المدينة", "بلد", "البلد", "الدولة", "منظمة", "المنظمة", "الجهة", "مشروع", "المشروع",
+)
+
+# Cells that stand for "no value": refused in required text and identifier columns, where they would pass for
+# a real name or id (a city called "N/A"). Compared ignoring case and outer spaces. In optional text columns they
+# are kept as written: "None" is a real answer to a disaggregation such as "disability".
+MISSING_WORDS = (
+    "na", "n/a", "n.a.", "n.a", "nan", "null", "none", "nil", "-", "--", "---", "—", "–", "?", "??", "???",
+    ".", "..", "...", "#n/a", "#na", "#null!", "#value!", "#ref!", "#name?", "#div/0!", "#num!", "tbd", "tbc",
+    "tba", "unknown", "missing", "n/d", "nd", "s/d", "s.o.", "inconnu", "non renseigne", "non renseigné",
+    "desconocido", "sin datos", "unbekannt", "k.a.", "nepoznato", "غير معروف", "لا يوجد",
+)
+
+# --- money -----------------------------------------------------------------------------------------------------
+# An amount whose robust z-score (0.6745 * (x - median) / MAD, over log10 of the amounts in USD of its table:
+# Iglewicz and Hoaglin's outlier test, as DHIS2 offers it) exceeds this is a warning; only with enough amounts.
+OUTLIER_Z = 3.5
+OUTLIER_MIN_ROWS = 20
+# A gap in a currency's rates is refused: an amount converted with a rate older than FX_GAP_FACTOR times the usual
+# spacing of that currency's rates (the median; monthly rates: ~39 days, a month without its rate; quarterly: ~114;
+# yearly: ~456), and never older than FX_MAX_AGE_DAYS whatever the spacing.
+FX_GAP_FACTOR = 1.25
+FX_MAX_AGE_DAYS = 400
+# A rate this many times higher or lower than the rate before it is a warning (typed upside down, a slipped
+# decimal); a rate that is about 1 / the one before is called inverted.
+FX_JUMP_FACTOR = 1.5
+# Payments of a grant may add up to this much more than its award before a warning: rounding when paid in the
+# award's currency; exchange-rate movement between award and payment when paid in another.
+OVERPAID_TOLERANCE = 0.005
+OVERPAID_TOLERANCE_FX = 0.05
+
+# --- places ----------------------------------------------------------------------------------------------------
+# A city's point may lie this far outside its country's Natural Earth 1:50m boundary before it is an error. The
+# boundary is generalised (the 6,241 GeoNames cities of data/reference/cities.csv lie at most 7 km outside their
+# own country's, 99.9% within 7 km), a city's coordinates mark its centre, and coastal cities sit on the edge;
+# a point in the wrong place (latitude and longitude swapped, a sign lost) is hundreds of kilometres out.
+PLACE_TOLERANCE_KM = 25
+# Countries whose cities the SCN may place in a hub other than the one data/reference/countries.csv gives: those
+# that common definitions of the regions split (Türkiye between Europe and MENA; Sudan, Djibouti and Somalia
+# in the Arab League; Mauritania in the Maghreb).
+REGION_EXCEPTIONS: dict[str, tuple[str, ...]] = {
+    "TUR": ("MENA",),
+    "SDN": ("MENA",),
+    "DJI": ("MENA",),
+    "SOM": ("MENA",),
+    "MRT": ("MENA",),
+}
+
+# --- uploads that shrink the data ------------------------------------------------------------------------------
+# A build that would leave a table with fewer rows than the published one by more than this share, or leave
+# a month of activity (below) empty that had rows, publishes only when confirmed (`build --confirm-shrink`,
+# or the upload page's confirmation). SCN_CONFIRM_SHRINK_OVER overrides the share for the app and the CLI.
+SHRINK_SHARE = 0.2
+# Where a table's activity is dated, and how many rows a month must have had before its loss needs a confirmation.
+ACTIVITY_DATES = {"events": "start_date", "attendance": "start_date", "disbursements": "paid_on",
+                  "grants": "award_date"}
+GONE_MONTH_MIN_ROWS = 5

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from data_pipeline import contract
 from data_pipeline.contract import FUTURE_TOLERANCE_DAYS, TABLES, Column
 from data_pipeline.load import SHEET_RULE
 from data_pipeline.load.rules import file_rules
@@ -28,6 +29,14 @@ def _rules(column: Column) -> str:
         rules.append(f"not before `{column.not_before}`")
     if column.max_future_days is not None:
         rules.append(f"at most {column.max_future_days} days after today")
+    if column.earliest:
+        rules.append(f"not before {column.earliest}")
+    if column.within:
+        rules.append(f"at most {column.within[1]} days after `{column.within[0]}`")
+    if column.max_usd is not None:
+        rules.append(f"at most {column.max_usd:,.0f} USD once converted")
+    if column.outliers:
+        rules.append("far from the others: warning")
     if column.requires:
         rules.append(f"needs `{column.requires}`")
     if not column.header_required:
@@ -57,6 +66,7 @@ def render() -> str:
         "line or the sheet's row (the header's is usually 1; see Reading files).",
         "",
     ]
+    lines += _checks()
     for table in TABLES:
         key = f" Unique key: `({', '.join(table.key)})`." if table.key else ""
         lines += [f"## `{table.name}`", "", table.description + key, "",
@@ -64,6 +74,7 @@ def render() -> str:
         for column in table.columns:
             lines.append(f"| `{column.name}` | {TYPE_WORDS[column.type]} | {'yes' if column.required else ''} "
                          f"| {column.description} | {_rules(column)} |")
+        lines += [f"_{note}_" for note in table.notes] + [""] if table.notes else []
         lines.append("")
     lines += ["## Reading files", "",
               "What the loader does before any rule above applies, and what it refuses. `read` means the file loads",
@@ -73,3 +84,61 @@ def render() -> str:
     lines += [f"| {what} | {level} | {rule} |" for what, level, rule in file_rules()]
     lines.append("")
     return "\n".join(lines)
+
+
+def _checks() -> list[str]:
+    """Every check beyond a column's own rules: what it refuses or warns about, and its bounds."""
+    c = contract
+    rows = [
+        ("Keys", "error", "A key repeated; codes and currencies compared after normalising (`eur` = `EUR`), ids "
+         "ignoring case (`SCN-0042` = `scn-0042`). Both lines are named."),
+        ("Repeated rows", "error", "In a table without a key (disbursements), a row repeating another in every column "
+         "(a file pasted twice). Two real payments of one amount on one day differ by `reference`."),
+        ("Missing-value words", "error", "In a required text or id column: " + ", ".join(
+            f"`{w}`" for w in c.MISSING_WORDS[:16]) + f" and {len(c.MISSING_WORDS) - 16} more (ignoring case). "
+         "Optional columns keep them as written."),
+        ("Personal column names", "error", "Columns named for a person's name, e-mail, phone, address or birth date "
+         "in English, French, Arabic, Bosnian/Croatian/Serbian, Spanish and German (`Nom`, `Prénom`, `الاسم`, `Ime`, "
+         "`Prezime`, `Nombre`, `Apellido`, `Vorname`, `Nachname`...), unless a word names a place or organisation."),
+        ("Personal data in values", "error", "An e-mail address or phone number as a value, or anywhere inside "
+         "free text (international, local with a trunk 0, North American, or any 8-15 digits after a word such as "
+         "tel, contact, appelez, هاتف); dates, years, amounts and ids are not phone numbers."),
+        ("Placeholder dates", "error", ", ".join(f"`{d}` ({why})" for d, why in c.PLACEHOLDER_DATES.items()) + "."),
+        ("Earliest dates", "error", f"Membership, steering seats and milestones not before "
+         f"{c.NETWORK_FOUNDED} (the network's founding); events, grants, payments, rates and results not before "
+         f"{c.EARLIEST_ACTIVITY}. Per column below."),
+        ("Longest spans", "error", f"An event lasts at most {c.MAX_EVENT_DAYS} days, a steering term "
+         f"{c.MAX_TERM_DAYS} days, a grant {c.MAX_GRANT_DAYS} days, a reporting period {c.MAX_PERIOD_DAYS} days."),
+        ("Completed in the future", "error", "Attendance marked completed at an event that starts after the build "
+         "day. The data's as-of date is the latest activity up to the build day, so planned events never move it."),
+        ("After leaving", "error / warning", "A steering seat held after the city left the network (error); an "
+         "event hosted, a milestone reached or a grant awarded after it left (warning)."),
+        ("Overlapping terms", "error", "Two steering terms of one city that overlap, or a term after one still "
+         "running."),
+        ("Region of the country", "error", "A city's region must be its country's hub in "
+         "`data/reference/countries.csv`; allowed exceptions: " + ", ".join(
+             f"{iso} also {' or '.join(r)}" for iso, r in c.REGION_EXCEPTIONS.items()) + "."),
+        ("Point in the country", "error / warning", f"A city's point must lie within {c.PLACE_TOLERANCE_KM} km of "
+         "its country's Natural Earth 1:50m boundary. In another country, or put right by swapping latitude and "
+         "longitude or a sign (the message says which): error. In no country's shape with no fix (the sea, or an "
+         "island too small for the 1:50m shapes): warning."),
+        ("Plausible amounts", "error", f"A grant or payment above {c.MAX_USD:,.0f} USD once converted."),
+        ("Outlying amounts", "warning", f"A grant or payment whose robust z-score (0.6745 x distance to the median "
+         f"/ median absolute deviation, on log10 of the USD amounts of its table) exceeds {c.OUTLIER_Z:g}; with at "
+         f"least {c.OUTLIER_MIN_ROWS} amounts."),
+        ("Gap in exchange rates", "error", f"An amount converted with a rate older than {c.FX_GAP_FACTOR:g} times "
+         f"the usual spacing of its currency's rates (monthly rates: {round(31 * c.FX_GAP_FACTOR)} days), or than "
+         f"{c.FX_MAX_AGE_DAYS} days whatever the spacing."),
+        ("Exchange-rate jump", "warning", f"A rate more than {c.FX_JUMP_FACTOR:g} times higher or lower than the one "
+         "before it (the message says when it looks inverted)."),
+        ("Payments and awards", "warning", f"Payments of a grant adding up to more than its award (by "
+         f"{c.OVERPAID_TOLERANCE:.1%} in its currency, {c.OVERPAID_TOLERANCE_FX:.0%} when converted), or a payment "
+         "before the award date; the payment's line is named."),
+        ("Shrinking data", "error unless confirmed", f"A table keeping fewer than {1 - c.SHRINK_SHARE:.0%} of the "
+         f"rows of the published database (`SCN_CONFIRM_SHRINK_OVER`), or a month that had at least "
+         f"{c.GONE_MONTH_MIN_ROWS} rows of " + ", ".join(c.ACTIVITY_DATES) + " and would have none. Publish with "
+         "`build --confirm-shrink` or the upload page's confirmation; it is then a warning."),
+    ]
+    return ["## Checks", "", "Beyond each column's rules (the tables below), every build checks:", "",
+            "| check | level | what and bounds |", "|---|---|---|",
+            *[f"| {name} | {level} | {what} |" for name, level, what in rows], ""]

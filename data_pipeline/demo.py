@@ -1233,11 +1233,16 @@ def _payments(rng: np.random.Generator, grants: Grants, today: int) -> dict:
                 break
             paid += value
             rows.append((grant_id, int(due[k]), value, grants.currency[g]))
+    # The finance system numbers transfers in the order they were made.
+    order = np.argsort(np.array([r[1] for r in rows], dtype=np.int64), kind="stable")
+    number = np.empty(len(rows), dtype=np.int64)
+    number[order] = np.arange(1, len(rows) + 1)
     return {
         "grant_id": [r[0] for r in rows],
         "paid_on": _dates(np.array([r[1] for r in rows], dtype=np.int64)),
         "amount": [_number(r[2]) for r in rows],
         "currency": [r[3] for r in rows],
+        "reference": [f"TRF-{n:06d}" for n in number],
     }
 
 

@@ -7,6 +7,8 @@ each file one model that becomes a table named after the file.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from pathlib import Path
 
 import duckdb
@@ -81,6 +83,38 @@ def create_typed(con: duckdb.DuckDBPyConnection, table: Table, loaded: LoadedSou
             selects.append(f'cast(null as {SQL_TYPES[column.type]}) as "{column.name}"')
     con.execute(f"create or replace temp view typed_{table.name} as select {', '.join(selects)} "
                 f"from {loaded.relation}").fetchall()
+
+
+# What a confidential member's name becomes in text shown to roles that may not see it.
+CONFIDENTIAL_MENTION = "[confidential member]"
+
+
+def create_mask_macro(con: duckdb.DuckDBPyConnection) -> None:
+    """`scn_mask_confidential(text)`: the text with each confidential member city's name replaced.
+
+    An event or grant title can name a city other than its own ("Mombasa and Beirut city exchange"); the access
+    views show roles that may not see confidential members the `title_public` columns built with this. Names
+    match whole words, ignoring case, as written and without accents (Malmö, Malmo). A temporary macro over
+    typed_cities: the pattern is fixed for the build, so DuckDB compiles it once.
+    """
+    names = [row[0] for row in con.execute(
+        "select distinct city_name from typed_cities where visibility = 'confidential' and city_name is not null"
+    ).fetchall()]
+    spellings = sorted({form for name in names for form in (name, _without_accents(name))}, key=len, reverse=True)
+    if not spellings:
+        con.execute("create or replace temp macro scn_mask_confidential(t) as t").fetchall()
+        return
+    words = "|".join(re.escape(name) for name in spellings).replace("'", "''")
+    pattern = f"(^|[^\\pL\\pN])(?i:{words})([^\\pL\\pN]|$)"
+    replace = f"regexp_replace(x, '{pattern}', '\\1{CONFIDENTIAL_MENTION}\\2', 'g')"
+    # twice: a name right after another ("Beirut/Tripoli") shares the character between them with the first match
+    con.execute(f"create or replace temp macro scn_mask_one(x) as {replace}").fetchall()
+    con.execute("create or replace temp macro scn_mask_confidential(t) as scn_mask_one(scn_mask_one(t))").fetchall()
+
+
+def _without_accents(text: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
 def model_sql(name: str) -> str:

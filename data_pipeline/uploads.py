@@ -17,32 +17,30 @@ value and row, so problems still point at the row the person sees in their own f
 from __future__ import annotations
 
 import datetime as dt
-import fcntl
 import hashlib
 import io
 import json
 import os
 import re
-import secrets
 import shutil
 import zipfile
-from collections.abc import Iterator
-from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 import openpyxl
 from openpyxl.cell import WriteOnlyCell
 
+from data_pipeline import versions
 from data_pipeline.build import DEMO_MARKER, BuildBusy, BuildResult, Progress, build, report_path_for
-from data_pipeline.contract import TABLES_BY_NAME
+from data_pipeline.changes import TableDiff, diff_tables
+from data_pipeline.contract import SHRINK_SHARE, TABLES_BY_NAME
 from data_pipeline.load import FORMATS, normalise_header
 from data_pipeline.load.workbook import SheetTooLarge, scan_sheet, sheet_tables
 from data_pipeline.template import DICTIONARY_SHEET, README_SHEET
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 KEEP = 20  # staged folders kept besides the current one
-CURRENT = "CURRENT"
+CURRENT = versions.CURRENT
 MANIFEST = "upload.json"
 ORIGINALS = "uploaded"
 CHECK_DB = "check.duckdb"
@@ -52,7 +50,7 @@ MAX_UNZIPPED_FACTOR = 50
 # ~650 to 1); the parse itself stops at the last row holding a value.
 UPLOAD_MAX_SHEET_BYTES = 200 * 1024 * 1024
 UPLOAD_MAX_CELLS = 3_000_000
-_FOLDER_ID = re.compile(r"^\d{8}T\d{6}Z-[0-9a-f]{6}$")
+_FOLDER_ID = versions.FOLDER_ID
 _DATA = re.compile(rb"[^\s,;\"']")
 _TEMPLATE_SHEETS = {normalise_header(DICTIONARY_SHEET), normalise_header(README_SHEET)}
 
@@ -63,6 +61,10 @@ class UploadRefused(ValueError):
 
 class PublishRefused(UploadRefused):
     """A staged set that may not be published: not checked, checked with errors, or overtaken."""
+
+
+class ConfirmationNeeded(PublishRefused):
+    """A staged set that removes data, published without the confirmation that it is meant."""
 
 
 @dataclass(frozen=True)
@@ -145,8 +147,8 @@ def stage(files: list[tuple[str, bytes]], *, current: Path, store: Path, max_byt
         raise UploadRefused("nothing to replace: " + "; ".join(ignored or [u.name for u in uploads]))
 
     current, store = Path(current), Path(store)
-    base_id = _read_pointer(store)  # read before copying: a publish in between is then caught by `publish`
-    folder = _new_folder(store)
+    base_id = versions.read_pointer(store)  # read before copying: a publish in between is caught by `publish`
+    folder = versions.new_folder(store)
     try:
         originals = folder / ORIGINALS
         originals.mkdir()
@@ -159,7 +161,7 @@ def stage(files: list[tuple[str, bytes]], *, current: Path, store: Path, max_byt
                 _place(upload, folder)
         staged = Staged(
             folder=folder, replaced=dict(sorted(replaced.items())), ignored=ignored, actor=actor,
-            staged_at=_utc_now().isoformat(timespec="seconds").replace("+00:00", "Z"), base=str(current),
+            staged_at=versions.utc_now(), base=str(current),
             base_id=base_id,
             uploads=[{"name": u.name, "bytes": len(u.data), "sha256": hashlib.sha256(u.data).hexdigest()}
                      for u in uploads],
@@ -184,48 +186,109 @@ def open_staged(store: Path, staged_id: str) -> Staged:
     return Staged(folder=folder, **{k: v for k, v in record.items() if k != "id"})
 
 
-def check(staged: Staged, *, today: dt.date | None = None, progress: Progress | None = None) -> BuildResult:
+def check(staged: Staged, *, today: dt.date | None = None, progress: Progress | None = None,
+          compare_with: Path | None = None, shrink_share: float = SHRINK_SHARE) -> BuildResult:
     """Validate and build the staged set exactly as `python -m data_pipeline build` would, publishing nothing.
 
     The build goes to a scratch database in the staged folder, deleted afterwards; its report stays
     (`staged.report_path`) and is what `publish` reads. `result.problems` is the report to show: file (the
-    uploaded file's name, or `workbook.xlsx[sheet]`), line (the spreadsheet row), column and message.
+    uploaded file's name, or `workbook.xlsx[sheet]`), line (the spreadsheet row), column and message. It is
+    compared with the served database `compare_with` (tables that would shrink need a confirmation).
     """
     db = staged.folder / CHECK_DB
-    result = build(staged.folder, db, today=today, progress=progress)  # BuildBusy: this upload is being checked
+    result = build(staged.folder, db, today=today, progress=progress,  # BuildBusy: this upload is being checked
+                   compare_with=compare_with, shrink_share=shrink_share)
     db.unlink(missing_ok=True)
     return result
 
 
-def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None,
-            progress: Progress | None = None) -> BuildResult:
-    """Publish a checked staged set: the CLI's build onto `db_path`, then CURRENT points at the staged folder.
+def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None, progress: Progress | None = None,
+            confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE, actor: str | None = None) -> BuildResult:
+    """Publish a checked staged set: the CLI's build onto `db_path`, then CURRENT points at the staged folder and
+    the publish is recorded in the store's history (versions.py) under `actor` (default: who uploaded it).
 
-    Refuses (PublishRefused) a set that was not checked, whose check found errors, that is already published,
-    or whose base is no longer the current set (someone published since: publishing would drop their
-    change). A build that fails anyway returns `ok=False` and leaves the served database and CURRENT as they
-    were. Raises BuildBusy while another publish to the same store is running.
+    Refuses (PublishRefused) a set that was not checked, whose check found errors (other than a shrink, when
+    `confirm_shrink`), that is already published, or whose base is no longer the current set (someone published
+    since: publishing would drop their change). A build that fails anyway returns `ok=False` and leaves the
+    served database and CURRENT as they were. Raises BuildBusy while another publish to the same store is running.
     """
     store = staged.folder.parent
-    with _publish_lock(store):
-        current = _read_pointer(store)
+    with versions.publish_lock(store):
+        current = versions.read_pointer(store)
         if current == staged.id:
             raise PublishRefused(f"upload {staged.id} is already the published data")
         if current != staged.base_id:
             now = f" (now upload {current})" if current else ""
             raise PublishRefused(f"the published data changed after this upload was staged{now}; upload the files "
                                  "again so that change is not lost")
-        _require_clean_check(staged)
-        result = build(staged.folder, Path(db_path), today=today, progress=progress)
+        _require_clean_check(staged, confirm_shrink)
+        result = build(staged.folder, Path(db_path), today=today, progress=progress, confirm_shrink=confirm_shrink,
+                       shrink_share=shrink_share)
         if result.ok:
-            _write_pointer(store, staged.id)
+            versions.write_pointer(store, staged.id)
+            versions.record(store, staged.id, result, actor=actor or staged.actor, how="upload",
+                            note="replaced " + ", ".join(staged.replaced))
     return result
 
 
 def current_source(store: Path, default: Path) -> Path:
     """The source folder the served database was last published from: `store/CURRENT`, else `default`."""
-    staged_id = _read_pointer(Path(store))
-    return Path(store) / staged_id if staged_id else Path(default)
+    return versions.current_source(store, default)
+
+
+# --- the workflow the upload page runs ---------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CheckedUpload:
+    """An upload staged and checked: the build's verdict, and per replaced table what it would change."""
+
+    staged: Staged
+    result: BuildResult
+    diffs: list[TableDiff]
+
+    @property
+    def verdict(self) -> str:
+        """"errors" (nothing can be published), "confirm" (publishable once the shrink is confirmed) or "ok"."""
+        if self.result.needs_confirmation:
+            return "confirm"
+        return "errors" if self.result.errors else "ok"
+
+    @property
+    def publishable(self) -> bool:
+        return self.verdict != "errors"
+
+
+def check_upload(files: list[tuple[str, bytes]], *, store: Path, default_source: Path, db_path: Path,
+                 max_bytes: int, actor: str, today: dt.date | None = None,
+                 shrink_share: float = SHRINK_SHARE) -> CheckedUpload:
+    """Stage uploaded files on top of the current set, check them against the served database, and count what
+    they change in each replaced table (rows before and after, added, removed, changed).
+
+    Raises UploadRefused (the message names the file, never a server path) for files that cannot be staged, or
+    while this upload is already being checked.
+    """
+    staged = stage(files, current=current_source(store, default_source), store=store, max_bytes=max_bytes,
+                   actor=actor)
+    try:
+        result = check(staged, today=today, compare_with=db_path, shrink_share=shrink_share)
+    except BuildBusy as exc:
+        raise UploadRefused("this upload is already being checked; wait for its report") from exc
+    base = Path(staged.base)
+    diffs = diff_tables(base if base.is_dir() else None, staged.folder, list(staged.replaced))
+    return CheckedUpload(staged, result, diffs)
+
+
+def publish_upload(store: Path, staged_id: object, *, db_path: Path, actor: str, confirm_shrink: bool = False,
+                   today: dt.date | None = None, shrink_share: float = SHRINK_SHARE) -> BuildResult:
+    """Publish a checked upload by its id (kept by the page between requests). Raises UploadRefused with a
+    message for the person publishing: unknown or expired id, unchecked, errors, a shrink not confirmed,
+    overtaken by another publish, or another publish running."""
+    staged = open_staged(store, staged_id)  # type: ignore[arg-type]
+    try:
+        return publish(staged, db_path=db_path, today=today, confirm_shrink=confirm_shrink,
+                       shrink_share=shrink_share, actor=actor)
+    except BuildBusy as exc:
+        raise UploadRefused("another publish is running; try again in a minute") from exc
 
 
 def prune(store: Path, *, keep: int = KEEP) -> list[Path]:
@@ -233,7 +296,7 @@ def prune(store: Path, *, keep: int = KEEP) -> list[Path]:
     store = Path(store)
     if not store.is_dir():
         return []
-    current = _read_pointer(store)
+    current = versions.read_pointer(store)
     folders = sorted(p for p in store.iterdir() if p.is_dir() and _FOLDER_ID.match(p.name))
     old = [p for p in folders[: max(len(folders) - max(keep, 1), 0)] if p.name != current]
     for folder in old:
@@ -348,22 +411,6 @@ def _has_rows(workbook, name: str, sheet: str) -> bool:
 
 # --- building the staged folder -------------------------------------------------------------------------------
 
-def _utc_now() -> dt.datetime:
-    return dt.datetime.now(dt.UTC)
-
-
-def _new_folder(store: Path) -> Path:
-    store.mkdir(parents=True, exist_ok=True)
-    for _ in range(10):
-        folder = store / f"{_utc_now():%Y%m%dT%H%M%SZ}-{secrets.token_hex(3)}"
-        try:
-            folder.mkdir()
-        except FileExistsError:
-            continue
-        return folder
-    raise RuntimeError(f"cannot create a new folder in {store}")
-
-
 def _source_tables(path: Path) -> dict[str, str | None]:
     """The tables a file of a source set provides (table -> sheet), by the loader's naming rules."""
     suffix = path.suffix.lower().lstrip(".")
@@ -467,43 +514,14 @@ def _write_manifest(staged: Staged) -> None:
 
 # --- publishing -----------------------------------------------------------------------------------------------
 
-def _require_clean_check(staged: Staged) -> None:
+def _require_clean_check(staged: Staged, confirm_shrink: bool) -> None:
     try:
         report = json.loads(staged.report_path.read_text(encoding="utf-8"))
     except (OSError, ValueError) as exc:
         raise PublishRefused(f"upload {staged.id} has not been checked; check it before publishing") from exc
-    if report.get("errors") or not report.get("ok"):
-        raise PublishRefused(f"upload {staged.id} has {report.get('errors', 'unknown')} errors; fix the files and "
-                             "upload them again")
-
-
-@contextmanager
-def _publish_lock(store: Path) -> Iterator[None]:
-    with (store / ".publish.lock").open("w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError as exc:
-            raise BuildBusy("another upload is being published; try again in a minute") from exc
-        yield
-
-
-def _read_pointer(store: Path) -> str | None:
-    try:
-        staged_id = (store / CURRENT).read_text(encoding="utf-8").strip()
-    except OSError:
-        return None
-    return staged_id if _FOLDER_ID.match(staged_id) and (store / staged_id).is_dir() else None
-
-
-def _write_pointer(store: Path, staged_id: str) -> None:
-    partial = store / f".{CURRENT}.{os.getpid()}"
-    with partial.open("w", encoding="utf-8") as handle:
-        handle.write(staged_id + "\n")
-        handle.flush()
-        os.fsync(handle.fileno())
-    os.replace(partial, store / CURRENT)
-    fd = os.open(store, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
+    errors, unconfirmed = report.get("errors", 0), report.get("unconfirmed", 0)
+    if unconfirmed and errors == unconfirmed and not confirm_shrink:
+        raise ConfirmationNeeded(f"upload {staged.id} removes data (the report says which tables or months "
+                                 "shrink): confirm that you mean it before publishing")
+    if errors > unconfirmed or (errors and not confirm_shrink) or (not errors and not report.get("ok")):
+        raise PublishRefused(f"upload {staged.id} has {errors} errors; fix the files and upload them again")

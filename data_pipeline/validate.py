@@ -10,14 +10,17 @@ so the checks and the messages read them as they are.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass
 
 import duckdb
 
+from data_pipeline.checks import dates, keys, money, personal, places, text
+from data_pipeline.checks.core import Check
+from data_pipeline.checks.core import quoted as _v
+from data_pipeline.checks.core import run_checks as _run_checks
+from data_pipeline.checks.core import sql_list as _quote_list
+from data_pipeline.checks.personal import is_personal_column
 from data_pipeline.contract import (
     FALSE_WORDS,
-    PERSONAL_COLUMN_WORDS,
     TABLES,
     TABLES_BY_NAME,
     TRUE_WORDS,
@@ -29,49 +32,9 @@ from data_pipeline.load import LoadedSource
 from data_pipeline.problems import NO_COLUMN, NO_LINE, Problem, ProblemLog
 from data_pipeline.timing import Timings, timed
 
-EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
-PHONE_PATTERN = r"(\+|00)[1-9][0-9 ().\-]{6,18}[0-9]|\(?0[0-9]{1,4}\)?[ .\-]?[0-9]{3,4}[ .\-][0-9]{3,4}"
-# Words before `name` that make a column an organisation's or place's name rather than a person's.
-_ORGANISATION_WORDS = {
-    "city", "donor", "country", "event", "org", "organisation", "organization", "programme", "program",
-    "region", "venue", "project", "grant", "funder", "partner", "hub", "file", "sheet", "topic", "theme",
-}
-
-
-@dataclass(frozen=True)
-class Check:
-    """One rule for one column: a SQL condition that is true for a bad row, and how to say what is wrong."""
-
-    column: str
-    kind: str
-    bad: str  # SQL over the raw table, true when the row breaks the rule
-    message: Callable[[tuple], str]  # gets (line, value, other_value)
-    other: str | None = None  # a second column fetched for the message
-    severity: str = "error"
-
-
-def _v(column: str) -> str:
-    """A column as the checks see it (already trimmed, and NULL when empty, by load.py)."""
-    return f'"{column}"'
-
-
-def _quote_list(words: tuple[str, ...]) -> str:
-    return ", ".join("'" + w.replace("'", "''") + "'" for w in words)
-
 
 def _g(number: float) -> str:
     return f"{number:g}"
-
-
-def is_personal_column(name: str) -> bool:
-    """True for column names that would carry a person's name, e-mail, phone, address or birth date."""
-    tokens = name.split("_")
-    if name in PERSONAL_COLUMN_WORDS or any(t in PERSONAL_COLUMN_WORDS and t != "name" for t in tokens):
-        return True
-    if "name" in tokens or name.endswith("name"):
-        before = tokens[tokens.index("name") - 1] if "name" in tokens and tokens.index("name") > 0 else ""
-        return before not in _ORGANISATION_WORDS
-    return False
 
 
 def column_checks(table: Table, column: Column, today: dt.date) -> list[Check]:
@@ -129,52 +92,18 @@ def column_checks(table: Table, column: Column, today: dt.date) -> list[Check]:
     if column.max_future_days is not None:
         n = column.max_future_days
         limit = today + dt.timedelta(days=n)
-        checks.append(Check(c, "future", f"{day} > date '{limit.isoformat()}'",
+        checks.append(Check(c, "future", f"{day} > date '{limit.isoformat()}' and {dates.not_placeholder(c)}",
                             lambda r: f"{r[1]} is more than {n} days after today ({today.isoformat()})"))
     if column.not_before:
         other = column.not_before
         checks.append(Check(c, "order", f"{day} < try_cast({_v(other)} as date)",
                             lambda r: f"{r[1]} is before {other} {r[2]}", other=other))
+    checks += dates.column_checks(column) + text.missing_word_checks(column)
     if column.requires:
         other = column.requires
         checks.append(Check(c, "requires", f"{v} is not null and {_v(other)} is null",
                             lambda r: f"{c} is filled but {other} is empty", other=other))
     return checks
-
-
-def personal_value_checks(column: str) -> list[Check]:
-    """Values that look like a person's e-mail or phone number are refused wherever they appear."""
-    v = _v(column)
-    # A cheap test first, and the regular expression only where it passes: inside CASE, as DuckDB evaluates both
-    # sides of an AND over every row outside a WHERE (the regular expressions on all 10.8M attendance ids took
-    # ~2.5 s of a 9 s validation).
-    return [
-        Check(column, "email", f"case when contains({v}, '@') then regexp_matches({v}, '{EMAIL_PATTERN}') end",
-              lambda r: "value looks like an e-mail address; personal data is refused"),
-        Check(column, "phone", f"case when left({v}, 1) in ('+', '0', '(') "
-                               f"then regexp_full_match({v}, '{PHONE_PATTERN}') end",
-              lambda r: "value looks like a phone number; personal data is refused"),
-    ]
-
-
-def _run_checks(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, checks: list[Check],
-                log: ProblemLog) -> None:
-    if not checks:
-        return
-    relation, label = loaded.relation, loaded.source.label
-    counts = con.execute(
-        "select " + ", ".join(f"count_if(coalesce({ch.bad}, false))" for ch in checks) + f" from {relation}"
-    ).fetchall()[0]
-    for check, count in zip(checks, counts, strict=True):
-        if not count:
-            continue
-        other = f', "{check.other}"' if check.other else ", null"
-        rows = con.execute(
-            f"""select _line, "{check.column}"{other} from {relation} where coalesce({check.bad}, false)
-                order by _line limit {log.per_kind}"""
-        ).fetchall()
-        log.add_rows(label, check.column, [(r[0], check.message(r)) for r in rows], count - len(rows),
-                     check.severity)
 
 
 def _header(loaded: LoadedSource, table: Table, log: ProblemLog) -> tuple[list[Column], list[str]]:
@@ -191,41 +120,6 @@ def _header(loaded: LoadedSource, table: Table, log: ProblemLog) -> tuple[list[C
         else:
             log.add(Problem(label, 1, name, "column is not in the data contract and is ignored", "warning"))
     return [c for c in table.columns if c.name in present], extras
-
-
-def _duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table, log: ProblemLog) -> None:
-    key = [k for k in table.key if k in loaded.columns]
-    if not key or len(key) < len(table.key) and any(table.column(k).header_required for k in table.key):
-        return
-    parts = [f"coalesce({_v(k)}, '')" for k in key]
-    relation = loaded.relation
-    # a plain group by: count(distinct) over a composite key costs twice as much at ten million rows
-    duplicated = con.execute(
-        f"select coalesce(sum(n - 1), 0) from (select count(*) as n from {relation} "
-        f"group by {', '.join(parts)} having count(*) > 1)"
-    ).fetchall()[0][0]
-    if not duplicated:
-        return
-    rows = con.execute(
-        f"""select _line, first_line, {', '.join(f'"{k}"' for k in key)} from (
-                select _line, {', '.join(f'"{k}"' for k in key)},
-                       min(_line) over (partition by {', '.join(parts)}) as first_line
-                from {relation})
-            where _line <> first_line order by _line limit {log.per_kind}"""
-    ).fetchall()
-    if len(key) == 1:
-        messages = [(r[0], f"duplicate {key[0]} '{r[2]}', first on line {r[1]}") for r in rows]
-    else:
-        names = ", ".join(key)
-        messages = [
-            (r[0], f"duplicate ({names}) {', '.join(repr_value(x) for x in r[2:])}, first on line {r[1]}")
-            for r in rows
-        ]
-    log.add_rows(loaded.source.label, key[0], messages, duplicated - len(rows))
-
-
-def repr_value(value: object) -> str:
-    return f"'{value if value is not None else ''}'"
 
 
 def _references(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table,
@@ -277,6 +171,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
     `timings`, when given, receives the wall time of each table's checks. The tables named in `later` skip
     their reference and duplicate-key checks: the caller runs them with `validate_links` (see PROVEN_BY_FACT).
     """
+    personal.install(con)
     for table in TABLES:
         loaded = sources.get(table.name)
         if loaded is None:
@@ -287,11 +182,13 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
         checks: list[Check] = []
         for column in present:
             checks += column_checks(table, column, today)
-            if column.type in ("id", "text"):
-                checks += personal_value_checks(column.name)
+            if column.type == "id":
+                checks += personal.value_checks(column.name)
+            elif column.type == "text":
+                checks += personal.text_checks(column.name)
         for name in extras:
             if not is_personal_column(name):  # a refused column is reported once, not once per value
-                checks += personal_value_checks(name)
+                checks += personal.text_checks(name)
         if table.name not in later:
             checks += _references(con, loaded, table, sources)
         for fx_table, currency_column, date_column in FX_NEEDS:
@@ -302,7 +199,11 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
             _run_checks(con, loaded, checks, log)
         if table.name not in later:
             with timed(timings, f"validate {table.name} duplicates"):
-                _duplicates(con, loaded, table, log)
+                keys.duplicates(con, loaded, table, log)
+                keys.repeated_rows(con, loaded, table, log)
+    for name, across in (("money", money.check), ("dates", dates.check), ("places", places.check)):
+        with timed(timings, f"validate {name}"):
+            across(con, sources, log)
 
 
 # Sources whose references and key a fact model proves for less than checking their raw text: source -> (fact,
@@ -320,7 +221,8 @@ def validate_links(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSour
     loaded, table = sources.get(name), TABLES_BY_NAME[name]
     if loaded is not None:
         _run_checks(con, loaded, _references(con, loaded, table, sources), log)
-        _duplicates(con, loaded, table, log)
+        keys.duplicates(con, loaded, table, log)
+        keys.repeated_rows(con, loaded, table, log)
 
 
 def proven_by_fact(con: duckdb.DuckDBPyConnection, loaded: LoadedSource) -> bool:

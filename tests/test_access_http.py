@@ -341,3 +341,24 @@ def test_answers_of_buttons_uploads_and_downloads_are_never_kept(app):
     kept = answers.cacheable(app.app.callback_map)
     assert "overview-kpis.children" in kept
     assert not [o for o in kept if "download" in o.lower() or "upload" in o.lower() or "publish" in o.lower()]
+
+
+def test_a_crafted_rollback_or_publish_from_a_programme_manager_changes_nothing(app, env):
+    """The data-quality page is open to programme managers; its rollback and publish callbacks are not theirs."""
+    from dashboards import audit
+
+    client = signed_in(app, "programme_manager")
+    db_before = Path(settings.get().db_path).stat().st_mtime_ns
+    rollback = {"output": "data-rollback-result.children",
+                "outputs": {"id": "data-rollback-result", "property": "children"},
+                "inputs": [{"id": "data-rollback", "property": "n_clicks", "value": 1}],
+                "state": [{"id": "data-version", "property": "value", "value": "20260101T000000Z-abcdef"},
+                          {"id": "data-rollback-confirm", "property": "value", "value": True}],
+                "changedPropIds": ["data-rollback.n_clicks"]}
+
+    reply = client.post(CALLBACK, json=rollback)
+
+    assert reply.status_code == 200
+    assert "Only administrators may upload data." in reply.get_data(as_text=True)
+    assert Path(settings.get().db_path).stat().st_mtime_ns == db_before
+    assert audit.recent(1)[0]["event"] == "access_denied"

@@ -32,7 +32,7 @@ FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
 BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
 GOOD_CASES = sorted(path for path in GOOD.iterdir() if path.is_dir())
-WARNING_CASE = FIXTURES / "warnings" / "extra_column"
+WARNING_CASES = sorted(path for path in (FIXTURES / "warnings").iterdir() if path.is_dir())
 CASE_FILES = {"expected.txt", "remove.txt", "absent.txt", "values.txt"}
 # Late enough for every date in good/, early enough that the future-date cases are in the future.
 TODAY = dt.date(2026, 11, 1)
@@ -202,15 +202,17 @@ def test_cli_exits_0_for_good_sources(tmp_path: Path) -> None:
     assert tables_in(db)
 
 
-def test_warnings_alone_exit_0_and_publish(tmp_path: Path) -> None:
-    source = apply_case(WARNING_CASE, tmp_path / "src")
+@pytest.mark.parametrize("case", WARNING_CASES, ids=[c.name for c in WARNING_CASES])
+def test_warnings_alone_exit_0_and_publish(case: Path, tmp_path: Path) -> None:
+    source = apply_case(case, tmp_path / "src")
     db = tmp_path / "scn.duckdb"
 
     run = run_cli(source, db)
 
     assert run.returncode == 0, run.stdout + run.stderr
     printed = run.stdout.splitlines()
-    for line in lines_of(WARNING_CASE / "expected.txt"):
+    assert lines_of(case / "expected.txt"), f"{case.name} has no expected.txt lines"
+    for line in lines_of(case / "expected.txt"):
         assert line in printed, f"{line!r} not on stdout:\n{run.stdout}"
     assert all(": warning: " in line for line in printed), run.stdout
     assert tables_in(db), "a build with warnings only must publish"

@@ -395,3 +395,70 @@ def test_a_sheet_of_formatted_empty_rows_is_parsed_only_to_its_last_value(store:
     assert staged.replaced == {"grants": "grants.xlsx[grants]"}
     assert loaded is not None and loaded.rows == len(sheet) - 1
     assert len(parsed) <= len(sheet) + 1, f"{len(parsed)} rows parsed for {len(sheet)} rows of data"
+
+
+# --- the workflow the page runs: check_upload and publish_upload -------------------------------------------------
+
+def check_upload(files: list[tuple[str, bytes]], store: Path, served: Path) -> uploads.CheckedUpload:
+    return uploads.check_upload(files, store=store, default_source=SAMPLE, db_path=served, max_bytes=MAX_BYTES,
+                                actor="ana@isd.org")
+
+
+def test_check_upload_counts_what_each_replaced_table_changes(store: Path, served: Path) -> None:
+    rows = sample_rows("grants")
+    rows[GRANT_LINE - 1][rows[0].index("amount_awarded")] = "42500"
+    rows.append([*rows[-1][:0], "G-2099-001", *rows[-1][1:]])
+
+    checked = check_upload([("grants.csv", csv_bytes(rows))], store, served)
+
+    assert checked.verdict == "ok" and checked.publishable
+    [diff] = checked.diffs
+    before = len(sample_rows("grants")) - 1
+    assert diff.as_dict() == {"table": "grants", "before": before, "after": before + 1, "added": 1, "removed": 0,
+                              "changed": 1}
+
+
+def test_an_upload_that_removes_most_of_a_table_publishes_only_when_confirmed(store: Path, served: Path) -> None:
+    rows = sample_rows("disbursements")
+    before = sha256(served)
+
+    checked = check_upload([("disbursements.csv", csv_bytes(rows[:2]))], store, served)
+
+    assert checked.verdict == "confirm"
+    errors = [str(p) for p in checked.result.errors]
+    assert errors[0] == (
+        f"disbursements.csv:-:-: 1 row would replace the {len(rows) - 1:,} published (100% fewer, more than the 20% "
+        "a build may drop unconfirmed); confirm it to publish (`build --confirm-shrink`, or the confirmation on the "
+        "upload page)")
+    assert "disbursements.csv:-:paid_on: no rows any more in 2019-03 (5 in the published data); confirm it to " \
+           "publish (`build --confirm-shrink`, or the confirmation on the upload page)" in errors
+    assert checked.diffs[0].removed == len(rows) - 2
+    with pytest.raises(uploads.ConfirmationNeeded, match="removes data"):
+        uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org")
+    assert sha256(served) == before and not (store / "CURRENT").exists()
+
+    result = uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org",
+                                    confirm_shrink=True)
+
+    assert result.ok
+    assert any(p.severity == "warning" and p.message.endswith("published as confirmed") for p in result.problems)
+    assert uploads.current_source(store, SAMPLE) == checked.staged.folder
+    [version] = uploads.versions.history(store)
+    assert (version.how, version.actor, version.rows["disbursements"]) == ("upload", "ben@isd.org", 1)
+
+
+def test_a_confirmation_does_not_publish_an_upload_with_other_errors(store: Path, served: Path) -> None:
+    rows = sample_rows("disbursements")[:2]
+    rows[1][rows[0].index("amount")] = "ten"
+
+    checked = check_upload([("disbursements.csv", csv_bytes(rows))], store, served)
+
+    assert checked.verdict == "errors" and not checked.publishable
+    with pytest.raises(PublishRefused, match="errors; fix the files"):
+        uploads.publish_upload(store, checked.staged.id, db_path=served, actor="ben@isd.org",
+                               confirm_shrink=True)
+
+
+def test_publish_upload_refuses_what_is_not_an_upload_id(store: Path, served: Path) -> None:
+    with pytest.raises(UploadRefused, match="is not an upload id"):
+        uploads.publish_upload(store, {"id": "../x"}, db_path=served, actor="ana@isd.org")

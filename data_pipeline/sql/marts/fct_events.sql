@@ -21,6 +21,7 @@ final as (
         events.event_id,
         events.event_type,
         events.title,
+        events.title_public,
         events.start_date,
         events.end_date,
         cast(date_trunc('month', events.start_date) as date) as month,

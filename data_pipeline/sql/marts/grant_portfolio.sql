@@ -27,6 +27,7 @@ final as (
     select
         grants.grant_id,
         grants.title,
+        grants.title_public,
         grants.donor_id,
         donors.donor_name,
         donors.donor_type,

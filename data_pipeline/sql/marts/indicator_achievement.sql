@@ -102,6 +102,7 @@ final as (
         judged.region,
         judged.country_iso3,
         judged.title,
+        judged.title_public,
         judged.result_type,
         judged.measure,
         judged.unit,

@@ -1,5 +1,6 @@
 -- Events with their region filled from the host city when the source left it empty; `confidential` when the
--- host city is a confidential member.
+-- host city is a confidential member; `title_public` is the title without the names of confidential members
+-- (scn_mask_confidential, staging.py), what roles that may not see them read instead.
 with events as (
     select * from typed_events
 ),
@@ -13,6 +14,7 @@ final as (
         events.event_id,
         events.event_type,
         events.title,
+        scn_mask_confidential(events.title) as title_public,
         events.start_date,
         events.end_date,
         events.city_id,

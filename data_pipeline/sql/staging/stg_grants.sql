@@ -1,5 +1,5 @@
 -- Grants in their own currency and in USD at the rate valid on the award date; `confidential` when the grant's
--- city is a confidential member.
+-- city is a confidential member; `title_public` as in stg_events.
 with grants as (
     select * from typed_grants
 ),
@@ -25,6 +25,7 @@ final as (
     select
         converted.grant_id,
         converted.title,
+        scn_mask_confidential(converted.title) as title_public,
         converted.donor_id,
         converted.city_id,
         cities.city_name,

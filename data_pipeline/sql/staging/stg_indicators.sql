@@ -17,6 +17,7 @@ final as (
         indicator_id,
         grant_id,
         title,
+        scn_mask_confidential(title) as title_public,
         result_type,
         measure,
         judged_direction as direction,
