@@ -198,6 +198,10 @@ def _shared() -> None:
     declare(data("upload"), "contents", FILES)
     declare(data("upload"), "filename", FILES)
     declare(data("staged"), "data", text(80))
+    declare(data("confirm"), "value", FLAG)  # "publish although it removes data"
+    declare(data("rollback-confirm"), "value", FLAG)
+    # a published version's id: its own form is checked by data_pipeline.versions before anything reads it
+    declare(data("version"), "value", text(40))
 
 
 _shared()

@@ -103,6 +103,9 @@ class Column:
     # False for columns the product added beyond the agreed minimum: a file without them still loads.
     header_required: bool = True
     max_length: int | None = None  # characters; None: MAX_LENGTH of the type
+    # Ids that differ only in case are one id typed two ways (SCN-0042, scn-0042), unless the id comes from a
+    # system where case is part of it (a funder's Salesforce grant ids: 006D000000MJrHK and ...MJrhk are two).
+    case_sensitive: bool = False
     # The earliest plausible date (ISO), see NETWORK_FOUNDED and EARLIEST_ACTIVITY.
     earliest: str | None = None
     # (another date column, days): this date may lie at most that many days after the other one.
@@ -262,7 +265,8 @@ TABLES: tuple[Table, ...] = (
         "grants",
         "Grants awarded for local prevention initiatives and programmes.",
         (
-            _id("grant_id", "Identifier of the grant."),
+            _id("grant_id", "Identifier of the grant (case counts: funders' systems issue ids that differ "
+                "only in case).", case_sensitive=True),
             Column("title", "text", "Title of the funded initiative."),
             _ref("donor_id", "donors.donor_id", "Donor funding the grant."),
             _ref("city_id", "cities.city_id", "Implementing city; empty for regional grants.", required=False),
@@ -300,7 +304,8 @@ TABLES: tuple[Table, ...] = (
         "Results indicators of grants: their level, which way is better, unit, how values add up across "
         "periods, and the baseline when known.",
         (
-            _id("indicator_id", "Identifier of the indicator."),
+            _id("indicator_id", "Identifier of the indicator (case counts, as for grant ids).",
+                case_sensitive=True),
             _ref("grant_id", "grants.grant_id", "Grant the indicator belongs to."),
             Column("title", "text", "What is measured."),
             _code("result_type", RESULT_TYPES, "Level in the results chain: output, outcome or impact."),

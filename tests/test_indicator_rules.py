@@ -14,7 +14,7 @@ import pytest
 from dashboards import db, filters
 from dashboards.impact_report import summary_sentences
 from dashboards.queries import grants, impact, overview
-from data_pipeline.staging import model_sql
+from data_pipeline.staging import create_mask_macro, model_sql
 
 AS_OF = dt.date(2026, 6, 30)
 P1, P2, P3 = (dt.date(2025, 6, 30), dt.date(2025, 12, 31), dt.date(2026, 6, 30))
@@ -91,6 +91,8 @@ def achievement() -> pd.DataFrame:
                    range_high double, unit varchar, aggregation varchar, baseline_value double,
                    baseline_year bigint)""")
     con.executemany("insert into typed_indicators values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    con.execute("create table typed_cities as select 'C-1' as city_name, 'public' as visibility")
+    create_mask_macro(con)  # titles are masked as the build masks them (no confidential city here)
     con.execute(f"create table stg_indicators as {model_sql('stg_indicators')}")
     con.execute("""create table stg_indicator_values (indicator_id varchar, period_start date, period_end date,
                    kind varchar, value double, dimension varchar, dimension_value varchar)""")

@@ -2,7 +2,9 @@
 
 A key is compared as the data will be used: codes, currencies and country codes after they are normalised (the
 typed tables upper- or lower-case them, so `eur` and `EUR` of the same day would be two rates there), and ids
-ignoring case (`SCN-0042` and `scn-0042` would become two cities). A table without a natural key
+ignoring case (`SCN-0042` and `scn-0042` would become two cities). Ids whose case counts (`case_sensitive`:
+grants and indicators, whose ids funders' systems issue, Salesforce's among them) are compared as written, and a
+pair that differs only in case is a warning, kept as two. A table without a natural key
 (disbursements: a grant is paid many times) refuses a row that repeats another exactly: the same payments
 file pasted twice doubles the money disbursed. Two real payments of one amount to one grant on one day are
 possible but rare; they are told apart by the optional `reference` column, which then keeps them apart in
@@ -62,16 +64,28 @@ def duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Tabl
                 window w as (partition by {', '.join(parts)} order by _line))
             where _line <> first_line order by _line limit {log.per_kind}"""
     ).fetchall()
-    messages = []
+    messages: dict[str, list[tuple[int, str]]] = {"error": [], "warning": []}
     for line, first_line, first_key, *values in rows:
         what = f"duplicate {key[0]} '{values[0]}'" if width == 1 else f"duplicate ({', '.join(key)}) {_repr(values)}"
         message = f"{what}, first on line {first_line}"
+        severity = "error"
         if list(first_key) != values:
-            kinds = {table.column(k).type for k, a, b in zip(key, first_key, values, strict=True) if a != b}
-            compared = "ids are compared ignoring case" if kinds <= {"id"} else "codes are compared ignoring case"
-            message += f" as {_repr(tuple(first_key))} ({compared})"
-        messages.append((line, message))
-    log.add_rows(loaded.source.label, key[0], messages, duplicated - len(rows))
+            differ = [table.column(k) for k, a, b in zip(key, first_key, values, strict=True) if a != b]
+            if all(c.case_sensitive for c in differ):
+                severity = "warning"
+                message = (f"{key[0]} '{values[0]}' differs only in case from {_repr(tuple(first_key))} on line "
+                           f"{first_line}: kept as two, since case counts in these ids; write them alike if they "
+                           "are one")
+            else:
+                kinds = {c.type for c in differ}
+                compared = "ids are compared ignoring case" if kinds <= {"id"} else "codes are compared ignoring case"
+                message += f" as {_repr(tuple(first_key))} ({compared})"
+        messages[severity].append((line, message))
+    listed = sum(len(found) for found in messages.values())
+    for severity, found in messages.items():
+        if found:
+            more = duplicated - listed if severity == "error" or not messages["error"] else 0
+            log.add_rows(loaded.source.label, key[0], found, more, severity)
 
 
 def repeated_rows(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table, log: ProblemLog) -> None:
