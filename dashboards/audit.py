@@ -20,6 +20,9 @@ EVENTS = (
     "sign_in", "sign_in_failed", "sign_out", "access_denied",
     "upload_refused", "upload_checked", "publish", "publish_failed", "rollback", "rollback_failed",
     "user_added", "user_removed", "standards_export",
+    # the committee pack (issue #20): saved views, notes on the numbers, packs, subscriptions and their delivery
+    "view_saved", "view_shared", "view_removed", "note_added", "note_removed", "pack_made", "pack_set_saved",
+    "subscription_added", "subscription_removed", "pack_sent", "pack_send_failed", "delivery_alert", "delivery_held",
 )
 # Detail keys that would carry a secret; any key containing one of these words is refused.
 SECRET_WORDS = ("password", "passwd", "passphrase", "secret", "token", "cookie", "session", "content")

@@ -40,6 +40,21 @@ class Settings:
     shrink_share: float  # a publish losing more than this share of a table's rows needs a confirmation
     trusted_email_header: str | None  # set when an identity-aware proxy (OIDC) signs people in
     proxy_hops: int  # reverse proxies in front that set X-Forwarded-For (sign-in limits count the client's address)
+    # The app's own state (saved views, notes on the numbers, pack sets, subscriptions, the delivery ledger): SQLite,
+    # outside the analytics database, so a rebuild never touches it.
+    state_path: Path
+    # Scheduled delivery of packs by e-mail (dashboards/reports/delivery.py)
+    smtp_host: str | None  # no host: the sender refuses to run, saying which setting to give
+    smtp_port: int
+    smtp_security: str  # "starttls", "ssl" or "none" (a local relay only)
+    smtp_user: str | None
+    smtp_password: str | None
+    mail_from: str
+    alert_emails: tuple[str, ...]  # told when a send keeps failing or a build failed; default: the administrators
+    delivery_max_attempts: int  # failed sends of one pack before the administrators are told
+    delivery_backoff_minutes: int  # the first retry's wait; each later one waits twice as long
+    app_url: str  # the dashboard's address, for links in e-mails
+    chromium_path: Path  # the browser that draws charts for the pack (kaleido)
 
     @property
     def report_path(self) -> Path:
@@ -84,4 +99,17 @@ def get() -> Settings:
         shrink_share=float(env.get("SCN_CONFIRM_SHRINK_OVER", str(SHRINK_SHARE))),
         trusted_email_header=env.get("SCN_TRUSTED_EMAIL_HEADER") or None,
         proxy_hops=int(env.get("SCN_PROXY_HOPS", "0")),
+        state_path=_path(env.get("SCN_STATE"), f"{private}/state.sqlite"),
+        smtp_host=env.get("SCN_SMTP_HOST") or None,
+        smtp_port=int(env.get("SCN_SMTP_PORT", "587")),
+        smtp_security=(env.get("SCN_SMTP_SECURITY") or "starttls").strip().lower(),
+        smtp_user=env.get("SCN_SMTP_USER") or None,
+        smtp_password=env.get("SCN_SMTP_PASSWORD") or None,
+        mail_from=env.get("SCN_MAIL_FROM", "SCN Impact Dashboard <dashboard@localhost>"),
+        alert_emails=tuple(e.strip().lower() for e in (env.get("SCN_ALERT_EMAILS") or "").split(",") if e.strip()),
+        delivery_max_attempts=int(env.get("SCN_DELIVERY_MAX_ATTEMPTS", "4")),
+        delivery_backoff_minutes=int(env.get("SCN_DELIVERY_BACKOFF_MINUTES", "15")),
+        app_url=(env.get("SCN_APP_URL") or f"http://{env.get('SCN_HOST', '127.0.0.1')}:{env.get('SCN_PORT', '8050')}")
+        .rstrip("/"),
+        chromium_path=_path(env.get("SCN_CHROMIUM"), "/usr/bin/chromium"),
     )

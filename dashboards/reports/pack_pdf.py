@@ -1,0 +1,248 @@
+"""The committee pack as an A4 PDF (fpdf2, the bundled DejaVu fonts): pure, from a `pack.Pack`.
+
+Cover: the title, who it was made for, the period, filters, data date and build (and the notice when the viewer's
+limits narrowed the filters), then the contents with page numbers. Then the impact summary's words, then each chart
+with its title, its own filters when they differ, the image, its "based on" note and the notes on the numbers.
+Every page: the title and a demo flag in the header; in the footer the build, the suppression rule when the
+viewer's counts are suppressed, and "Page n of N". Text is printed through exports.neutral, as the impact PDF does.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+
+from fpdf import FPDF
+
+from dashboards import formatting as fmt
+from dashboards import theme
+from dashboards.exports import neutral
+from dashboards.impact_report import AUTHOR, FONT, FONTS, footnote
+from dashboards.reports.pack import Pack, PackChart
+
+MARGIN = 15.0
+PANEL = "#f3f5f8"
+DEMO = "#b3261e"
+BODY = 9.0
+LINE = 4.6
+
+# Everything the PDF says in words, in one place for the translations to come (one entry per language later).
+TEXT = {
+    "prepared_for": "Prepared for",
+    "period": "Period",
+    "filters": "Filters",
+    "data": "Data",
+    "data_line": "as of {as_of}; database built {built}",
+    "made": "Made",
+    "notice": "Note",
+    "demo": "DEMO DATA",
+    "demo_note": "Demo data: made-up figures for trying the dashboard, not real results.",
+    "contents": "Contents",
+    "summary": "In plain words: the impact summary",
+    "chart_filters": "Filters of this chart: {filters}",
+    "notes": "Notes on these numbers",
+    "values": "Values shown: {values}",
+    "page": "Page {n} of {{nb}}",
+    "footer": "{title} · data as of {as_of}, built {built}",
+}
+
+
+def _built(value: dt.datetime) -> str:
+    return f"{fmt.day(value.date())} {value:%H:%M}"
+
+
+def _text(value: str) -> str:
+    return neutral(str(value))
+
+
+class _PackPDF(FPDF):
+    def __init__(self, pack: Pack) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.pack = pack
+        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.set_margins(MARGIN, 24, MARGIN)
+        self.set_auto_page_break(True, margin=24)
+        self.set_title(pack.title)
+        self.set_author(AUTHOR)
+        self.set_creator(AUTHOR)
+        self.set_subject(f"{pack.period}; {pack.filters_text}")
+        self.set_lang({"fr": "fr-FR", "ar": "ar"}.get(pack.lang, "en-GB"))
+        self.set_creation_date(pack.made_at or dt.datetime.now(dt.UTC))
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        self.set_xy(MARGIN, 11)
+        badge = 0.0
+        if self.pack.is_demo:
+            self.set_font(FONT, "B", 8)
+            badge = self.get_string_width(TEXT["demo"]) + 6
+            self.set_fill_color(DEMO)
+            self.set_text_color("#ffffff")
+            self.set_xy(self.w - MARGIN - badge, 11)
+            self.cell(badge, 6, TEXT["demo"], align="C", fill=True)
+            self.set_xy(MARGIN, 11)
+        self.set_font(FONT, "B", 11)
+        self.set_text_color(theme.PRIMARY)
+        self.cell(self.epw - badge - 3, 6, _text(self.pack.title)[:110])
+        self.set_draw_color(theme.GRID)
+        self.set_line_width(0.3)
+        self.line(MARGIN, 19, self.w - MARGIN, 19)
+        self.set_text_color(theme.INK)
+        self.set_y(self.t_margin)
+
+    def footer(self) -> None:
+        self.set_draw_color(theme.GRID)
+        self.set_line_width(0.3)
+        self.line(MARGIN, self.h - 19, self.w - MARGIN, self.h - 19)
+        self.set_xy(MARGIN, self.h - 17.5)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(theme.MUTED_INK)
+        lines = [TEXT["footer"].format(title=_text(self.pack.title)[:60], as_of=fmt.day(self.pack.as_of),
+                                       built=_built(self.pack.built_at))]
+        if self.pack.suppress_below:
+            lines.append(footnote(self.pack.suppress_below))
+        self.multi_cell(self.epw - 30, 3.4, "\n".join(lines), align="L")
+        self.set_xy(self.w - MARGIN - 28, self.h - 17.5)
+        self.cell(28, 3.4, TEXT["page"].format(n=self.page_no()), align="R")
+        self.set_text_color(theme.INK)
+
+
+def _room(pdf: FPDF, height: float) -> None:
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _heading(pdf: _PackPDF, text: str, *, keep: float) -> None:
+    _room(pdf, 12 + keep)
+    pdf.ln(2)
+    pdf.set_font(FONT, "B", 12)
+    pdf.set_text_color(theme.PRIMARY)
+    pdf.start_section(text[:120])
+    pdf.multi_cell(0, 6, _text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+    pdf.ln(1)
+
+
+def _muted(pdf: FPDF, text: str, size: float = 8) -> None:
+    pdf.set_font(FONT, "", size)
+    pdf.set_text_color(theme.MUTED_INK)
+    pdf.multi_cell(0, 4, _text(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+
+
+def _cover(pdf: _PackPDF, pack: Pack) -> None:
+    pdf.set_font(FONT, "B", 20)
+    pdf.set_text_color(theme.PRIMARY)
+    pdf.multi_cell(0, 9, _text(pack.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+    pdf.ln(3)
+    rows = [(TEXT["prepared_for"], pack.prepared_for), (TEXT["period"], pack.period),
+            (TEXT["filters"], pack.filters_text),
+            (TEXT["data"], TEXT["data_line"].format(as_of=fmt.day(pack.as_of), built=_built(pack.built_at)))]
+    if pack.made_at:
+        rows.append((TEXT["made"], _built(pack.made_at) + " UTC"))
+    if pack.notice:
+        rows.append((TEXT["notice"], pack.notice))
+    if pack.is_demo:
+        rows.append((TEXT["notice"], TEXT["demo_note"]))
+    label_w, pad = 28.0, 3.0
+    value_w = pdf.epw - label_w - 2 * pad
+    pdf.set_font(FONT, "", BODY + 1)
+    heights = [len(pdf.multi_cell(value_w, LINE + 0.6, _text(v), dry_run=True, output="LINES")) * (LINE + 0.6)
+               for _, v in rows]
+    top = pdf.get_y()
+    pdf.set_fill_color(PANEL)
+    pdf.rect(MARGIN, top, pdf.epw, sum(heights) + 2 * pad, style="F")
+    pdf.set_y(top + pad)
+    for (label, value), height in zip(rows, heights, strict=True):
+        y = pdf.get_y()
+        pdf.set_xy(MARGIN + pad, y)
+        pdf.set_font(FONT, "B", BODY + 1)
+        pdf.set_text_color(theme.MUTED_INK)
+        pdf.cell(label_w, LINE + 0.6, label)
+        pdf.set_font(FONT, "", BODY + 1)
+        pdf.set_text_color(DEMO if label == TEXT["notice"] else theme.INK)
+        pdf.multi_cell(value_w, LINE + 0.6, _text(value), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(y + height)
+    pdf.set_text_color(theme.INK)
+    pdf.set_y(top + sum(heights) + 2 * pad + 6)
+
+
+def _contents(pdf: FPDF, outline) -> None:
+    pdf.set_font(FONT, "B", 12)
+    pdf.set_text_color(theme.PRIMARY)
+    pdf.cell(0, 7, TEXT["contents"], new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+    pdf.set_font(FONT, "", BODY + 0.5)
+    for section in outline:
+        link = pdf.add_link(page=section.page_number)
+        page = str(section.page_number)
+        width = pdf.epw - 14
+        name = section.name
+        while pdf.get_string_width(name) > width - 4 and len(name) > 4:
+            name = name[:-2]
+        pdf.cell(width, 5.4, name if name == section.name else name + "…", link=link)
+        pdf.cell(14, 5.4, page, align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+
+
+def _summary(pdf: _PackPDF, pack: Pack) -> None:
+    if not pack.summary and not pack.summary_note:
+        return
+    _heading(pdf, TEXT["summary"], keep=15)
+    if pack.summary_note:
+        _muted(pdf, pack.summary_note)
+    pdf.set_font(FONT, "", BODY + 0.5)
+    for sentence in pack.summary:
+        _room(pdf, 10)
+        pdf.set_x(MARGIN)
+        pdf.set_text_color(theme.PRIMARY)
+        pdf.cell(5, 5, "•")
+        pdf.set_text_color(theme.INK)
+        pdf.multi_cell(pdf.epw - 5, 5, _text(sentence), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+
+def _chart(pdf: _PackPDF, item: PackChart) -> None:
+    width_px = 900
+    image_h = pdf.epw * item.drawn.height / width_px if item.image else 0
+    _heading(pdf, item.drawn.title, keep=image_h + 10)
+    if item.filters_text:
+        _muted(pdf, TEXT["chart_filters"].format(filters=item.filters_text))
+    if item.notice:
+        _muted(pdf, item.notice)
+    if item.image:
+        _room(pdf, image_h)
+        top = pdf.get_y()
+        pdf.image(io.BytesIO(item.image), x=MARGIN, y=top, w=pdf.epw, h=image_h, alt_text=item.drawn.title)
+        pdf.set_y(top + image_h + 1.5)
+    if values := item.drawn.values():
+        _muted(pdf, TEXT["values"].format(values=" · ".join(values)))
+    if item.drawn.note:
+        _muted(pdf, item.drawn.note)
+    if item.notes:
+        pdf.ln(1.5)
+        _room(pdf, 12)
+        pdf.set_font(FONT, "B", BODY)
+        pdf.cell(0, 5, TEXT["notes"], new_x="LMARGIN", new_y="NEXT")
+        for note in item.notes:
+            pdf.set_font(FONT, "B", 8)
+            pdf.set_text_color(theme.MUTED_INK)
+            pdf.multi_cell(0, 4, _text(f"{note.dated} · {note.author}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.set_font(FONT, "", BODY)
+            pdf.set_text_color(theme.INK)
+            pdf.multi_cell(0, 4.4, _text(note.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.ln(0.8)
+    pdf.ln(3)
+
+
+def render(pack: Pack) -> bytes:
+    """The pack as PDF bytes."""
+    pdf = _PackPDF(pack)
+    pdf.add_page()
+    _cover(pdf, pack)
+    pdf.insert_toc_placeholder(_contents, pages=1 + (len(pack.charts) + 2) // 40, reset_page_indices=False)
+    _summary(pdf, pack)
+    for item in pack.charts:
+        _chart(pdf, item)
+    return bytes(pdf.output())
