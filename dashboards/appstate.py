@@ -13,6 +13,7 @@ changes; a busy file is waited for up to `BUSY_S` seconds rather than failing.
 
 from __future__ import annotations
 
+import fcntl
 import functools
 import hashlib
 import os
@@ -78,11 +79,18 @@ def _ensure_once(path: str, identity: tuple[int, int], digest: str, schema: str)
 
 
 def _create(path: str, schema: str) -> None:
-    con = sqlite3.connect(path, timeout=BUSY_S, isolation_level=None)
+    # One creator at a time, across threads and processes: switching a new file to WAL while another connection
+    # opens it fails at once with "database is locked" (SQLite does not wait on that), so the switch and the
+    # tables are made under an exclusive lock on the file itself (flock: separate from SQLite's own locks).
+    fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)  # e-mail addresses and notes: the owner only
     try:
-        # WAL: readers see the last commit while a writer works; kept in the file once set.
-        con.execute("pragma journal_mode = wal")
-        con.executescript("begin immediate;\n" + schema.rstrip().rstrip(";") + ";\ncommit;")
+        fcntl.flock(fd, fcntl.LOCK_EX)
+        con = sqlite3.connect(path, timeout=BUSY_S, isolation_level=None)
+        try:
+            # WAL: readers see the last commit while a writer works; kept in the file once set.
+            con.execute("pragma journal_mode = wal")
+            con.executescript("begin immediate;\n" + schema.rstrip().rstrip(";") + ";\ncommit;")
+        finally:
+            con.close()
     finally:
-        con.close()
-    os.chmod(path, 0o600)  # e-mail addresses and notes: the owner only
+        os.close(fd)  # and the flock with it

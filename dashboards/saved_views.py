@@ -29,7 +29,7 @@ from dashboards.access import ROLES, Viewer, chosen_regions
 from dashboards.filters import Filters
 from data_pipeline.contract import REGIONS
 
-# The pages a view can show, by path (as each page module's dash.register_page says; a test compares them).
+# The pages a view can show, by path (as each page module registers itself with Dash; a test compares them).
 PAGE_PATHS = {"/": "overview", "/membership": "membership", "/training": "training", "/grants": "grants",
               "/regions": "regions", "/impact": "impact", "/data": "data_quality"}
 CITY_PATH = re.compile(r"^/city/([A-Za-z0-9_.-]{1,64})$")

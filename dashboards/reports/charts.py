@@ -108,8 +108,10 @@ def available(viewer: Viewer) -> list[Chart]:
 
 
 def page_module(page: str):
-    """The module of a page, registered with Dash. Pages can only be imported once a Dash app exists (register_page
-    refuses otherwise): in the running app they are; in a command or a test the app is imported first."""
+    """The module of a page, registered with Dash. Pages can only be imported once a Dash app exists (Dash refuses
+    to register a page before): in the running app they are; in a command or a test the app is imported first.
+    (This module must not name Dash's page-registering function: Dash imports as a page every file under the
+    pages folder whose text contains that name.)"""
     import dash
 
     if not dash.page_registry:
