@@ -29,6 +29,7 @@ PARTS = {
     "callbacks": "bench.callbacks",
     "pageload": "bench.pageload",
     "concurrency": "bench.concurrency",
+    "pack": "bench.pack",
 }
 
 

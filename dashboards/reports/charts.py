@@ -10,8 +10,8 @@ gate applies to the page's requests).
 
 Images: kaleido 1.x driving the system Chromium (`settings.chromium_path`), with the app's own plotly.js bundle
 (assets/vendor) and the map geometry (assets/topojson) loaded from disk, MathJax off: nothing is fetched from the
-network, and the image is what the page's browser draws. One browser per pack, its charts drawn one after another
-(2 cores: drawing in parallel tabs was no faster); bench/pack.py measures a pack of 8 charts.
+network, and the image is what the page's browser draws. One browser per pack, started while the charts' queries run (`Painter`), its charts drawn one after
+another (2 cores: drawing in parallel tabs was no faster); bench/pack.py measures a pack of 8 charts.
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import queue
 import tempfile
 import threading
 from collections.abc import Callable
@@ -215,56 +216,75 @@ def to_png(figures: list[dict], *, width: int = WIDTH_PX, scale: float = SCALE) 
     """PNG images of `figures` (plain dicts), drawn by one headless Chromium through kaleido, offline."""
     if not figures:
         return []
-    browser = settings.get().chromium_path
-    if not Path(browser).is_file():
-        raise DrawingFailed(f"The pack draws its charts with Chromium, which is not at {browser}: install it "
-                            "(apt-get install chromium) or set SCN_CHROMIUM to its path.")
-    try:
-        return _run(_draw_all(figures, width, scale, browser))
-    except DrawingFailed:
-        raise
-    except Exception as exc:  # kaleido and choreographer raise many kinds; the person needs one sentence
-        raise DrawingFailed(f"Chromium ({browser}) could not draw the pack's charts: {exc}") from exc
+    with Painter(width=width, scale=scale) as painter:
+        return painter.paint(figures)
 
 
-def _run(coroutine):
-    """Run `coroutine` to its end from synchronous code, also when this thread already runs an event loop."""
-    try:
-        asyncio.get_running_loop()
-    except RuntimeError:
-        return asyncio.run(coroutine)
-    result: dict = {}
+class Painter:
+    """One headless Chromium for a pack, started in a thread of its own as soon as the painter is made, so that it
+    starts (~2-3 s) while the charts' queries and figures run on the other core; `paint` then only draws.
 
-    def target() -> None:
+        with charts.Painter() as painter:
+            drawn = charts.draw(viewer, items)
+            images = painter.paint([d.figure for d in drawn])
+
+    Leaving the block without painting (a chart refused) closes the browser."""
+
+    def __init__(self, *, width: int = WIDTH_PX, scale: float = SCALE) -> None:
+        self.browser = Path(settings.get().chromium_path)
+        if not self.browser.is_file():
+            raise DrawingFailed(f"The pack draws its charts with Chromium, which is not at {self.browser}: install "
+                                "it (apt-get install chromium) or set SCN_CHROMIUM to its path.")
+        self._width, self._scale = width, scale
+        self._figures: queue.Queue[list[dict] | None] = queue.Queue(maxsize=1)
+        self._result: dict = {}
+        self._thread = threading.Thread(target=self._main, name="pack-charts", daemon=True)
+        self._thread.start()
+
+    def paint(self, figures: list[dict]) -> list[bytes]:
+        """The PNG images of `figures`, in order (DrawingFailed when the browser could not draw them)."""
+        self._figures.put(list(figures))
+        self._thread.join()
+        if "error" in self._result:
+            exc = self._result["error"]
+            if isinstance(exc, DrawingFailed):
+                raise exc
+            # kaleido and choreographer raise many kinds; the person needs one sentence
+            raise DrawingFailed(f"Chromium ({self.browser}) could not draw the pack's charts: {exc}") from exc
+        return self._result["images"]
+
+    def __enter__(self) -> Painter:
+        return self
+
+    def __exit__(self, *exc_info) -> None:
+        if self._thread.is_alive():
+            self._figures.put(None)  # nothing to draw: the browser closes
+            self._thread.join()
+
+    def _main(self) -> None:
         try:
-            result["value"] = asyncio.run(coroutine)
+            self._result["images"] = asyncio.run(self._draw_all())
         except BaseException as exc:  # handed to the caller's thread
-            result["error"] = exc
+            self._result["error"] = exc
 
-    thread = threading.Thread(target=target, name="pack-charts")
-    thread.start()
-    thread.join()
-    if "error" in result:
-        raise result["error"]
-    return result["value"]
+    async def _draw_all(self) -> list[bytes]:
+        import kaleido
 
-
-async def _draw_all(figures: list[dict], width: int, scale: float, browser: Path) -> list[bytes]:
-    import kaleido
-
-    for name in ("kaleido", "choreographer", "logistro"):
-        logging.getLogger(name).setLevel(logging.WARNING)
-    with tempfile.TemporaryDirectory(prefix="scn-pack-") as folder:
-        # plotly.js reads the geometry from window.PlotlyGeoAssets before it would fetch it (as assets/map_geometry.js
-        # does in the app): the page is a file, and a file page may not fetch other files.
-        geometry = Path(folder) / "geometry.js"
-        geometry.write_text("window.PlotlyGeoAssets = {topojson: {world_110m: "
-                            + MAP_GEOMETRY.read_text(encoding="utf-8") + "}};", encoding="utf-8")
-        page = kaleido.PageGenerator(plotly=str(PLOTLY_JS), mathjax=False, others=[str(geometry)])
-        images = []
-        async with kaleido.Kaleido(n=1, path=str(browser), page_generator=page, timeout=DRAW_TIMEOUT_S) as k:
-            for fig in figures:
-                height = int(fig.get("layout", {}).get("height") or 400)
-                images.append(await k.calc_fig(fig, opts={"format": "png", "width": width, "height": height,
-                                                          "scale": scale}))
-        return images
+        for name in ("kaleido", "choreographer", "logistro"):
+            logging.getLogger(name).setLevel(logging.WARNING)
+        with tempfile.TemporaryDirectory(prefix="scn-pack-") as folder:
+            # plotly.js reads the geometry from window.PlotlyGeoAssets before it would fetch it (as
+            # assets/map_geometry.js does in the app): the page is a file, and a file page may not fetch others.
+            geometry = Path(folder) / "geometry.js"
+            geometry.write_text("window.PlotlyGeoAssets = {topojson: {world_110m: "
+                                + MAP_GEOMETRY.read_text(encoding="utf-8") + "}};", encoding="utf-8")
+            page = kaleido.PageGenerator(plotly=str(PLOTLY_JS), mathjax=False, others=[str(geometry)])
+            images = []
+            async with kaleido.Kaleido(n=1, path=str(self.browser), page_generator=page,
+                                       timeout=DRAW_TIMEOUT_S) as k:
+                figures = await asyncio.get_running_loop().run_in_executor(None, self._figures.get)
+                for fig in figures or []:
+                    height = int(fig.get("layout", {}).get("height") or 400)
+                    images.append(await k.calc_fig(fig, opts={"format": "png", "width": self._width,
+                                                              "height": height, "scale": self._scale}))
+            return images

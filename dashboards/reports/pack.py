@@ -25,6 +25,7 @@ language prints the English words of `TEXT` (pack_pdf.TEXT), kept in one place p
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import datetime as dt
 import json
@@ -167,13 +168,19 @@ def check_lang(lang: str | None) -> str:
 
 def gather(viewer: Viewer, spec: Spec | dict, lang: str = "en", *, images: bool = True) -> Pack:
     """What the pack of `spec` prints for `viewer` (see the module docstring); `images=False` skips drawing the
-    charts as images (for tests of content)."""
+    charts as images (for tests of content). The browser that draws the images starts first, while the charts'
+    queries run."""
+    spec = spec_from(spec)
+    lang = check_lang(lang)
+    with charts.Painter() if images else contextlib.nullcontext() as painter:
+        return _gather(viewer, spec, lang, painter)
+
+
+def _gather(viewer: Viewer, spec: Spec, lang: str, painter: charts.Painter | None) -> Pack:
     from dashboards.impact_report import summary_sentences
     from dashboards.queries import common
     from dashboards.queries import impact as impact_q
 
-    spec = spec_from(spec)
-    lang = check_lang(lang)
     try:
         # A pack's filters may be someone else's choice (a pack set): regions the viewer does not cover are
         # narrowed to theirs, with the page's notice, not refused.
@@ -196,7 +203,7 @@ def gather(viewer: Viewer, spec: Spec | dict, lang: str = "en", *, images: bool 
         elif spec.summary:
             summary_note = TEXT["summary_none"]
         printed = []
-        pictures = charts.to_png([d.figure for d in drawn]) if images else [None] * len(drawn)
+        pictures = painter.paint([d.figure for d in drawn]) if painter else [None] * len(drawn)
         for d, query, picture in zip(drawn, item_queries, pictures, strict=True):
             own = flt.from_query(query)
             notes = annotations.for_chart(viewer, d.chart.id, own, window=common.window(own))
