@@ -9,10 +9,9 @@ import pytest
 
 from dashboards import access, db, settings
 from data_pipeline.build import build
+from tests.paths import REAL, SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 # A source set made from real public data (tests/fixtures/realdata/README.md).
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture(scope="session")

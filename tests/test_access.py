@@ -6,16 +6,14 @@ reads data, and compares with what the source CSVs say each role may see.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pandas as pd
 import pytest
 
 from dashboards import access, db
 from dashboards.access import NOBODY, SYSTEM, Viewer
 from data_pipeline.store import open_read_only
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 ADMIN = Viewer("admin@x.org", "admin")
 MANAGER = Viewer("pm@x.org", "programme_manager")
 STEERING = Viewer("sc@x.org", "steering_committee")

@@ -19,9 +19,9 @@ from pathlib import Path
 import pytest
 
 from dashboards import settings, users
+from tests.paths import ROOT
 from tests.security.crafted import _concrete, csrf, dependencies, outputs_of, sign_in
 
-ROOT = Path(__file__).resolve().parent.parent
 CALLBACK = "/_dash-update-component"
 ROLES = {"admin": "admin@demo.scn", "programme_manager": "manager@demo.scn", "steering_committee": "steering@demo.scn",
          "hub_lead": "hub@demo.scn", "donor": "donor@demo.scn"}

@@ -16,8 +16,8 @@ from dashboards import db, settings
 from dashboards.access import Viewer
 from data_pipeline.build import build
 from data_pipeline.staging import create_mask_macro
+from tests.paths import GOOD
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
 HUB = Viewer("hub@x.org", "hub_lead", regions=("East & Southern Africa",))
 DONOR = Viewer("donor@x.org", "donor", donor_id="D-001")
 PUBLIC = Viewer("public", "public")

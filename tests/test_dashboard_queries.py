@@ -21,6 +21,7 @@ from dashboards.queries import city, common, grants, membership, overview, quali
 from data_pipeline.build import build
 from data_pipeline.contract import REGIONS
 from data_pipeline.store import open_read_only
+from tests.paths import GOOD
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +30,6 @@ def as_data_team():
     with db.acting_as(access.SYSTEM):
         yield
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
 
 
 def mart(path: Path, name: str) -> pd.DataFrame:

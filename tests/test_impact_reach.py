@@ -12,9 +12,7 @@ import pytest
 from dashboards import access, db, filters, settings
 from dashboards.impact_report import summary_sentences
 from dashboards.queries import impact
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
+from tests.paths import REAL, SAMPLE
 
 
 def reached(source: Path, *, until: pd.Timestamp) -> tuple[int, int]:

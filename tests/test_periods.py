@@ -15,9 +15,9 @@ from dashboards.figures import common, regions
 from dashboards.figures import overview as overview_fig
 from dashboards.filters import Filters, Window, partial_note, resolve
 from dashboards.queries import overview, training
+from tests.paths import REAL
 
 AS_OF = dt.date(2026, 10, 30)
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 def test_a_running_quarter_is_named_as_part_of_one() -> None:

@@ -15,12 +15,12 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs_version
-from test_figures_valid import CASES  # every figure function, drawn from the sample database
 
 from dashboards import figures, settings, users
 from dashboards.filters import from_query
+from tests.paths import ROOT
+from tests.test_figures_valid import CASES  # every figure function, drawn from the sample database
 
-ROOT = Path(__file__).resolve().parent.parent
 BUNDLE = ROOT / "assets" / "vendor" / "plotly-scn.min.js"
 # Every trace module of plotly.js registers itself as {..., moduleType: "trace", name: "<type>", ...}; the
 # minified bundle keeps those literals.

@@ -15,8 +15,8 @@ from pathlib import Path
 import pytest
 
 from dashboards.screenshots import free_port
+from tests.paths import ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SLOW_CLIENTS = 20
 
 

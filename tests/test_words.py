@@ -19,9 +19,7 @@ from dashboards.impact_report import ImpactData, summary_sentences
 from dashboards.queries import grants as grants_q
 from dashboards.queries import impact
 from data_pipeline.build import build
-
-ROOT = Path(__file__).resolve().parent.parent
-GOOD = Path(__file__).resolve().parent / "fixtures" / "good"
+from tests.paths import GOOD, ROOT
 
 
 def test_count_words_agree_in_number() -> None:

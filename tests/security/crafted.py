@@ -12,11 +12,11 @@ import copy
 import io
 import json
 import re
-from pathlib import Path
 
 import pandas as pd
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.paths import ROOT
+
 SAMPLE = ROOT / "data" / "sample"
 CALLBACK = "/_dash-update-component"
 ROLES = {"admin": "admin@demo.scn", "programme_manager": "manager@demo.scn",
