@@ -88,7 +88,7 @@ load_on_demand(ON_DEMAND)
 app = Dash(
     __name__,
     use_pages=True,
-    pages_folder="dashboards",
+    pages_folder="dashboards/pages",
     external_stylesheets=[],  # Bootstrap is served from assets/vendor: nothing is fetched from a CDN
     serve_locally=True,
     compress=True,  # gzip/brotli for scripts and callback answers (flask-compress)

@@ -193,7 +193,7 @@ def _shared() -> None:
     for kind in (ids.GRID, ids.GRID_CSV, ids.GRID_XLSX, ids.GRID_DOWNLOAD):
         ids_of(kind, lambda i: isinstance(i.get("grid"), str) and grid_name.fullmatch(i["grid"]) is not None)
     ids_of(ids.CHIP_CLEAR, lambda i: i.get("key") in ("period", "region", "country", "event", "topic"))
-    # the data page's upload (dashboards/upload.py): files as data URLs, their names, the staged upload's id
+    # the data page's upload (dashboards/pages/upload.py): files as data URLs, their names, the staged upload's id
     data = ids.PageIds("data")
     declare(data("upload"), "contents", FILES)
     declare(data("upload"), "filename", FILES)

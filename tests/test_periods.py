@@ -96,7 +96,7 @@ def test_an_empty_default_period_on_real_data_says_where_the_events_are(real: Pa
     monkeypatch.setenv("SCN_DB", str(real))
     settings.get.cache_clear()
     import app  # noqa: F401
-    from dashboards import training as page
+    from dashboards.pages import training as page
 
     figure, _note = page.show_events("", "event_type")
     words = figure.to_plotly_json()["layout"]["annotations"][0]["text"]

@@ -88,7 +88,8 @@ def test_other_roles_of_the_grants_page_are_refused_at_the_gate_and_shown_no_dow
 @pytest.mark.parametrize("role", ["steering_committee", "hub_lead"])
 def test_the_download_callback_itself_refuses_other_roles_and_audits_them(app, role, tmp_path: Path):
     """Behind the gate, the callback checks the role again (a rule loosened by mistake still gives no file)."""
-    from dashboards import access, grants
+    from dashboards import access
+    from dashboards.pages import grants
 
     viewer = access.Viewer(ACCOUNTS[role], role, regions=("MENA",))
     with app.server.test_request_context("/_dash-update-component"):

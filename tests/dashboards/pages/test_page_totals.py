@@ -30,7 +30,7 @@ def private(tmp_path_factory) -> Path:
 def pages(use_app_environment, private: Path):
     use_app_environment(private)
     import app  # noqa: F401  (registers the pages and their callbacks)
-    from dashboards import city, grants, impact, membership, overview, regions, training
+    from dashboards.pages import city, grants, impact, membership, overview, regions, training
 
     yield {"overview": overview, "membership": membership, "training": training, "grants": grants,
            "regions": regions, "city": city, "impact": impact}
