@@ -13,7 +13,8 @@ from flask import request
 from flask.sessions import SecureCookieSessionInterface
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from dashboards import answers, auth, db, settings, shell
+from dashboards import answers, db, settings, shell
+from dashboards.security import auth
 
 # Component code no page needs when it opens. Eager loading would send it with every page (2 MB compressed,
 # 9 MB of script to parse on a first visit); marked "lazy", it is fetched only if a component asks for it

@@ -24,7 +24,7 @@ import threading
 from flask import Response, g, request
 
 from dashboards import db
-from dashboards.access import NOBODY
+from dashboards.security.access import NOBODY
 
 CALLBACK_PATH = "/_dash-update-component"
 _ACTIONS = {"n_clicks", "contents", "filename", "search_value"}

@@ -8,7 +8,7 @@ connection's and reopens when they differ: a rebuild shows up on the next reques
 The same version string is part of every cache key, so cached results of the old file are never served
 for the new one.
 
-Every query runs for a `Viewer` (dashboards/access.py): the signed-in person of the request, or the one a
+Every query runs for a `Viewer` (dashboards/security/access.py): the signed-in person of the request, or the one a
 test or CLI names with `acting_as`. The cursor reads the published tables only through that connection's
 policy views, with the viewer in a DuckDB variable, so the row and column limits of each role are applied
 here, once, for every page. No viewer means `NOBODY`, who sees no row.
@@ -38,8 +38,9 @@ import pandas as pd
 from flask import current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
 
-from dashboards import access, settings
-from dashboards.access import NOBODY, Viewer
+from dashboards import settings
+from dashboards.security import access
+from dashboards.security.access import NOBODY, Viewer
 from data_pipeline.store import open_read_only
 
 

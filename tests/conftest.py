@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import access, db, settings
+from dashboards import db, settings
+from dashboards.security import access
 from data_pipeline.build import build
 from tests.paths import REAL, SAMPLE
 

@@ -9,9 +9,10 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards import access, db, filters, settings
+from dashboards import db, filters, settings
 from dashboards.impact_report import summary_sentences
 from dashboards.queries import impact
+from dashboards.security import access
 from tests.paths import REAL, SAMPLE
 
 

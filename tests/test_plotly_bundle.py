@@ -16,8 +16,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.offline import get_plotlyjs_version
 
-from dashboards import figures, settings, users
+from dashboards import figures, settings
 from dashboards.filters import from_query
+from dashboards.security import users
 from tests.paths import ROOT
 from tests.test_figures_valid import CASES  # every figure function, drawn from the sample database
 

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dashboards import access, db, filters, notes, settings, users
+from dashboards import db, filters, notes, settings
 from dashboards import formatting as fmt
 from dashboards.impact_report import ImpactData, summary_sentences
 from dashboards.queries import grants as grants_q
 from dashboards.queries import impact
+from dashboards.security import access, users
 from data_pipeline.build import build
 from tests.paths import GOOD, ROOT
 

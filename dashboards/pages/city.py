@@ -8,13 +8,14 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, State, callback, dcc, html
 
-from dashboards import allowed, filters, ids, notes, theme
 from dashboards import components as ui
+from dashboards import filters, ids, notes, theme
 from dashboards import formatting as fmt
 from dashboards.db import DatabaseMissing
 from dashboards.figures import city as fig
 from dashboards.queries import city as q
 from dashboards.queries import common
+from dashboards.security import allowed
 from dashboards.shell import chart_downloads
 from data_pipeline.contract import MILESTONES
 

@@ -12,11 +12,11 @@ from dashboards import formatting as fmt
 from dashboards import ids, settings
 from dashboards.db import DatabaseMissing
 from dashboards.figures import quality as fig
+from dashboards.pages.upload import REPORT_COLUMNS, versions_section
+from dashboards.pages.upload import section as upload_section
 from dashboards.queries import common
 from dashboards.queries import quality as q
 from dashboards.shell import chart_downloads
-from dashboards.pages.upload import REPORT_COLUMNS, versions_section
-from dashboards.pages.upload import section as upload_section
 from data_pipeline import versions
 
 dash.register_page(__name__, path="/data", name="Data quality", order=5, title="Data quality · SCN Impact Dashboard",

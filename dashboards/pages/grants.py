@@ -11,14 +11,15 @@ import pandas as pd
 from dash import Input, Output, State, callback, ctx, dcc, html, no_update
 from dash.exceptions import MissingCallbackContextException
 
-from dashboards import allowed, audit, filters, ids, notes
 from dashboards import components as ui
+from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import grants as fig
 from dashboards.figures.common import explained
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
+from dashboards.security import allowed, audit
 from dashboards.shell import chart_downloads, click_to_filter
 
 dash.register_page(__name__, path="/grants", name="Grants & outcomes", order=3,

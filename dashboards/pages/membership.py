@@ -9,14 +9,15 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, html
 
-from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
+from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
 from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import membership as q
+from dashboards.security import allowed
 from dashboards.shell import chart_downloads, click_to_filter
 
 dash.register_page(__name__, path="/membership", name="Membership", order=1,

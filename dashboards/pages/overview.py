@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
+from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import overview as fig
@@ -20,6 +20,7 @@ from dashboards.filters import Window
 from dashboards.queries import common
 from dashboards.queries import membership as mq
 from dashboards.queries import overview as q
+from dashboards.security import allowed
 from dashboards.shell import chart_downloads, click_to_filter
 
 dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview · SCN Impact Dashboard", nav=True,

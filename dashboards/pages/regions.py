@@ -8,14 +8,15 @@ import dash
 import dash_bootstrap_components as dbc
 from dash import Input, Output, callback, dcc, html
 
-from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
+from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import regions as q
 from dashboards.queries.membership import members_not_shown
+from dashboards.security import allowed
 from dashboards.shell import chart_downloads, click_to_filter
 from data_pipeline.contract import REGIONS
 

@@ -10,8 +10,8 @@ import dash_bootstrap_components as dbc
 import pandas as pd
 from dash import Input, Output, callback, html
 
-from dashboards import allowed, filters, ids, notes
 from dashboards import components as ui
+from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import overview as ofig
 from dashboards.figures import training as fig
@@ -19,6 +19,7 @@ from dashboards.figures.common import explained
 from dashboards.queries import common
 from dashboards.queries import overview as oq
 from dashboards.queries import training as q
+from dashboards.security import allowed
 from dashboards.shell import chart_downloads, click_to_filter
 
 dash.register_page(__name__, path="/training", name="Training & reach", order=2,

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import access, db, filters, settings
+from dashboards import db, filters, settings
 from dashboards import formatting as fmt
 from dashboards.queries import membership as mq
+from dashboards.security import access
 
 ADMIN = access.SYSTEM
 HUB = access.Viewer("hub@demo.scn", "hub_lead", regions=("MENA",))

@@ -11,7 +11,8 @@ from pathlib import Path
 import pytest
 from lxml import etree
 
-from dashboards import settings, users
+from dashboards import settings
+from dashboards.security import users
 
 CALLBACK = "/_dash-update-component"
 ACCOUNTS = {"admin": "admin@demo.scn", "programme_manager": "manager@demo.scn",
@@ -88,8 +89,8 @@ def test_other_roles_of_the_grants_page_are_refused_at_the_gate_and_shown_no_dow
 @pytest.mark.parametrize("role", ["steering_committee", "hub_lead"])
 def test_the_download_callback_itself_refuses_other_roles_and_audits_them(app, role, tmp_path: Path):
     """Behind the gate, the callback checks the role again (a rule loosened by mistake still gives no file)."""
-    from dashboards import access
     from dashboards.pages import grants
+    from dashboards.security import access
 
     viewer = access.Viewer(ACCOUNTS[role], role, regions=("MENA",))
     with app.server.test_request_context("/_dash-update-component"):
@@ -117,8 +118,8 @@ def test_hostile_values_are_refused_not_a_file_or_an_error(app, value):
 def test_the_policy_views_alone_keep_the_portfolio_from_other_roles(app):
     """Even without the page's role check, a non-staff viewer reads an empty portfolio: the staging tables are the
     data team's in every role's views."""
-    from dashboards import access
     from dashboards.queries import standards
+    from dashboards.security import access
 
     for role in ("steering_committee", "hub_lead", "donor", "public"):
         viewer = access.Viewer("someone", role, regions=("MENA",), donor_id="DON-01")

@@ -10,7 +10,8 @@ from pathlib import Path
 import flask
 import pytest
 
-from dashboards import audit, settings
+from dashboards import settings
+from dashboards.security import audit
 
 WORKERS, EVENTS_EACH = 4, 150
 

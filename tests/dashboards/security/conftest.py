@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from dashboards import settings
-from tests.security.crafted import EVERYONE, sign_in
+from tests.dashboards.security.crafted import EVERYONE, sign_in
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +21,7 @@ def app(sample_db: Path, tmp_path_factory):
             mp.setenv(key, value)
         settings.get.cache_clear()
         import app as dashboard  # builds the Dash app once per process
-        from dashboards import users
+        from dashboards.security import users
         dashboard.server.config["TESTING"] = True
         users.ensure_demo_accounts()
         dashboard.private = private

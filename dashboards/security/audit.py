@@ -35,7 +35,7 @@ def record(event: str, *, actor: str | None, role: str | None = None, **details:
     secret (password, token, ...) or a bytes value (file contents), so they are never written.
     """
     if event not in EVENTS:
-        raise ValueError(f"unknown audit event {event!r}; add it to EVENTS in dashboards/audit.py")
+        raise ValueError(f"unknown audit event {event!r}; add it to EVENTS in dashboards/security/audit.py")
     for key, value in details.items():
         if any(word in key.lower() for word in SECRET_WORDS):
             raise ValueError(f"audit detail {key!r} looks like a secret and is never written")

@@ -13,7 +13,7 @@ import json
 import pytest
 from pypdf import PdfReader
 
-from tests.security.crafted import CALLBACK, DONOR_ID, body, dependencies
+from tests.dashboards.security.crafted import CALLBACK, DONOR_ID, body, dependencies
 
 PERIODS = ("?period=all", "", "?period=last-year&region=mena")
 
@@ -60,7 +60,7 @@ def test_staff_see_their_own_view_by_default_and_it_is_not_the_public_one(client
     assert own != public
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(_pdf(
         _answer(clients["admin"], impact["pdf"], "?period=all", "public")))).pages)
-    from tests.security.crafted import forbidden, leaks
+    from tests.dashboards.security.crafted import forbidden, leaks
     assert not leaks(text, forbidden("visitor"))
 
 

@@ -15,7 +15,7 @@ import pytest
 from openpyxl import load_workbook
 
 from dashboards import exports, settings
-from tests.security.crafted import CALLBACK, body, dependencies, file_text, fillers, sign_in
+from tests.dashboards.security.crafted import CALLBACK, body, dependencies, file_text, fillers, sign_in
 
 PAYLOADS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(1)", "\t=1+1", " =1+1"]
 FORMULA = ("=", "+", "-", "@", "\t", "\r", "\n")
@@ -44,7 +44,7 @@ def app(sample_db, tmp_path_factory):
             mp.setenv(key, value)
         settings.get.cache_clear()
         import app as dashboard
-        from dashboards import users
+        from dashboards.security import users
         users.ensure_demo_accounts()
         yield dashboard
     settings.get.cache_clear()
@@ -96,7 +96,7 @@ def _downloads(reply) -> list[tuple[str, bytes]]:
 def test_every_chart_csv_and_grid_excel_is_formula_safe(app):
     client = sign_in(app, "admin")
     files, payload_seen = 0, 0
-    from dashboards import allowed, users
+    from dashboards.security import allowed, users
     viewer = users.get("admin@demo.scn").viewer()
     for dep in dependencies(app):
         if "download" not in dep["output"] and "impact-pdf" not in dep["output"]:

@@ -18,9 +18,10 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import settings, users
+from dashboards import settings
+from dashboards.security import users
+from tests.dashboards.security.crafted import _concrete, csrf, dependencies, outputs_of, sign_in
 from tests.paths import ROOT
-from tests.security.crafted import _concrete, csrf, dependencies, outputs_of, sign_in
 
 CALLBACK = "/_dash-update-component"
 ROLES = {"admin": "admin@demo.scn", "programme_manager": "manager@demo.scn", "steering_committee": "steering@demo.scn",
@@ -67,7 +68,7 @@ def body(dep: dict, value, filler="map") -> dict:
 
 
 def page_of(app, dep: dict) -> str | None:
-    from dashboards import auth
+    from dashboards.security import auth
     return auth.callback_page(dep["output"], auth._page_prefixes())
 
 
@@ -154,7 +155,7 @@ def test_sign_in_and_sign_out_are_audited_with_who_and_when(app, env):
 @pytest.mark.parametrize("role", list(ROLES))
 def test_every_callback_answers_each_role_with_data_or_403_never_a_server_error(app, role):
     client = signed_in(app, role)
-    from dashboards.access import ROLES as KINDS
+    from dashboards.security.access import ROLES as KINDS
 
     checked = 0
     for dep in dependencies(app):
@@ -345,7 +346,7 @@ def test_answers_of_buttons_uploads_and_downloads_are_never_kept(app):
 
 def test_a_crafted_rollback_or_publish_from_a_programme_manager_changes_nothing(app, env):
     """The data-quality page is open to programme managers; its rollback and publish callbacks are not theirs."""
-    from dashboards import audit
+    from dashboards.security import audit
 
     client = signed_in(app, "programme_manager")
     db_before = Path(settings.get().db_path).stat().st_mtime_ns

@@ -1,6 +1,6 @@
 """Building crafted requests: what a browser would post for a callback, with any value in any input.
 
-Shared by the security suite (tests/security/): the real app runs in-process behind Flask's test client,
+Shared by the security suite (tests/dashboards/security/): the real app runs in-process behind Flask's test client,
 signed in through the real login form as each demo role, or not signed in at all (the visitor of the public
 impact page). Nothing here goes through a browser.
 """
@@ -41,7 +41,7 @@ def csrf(client) -> str:
 
 def sign_in(app, role: str):
     """A test client signed in as the demo account of `role` (or not signed in, for the visitor)."""
-    from dashboards import users
+    from dashboards.security import users
 
     client = app.server.test_client()
     if role == VISITOR:

@@ -1,6 +1,6 @@
 """Sign-in, sessions and the gate every request passes before any page, layout or callback runs.
 
-- `/login` (a plain Flask form with a CSRF token) checks the local user store (dashboards/users.py) and starts
+- `/login` (a plain Flask form with a CSRF token) checks the local user store (dashboards/security/users.py) and starts
   a session: Flask's signed cookie, HTTP-only, SameSite=Lax, Secure unless running the local demo, expiring
   after `SCN_SESSION_HOURS`. `/logout` ends it. Both are written to the audit log.
 - `gate` runs before every request. It works out the viewer (signed-in user; else the public visitor when the
@@ -10,7 +10,7 @@
 - An identity-aware proxy (OIDC via oauth2-proxy or similar) can sign people in instead: set
   `SCN_TRUSTED_EMAIL_HEADER` to the header it sets; the role still comes from the local store. See README.
 
-What a viewer may *see* is not decided here: the query layer limits rows and columns (dashboards/access.py).
+What a viewer may *see* is not decided here: the query layer limits rows and columns (dashboards/security/access.py).
 """
 
 from __future__ import annotations
@@ -29,8 +29,9 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import InternalServerError
 
-from dashboards import access, allowed, audit, db, settings, users
-from dashboards.access import NOBODY, Viewer
+from dashboards import db, settings
+from dashboards.security import access, allowed, audit, users
+from dashboards.security.access import NOBODY, Viewer
 
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
 LOGIN, LOGOUT = "/login", "/logout"
@@ -109,7 +110,7 @@ def init(app: dash.Dash) -> None:
     # Dash's script route names a file Dash does not serve (a crafted "../" path): not found, not a server error
     server.register_error_handler(DependencyException, lambda exc: ("Not found.", 404))
     if missing := allowed.missing(callbacks(app)):
-        raise StartupRefused("these callback inputs have no allowed-values rule (dashboards/allowed.py, or "
+        raise StartupRefused("these callback inputs have no allowed-values rule (dashboards/security/allowed.py, or "
                              f"allowed.declare beside the page's layout): {', '.join(missing)}")
     server.after_request(_security_headers)
 

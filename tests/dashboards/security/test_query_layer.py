@@ -10,7 +10,7 @@ from __future__ import annotations
 import pytest
 
 from dashboards import db
-from dashboards.access import NOBODY, PUBLIC_VIEWER, Viewer
+from dashboards.security.access import NOBODY, PUBLIC_VIEWER, Viewer
 
 EVERY_VIEWER = [Viewer("a@x.org", "admin"), Viewer("pm@x.org", "programme_manager"),
                 Viewer("sc@x.org", "steering_committee"), Viewer("hub@x.org", "hub_lead", regions=("MENA",)),
@@ -59,7 +59,7 @@ AROUND_THE_VIEWS = [
 @pytest.mark.parametrize("viewer", EVERY_VIEWER, ids=lambda v: v.role)
 @pytest.mark.parametrize("sql", AROUND_THE_VIEWS)
 def test_sql_naming_anything_but_the_viewers_views_is_refused(dashboard_db, viewer, sql):
-    from dashboards import access
+    from dashboards.security import access
     if access.schema(viewer).split(".")[1] + "." in sql:  # the viewer's own views, qualified: allowed
         db.frame(sql, viewer=viewer)
         return

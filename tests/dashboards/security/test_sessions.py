@@ -8,8 +8,8 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from dashboards import users
-from tests.security.crafted import CALLBACK, ROLES, csrf, sign_in
+from dashboards.security import users
+from tests.dashboards.security.crafted import CALLBACK, ROLES, csrf, sign_in
 
 
 def kpis() -> dict:

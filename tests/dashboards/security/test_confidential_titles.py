@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from dashboards import db, settings
-from dashboards.access import Viewer
+from dashboards.security.access import Viewer
 from data_pipeline.build import build
 from data_pipeline.staging import create_mask_macro
 from tests.paths import GOOD

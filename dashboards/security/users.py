@@ -42,7 +42,8 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from rich.console import Console
 from rich.table import Table
 
-from dashboards import access, settings
+from dashboards import settings
+from dashboards.security import access
 from data_pipeline.contract import REGIONS
 
 MAX_FAILURES = 5
@@ -434,7 +435,7 @@ def add_command(
     except UserError as exc:
         console.print(f"[red]Not added:[/red] {exc}")
         raise typer.Exit(1) from exc
-    from dashboards import audit
+    from dashboards.security import audit
     audit.record("user_added", actor="cli", subject=user.email, role=user.role)
     console.print(f"Added {user.email} as {access.ROLES[user.role].label}.")
 
@@ -455,7 +456,7 @@ def remove_command(email: str) -> None:
     if not remove(email):
         console.print(f"[red]No user {email}[/red]")
         raise typer.Exit(1)
-    from dashboards import audit
+    from dashboards.security import audit
     audit.record("user_removed", actor="cli", subject=email)
     console.print(f"Removed {email}.")
 

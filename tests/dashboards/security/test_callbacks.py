@@ -12,7 +12,7 @@ import json
 import pandas as pd
 import pytest
 
-from tests.security.crafted import (
+from tests.dashboards.security.crafted import (
     CALLBACK,
     EVERYONE,
     HOSTILE,
@@ -37,14 +37,14 @@ def deps(app) -> list[dict]:
 
 def _valid(app, dep: dict, role: str) -> dict:
     """Values for each input of `dep` that `role` may send (the examples of the allowed-values rules)."""
-    from dashboards import allowed
+    from dashboards.security import allowed
     return allowed.examples(dep, _viewer(role))
 
 
 def _viewer(role: str):
-    from dashboards import users
-    from dashboards.access import Viewer
-    from tests.security.crafted import ROLES
+    from dashboards.security import users
+    from dashboards.security.access import Viewer
+    from tests.dashboards.security.crafted import ROLES
     if role == VISITOR:
         return Viewer("public", "public")
     return users.get(ROLES[role]).viewer()
@@ -117,7 +117,7 @@ def test_a_limited_role_choosing_another_audience_on_the_impact_page_is_refused(
 def test_every_input_of_every_server_callback_has_an_allowed_values_rule(app):
     """From Dash's callback map (auth.callbacks: the one place that reads Dash's registry): a callback added
     without a rule for one of its inputs fails here, and the app refuses to start."""
-    from dashboards import allowed, auth
+    from dashboards.security import allowed, auth
     known = auth.callbacks(app.app)
     assert len(allowed.server_callbacks(known)) >= 30
     assert allowed.missing(known) == []

@@ -10,7 +10,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards.suppression import COMPLEMENT, TOTAL, audit, hidden_ranges, label, suppress, suppress_scalar
+from dashboards.security.suppression import COMPLEMENT, TOTAL, audit, hidden_ranges, label, suppress, suppress_scalar
 
 
 def one_way(counts: dict[str, int], column: str = "participants") -> pd.DataFrame:

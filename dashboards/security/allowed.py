@@ -8,7 +8,7 @@ a click count that is text, a date that is not one. Anything else is refused wit
 so an exception inside a callback is the app's own fault (a logged 500), never a crafted value.
 
 There is a rule for every input of every server callback: `missing()` lists the ones without, the app refuses
-to start while there are any (auth.init), and tests/security checks the list from Dash's callback map. Rules
+to start while there are any (auth.init), and tests/dashboards/security checks the list from Dash's callback map. Rules
 are keyed by (component id, property); a pattern-matching id by its "type". A page declares the rules of its
 own controls with `declare()` beside its layout; shared components' rules are here. A URL a person can paste
 is not refused but narrowed, with a notice (filters.from_query): that is the filters' job, not this one's.
@@ -22,8 +22,8 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
-from dashboards.access import NETWORK, Viewer, chosen_regions
 from dashboards.filters import PRESETS
+from dashboards.security.access import NETWORK, Viewer, chosen_regions
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 MAX_TEXT = 2_000  # a query string, a path: longer is not one a page writes

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from tests.security.crafted import CALLBACK, EVERYONE, VISITOR
+from tests.dashboards.security.crafted import CALLBACK, EVERYONE, VISITOR
 
 
 def kpis() -> dict:
@@ -57,8 +57,8 @@ PATHS = ["/", "/membership", "/training", "/grants", "/regions", "/city/SCN-0002
 
 @pytest.mark.parametrize("role", EVERYONE)
 def test_every_route_answers_each_role_without_a_server_error_or_a_page_beyond_it(clients, role):
-    from dashboards import users
-    from tests.security.crafted import ROLES
+    from dashboards.security import users
+    from tests.dashboards.security.crafted import ROLES
     client = clients[role]
     pages = {"/": "overview", "/membership": "membership", "/training": "training", "/grants": "grants",
              "/regions": "regions", "/data": "data_quality", "/impact": "impact"}
