@@ -19,12 +19,13 @@ from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
 from flask_wtf.csrf import generate_csrf
 
-from dashboards import exports, filters, ids, settings
+from dashboards import filters, ids, settings
 from dashboards import formatting as fmt
 from dashboards.components import chips, filter_bar
 from dashboards.db import DatabaseMissing, current_viewer
 from dashboards.filters import Filters
 from dashboards.queries import common
+from dashboards.reports import exports
 from dashboards.security import access, allowed
 from dashboards.security.access import NOBODY, Viewer
 from data_pipeline.contract import REGIONS

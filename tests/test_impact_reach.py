@@ -10,8 +10,8 @@ import pandas as pd
 import pytest
 
 from dashboards import db, filters, settings
-from dashboards.impact_report import summary_sentences
 from dashboards.queries import impact
+from dashboards.reports.impact_report import summary_sentences
 from dashboards.security import access
 from tests.paths import REAL, SAMPLE
 

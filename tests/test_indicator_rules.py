@@ -12,8 +12,8 @@ import pandas as pd
 import pytest
 
 from dashboards import db, filters
-from dashboards.impact_report import summary_sentences
 from dashboards.queries import grants, impact, overview
+from dashboards.reports.impact_report import summary_sentences
 from data_pipeline.staging import create_mask_macro, model_sql
 from tests.paths import REAL
 

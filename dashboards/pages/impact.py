@@ -9,13 +9,14 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import components as ui
-from dashboards import db, exports, filters, ids
+from dashboards import db, filters, ids
 from dashboards import formatting as fmt
 from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
-from dashboards.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
 from dashboards.queries import common
 from dashboards.queries import impact as q
+from dashboards.reports import exports
+from dashboards.reports.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
 from dashboards.security import allowed
 
 dash.register_page(__name__, path="/impact", name="Impact summary", order=6, nav=True,

@@ -18,7 +18,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 from dashboards import components as ui
 from dashboards import ids, settings
 from dashboards.db import cache, current_viewer
-from dashboards.exports import csv_download, grid_frame
+from dashboards.reports.exports import csv_download, grid_frame
 from dashboards.security import audit
 from data_pipeline import uploads, versions
 from data_pipeline.template import template_bytes

@@ -14,8 +14,8 @@ import pandas as pd
 
 from dashboards import db, settings
 from dashboards.filters import Filters
-from dashboards.impact_report import NETWORK, ImpactData
 from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
+from dashboards.reports.impact_report import NETWORK, ImpactData
 from dashboards.security import access, suppression
 from dashboards.security.access import PUBLIC_VIEWER, Viewer
 

@@ -14,7 +14,8 @@ import duckdb
 import pytest
 from openpyxl import load_workbook
 
-from dashboards import exports, settings
+from dashboards import settings
+from dashboards.reports import exports
 from tests.dashboards.security.crafted import CALLBACK, body, dependencies, file_text, fillers, sign_in
 
 PAYLOADS = ['=HYPERLINK("http://x","click")', "+cmd|' /C calc'!A0", "-2+3+cmd", "@SUM(1)", "\t=1+1", " =1+1"]

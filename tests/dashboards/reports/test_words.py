@@ -15,9 +15,9 @@ from typer.testing import CliRunner
 
 from dashboards import db, filters, notes, settings
 from dashboards import formatting as fmt
-from dashboards.impact_report import ImpactData, summary_sentences
 from dashboards.queries import grants as grants_q
 from dashboards.queries import impact
+from dashboards.reports.impact_report import ImpactData, summary_sentences
 from dashboards.security import access, users
 from data_pipeline.build import build
 from tests.paths import GOOD, ROOT

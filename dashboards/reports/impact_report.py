@@ -2,7 +2,7 @@
 
 Pure: the query layer fills `ImpactData` (access rules and small-count suppression already applied), the /impact
 page shows it, `summary_sentences` writes the words and `render_pdf` the downloadable file. Nothing here reads the
-database, the clock or the network; the only files read are the fonts bundled in `dashboards/fonts/`.
+database, the clock or the network; the only files read are the fonts bundled in `dashboards/reports/fonts/`.
 
 Suppressed counts arrive as labels ("<5", or a marker for the second cell hidden to protect it) and are printed
 as they come, never recomputed: a sentence says "fewer than 5" or leaves the number out, and no share or bar is
@@ -22,7 +22,7 @@ from fpdf import FPDF, FontFace
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.exports import neutral
+from dashboards.reports.exports import neutral
 
 NETWORK = "Strong Cities Network"
 AUTHOR = "Strong Cities Network Impact Dashboard"
