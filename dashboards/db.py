@@ -92,13 +92,13 @@ def current_viewer() -> Viewer:
 
 def init_cache(server) -> None:
     """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set (one folder per database
-    version, bounded: dashboards/filecache.py), else in memory; none when SCN_CACHE_SECONDS is 0."""
+    version, bounded: dashboards/serving/filecache.py), else in memory; none when SCN_CACHE_SECONDS is 0."""
     conf = settings.get()
     config = {"CACHE_DEFAULT_TIMEOUT": conf.cache_seconds, "CACHE_THRESHOLD": 2000}
     if conf.cache_seconds <= 0:  # "no caching" (flask-caching reads a timeout of 0 as "keep forever")
         config |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     elif conf.cache_dir:
-        config |= {"CACHE_TYPE": "dashboards.filecache.VersionedFileCache", "CACHE_DIR": str(conf.cache_dir),
+        config |= {"CACHE_TYPE": "dashboards.serving.filecache.VersionedFileCache", "CACHE_DIR": str(conf.cache_dir),
                    "CACHE_THRESHOLD": 20_000}
     else:
         config |= {"CACHE_TYPE": "SimpleCache"}

@@ -298,7 +298,8 @@ def test_a_kept_answer_goes_only_to_the_viewer_it_was_made_for(answers_kept, mon
 
 
 def test_an_answer_being_computed_is_waited_for_not_computed_twice(answers_kept, monkeypatch):
-    from dashboards import answers, db
+    from dashboards.serving import answers
+    from dashboards import db
     calls = []
     real = db._connections.cursor
 
@@ -338,7 +339,7 @@ def test_an_answer_being_computed_is_waited_for_not_computed_twice(answers_kept,
 
 
 def test_answers_of_buttons_uploads_and_downloads_are_never_kept(app):
-    from dashboards import answers
+    from dashboards.serving import answers
     kept = answers.cacheable(app.app.callback_map)
     assert "overview-kpis.children" in kept
     assert not [o for o in kept if "download" in o.lower() or "upload" in o.lower() or "publish" in o.lower()]

@@ -1,11 +1,11 @@
-"""The shared disk cache (dashboards/filecache.py): bounded per database version, old versions removed."""
+"""The shared disk cache (dashboards/serving/filecache.py): bounded per database version, old versions removed."""
 
 from __future__ import annotations
 
 import time
 
-from dashboards import filecache
-from dashboards.filecache import VersionedFileCache
+from dashboards.serving import filecache
+from dashboards.serving.filecache import VersionedFileCache
 
 
 def test_entries_round_trip_and_expire(tmp_path):

@@ -10,10 +10,10 @@ of up to `MAX_BODY` bytes have arrived, and only then gives it to a thread. A sl
 buffer, never a thread; one that has not sent its request within `REQUEST_SECONDS` is disconnected. Bodies
 larger than `MAX_BODY` (uploads) are read by the thread, as before: only an administrator's upload is that big.
 
-    gunicorn -k dashboards.serving.BufferingWorker -w 2 --threads 4 ... app:server
+    gunicorn -k dashboards.serving.worker.BufferingWorker -w 2 --threads 4 ... app:server
 
 A buffering reverse proxy in front (nginx's default proxy_request_buffering) does the same and is fine to add;
-this makes the line safe without one. tests/test_serving.py starts gunicorn as the README says and shows /login
+this makes the line safe without one. tests/dashboards/serving/test_worker.py starts gunicorn as the README says and shows /login
 answering while slow clients hold connections open.
 """
 

@@ -75,14 +75,14 @@ def _login_under_slow_clients(command, sample_db, tmp_path, port) -> bool:
 def test_the_readme_deploy_line_answers_while_slow_clients_hold_connections(sample_db, tmp_path):
     port = free_port()
     command = readme_command(port)
-    assert "dashboards.serving.BufferingWorker" in command
+    assert "dashboards.serving.worker.BufferingWorker" in command
     assert _login_under_slow_clients(command, sample_db, tmp_path, port)
 
 
 def test_plain_gthread_is_what_the_slow_clients_stall(sample_db, tmp_path):
     """The same check against gunicorn's own gthread worker fails: the attack is real, and the check can fail."""
     port = free_port()
-    command = [c for c in readme_command(port) if c not in ("-k", "dashboards.serving.BufferingWorker")]
+    command = [c for c in readme_command(port) if c not in ("-k", "dashboards.serving.worker.BufferingWorker")]
     if "-k" in readme_command(port):
         assert len(command) == len(readme_command(port)) - 2
     assert not _login_under_slow_clients(command, sample_db, tmp_path, port)
