@@ -1,18 +1,18 @@
-"""SCN Impact Dashboard: the Dash app. Pages live in dashboards/pages/, one module each; the shell in dashboards/shell.py.
+"""SCN Impact Dashboard: the Dash app, and nothing else (docs/architecture.md draws the map).
+
+Pages live in dashboards/pages/, one module each; the frame around them in dashboards/shell/; the HTTP plumbing
+(caching, bundles, the answer cache, the sign-in gate's wiring) in dashboards/serving/.
 
 Run `python app.py` (127.0.0.1:8050 unless SCN_HOST / SCN_PORT say otherwise), or serve `app:server` with any
 WSGI server.
 """
 
-import gc
-
 from dash import Dash
 
-from dashboards import db, settings, shell
+from dashboards import serving, settings, shell
 from dashboards.security import auth
-from dashboards.serving import answers, bundles, static
 
-bundles.load_on_demand()  # before Dash(): it reads the component libraries' script lists
+serving.before_app()
 app = Dash(
     __name__,
     use_pages=True,
@@ -26,18 +26,10 @@ app = Dash(
     update_title=None,
     on_error=auth.callback_failed,  # a failing callback: a logged 500 with a reference, shown on its card
 )
-bundles.plotly_from_assets()  # after Dash(): the constructor lists plotly.js
-server = app.server
-static.init(server)
-db.init_cache(server)
-db.warm()  # the connection and its policy views are ready before the first request
-auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
-answers.init(app)  # repeat requests of a page's data callbacks answered from the cache (after the gate)
+serving.init(app)
 app.layout = shell.layout
-# The ~190k objects made at start-up (Dash, plotly, pandas, the page registry) live as long as the process. A full
-# garbage collection walked every one of them: an ~85 ms stall of whichever request it fell in. Frozen, they are
-# left out of collections, which then walk only what requests made.
-gc.freeze()
+server = app.server
+serving.freeze_startup_objects()
 
 if __name__ == "__main__":
     conf = settings.get()

@@ -68,7 +68,7 @@ class VersionedFileCache(BaseCache):
         if expires and expires < time.time():
             return None
         try:
-            return pickle.loads(raw[_HEADER.size:])  # noqa: S301 - written by this app only, in its own folder
+            return pickle.loads(raw[_HEADER.size:])
         except (pickle.UnpicklingError, EOFError, ValueError):
             return None
 

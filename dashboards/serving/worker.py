@@ -13,8 +13,8 @@ larger than `MAX_BODY` (uploads) are read by the thread, as before: only an admi
     gunicorn -k dashboards.serving.worker.BufferingWorker -w 2 --threads 4 ... app:server
 
 A buffering reverse proxy in front (nginx's default proxy_request_buffering) does the same and is fine to add;
-this makes the line safe without one. tests/dashboards/serving/test_worker.py starts gunicorn as the README says and shows /login
-answering while slow clients hold connections open.
+this makes the line safe without one. tests/dashboards/serving/test_worker.py starts gunicorn as the README says
+and shows /login answering while slow clients hold connections open.
 """
 
 from __future__ import annotations
