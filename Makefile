@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/build/scn.duckdb
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser lint data demo-data contract bench screenshots clean
+.PHONY: run test test-fast test-browser lint lint-sql data demo-data contract bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,8 +40,14 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
+## lint: ruff over the Python, then the SQL linter over data_pipeline/sql/ (lint-sql)
 lint: $(STAMP)
 	$(BIN)/ruff check .
+	$(MAKE) lint-sql
+
+## lint-sql: a placeholder, replaced by the pipeline side of issue #22 with sqlfluff (DuckDB dialect)
+lint-sql: $(STAMP)
+	@echo "lint-sql: no SQL linter configured yet"
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"

@@ -1,4 +1,4 @@
-// A callback that fails on the server answers 500 with a reference (dashboards/auth.py, callback_failed). Dash
+// A callback that fails on the server answers 500 with a reference (dashboards/security/auth.py, callback_failed). Dash
 // shows nothing when debug is off, so the chart or table the callback fills would stay blank: here its card says
 // it could not load and gives the reference to quote. A later answer for the same output clears the message.
 (function () {

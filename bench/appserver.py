@@ -32,7 +32,7 @@ from bench import datasets
 REPO = Path(__file__).resolve().parent.parent
 BUILT = datasets.DATA_DIR / "built"
 PYTHON = sys.executable
-DEMO_USER = ("admin@demo.scn", "demo-password-not-secret")  # dashboards/users.py DEMO_ACCOUNTS
+DEMO_USER = ("admin@demo.scn", "demo-password-not-secret")  # dashboards/security/users.py DEMO_ACCOUNTS
 CALLBACK = "/_dash-update-component"
 # The four pages whose main callbacks are measured, by the prefix of their component ids.
 PAGES = {"overview": "/", "membership": "/membership", "training": "/training", "grants": "/grants"}

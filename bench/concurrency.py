@@ -1,7 +1,7 @@
 """Concurrency benchmark: the app under gunicorn, 20 simulated users for 60 s (locust, bench/locustfile.py), with
 the database rebuilt in the middle of the run.
 
-Gunicorn runs as the README's deploy line says, on the 2-core target: `-k dashboards.serving.BufferingWorker
+Gunicorn runs as the README's deploy line says, on the 2-core target: `-k dashboards.serving.worker.BufferingWorker
 -w 2 --threads 4` (gthread that reads each request whole before a thread takes it). Two processes use both
 cores for the Python work (figure building holds the GIL); four threads each let a worker keep answering while
 one of its requests waits in DuckDB (which releases the GIL) and take the five to seven callbacks a page fires at
@@ -12,7 +12,7 @@ was about twice as long).
 
 Half-way through (`REBUILD_AT_S`), the pipeline rebuilds the served database from its sources, as a publish would:
 every cached answer belongs to the old file from then on, and the shared disk cache drops them on the first write
-of the new one (dashboards/filecache.py). Throughput is counted in the callbacks answered per second before the
+of the new one (dashboards/serving/filecache.py). Throughput is counted in the callbacks answered per second before the
 rebuild (after the start-up burst) and after it, rebuild time included: the target is within 20%.
 
 Worker memory is sampled every second from /proc/<pid>/status (VmRSS) of each child of the gunicorn master:
@@ -46,7 +46,7 @@ WORKERS, THREADS = 2, 4
 KEEPALIVE_S = 75
 SETTLE_S = 15
 REBUILD_AT_S = 30  # seconds into the run when the database is rebuilt
-WORKER = "dashboards.serving.BufferingWorker"
+WORKER = "dashboards.serving.worker.BufferingWorker"
 TARGET_P95_MS = 300
 BIN = Path(sys.executable).parent
 

@@ -1,5 +1,6 @@
-"""The SCN Impact Dashboard: Dash pages (one module each) and the pieces they share.
+"""The SCN Impact Dashboard: the Dash app's pages and the pieces they share.
 
-Page modules are found by Dash Pages, which imports every module in this folder that declares a page; shared
-modules (settings, db, queries, figures, components) never declare one and are imported normally.
+docs/architecture.md draws the map: pages/ (one module per page), shell/ (the frame around them), components/,
+figures/ (pure), queries/ (the one owner of DuckDB), security/, reports/, serving/; settings, ids, filters,
+theme, formatting and notes are shared by all of them.
 """

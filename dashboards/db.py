@@ -8,7 +8,7 @@ connection's and reopens when they differ: a rebuild shows up on the next reques
 The same version string is part of every cache key, so cached results of the old file are never served
 for the new one.
 
-Every query runs for a `Viewer` (dashboards/access.py): the signed-in person of the request, or the one a
+Every query runs for a `Viewer` (dashboards/security/access.py): the signed-in person of the request, or the one a
 test or CLI names with `acting_as`. The cursor reads the published tables only through that connection's
 policy views, with the viewer in a DuckDB variable, so the row and column limits of each role are applied
 here, once, for every page. No viewer means `NOBODY`, who sees no row.
@@ -38,8 +38,9 @@ import pandas as pd
 from flask import current_app, g, has_app_context, has_request_context
 from flask_caching import Cache
 
-from dashboards import access, settings
-from dashboards.access import NOBODY, Viewer
+from dashboards import settings
+from dashboards.security import access
+from dashboards.security.access import NOBODY, Viewer
 from data_pipeline.store import open_read_only
 
 
@@ -91,13 +92,13 @@ def current_viewer() -> Viewer:
 
 def init_cache(server) -> None:
     """Attach the result cache to the Flask server: on disk when SCN_CACHE_DIR is set (one folder per database
-    version, bounded: dashboards/filecache.py), else in memory; none when SCN_CACHE_SECONDS is 0."""
+    version, bounded: dashboards/serving/filecache.py), else in memory; none when SCN_CACHE_SECONDS is 0."""
     conf = settings.get()
     config = {"CACHE_DEFAULT_TIMEOUT": conf.cache_seconds, "CACHE_THRESHOLD": 2000}
     if conf.cache_seconds <= 0:  # "no caching" (flask-caching reads a timeout of 0 as "keep forever")
         config |= {"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True}
     elif conf.cache_dir:
-        config |= {"CACHE_TYPE": "dashboards.filecache.VersionedFileCache", "CACHE_DIR": str(conf.cache_dir),
+        config |= {"CACHE_TYPE": "dashboards.serving.filecache.VersionedFileCache", "CACHE_DIR": str(conf.cache_dir),
                    "CACHE_THRESHOLD": 20_000}
     else:
         config |= {"CACHE_TYPE": "SimpleCache"}

@@ -124,8 +124,8 @@ def from_query(search: str | None, allowed_regions: tuple[str, ...] | None = Non
     numbers; it is a convenience, not the protection (the query layer refuses other regions' rows anyway).
     """
     if allowed_regions is None:
-        from dashboards.access import chosen_regions
         from dashboards.db import current_viewer
+        from dashboards.security.access import chosen_regions
 
         allowed_regions = chosen_regions(current_viewer())
     chosen = _from_query(search)

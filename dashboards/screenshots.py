@@ -131,7 +131,7 @@ def wait_until_drawn(page, timeout: float = 20_000) -> None:
 
 def sign_in(page, base_url: str, email: str = "admin@demo.scn", password: str | None = None) -> None:
     """Sign in through the login form as a demo account (the app runs in demo mode under `serve`)."""
-    from dashboards.users import DEMO_PASSWORD
+    from dashboards.security.users import DEMO_PASSWORD
 
     page.goto(f"{base_url}/login")
     page.fill("#email", email)

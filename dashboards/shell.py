@@ -19,13 +19,15 @@ from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
 from flask_wtf.csrf import generate_csrf
 
-from dashboards import access, allowed, exports, filters, ids, settings
+from dashboards import filters, ids, settings
 from dashboards import formatting as fmt
-from dashboards.access import NOBODY, Viewer
 from dashboards.components import chips, filter_bar
 from dashboards.db import DatabaseMissing, current_viewer
 from dashboards.filters import Filters
 from dashboards.queries import common
+from dashboards.reports import exports
+from dashboards.security import access, allowed
+from dashboards.security.access import NOBODY, Viewer
 from data_pipeline.contract import REGIONS
 
 APP_NAME = "SCN Impact Dashboard"

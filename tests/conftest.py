@@ -7,12 +7,12 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import access, db, settings
+from dashboards import db, settings
+from dashboards.security import access
 from data_pipeline.build import build
+from tests.paths import REAL, SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 # A source set made from real public data (tests/fixtures/realdata/README.md).
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture(scope="session")

@@ -26,9 +26,8 @@ import duckdb
 import pytest
 
 from data_pipeline.build import build
+from tests.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 GOOD = FIXTURES / "good"
 BAD_CASES = sorted(path for path in (FIXTURES / "bad").iterdir() if path.is_dir())
 GOOD_CASES = sorted(path for path in GOOD.iterdir() if path.is_dir())

@@ -12,8 +12,8 @@ import pytest
 
 from bench import pandas_peer
 from data_pipeline.store import open_read_only
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 TODAY = dt.date(2026, 11, 21)
 KEYS = {
     "city_engagement": ["city_id"],

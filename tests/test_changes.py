@@ -16,10 +16,8 @@ import pytest
 
 from data_pipeline.build import build
 from data_pipeline.changes import TableDiff, diff_tables
+from tests.paths import BAD, GOOD, ROOT
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
-BAD = Path(__file__).parent / "fixtures" / "bad"
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 1)
 
 

@@ -10,9 +10,10 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from dashboards import exports, notes, theme
 from dashboards import formatting as fmt
+from dashboards import notes, theme
 from dashboards.figures import city, common, grants, maps, membership, overview, quality, regions, training
+from dashboards.reports import exports
 from data_pipeline.contract import MILESTONES, REGIONS
 
 AS_OF = dt.date(2026, 10, 30)

@@ -15,12 +15,14 @@ import pandas as pd
 import pytest
 from flask import Flask
 
-from dashboards import access, db, settings
+from dashboards import db, settings
 from dashboards.filters import Filters, from_query, make, resolve
 from dashboards.queries import city, common, grants, membership, overview, quality, regions, training
+from dashboards.security import access
 from data_pipeline.build import build
 from data_pipeline.contract import REGIONS
 from data_pipeline.store import open_read_only
+from tests.paths import GOOD
 
 
 @pytest.fixture(autouse=True)
@@ -29,7 +31,6 @@ def as_data_team():
     with db.acting_as(access.SYSTEM):
         yield
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
 
 
 def mart(path: Path, name: str) -> pd.DataFrame:

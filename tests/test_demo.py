@@ -18,8 +18,8 @@ import pytest
 from data_pipeline import contract, demo
 from data_pipeline.contract import PERSONAL_COLUMN_WORDS, TABLES
 from data_pipeline.reference import countries, currencies, reference_cities, regions
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 AS_OF = demo.DEFAULT_AS_OF
 SMALL = 0.05
 EMAIL = re.compile(r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(?:\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}")

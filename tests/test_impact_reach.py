@@ -9,12 +9,11 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards import access, db, filters, settings
-from dashboards.impact_report import summary_sentences
+from dashboards import db, filters, settings
 from dashboards.queries import impact
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
+from dashboards.reports.impact_report import summary_sentences
+from dashboards.security import access
+from tests.paths import REAL, SAMPLE
 
 
 def reached(source: Path, *, until: pd.Timestamp) -> tuple[int, int]:

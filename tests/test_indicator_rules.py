@@ -12,9 +12,10 @@ import pandas as pd
 import pytest
 
 from dashboards import db, filters
-from dashboards.impact_report import summary_sentences
 from dashboards.queries import grants, impact, overview
+from dashboards.reports.impact_report import summary_sentences
 from data_pipeline.staging import create_mask_macro, model_sql
+from tests.paths import REAL
 
 AS_OF = dt.date(2026, 6, 30)
 P1, P2, P3 = (dt.date(2025, 6, 30), dt.date(2025, 12, 31), dt.date(2026, 6, 30))
@@ -184,7 +185,6 @@ def test_defaults_come_from_ascending_and_the_measure(achievement) -> None:
 
 # --- on real results: IATI indicators, many "lower is better" without a baseline ------------------------------------
 
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 @pytest.fixture

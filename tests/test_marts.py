@@ -8,8 +8,7 @@ import pandas as pd
 import pytest
 
 from data_pipeline.store import open_read_only
-
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
+from tests.paths import SAMPLE
 
 
 @pytest.fixture(scope="module")

@@ -13,7 +13,8 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import ROOT
+
 ADDRESS = re.compile(r"\b(?:https?|wss?|ftp)://[^\s\"'`)<>\\]+", re.IGNORECASE)
 ALLOWED = re.compile(r"(?:https?://www\.w3\.org/(?:1999|2000|XML)/|https?://(?:127\.0\.0\.1|localhost)[:/])")
 SERVED = sorted(p for p in (ROOT / "assets").rglob("*") if p.is_file() and p.suffix in (".js", ".css", ".json"))

@@ -15,9 +15,9 @@ from dashboards.figures import common, regions
 from dashboards.figures import overview as overview_fig
 from dashboards.filters import Filters, Window, partial_note, resolve
 from dashboards.queries import overview, training
+from tests.paths import REAL
 
 AS_OF = dt.date(2026, 10, 30)
-REAL = Path(__file__).resolve().parent / "fixtures" / "realdata" / "source"
 
 
 def test_a_running_quarter_is_named_as_part_of_one() -> None:
@@ -96,7 +96,7 @@ def test_an_empty_default_period_on_real_data_says_where_the_events_are(real: Pa
     monkeypatch.setenv("SCN_DB", str(real))
     settings.get.cache_clear()
     import app  # noqa: F401
-    from dashboards import training as page
+    from dashboards.pages import training as page
 
     figure, _note = page.show_events("", "event_type")
     words = figure.to_plotly_json()["layout"]["annotations"][0]["text"]

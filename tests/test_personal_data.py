@@ -4,14 +4,14 @@ addresses or phone numbers inside free text; dates, amounts, years and ids in th
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import duckdb
 import pytest
 
 from data_pipeline.checks import personal
+from tests.paths import FIXTURES
 
-REAL_TEXT = Path(__file__).parent / "fixtures" / "realdata" / "free_text_with_numbers.csv"
+REAL_TEXT = FIXTURES / "realdata" / "free_text_with_numbers.csv"
 
 
 @pytest.fixture(scope="module")

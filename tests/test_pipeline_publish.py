@@ -15,9 +15,7 @@ import pytest
 
 from data_pipeline.build import BuildBusy, _exclusive, build, report_path_for
 from data_pipeline.store import open_read_only
-
-GOOD = Path(__file__).parent / "fixtures" / "good"
-ROOT = Path(__file__).resolve().parent.parent
+from tests.paths import GOOD, ROOT
 
 
 def sha256(path: Path) -> str:

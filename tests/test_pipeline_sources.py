@@ -22,9 +22,8 @@ from data_pipeline.contract_doc import render
 from data_pipeline.load.sniff import pick_encoding
 from data_pipeline.problems import Problem
 from data_pipeline.validate import is_personal_column
+from tests.paths import GOOD, ROOT
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 1)
 
 

@@ -12,8 +12,9 @@ import pytest
 from data_pipeline.checks import places
 from data_pipeline.load import LoadedSource, Source
 from data_pipeline.problems import ProblemLog
+from tests.paths import FIXTURES
 
-CDP = Path(__file__).parent / "fixtures" / "realdata" / "cdp_cities_2019.csv"
+CDP = FIXTURES / "realdata" / "cdp_cities_2019.csv"
 # The CDP lines the check flags, each looked up by hand. Refused: points in another country or put right by a
 # fix (swapped, a sign lost), all really wrong. Warned: points in no country's shape with no fix: Walvis Bay,
 # 198 km out at sea (wrong), and San Andrés, right, on an island the 1:50m shapes leave out.

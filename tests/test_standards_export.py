@@ -20,8 +20,9 @@ from data_pipeline.standards.iati_export import budget_periods
 from data_pipeline.standards.portfolio import from_database
 from data_pipeline.standards.publish import check_file, make_360giving, make_iati
 from data_pipeline.standards.quality import validate_360, validate_iati
+from tests.paths import FIXTURES
 
-FIXTURES = Path(__file__).resolve().parent / "fixtures" / "standards"
+FIXTURES = FIXTURES / "standards"
 RULES = sorted(p for p in (FIXTURES / "export_rules").iterdir() if p.suffix in (".xml", ".json"))
 TODAY = dt.date(2026, 11, 1)
 

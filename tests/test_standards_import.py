@@ -22,10 +22,9 @@ from data_pipeline.standards.iati_import import read_iati
 from data_pipeline.standards.importing import Base
 from data_pipeline.standards.portfolio import from_database
 from data_pipeline.standards.publish import import_file
+from tests.paths import FIXTURES, ROOT
 
-ROOT = Path(__file__).resolve().parent.parent
 SAMPLE = ROOT / "data" / "sample"
-FIXTURES = Path(__file__).resolve().parent / "fixtures"
 STANDARDS = FIXTURES / "standards"
 GOOD = FIXTURES / "good"
 CASES = sorted(p for p in (STANDARDS / "imports").iterdir() if p.is_dir())

@@ -21,8 +21,8 @@ from data_pipeline.load import close_sources, find_sources
 from data_pipeline.problems import ProblemLog
 from data_pipeline.store import open_read_only
 from data_pipeline.template import DICTIONARY_HEADER, DICTIONARY_SHEET, README_SHEET, template_bytes, write_template
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 FILLED = ("donors", "grants", "disbursements")
 
 

@@ -24,8 +24,8 @@ from data_pipeline.load import close_sources, find_sources
 from data_pipeline.problems import ProblemLog
 from data_pipeline.store import open_read_only
 from data_pipeline.uploads import PublishRefused, UploadRefused
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parent.parent / "data" / "sample"
 MAX_BYTES = 50 << 20
 # A grant whose amount can rise without breaking a rule (its payments stay below the award).
 GRANT, GRANT_LINE, OLD_AMOUNT = "G-2016-004", 5, "42000"

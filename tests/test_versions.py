@@ -17,9 +17,8 @@ import pytest
 
 from data_pipeline import uploads, versions
 from data_pipeline.store import open_read_only
+from tests.paths import GOOD, ROOT
 
-GOOD = Path(__file__).parent / "fixtures" / "good"
-ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 1)
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import (
     Scope,
@@ -21,6 +20,7 @@ from dashboards.queries.common import (
     with_original_amount,
     with_partial,
 )
+from dashboards.security.access import Viewer
 
 ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 GRANTS = Scope("start_date", date_end="end_date", region=None, country=None)

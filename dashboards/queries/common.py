@@ -10,8 +10,8 @@ import pandas as pd
 
 from dashboards import db, notes
 from dashboards import formatting as fmt
-from dashboards.access import Viewer
 from dashboards.filters import Filters, Window, partial_note, resolve
+from dashboards.security.access import Viewer
 from data_pipeline.contract import EVENT_TYPES
 
 FILTER_NAMES = {"period": "period", "region": "region", "country": "country", "event": "event type",

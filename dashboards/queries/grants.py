@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import (
     Scope,
@@ -16,6 +15,7 @@ from dashboards.queries.common import (
     with_original_amount,
     with_partial,
 )
+from dashboards.security.access import Viewer
 
 # A grant belongs to a period when its funded work overlaps it; grants without dates never happen.
 ACTIVE = Scope("start_date", date_end="end_date")

@@ -4,7 +4,7 @@ Which grants a viewer sees is decided by the query layer's policy alone (a donor
 grants): nothing here narrows by a value from the request. Network staff preview another audience's summary
 ("as DON-03 would see it", "as the public would") by running it as that audience (`audience`): a viewer of that
 role built on the server from one of the choices `audiences` lists, so a preview is that audience's page and
-PDF, byte for byte. Every count of people leaves this module suppressed (dashboards/suppression.py): the page,
+PDF, byte for byte. Every count of people leaves this module suppressed (dashboards/security/suppression.py): the page,
 its downloads and the PDF all print the `*_label` columns, never recompute from values.
 """
 
@@ -12,11 +12,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import access, db, settings, suppression
-from dashboards.access import PUBLIC_VIEWER, Viewer
+from dashboards import db, settings
 from dashboards.filters import Filters
-from dashboards.impact_report import NETWORK, ImpactData
 from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
+from dashboards.reports.impact_report import NETWORK, ImpactData
+from dashboards.security import access, suppression
+from dashboards.security.access import PUBLIC_VIEWER, Viewer
 
 ACTIVE = Scope("start_date", date_end="end_date")  # grants running at some point in the period
 ATTENDANCE = Scope("start_date", event_type="event_type", topic="topic")

@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters
 from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window, with_partial
+from dashboards.security.access import Viewer
 
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
 

@@ -6,7 +6,6 @@ import numpy as np
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
 from dashboards.queries.common import (
     ATTENDANCE,
@@ -20,6 +19,7 @@ from dashboards.queries.common import (
     window,
     with_partial,
 )
+from dashboards.security.access import Viewer
 from data_pipeline.contract import REGIONS
 
 KPI_COLUMNS = ("members", "new_members", "active_cities", "events", "participants", "participant_hours",

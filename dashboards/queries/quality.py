@@ -13,7 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from dashboards import db, settings
-from dashboards.access import Viewer
+from dashboards.security.access import Viewer
 
 
 def tables(*, viewer: Viewer | None = None) -> pd.DataFrame:

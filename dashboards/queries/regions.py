@@ -5,9 +5,9 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
 from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window, with_partial
+from dashboards.security.access import Viewer
 from data_pipeline.contract import REGIONS
 
 # regional_activity_quarterly is by region and quarter only: country, event type and topic cannot apply.

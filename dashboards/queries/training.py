@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from dashboards import db
-from dashboards.access import Viewer
 from dashboards.filters import Filters, Window
 from dashboards.queries.common import (
     ATTENDANCE,
@@ -17,6 +16,7 @@ from dashboards.queries.common import (
     window,
     with_partial,
 )
+from dashboards.security.access import Viewer
 
 
 def events_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:

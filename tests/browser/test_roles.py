@@ -11,8 +11,8 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from dashboards.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
+from tests.paths import SAMPLE
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 NAV = {
     "admin@demo.scn": {"Overview", "Membership", "Training & reach", "Grants & outcomes", "Regions", "Data quality",
                        "Impact summary"},

@@ -11,10 +11,10 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from dashboards.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
+from tests.paths import SAMPLE
 
 pytestmark = pytest.mark.browser
 
-SAMPLE = Path(__file__).resolve().parents[2] / "data" / "sample"
 
 
 def payments(db: Path) -> int:

@@ -1,0 +1,212 @@
+"""City profile: one member city's membership and terms, engagement ladder, events hosted and attended, people
+reached, grants and their indicators. Opened by clicking a city anywhere (maps, timelines, tables)."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, dcc, html
+
+from dashboards import components as ui
+from dashboards import filters, ids, notes, theme
+from dashboards import formatting as fmt
+from dashboards.db import DatabaseMissing
+from dashboards.figures import city as fig
+from dashboards.queries import city as q
+from dashboards.queries import common
+from dashboards.security import allowed
+from dashboards.shell import chart_downloads
+from data_pipeline.contract import MILESTONES
+
+
+def _title(city_id: str | None = None) -> str:
+    return f"City {city_id} · SCN Impact Dashboard" if city_id else "City · SCN Impact Dashboard"
+
+
+dash.register_page(__name__, path_template="/city/<city_id>", name="City profile", title=_title, order=10)
+
+PAGE = ids.PageIds("city")
+ACTIVITY, EVENTS, GRANTS, INDICATORS = "activity", "events", "grants", "indicators"
+_num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
+_usd = {"valueFormatter": {"function": "d3.format(',.0f')(params.value)"}}
+
+EVENT_COLUMNS = [
+    {"field": "start_date", "headerName": "Date", "maxWidth": 130, "sort": "desc"},
+    {"field": "title", "headerName": "Event", "minWidth": 200},
+    {"field": "event_type", "headerName": "Type"},
+    {"field": "modality", "headerName": "Modality"},
+    {"field": "topic", "headerName": "Topic"},
+    {"field": "involvement", "headerName": "The city"},
+    {"field": "venue", "headerName": "Venue"},
+    {"field": "from_city", "headerName": "From the city", **_num},
+    {"field": "attendances", "headerName": "All participants", **_num},
+]
+GRANT_COLUMNS = [
+    {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
+    {"field": "title", "headerName": "Title", "minWidth": 200},
+    {"field": "donor_name", "headerName": "Donor"},
+    {"field": "programme", "headerName": "Programme"},
+    {"field": "status", "headerName": "Status"},
+    {"field": "awarded_usd", "headerName": "Awarded (USD)", **_num, **_usd},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
+    {"field": "disbursed_usd", "headerName": "Disbursed (USD)", **_num, **_usd},
+    {"field": "start_date", "headerName": "Start"},
+    {"field": "end_date", "headerName": "End"},
+]
+INDICATOR_COLUMNS = [
+    {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
+    {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
+    {"field": "title", "headerName": "What is measured", "minWidth": 180},
+    *ui.indicator_result_columns(),
+    {"field": "period_end", "headerName": "Reported to"},
+]
+
+
+def not_found(city_id: str) -> html.Div:
+    return html.Div([
+        ui.page_header("City not found"),
+        ui.empty_state(f"There is no city with the id “{city_id}” in this database.",
+                       detail="It may have been mistyped, or removed from the source data."),
+        html.P(dcc.Link("Browse the cities of each region", href="/regions", className="mt-3 d-inline-block")),
+    ], className="city-not-found")
+
+
+def _status_badges(city: pd.Series) -> list:
+    badges = [dbc.Badge("member" if city["is_member"] else "former member" if pd.notna(city["left_on"])
+                        else "not yet a member", color="success" if city["is_member"] else "secondary",
+                        class_name="me-1"),
+              dbc.Badge(city["membership"], color="light", text_color="dark", class_name="me-1")]
+    if city["on_steering_committee"]:
+        badges.append(dbc.Badge(f"steering committee {city['steering_role']}", color="primary", class_name="me-1"))
+    if city["dormant"]:
+        badges.append(dbc.Badge("dormant: no activity in 12 months", color="warning", text_color="dark",
+                                class_name="me-1"))
+    if city["visibility"] == "confidential":
+        badges.append(dbc.Badge("confidential: never name publicly", color="danger", class_name="me-1"))
+    return badges
+
+
+def header(city: pd.Series) -> html.Div:
+    region = city["region"]
+    facts = [
+        ("Country", city["country_name"] or city["country_iso3"]),
+        ("Region", html.Span([html.Span(className="chip-dot me-1", style={"background": theme.region_colour(region)}),
+                              region])),
+        ("Joined", fmt.day(city["joined_on"])),
+        ("Left", fmt.day(city["left_on"]) if pd.notna(city["left_on"]) else "–"),
+        ("Population", fmt.number(city["population"]) if pd.notna(city["population"]) else "–"),
+        ("Last activity", fmt.day(city["last_activity_on"]) if pd.notna(city["last_activity_on"]) else "none"),
+    ]
+    return html.Div([
+        html.H1(city["city_name"], className="page-title"),
+        html.Div(_status_badges(city), className="mb-2"),
+        ui.facts(facts),
+    ], className="page-header")
+
+
+def ladder(steps: pd.DataFrame) -> html.Ol:
+    return html.Ol([
+        html.Li([html.Span(str(r.step), className="step"),
+                 html.Span([r.milestone, html.Br(), html.Small(fmt.day(r.achieved_on) if pd.notna(r.achieved_on)
+                                                               else "not reached")])],
+                className="reached" if pd.notna(r.achieved_on) else "missing")
+        for r in steps.itertuples()
+    ], className="ladder-list", **{"aria-label": "Engagement ladder"})
+
+
+def terms_list(terms: pd.DataFrame) -> html.Div:
+    if terms.empty:
+        return html.P("Has not served on the steering committee.", className="text-muted mb-0")
+    return html.Ul([html.Li(f"{r.role}: {fmt.day(r.term_start)} – "
+                            f"{fmt.day(r.term_end) if pd.notna(r.term_end) else 'serving'}"
+                            + (" (current)" if r.is_current else ""))
+                    for r in terms.itertuples()], className="mb-0")
+
+
+def layout(city_id: str | None = None, **_query) -> html.Div:
+    try:
+        found = q.profile(city_id or "")
+    except DatabaseMissing as exc:
+        return ui.empty_state("No database yet.", detail=str(exc))
+    if found.empty:
+        return not_found(city_id or "")
+    city = found.iloc[0]
+    return html.Div([
+        dcc.Store(id=PAGE("city-id"), data=city["city_id"]),
+        header(city),
+        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"),
+                     **{"aria-label": "Key figures of the city"}),
+        dbc.Row([
+            dbc.Col(dbc.Card(dbc.CardBody([
+                html.H2(f"Engagement ladder: {int(city['milestones_reached'])} of {len(MILESTONES)}",
+                        className="section-title"),
+                ladder(q.milestones(city["city_id"])),
+                html.H2("Steering committee", className="section-title mt-3"),
+                terms_list(q.terms(city["city_id"])),
+            ]), class_name="h-100"), lg=4, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, ACTIVITY, "Activity over time", height=320), lg=8, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, EVENTS, "Events hosted and attended", EVENT_COLUMNS,
+                                     note_id=PAGE.note(EVENTS)), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, "Grants", GRANT_COLUMNS, note_id=PAGE.note(GRANTS)),
+                        class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, INDICATORS, "Indicators of these grants", INDICATOR_COLUMNS,
+                                     note_id=PAGE.note(INDICATORS)), class_name="mb-3")),
+    ])
+
+
+@callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
+def show_kpis(search, city_id):
+    row = q.summary(filters.from_query(search), city_id).iloc[0]
+    cards = [("Events hosted", fmt.number(row["events_hosted"])),
+             ("Events attended", fmt.number(row["events_attended"])),
+             ("People who took part", fmt.number(row["participants"])),
+             ("Participant-hours", fmt.number(row["participant_hours"]))]
+    return [dbc.Col(ui.kpi_card(label, value, hint="in the period"), xs=6, md=3) for label, value in cards]
+
+
+@callback(Output(PAGE.graph(ACTIVITY), "figure"), Output(PAGE.note(ACTIVITY), "children"),
+          Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
+def show_activity(search, city_id):
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.activity(chosen, city_id)
+    name = q.profile(city_id)["city_name"].iloc[0]
+    return fig.activity(df, city=name), notes.based_on(int(df["events_hosted"].sum()), "events hosted",
+                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen),
+                                                       extra=notes.partial_periods(df, win, win.grain))
+
+
+@callback(Output(PAGE.grid(EVENTS), "rowData"), Output(PAGE.note(EVENTS), "children"),
+          Output(PAGE.grid(GRANTS), "rowData"), Output(PAGE.note(GRANTS), "children"),
+          Output(PAGE.grid(INDICATORS), "rowData"), Output(PAGE.note(INDICATORS), "children"),
+          Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
+def show_tables(search, city_id):
+    chosen = filters.from_query(search)
+    events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
+    shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
+    attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
+    return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
+                                  ignored=q.ACTIVITY.ignores(chosen),
+                                  extra=" ".join(filter(None, (notes.hosted_and_attended(events["involvement"],
+                                                                                         attended),
+                                                               notes.capped(len(shown), len(events),
+                                                                            "events (latest first)"))))),
+            ui.grid_rows(grants, GRANT_COLUMNS),
+            notes.based_on(len(grants), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
+            ui.grid_rows(indicators, INDICATOR_COLUMNS),
+            notes.based_on(len(indicators), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
+                           ignored=q.GRANTS.ignores(chosen)))
+
+
+# The city a profile shows: one whose profile the viewer may open (the layout only ever stores such a one).
+allowed.declare(PAGE("city-id"), "data", allowed.Allowed(
+    lambda city_id, viewer: (isinstance(city_id, str) and len(city_id) <= 40
+                             and not q.profile(city_id, viewer=viewer).empty),
+    lambda viewer: q.first_city(viewer=viewer), "a city the viewer may open"))
+chart_downloads(PAGE, {ACTIVITY: lambda chosen, city_id: q.activity(chosen, city_id)},
+                controls=(State(PAGE("city-id"), "data"),))

@@ -1,0 +1,251 @@
+"""Grants & outcomes: the portfolio awarded and disbursed by donor, programme, theme, status and region, the
+grant timeline, and whether the indicators the grants report on are on track."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash.exceptions import MissingCallbackContextException
+
+from dashboards import components as ui
+from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
+from dashboards.db import current_viewer
+from dashboards.figures import grants as fig
+from dashboards.figures.common import explained
+from dashboards.queries import common, standards
+from dashboards.queries import grants as q
+from dashboards.security import allowed, audit
+from dashboards.shell import chart_downloads, click_to_filter
+
+dash.register_page(__name__, path="/grants", name="Grants & outcomes", order=3,
+                   title="Grants & outcomes · SCN Impact Dashboard", nav=True)
+
+PAGE = ids.PageIds("grants")
+PORTFOLIO, TIMELINE, STATUS, INDICATOR, OFF_TRACK, GRANTS = (
+    "portfolio", "timeline", "status", "indicator", "off-track", "grants")
+BY = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme", "status": "Status", "region": "Region"}
+
+OFF_TRACK_COLUMNS = [
+    {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
+    {"field": "title", "headerName": "What is measured", "minWidth": 180},
+    ui.city_column(),
+    {"field": "grant_title", "headerName": "Grant", "minWidth": 160},
+    {"field": "donor_name", "headerName": "Donor"},
+    {"field": "period_end", "headerName": "Reported to"},
+    *ui.indicator_result_columns(status=False),
+]
+GRANT_COLUMNS = [
+    {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
+    {"field": "title", "headerName": "Title", "minWidth": 180},
+    ui.city_column(),
+    {"field": "region", "headerName": "Region"},
+    {"field": "donor_name", "headerName": "Donor"},
+    {"field": "programme", "headerName": "Programme"},
+    {"field": "status", "headerName": "Status", "maxWidth": 120},
+    {"field": "awarded_usd", "headerName": "Awarded (USD)", "type": "numericColumn", "filter": "agNumberColumnFilter",
+     "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
+     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
+    {"field": "disbursed_usd", "headerName": "Disbursed (USD)", "type": "numericColumn",
+     "filter": "agNumberColumnFilter", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
+    {"field": "start_date", "headerName": "Start"},
+    {"field": "end_date", "headerName": "End"},
+    {"field": "indicators_off_track", "headerName": "Off track", "type": "numericColumn", "maxWidth": 110},
+]
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        ui.page_header("Grants & outcomes", "Grants whose funded work overlaps the chosen period: what was awarded, "
+                       "what has been paid, and whether their indicators are on track."),
+        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"}),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, PORTFOLIO, "Portfolio: awarded and disbursed", height=420,
+                                  controls=ui.segmented(PAGE("by"), BY, "donor_name", "Break the portfolio down by")),
+                    lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, TIMELINE, "Grant timeline", height=420), lg=6, class_name="mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, STATUS, "Indicator reports by status", height=380), lg=5, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, INDICATOR, "Indicator: actual against target", height=380, controls=html.Div(
+                dcc.Dropdown(id=PAGE("indicator-pick"), clearable=False, placeholder="Choose an indicator"),
+                className="indicator-pick", title="Indicator shown")), lg=7, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, OFF_TRACK, "Off-track indicators (latest report)", OFF_TRACK_COLUMNS,
+                                     note_id=PAGE.note(OFF_TRACK)), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, "Grants in the period", GRANT_COLUMNS,
+                                     note_id=PAGE.note(GRANTS)), class_name="mb-3")),
+        publishing_card(),
+    ])
+
+
+def publishing_card() -> dbc.Card | None:
+    """The donor-standards download, for ISD staff only (the callback checks again, on the server)."""
+    if not standards.may_publish(current_viewer()):
+        return None
+    donors = standards.donors()
+    return dbc.Card(dbc.CardBody([
+        html.H2("Publish to IATI and 360Giving", className="section-title"),
+        html.P("The whole grant portfolio, or one donor's, as an IATI 2.03 activity file with results or as "
+               "360Giving grants; each file is checked against its standard before it is offered. Confidential "
+               "member cities are never named or located.", className="small"),
+        dbc.Row([
+            dbc.Col(dbc.RadioItems(id=PAGE("standard-format"), value="iati", inline=True,
+                                   options=[{"label": v, "value": k} for k, v in standards.FORMATS.items()]), md=6),
+            dbc.Col(dcc.Dropdown(id=PAGE("standard-donor"), placeholder="All donors",
+                                 options=[{"label": n, "value": i} for i, n in donors.itertuples(index=False)]),
+                    md=4),
+            dbc.Col(dbc.Button("Download", id=PAGE("standard-button"), color="primary", size="sm"), md=2),
+        ], class_name="g-2 align-items-center"),
+        dcc.Download(id=PAGE("standard-file")),
+        dcc.Loading(html.Div(id=PAGE("standard-result"), className="small mt-2")),
+    ]), class_name="mb-3")
+
+
+def kpi_cards(df: pd.DataFrame) -> list:
+    """Totals of the portfolio (its 'status' breakdown covers every grant once)."""
+    rows = df[df["dimension"] == "status"]
+    awarded, paid = rows["awarded_usd"].sum(), rows["disbursed_usd"].sum()
+    cards = [("Grants active", fmt.number(rows["grants"].sum()), "work overlapping the period"),
+             ("Awarded", fmt.usd(awarded), "USD, full value of these grants"),
+             ("Disbursed to date", fmt.usd(paid), "USD paid against them"),
+             ("Disbursement rate", fmt.share(paid / awarded if awarded else None), "disbursed / awarded")]
+    return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=3) for label, value, hint in cards]
+
+
+@callback(Output(PAGE("kpis"), "children"), Output(PAGE.graph(PORTFOLIO), "figure"),
+          Output(PAGE.note(PORTFOLIO), "children"), Input(ids.URL, "search"), Input(PAGE("by"), "value"))
+def show_portfolio(search, by):
+    chosen = filters.from_query(search)
+    df = q.portfolio(chosen)
+    count = int(df.loc[df["dimension"] == "status", "grants"].sum())
+    note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
+                          ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
+    return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
+                                    lambda: common.nothing_in("grants", chosen)), note
+
+
+@callback(Output(PAGE.graph(TIMELINE), "figure"), Output(PAGE.graph(TIMELINE), "style"),
+          Output(PAGE.note(TIMELINE), "children"),
+          Output(PAGE.grid(GRANTS), "rowData"), Output(PAGE.note(GRANTS), "children"), Input(ids.URL, "search"))
+def show_grants(search):
+    chosen = filters.from_query(search)
+    df = q.grants(chosen)
+    shown = min(len(df), 25)
+    note = notes.based_on(len(df), "grants", one="grant",
+                          extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
+                                "the data's date." if len(df) else "")
+    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
+    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
+    return (timeline, ui.fitted(timeline), note, rows,
+            notes.based_on(len(df), "grants whose work overlaps the period",
+                           one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
+                           extra=notes.capped(len(rows), len(df), "grants (largest first)",
+                                              "download the full list with the timeline's CSV")))
+
+
+@callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),
+          Output(PAGE("indicator-pick"), "options"), Output(PAGE("indicator-pick"), "value"),
+          Output(PAGE.grid(OFF_TRACK), "rowData"), Output(PAGE.note(OFF_TRACK), "children"),
+          Output(PAGE.graph(INDICATOR), "figure"), Output(PAGE.note(INDICATOR), "children"),
+          Input(ids.URL, "search"), Input(PAGE("indicator-pick"), "value"))
+def show_indicators(search, picked):
+    """The indicators of the period and the chart of the picked one. One callback, so that on load the picker's
+    first indicator is drawn with the rest rather than by a second request once the picker has been set; a
+    pick alone redraws only its chart."""
+    if _picked_alone():
+        return (no_update,) * 6 + show_indicator(picked)
+    chosen = filters.from_query(search)
+    status = q.indicator_status(chosen)
+    listed = q.indicators(chosen)
+    keep = picked if picked in set(listed["indicator_id"]) else (
+        listed["indicator_id"].iloc[0] if len(listed) else None)
+    late = q.off_track(chosen, listed=listed)
+    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
+    ignored = common.INDICATORS.ignores(chosen)
+    win = common.window(chosen)
+    return (explained(partial(fig.indicator_status, status),
+                      lambda: common.nothing_in("indicators", chosen)),
+            notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
+                           one="indicator report due in the period", ignored=ignored,
+                           extra=notes.partial_periods(status, win, "quarter", "quarter")),
+            pick_options(listed, "", keep), keep, rows,
+            notes.based_on(len(listed), "indicators with a report up to the period's end",
+                           one="indicator with a report up to the period's end",
+                           extra=" ".join(filter(None, (
+                               f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
+                               notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
+                           ignored=ignored), *show_indicator(keep))
+
+
+def _picked_alone() -> bool:
+    """Whether a pick alone set this call off. Called outside a Dash callback (tests, the benchmark's floor), the
+    function gives its whole answer, as on a page load."""
+    try:
+        return [t["prop_id"] for t in ctx.triggered] == [f"{PAGE('indicator-pick')}.value"]
+    except MissingCallbackContextException:
+        return False
+
+
+def show_indicator(indicator_id: str | None) -> tuple:
+    """The indicator chart and its note."""
+    df = q.indicator_series(indicator_id)
+    return fig.indicator(df), notes.based_on(len(df), "reporting periods", one="reporting period",
+                                             extra="The dot's colour is the period's status.")
+
+
+def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
+    """Options of the indicator picker, off-track first; typing searches all of them on the server."""
+    columns = [listed[c].tolist() for c in ("indicator_id", "title", "city_name", "status")]
+    labels = [f"{i} · {title} · {city} ({status})" for i, title, city, status in zip(*columns, strict=True)]
+    return ui.bounded_options(labels, columns[0], text, keep)
+
+
+@callback(Output(PAGE("indicator-pick"), "options", allow_duplicate=True),
+          Input(PAGE("indicator-pick"), "search_value"), State(ids.URL, "search"),
+          State(PAGE("indicator-pick"), "value"), prevent_initial_call=True)
+def search_indicators(text, search, picked):
+    return pick_options(q.indicators(filters.from_query(search)), str(text or "")[:100], picked)
+
+
+@callback(Output(PAGE("standard-file"), "data"), Output(PAGE("standard-result"), "children"),
+          Input(PAGE("standard-button"), "n_clicks"), State(PAGE("standard-format"), "value"),
+          State(PAGE("standard-donor"), "value"), prevent_initial_call=True)
+def download_standard(clicks, standard, donor):
+    viewer = current_viewer()
+    if not standards.may_publish(viewer):
+        audit.record("access_denied", actor=viewer.user, role=viewer.role, action="standards_export")
+        return no_update, dbc.Alert("Only ISD staff may download the donor-standard files.", color="warning")
+    if not (clicks and isinstance(standard, str) and standard in standards.FORMATS
+            and (donor is None or isinstance(donor, str))):
+        return no_update, dbc.Alert("Choose a format (and a donor, or none for all).", color="warning")
+    made = standards.standard_file(standard, donor)
+    if made.data is None:
+        return no_update, dbc.Alert(f"The file fails its checks ({len(made.errors)} errors), so it is not offered: "
+                                    f"{made.errors[0]}", color="danger")
+    audit.record("standards_export", actor=viewer.user, role=viewer.role, standard=standard, donor=donor,
+                 grants=made.grants)
+    return dcc.send_bytes(made.data, made.name), f"{made.name}: {made.grants} grants, valid."
+
+
+allowed.declare(PAGE("by"), "value", allowed.one_of(BY, none=False))
+allowed.declare(PAGE("indicator-pick"), "value", allowed.text(40))
+allowed.declare(PAGE("indicator-pick"), "search_value", allowed.text(100))
+allowed.declare(PAGE("standard-button"), "n_clicks", allowed.CLICKS)
+# The donor-standard files are ISD staff's: anyone else sending a format or a donor is refused at the gate too.
+allowed.declare(PAGE("standard-format"), "value",
+                allowed.one_of(lambda viewer: tuple(standards.FORMATS) if standards.may_publish(viewer) else ()))
+allowed.declare(PAGE("standard-donor"), "value", allowed.one_of(
+    lambda viewer: tuple(standards.donors(viewer=viewer)["donor_id"]) if standards.may_publish(viewer) else ()))
+chart_downloads(PAGE, {PORTFOLIO: lambda chosen, _pick: q.portfolio(chosen),
+                       TIMELINE: lambda chosen, _pick: q.grants(chosen),
+                       STATUS: lambda chosen, _pick: q.indicator_status(chosen),
+                       INDICATOR: lambda _chosen, pick: q.indicator_series(pick)},
+                controls=(State(PAGE("indicator-pick"), "value"),))
+click_to_filter(PAGE.graph(PORTFOLIO))
+click_to_filter(PAGE.graph(TIMELINE))

@@ -1,0 +1,158 @@
+"""Impact summary: what a donor's grants (or, for the public, the network's) achieved in the period, in
+aggregates only. Counts of people are suppressed below the threshold on the page, in every download and in
+the PDF. Network staff can preview the public summary or any donor's, exactly as that audience gets it."""
+
+from __future__ import annotations
+
+import dash
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, dcc, html, no_update
+
+from dashboards import components as ui
+from dashboards import db, filters, ids
+from dashboards import formatting as fmt
+from dashboards.db import current_viewer
+from dashboards.figures import impact as fig
+from dashboards.queries import common
+from dashboards.queries import impact as q
+from dashboards.reports import exports
+from dashboards.reports.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
+from dashboards.security import allowed
+
+dash.register_page(__name__, path="/impact", name="Impact summary", order=6, nav=True,
+                   title="Impact summary · SCN Impact Dashboard",
+                   description="What the grants achieved: money, places, people reached and results against targets.")
+
+PAGE = ids.PageIds("impact")
+COUNTRIES, GENDER, ROLE = "countries", "gender", "role"
+_usd = {"type": "numericColumn", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}}
+COUNTRY_COLUMNS = [
+    {"field": "country", "headerName": "Country", "minWidth": 180},
+    {"field": "region", "headerName": "Region"},
+    {"field": "grants", "headerName": "Grants", "type": "numericColumn"},
+    {"field": "cities", "headerName": "Cities", "type": "numericColumn"},
+    {"field": "awarded_usd", "headerName": "Awarded (USD)", **_usd},
+]
+INDICATOR_COLUMNS = [
+    {"field": "title", "headerName": "What is measured", "minWidth": 240},
+    {"field": "city", "headerName": "Where"},
+    *ui.indicator_result_columns(),
+]
+
+
+def layout(**_query) -> html.Div:
+    viewer = current_viewer()
+    preview = html.Div(dcc.Dropdown(id=PAGE("donor"), options=[], value=None), hidden=True)
+    if choices := q.audiences(viewer):
+        names = q.donors().set_index("donor_id")["donor_name"]
+        options = [{"label": "The public summary (as published)", "value": q.PUBLIC_SUMMARY}]
+        options += [{"label": names.get(c.removeprefix("donor:"), c), "value": c} for c in choices[1:]]
+        preview = html.Div([
+            html.Label("Preview as", htmlFor=PAGE("donor"), className="filter-label"),
+            dcc.Dropdown(id=PAGE("donor"), options=options, placeholder="Your own view (ISD staff)",
+                         className="filter-dropdown"),
+        ], className="mb-3 impact-preview d-print-none", style={"maxWidth": "32rem"})
+    return html.Div([
+        ui.page_header("Impact summary", "Aggregates only: counts below the threshold are shown as “<5” and a "
+                       "second count is hidden ([c]) so totals cannot reveal them."),
+        preview,
+        html.H2(id=PAGE("audience"), className="h4 mb-3"),
+        dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"),
+        dbc.Card(dbc.CardBody([
+            html.Div([
+                html.H2("In plain words", className="section-title mb-0"),
+                html.Div([
+                    dbc.Button("Download PDF", id=PAGE("pdf-button"), color="primary", size="sm"),
+                    dcc.Download(id=PAGE("pdf")),
+                ], className="d-print-none"),
+            ], className="d-flex justify-content-between align-items-center mb-2"),
+            html.Div(id=PAGE("summary"), className="impact-summary"),
+        ]), class_name="mb-3"),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, COUNTRIES, "Where the grants are", height=380), lg=7, class_name="mb-3"),
+            dbc.Col(ui.data_grid(PAGE, COUNTRIES, "Grants by country", COUNTRY_COLUMNS), lg=5, class_name="mb-3"),
+        ]),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, GENDER, "People reached by gender", height=300), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, ROLE, "People reached by role", height=300), lg=6, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, "indicators", "Results against targets", INDICATOR_COLUMNS),
+                        class_name="mb-3")),
+    ])
+
+
+def _report(search: str | None, choice: str | None):
+    """The summary for the viewer, or for the audience a staff preview chose: run entirely as that audience
+    (its filters, dates and policy), so the preview is the audience's own page and PDF."""
+    with db.acting_as(q.audience(current_viewer(), choice)):
+        chosen = filters.from_query(search)
+        build = common.build_info()
+        win = common.window(chosen)
+        return q.report(chosen, period_label="All time" if chosen.period == "all" else win.describe(),
+                        filters_text=filters.describe(chosen, build["as_of"]))
+
+
+# Only network staff choose an audience, among those q.audiences lists; for anyone else the choice is None.
+allowed.declare(PAGE("donor"), "value", allowed.one_of(q.audiences))
+
+
+def kpi_cards(data) -> list:
+    shown = [
+        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"
+         + (f"; {as_awarded(data)}" if as_awarded(data) else "")),
+        ("Disbursed", fmt.usd(data.disbursed_usd), "USD, paid by the period's end"),
+        ("Grants", fmt.number(data.grants), f"{data.grants_active} still active"),
+        ("Cities reached", fmt.number(data.cities), None),
+        ("Countries", fmt.number(data.countries), None),
+        ("People reached", str(data.participants_total) if not isinstance(data.participants_total, int)
+         else fmt.number(data.participants_total), REACHED),
+    ]
+    return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=4, xl=2, class_name="kpi-col")
+            for label, value, hint in shown]
+
+
+@callback(
+    Output(PAGE("audience"), "children"), Output(PAGE("kpis"), "children"), Output(PAGE("summary"), "children"),
+    Output(PAGE.graph(COUNTRIES), "figure"), Output(PAGE.grid(COUNTRIES), "rowData"),
+    Output(PAGE.graph(GENDER), "figure"), Output(PAGE.graph(ROLE), "figure"),
+    Output(PAGE.grid("indicators"), "rowData"),
+    Input(ids.URL, "search"), Input(PAGE("donor"), "value"),
+)
+def show(search, donor):
+    data = _report(search, donor)
+    audience = f"{data.audience} · {data.period_label}"
+    summary = [html.P(s) for s in summary_sentences(data)]
+    return (audience, kpi_cards(data), summary, fig.countries_map(data.by_country),
+            ui.grid_rows(data.by_country, COUNTRY_COLUMNS),
+            fig.reached(data.by_gender, "gender", "People reached by gender"),
+            fig.reached(data.by_role, "role", "People reached by role"),
+            ui.grid_rows(data.indicators, INDICATOR_COLUMNS))
+
+
+@callback(Output(PAGE("pdf"), "data"), Input(PAGE("pdf-button"), "n_clicks"), State(ids.URL, "search"),
+          State(PAGE("donor"), "value"), prevent_initial_call=True)
+def download_pdf(clicks, search, donor):
+    if not clicks:
+        return no_update
+    data = _report(search, donor)
+    name = exports.filename("scn-impact", data.audience, data.period_label, ext="pdf")
+    return dcc.send_bytes(render_pdf(data), name)
+
+
+@callback(Output(PAGE.download(GENDER), "data"), Output(PAGE.download(ROLE), "data"),
+          Output(PAGE.download(COUNTRIES), "data"),
+          Input(PAGE.csv(GENDER), "n_clicks"), Input(PAGE.csv(ROLE), "n_clicks"),
+          Input(PAGE.csv(COUNTRIES), "n_clicks"),
+          State(ids.URL, "search"), State(PAGE("donor"), "value"), prevent_initial_call=True)
+def download_csv(_gender, _role, _countries, search, donor):
+    """The charts' data as CSV: the suppressed labels, never the hidden values."""
+    from dash import ctx
+
+    chart = ctx.triggered_id["chart"] if isinstance(ctx.triggered_id, dict) else None
+    if chart not in (GENDER, ROLE, COUNTRIES):
+        return no_update, no_update, no_update
+    data = _report(search, donor)
+    frame = {GENDER: fig.downloadable(data.by_gender), ROLE: fig.downloadable(data.by_role),
+             COUNTRIES: data.by_country}[chart]
+    out = exports.csv_download(frame, exports.filename("scn-impact", chart, ext="csv"))
+    return tuple(out if c == chart else no_update for c in (GENDER, ROLE, COUNTRIES))

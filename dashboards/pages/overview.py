@@ -1,0 +1,126 @@
+"""Overview: the network at a glance. Headline KPIs against the period before, the member map, trends and
+regions, for the period and places chosen in the filter bar."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from dashboards import components as ui
+from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
+from dashboards.figures import maps
+from dashboards.figures import overview as fig
+from dashboards.figures.common import explained
+from dashboards.filters import Window
+from dashboards.queries import common
+from dashboards.queries import membership as mq
+from dashboards.queries import overview as q
+from dashboards.security import allowed
+from dashboards.shell import chart_downloads, click_to_filter
+
+dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview · SCN Impact Dashboard", nav=True,
+                   description="Strong Cities Network: members, training reach, grants and results at a glance.")
+
+PAGE = ids.PageIds("overview")
+TREND, MAP, REGIONS = "trend", "map", "regions"
+MEASURES = {"participants": "Participants", "events": "Events", "members": "Members", "awarded_usd": "USD"}
+
+# (column, label, format, the good direction, hint)
+KPIS = (
+    ("members", "Member cities", fmt.number, "up", "at the period's end"),
+    ("new_members", "New members", fmt.number, "up", "joined in the period"),
+    ("active_cities", "Cities active", fmt.number, "up", "hosted or sent someone to an event"),
+    ("events", "Events", fmt.number, "up", None),
+    ("participants", "Unique participants", fmt.number, "up", None),
+    ("participant_hours", "Participant-hours", fmt.compact, "up", "learning hours, all participants"),
+    ("women_share", "Women among participants", fmt.share, "neutral", "of participants of known gender"),
+    ("awarded_usd", "Grants awarded", fmt.usd, "up", "USD, awarded in the period"),
+    ("disbursed_usd", "Disbursed", fmt.usd, "up", "USD, paid in the period"),
+    ("on_track_share", "Indicators on track", fmt.share, "up", "of indicator reports due in the period"),
+)
+SHARES = {"women_share", "on_track_share"}
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        ui.page_header("Overview", "The network at a glance for the chosen period, compared with the period "
+                       "before. Click a region or a country to filter; click a city to open its profile."),
+        dcc_kpis(),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, MAP, "Member cities map", height=440), lg=7, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, REGIONS, "Activity by region", height=440, controls=ui.segmented(
+                PAGE("region-measure"), MEASURES, "participants", "Measure shown by region")), lg=5, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, TREND, "Main KPIs over time", height=420), class_name="mb-3")),
+    ])
+
+
+def dcc_kpis() -> html.Section:
+    return html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"})
+
+
+def kpi_cards(df: pd.DataFrame, win: Window) -> list:
+    """One card per KPI with its change against the previous period (percentage points for shares)."""
+    current = df[df["which"] == "current"].iloc[0]
+    previous = df[df["which"] == "previous"].iloc[0] if (df["which"] == "previous").any() else None
+    cards = []
+    for col, label, show, good, hint in KPIS:
+        now, before = current[col], (previous[col] if previous is not None else None)
+        change, direction = (fmt.points_change if col in SHARES else fmt.change)(now, before)
+        cards.append(dbc.Col(ui.kpi_card(
+            label, show(now), change=change if previous is not None else "", direction=direction,
+            versus=win.previous.label if win.previous else "", good=good,
+            hint=hint if previous is None or before is None else f"{hint + '; ' if hint else ''}before: {show(before)}",
+        ), xs=6, md=4, xl=True, class_name="kpi-col"))
+    return cards
+
+
+@callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"))
+def show_kpis(search):
+    chosen = filters.from_query(search)
+    return kpi_cards(q.kpis(chosen), common.window(chosen))
+
+
+@callback(Output(PAGE.graph(MAP), "figure"), Output(PAGE.note(MAP), "children"), Input(ids.URL, "search"))
+def show_map(search):
+    chosen = filters.from_query(search)
+    df = mq.member_map(chosen)
+    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
+                          extra="Point size: people from the city who took part in events in the period. "
+                                + notes.not_shown(mq.members_not_shown(chosen)))
+    return maps.member_map(df, fit=bool(chosen.regions or chosen.countries)), note
+
+
+@callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"),
+          Input(ids.URL, "search"), Input(PAGE("region-measure"), "value"))
+def show_regions(search, measure):
+    chosen = filters.from_query(search)
+    df = q.by_region(chosen)
+    people = q.people_count(chosen) if measure == "participants" else None
+    return (explained(partial(fig.region_bars, df, measure=measure), lambda: common.nothing_in(measure, chosen)),
+            notes.by_region(measure, df, people))
+
+
+@callback(Output(PAGE.graph(TREND), "figure"), Output(PAGE.note(TREND), "children"), Input(ids.URL, "search"))
+def show_trend(search):
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.trend(chosen)
+    grain = df["grain"].iloc[0] if len(df) else win.grain
+    note = " ".join(filter(None, (
+        f"Per {grain}: {fmt.counted(df['events'].sum(), 'event')}, "
+        f"{fmt.counted(df['new_members'].sum(), 'new member')}, {fmt.usd(df['awarded_usd'].sum())} awarded, as in "
+        "the key figures. Participants are counted once per period, so the bars do not add up to the period's "
+        "total.", notes.partial_periods(df, win, grain))))
+    return explained(partial(fig.kpi_trend, df), lambda: common.nothing_in("events", chosen)), note
+
+
+allowed.declare(PAGE("region-measure"), "value", allowed.one_of(MEASURES, none=False))
+chart_downloads(PAGE, {MAP: mq.member_map, REGIONS: q.by_region, TREND: q.trend})
+click_to_filter(PAGE.graph(MAP))
+click_to_filter(PAGE.graph(REGIONS))

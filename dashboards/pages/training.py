@@ -1,0 +1,149 @@
+"""Training & reach: events by type and modality, people reached, topics, who took part, what they learned
+(completion, knowledge gain, satisfaction) and where they came from."""
+
+from __future__ import annotations
+
+from functools import partial
+
+import dash
+import dash_bootstrap_components as dbc
+import pandas as pd
+from dash import Input, Output, callback, html
+
+from dashboards import components as ui
+from dashboards import filters, ids, notes
+from dashboards import formatting as fmt
+from dashboards.figures import overview as ofig
+from dashboards.figures import training as fig
+from dashboards.figures.common import explained
+from dashboards.queries import common
+from dashboards.queries import overview as oq
+from dashboards.queries import training as q
+from dashboards.security import allowed
+from dashboards.shell import chart_downloads, click_to_filter
+
+dash.register_page(__name__, path="/training", name="Training & reach", order=2,
+                   title="Training & reach · SCN Impact Dashboard", nav=True)
+
+PAGE = ids.PageIds("training")
+EVENTS, PEOPLE, TOPICS, WHO, LEARNING, REGIONS = "events", "people", "topics", "who", "learning", "regions"
+
+# (column, label, format, change, good direction)
+KPIS = (
+    ("attendances", "Attendances", fmt.number, fmt.change, "up"),
+    ("participants", "Unique participants", fmt.number, fmt.change, "up"),
+    ("completion_rate", "Completion rate", fmt.share, fmt.points_change, "up"),
+    ("knowledge_gain", "Knowledge gain", lambda v: fmt.number(v, 1) + " pts", fmt.change, "up"),
+    ("satisfaction", "Satisfaction", lambda v: fmt.number(v, 2) + " / 5", fmt.change, "up"),
+)
+
+
+def layout(**_query) -> html.Div:
+    return html.Div([
+        ui.page_header("Training & reach", "Events and the people they reached, what they learned and how "
+                       "satisfied they were. People are counted once however many events they attended."),
+        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"}),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, EVENTS, "Events over time", height=360, controls=ui.segmented(
+                PAGE("events-by"), fig.BY, "event_type", "Split events by")), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, PEOPLE, "People reached over time", height=360), lg=6, class_name="mb-3"),
+        ]),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, WHO, "Who took part", height=380), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, LEARNING, "Learning results by event type", height=340),
+                        class_name="mb-3")),
+        dbc.Row([
+            dbc.Col(ui.chart_card(PAGE, TOPICS, "Topics", height=400), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, REGIONS, "Reach by region", height=400), lg=6, class_name="mb-3"),
+        ]),
+    ])
+
+
+def kpi_cards(df: pd.DataFrame, versus: str) -> list:
+    current = df[df["which"] == "current"].iloc[0] if (df["which"] == "current").any() else None
+    previous = df[df["which"] == "previous"].iloc[0] if (df["which"] == "previous").any() else None
+    cards = []
+    for col, label, show, compare, good in KPIS:
+        now = current[col] if current is not None else None
+        before = previous[col] if previous is not None else None
+        change, direction = compare(now, before)
+        cards.append(dbc.Col(ui.kpi_card(label, show(now) if now is not None else "–",
+                                         change=change if previous is not None else "", direction=direction,
+                                         versus=versus, good=good,
+                                         hint=f"before: {show(before)}" if before is not None else None),
+                             xs=6, md=4, xl=True, class_name="kpi-col"))
+    return cards
+
+
+@callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"))
+def show_kpis(search):
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    return kpi_cards(q.learning_kpis(chosen), win.previous.label if win.previous else "")
+
+
+@callback(Output(PAGE.graph(EVENTS), "figure"), Output(PAGE.note(EVENTS), "children"),
+          Input(ids.URL, "search"), Input(PAGE("events-by"), "value"))
+def show_events(search, by):
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.events_over_time(chosen)
+    return (explained(partial(fig.events_over_time, df, by=by), lambda: common.nothing_in("events", chosen)),
+            notes.based_on(int(df["events"].sum()), "events", one="event",
+                           extra=notes.partial_periods(df, win, win.grain)))
+
+
+@callback(Output(PAGE.graph(PEOPLE), "figure"), Output(PAGE.note(PEOPLE), "children"), Input(ids.URL, "search"))
+def show_people(search):
+    chosen = filters.from_query(search)
+    win = common.window(chosen)
+    df = q.attendance_over_time(chosen)
+    return (explained(partial(fig.attendance_over_time, df), lambda: common.nothing_in("attendances", chosen)),
+            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
+                           extra="People are counted once per period, so the line does not add up across periods. "
+                                 + notes.partial_periods(df, win, win.grain)))
+
+
+@callback(Output(PAGE.graph(WHO), "figure"), Output(PAGE.note(WHO), "children"), Input(ids.URL, "search"))
+def show_who(search):
+    chosen = filters.from_query(search)
+    df = q.people(chosen)
+    total = int(df.loc[df["dimension"] == "gender", "participants"].sum())
+    undisclosed = int(df.loc[(df["dimension"] == "gender") & (df["value"] == "undisclosed"), "participants"].sum())
+    return (explained(partial(fig.breakdown, df), lambda: common.nothing_in("participants", chosen)),
+            notes.based_on(total, "unique participants", one="unique participant",
+                           extra=f"{fmt.number(undisclosed)} did not disclose their gender." if undisclosed else ""))
+
+
+@callback(Output(PAGE.graph(LEARNING), "figure"), Output(PAGE.note(LEARNING), "children"), Input(ids.URL, "search"))
+def show_learning(search):
+    chosen = filters.from_query(search)
+    df = q.learning(chosen)
+    return (explained(partial(fig.learning, df), lambda: common.nothing_in("attendances", chosen)),
+            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
+                           extra=f"Knowledge gain from {fmt.counted(df['scored'].sum(), 'attendance')} with both test "
+                                 f"scores; satisfaction from {fmt.counted(df['rated'].sum(), 'rating')}."))
+
+
+@callback(Output(PAGE.graph(TOPICS), "figure"), Output(PAGE.note(TOPICS), "children"), Input(ids.URL, "search"))
+def show_topics(search):
+    chosen = filters.from_query(search)
+    df = q.topics(chosen)
+    return explained(partial(fig.topics, df), lambda: common.nothing_in("events", chosen)), notes.based_on(
+        int(df["events"].sum()), "events", one="event",
+        extra="Someone who took part in two topics counts in both." if len(df) > 1 else "")
+
+
+@callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"), Input(ids.URL, "search"))
+def show_regions(search):
+    chosen = filters.from_query(search)
+    df = oq.by_region(chosen)
+    return (explained(partial(ofig.region_bars, df, measure="participants",
+                              title="Reach by region: unique participants"),
+                      lambda: common.nothing_in("participants", chosen)),
+            notes.by_region("participants", df, oq.people_count(chosen)))
+
+
+allowed.declare(PAGE("events-by"), "value", allowed.one_of(fig.BY, none=False))
+chart_downloads(PAGE, {EVENTS: q.events_over_time, PEOPLE: q.attendance_over_time, WHO: q.people,
+                       LEARNING: q.learning, TOPICS: q.topics, REGIONS: oq.by_region})
+click_to_filter(PAGE.graph(REGIONS))
