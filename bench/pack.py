@@ -72,7 +72,8 @@ def _attendance(source: Path) -> int:
 
 def render(result: dict) -> str:
     lines = [f"Fresh process per run (Python start, app import, then the pack), medians (min–max); charts: "
-             f"{', '.join(result['charts'])}. *images*: kaleido with the system Chromium, the part of its start not hidden behind the charts' queries included. "
+             f"{', '.join(result['charts'])}. *images*: kaleido with the system Chromium, the part of its start not "
+             "hidden behind the charts' queries included. "
              "*donor pack*: a second pack in the same process, as a donor (3 impact charts).", "",
              "| scale | attendance rows | runs | whole process s | app import s | charts (queries + figures) s | "
              "images s | PDF s | PDF KB | donor pack s | load | under 15 s (the median, as every target here) |",
@@ -90,8 +91,8 @@ def render(result: dict) -> str:
                      f"{cell('app_s')} | {cell('draw_s')} | {cell('images_s')} | {cell('pdf_s')} | "
                      f"{median([r['pdf_kb'] for r in runs]):,.0f} | {cell('donor_s')} | "
                      f"{min(r['load'] for r in runs):.1f}–{max(r['load'] for r in runs):.1f} | "
-                     f"{'yes' if middle < result['target_s'] else 'no'} (median; worst {worst['process_s']:.1f} s at load "
-                     f"{worst['load']:.1f}) |")
+                     f"{'yes' if middle < result['target_s'] else 'no'} (median; worst {worst['process_s']:.1f} s "
+                     f"at load {worst['load']:.1f}) |")
     return "\n".join(lines)
 
 
@@ -99,8 +100,8 @@ def _child(out: Path) -> None:
     """One measured run (in its own process): the pack of CHARTS as an administrator, then a donor's. The steps of
     the first are timed by wrapping the two functions `gather` calls for them."""
     started = time.perf_counter()
-    from dashboards import access
     from dashboards.reports import charts, pack, pack_pdf
+    from dashboards.security import access
 
     charts.page_module("overview")  # imports the app: its pages and callbacks
     app_s = time.perf_counter() - started

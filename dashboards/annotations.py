@@ -25,11 +25,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboards import appstate, audit
+from dashboards import appstate
 from dashboards import formatting as fmt
-from dashboards.access import NETWORK, REGION, Viewer
 from dashboards.filters import Filters, Window, period_bounds, period_name
 from dashboards.reports.charts import CHARTS
+from dashboards.security import audit
+from dashboards.security.access import NETWORK, REGION, Viewer
 from data_pipeline.contract import REGIONS
 
 STAFF, DONORS, PUBLIC = "staff", "donors", "public"

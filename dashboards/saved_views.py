@@ -3,7 +3,7 @@ it again; staff share one with a role.
 
 A saved view is a URL of this site: a known page and the filter bar's query keys, nothing else. It is checked
 before it is stored (`checked_url`: the page must be one the person may open, every key one the filter bar writes
-and every value one the filter bar's allowed-values rule accepts from that person, dashboards/allowed.py) and
+and every value one the filter bar's allowed-values rule accepts from that person, dashboards/security/allowed.py) and
 stored in its canonical form (filters.to_query). Opening it is opening that URL: the page parses its filters as
 for any link, narrowed to what the viewer covers, and `region_notice` says what was left out (a hub lead opening a
 colleague's view of another region sees their own, and is told).
@@ -24,9 +24,10 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from dashboards import allowed, appstate, audit, filters, ids, settings
-from dashboards.access import ROLES, Viewer, chosen_regions
+from dashboards import appstate, filters, ids, settings
 from dashboards.filters import Filters
+from dashboards.security import allowed, audit
+from dashboards.security.access import ROLES, Viewer, chosen_regions
 from data_pipeline.contract import REGIONS
 
 # The pages a view can show, by path (as each page module registers itself with Dash; a test compares them).
@@ -165,7 +166,7 @@ def checked_query(viewer: Viewer, query: str | None, *, other_regions: bool = Fa
     if period is not None:
         # a preset, or a quarter ("2026-Q3"): the URL's form of the period control set to "a quarter"
         preset = period != "quarter" and _accepts(ids.FILTER_PERIOD, period, viewer)
-        if not (preset or period and _accepts(ids.FILTER_QUARTER, period, viewer)):
+        if not (preset or (period and _accepts(ids.FILTER_QUARTER, period, viewer))):
             raise ViewRefused(TEXT["bad_value"].format(key="period", value=period))
     for key, prop in (("from", "start_date"), ("to", "end_date")):
         if key in first:
@@ -268,7 +269,7 @@ def open_view(viewer: Viewer, view_id: int, *, path: Path | None = None) -> Open
 
 def _own(con, viewer: Viewer, view_id: int) -> SavedView:
     found = _views(con, "v.id = ?", (view_id,))
-    if not found or not viewer.may_open(found[0].page) and not found[0].mine(viewer):
+    if not found or (not viewer.may_open(found[0].page) and not found[0].mine(viewer)):
         raise ViewRefused(TEXT["not_found"].format(id=view_id))
     if not found[0].mine(viewer):
         visible = viewer.role in found[0].shared_with

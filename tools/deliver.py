@@ -21,9 +21,9 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
-from dashboards import access, users
 from dashboards.reports import delivery
 from dashboards.reports import pack as packs
+from dashboards.security import access, users
 
 cli = typer.Typer(help="Scheduled packs of the SCN Impact Dashboard: pack sets, subscriptions and the sender.",
                   invoke_without_command=True, no_args_is_help=False)

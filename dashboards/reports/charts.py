@@ -10,8 +10,9 @@ gate applies to the page's requests).
 
 Images: kaleido 1.x driving the system Chromium (`settings.chromium_path`), with the app's own plotly.js bundle
 (assets/vendor) and the map geometry (assets/topojson) loaded from disk, MathJax off: nothing is fetched from the
-network, and the image is what the page's browser draws. One browser per pack, started while the charts' queries run (`Painter`), its charts drawn one after
-another (2 cores: drawing in parallel tabs was no faster); bench/pack.py measures a pack of 8 charts.
+network, and the image is what the page's browser draws. One browser per pack, started while the charts' queries
+run (`Painter`), its charts drawn one after another (2 cores: drawing in parallel tabs was no faster);
+bench/pack.py measures a pack of 8 charts.
 """
 
 from __future__ import annotations
@@ -26,8 +27,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from dashboards import allowed, db, settings
-from dashboards.access import Viewer
+from dashboards import db, settings
+from dashboards.security import allowed
+from dashboards.security.access import Viewer
 
 ASSETS = Path(__file__).resolve().parent.parent.parent / "assets"
 PLOTLY_JS = ASSETS / "vendor" / "plotly-scn.min.js"
@@ -109,17 +111,18 @@ def available(viewer: Viewer) -> list[Chart]:
 
 
 def page_module(page: str):
-    """The module of a page, registered with Dash. Pages can only be imported once a Dash app exists (Dash refuses
-    to register a page before): in the running app they are; in a command or a test the app is imported first.
-    (This module must not name Dash's page-registering function: Dash imports as a page every file under the
-    pages folder whose text contains that name.)"""
+    """The module of a page, registered with Dash.
+
+    Pages can only be imported once a Dash app exists (Dash refuses to register a page before): in the running
+    app they are; in a command or a test the app is imported first.
+    """
     import dash
 
     if not dash.page_registry:
         import app  # noqa: F401  (builds the Dash app, which imports and registers every page)
     import importlib
 
-    return importlib.import_module(f"dashboards.{page}")
+    return importlib.import_module(f"dashboards.pages.{page}")
 
 
 def options_for(chart: Chart, viewer: Viewer, given: dict | None) -> dict:

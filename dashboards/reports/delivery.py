@@ -36,11 +36,12 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
 
-from dashboards import access, appstate, audit, db, settings, users
-from dashboards.access import Viewer
+from dashboards import appstate, db, settings
 from dashboards.filters import period_bounds, period_name, quarter_name, quarter_start
 from dashboards.reports import charts, pack_pdf
 from dashboards.reports import pack as packs
+from dashboards.security import access, audit, users
+from dashboards.security.access import Viewer
 
 CADENCES = ("monthly", "quarterly", "publish")
 SEND_ROLES = tuple(r for r in access.ROLES if r != "public")
@@ -111,6 +112,8 @@ class DeliveryError(RuntimeError):
 
 @dataclass(frozen=True)
 class Subscription:
+    """Who (a role) receives which pack set, how often, in which language."""
+
     id: int
     pack_set: int
     role: str
@@ -421,7 +424,7 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
              send: Sender, made: dict, report: RunReport, path: Path | None) -> None:
     row = _state(path, sub, period, user.email)
     if row is not None and (row["status"] in ("sent", "gave_up")
-                            or row["next_attempt_at"] and dt.datetime.fromisoformat(row["next_attempt_at"]) > now):
+                            or (row["next_attempt_at"] and dt.datetime.fromisoformat(row["next_attempt_at"]) > now)):
         report.skipped += 1
         return
     attempts = (row["attempts"] if row is not None else 0) + 1

@@ -34,11 +34,12 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboards import annotations, appstate, audit, db, settings
+from dashboards import annotations, appstate, db, settings
 from dashboards import filters as flt
-from dashboards.access import ROLES, Viewer
 from dashboards.reports import charts
 from dashboards.saved_views import ViewRefused, checked_query, region_notice
+from dashboards.security import audit
+from dashboards.security.access import ROLES, Viewer
 from data_pipeline.contract import REGIONS
 
 LANGS = ("en", "fr", "ar")
@@ -177,9 +178,9 @@ def gather(viewer: Viewer, spec: Spec | dict, lang: str = "en", *, images: bool 
 
 
 def _gather(viewer: Viewer, spec: Spec, lang: str, painter: charts.Painter | None) -> Pack:
-    from dashboards.impact_report import summary_sentences
     from dashboards.queries import common
     from dashboards.queries import impact as impact_q
+    from dashboards.reports.impact_report import summary_sentences
 
     try:
         # A pack's filters may be someone else's choice (a pack set): regions the viewer does not cover are
@@ -234,7 +235,7 @@ def make(viewer: Viewer, spec: Spec | dict, lang: str = "en") -> bytes:
 
 def filename(pack: Pack | Spec, period: str = "") -> str:
     """"scn-pack-steering-committee-quarterly-2026-q3.pdf"."""
-    from dashboards import exports
+    from dashboards.reports import exports
 
     return exports.filename("scn-pack", pack.title, period, ext="pdf")
 
@@ -254,6 +255,8 @@ create table if not exists pack_sets (
 
 @dataclass(frozen=True)
 class PackSet:
+    """A named pack spec ("steering committee quarterly") that people choose and subscriptions send."""
+
     id: int
     name: str
     spec: Spec

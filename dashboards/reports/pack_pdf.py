@@ -16,8 +16,8 @@ from fpdf import FPDF
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.exports import neutral
-from dashboards.impact_report import AUTHOR, FONT, FONTS, footnote
+from dashboards.reports.exports import neutral
+from dashboards.reports.impact_report import AUTHOR, FONT, FONTS, footnote
 from dashboards.reports.pack import Pack, PackChart
 
 MARGIN = 15.0

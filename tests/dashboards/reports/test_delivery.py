@@ -9,15 +9,16 @@ import json
 import shutil
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 
-from dashboards import db, settings, users
+from dashboards import db, settings
 from dashboards.filters import period_bounds, quarter_name, quarter_start
 from dashboards.reports import charts, delivery
 from dashboards.reports import pack as packs
-from tests.reports.helpers import ADMIN, MANAGER, pdf_text
+from dashboards.security import users
+from tests.dashboards.reports.helpers import ADMIN, MANAGER, pdf_text
+from tests.paths import ROOT
 
 PASSWORD = "a long test password"
 SUBSCRIBED = dt.datetime(2026, 6, 1, tzinfo=dt.UTC)
@@ -155,7 +156,7 @@ def test_nothing_is_sent_while_the_latest_build_failed(people, sets, smtp, sampl
     assert delivery.run_due(now=AFTER_Q3).sent == [] and len(smtp.received) == 1  # told once per failed build
     # a build that succeeds writes its own report: what was due goes out on the next run
     from data_pipeline.build import build
-    from tests.conftest import SAMPLE
+    from tests.paths import SAMPLE
 
     assert build(SAMPLE, served).ok
     assert sorted(r for _, _, r in delivery.run_due(now=AFTER_Q3).sent) == ["chair@test.scn", "member@test.scn"]
@@ -205,7 +206,7 @@ def test_subscriptions_are_an_administrators_and_fit_the_role(people, sets) -> N
         delivery.subscribe(ADMIN, sets["donor"].id, role="donor", cadence="weekly")
     with pytest.raises(delivery.DeliveryError, match="role 'public' is not one of"):
         delivery.subscribe(ADMIN, sets["donor"].id, role="public", cadence="monthly")
-    with pytest.raises(delivery.DeliveryError, match="chair@test.scn is not an active donor account"):
+    with pytest.raises(delivery.DeliveryError, match=r"chair@test\.scn is not an active donor account"):
         delivery.subscribe(ADMIN, sets["donor"].id, role="donor", cadence="monthly", emails=("chair@test.scn",))
     with pytest.raises(packs.PackRefused, match="no pack set 'nope'"):
         delivery.subscribe(ADMIN, "nope", role="donor", cadence="monthly")
@@ -248,7 +249,7 @@ def test_the_command_line_sends_what_is_due_once(people, sets, smtp) -> None:
 
 
 def test_the_alias_module_runs_the_command_line() -> None:
-    root = Path(__file__).resolve().parents[2]
+    root = ROOT
     done = subprocess.run([sys.executable, "-m", "dashboards.deliver", "--help"], cwd=root, capture_output=True,
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr

@@ -8,7 +8,7 @@ import threading
 import pytest
 
 from dashboards import saved_views as views
-from tests.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
+from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
 
 
 def test_a_view_is_saved_in_canonical_form_and_found_again(pack_env) -> None:

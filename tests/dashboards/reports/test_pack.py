@@ -10,7 +10,7 @@ from plotly.utils import PlotlyJSONEncoder
 
 from dashboards import annotations, db
 from dashboards.reports import charts, pack, pack_pdf
-from tests.reports.helpers import ADMIN, DONOR, HUB, MANAGER, STEERING, pdf_text
+from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, MANAGER, STEERING, pdf_text
 
 Q3 = "?period=2026-Q3"
 
@@ -112,9 +112,9 @@ def test_the_pack_pdf_reads_back_with_cover_contents_charts_notes_and_words(pack
         assert " ".join(note.split()) in text, chart_id
     # the impact summary's sentences, as the impact page writes them for this viewer
     from dashboards import filters
-    from dashboards.impact_report import summary_sentences
     from dashboards.queries import common
     from dashboards.queries import impact as impact_q
+    from dashboards.reports.impact_report import summary_sentences
 
     with db.acting_as(STEERING):
         chosen = filters.from_query(Q3 + "&region=mena")

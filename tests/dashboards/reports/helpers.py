@@ -6,7 +6,7 @@ from io import BytesIO
 
 from pypdf import PdfReader
 
-from dashboards import access
+from dashboards.security import access
 
 ADMIN = access.Viewer("admin@test.scn", "admin")
 MANAGER = access.Viewer("manager@test.scn", "programme_manager")

@@ -12,7 +12,7 @@ from dashboards import annotations as notes
 from dashboards import settings
 from dashboards.filters import Filters, Window
 from dashboards.filters import from_query as parse
-from tests.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
+from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
 
 Q3 = Window(dt.date(2026, 7, 1), dt.date(2026, 9, 30), "2026 Q3")
 EVERYONE = {"admin": ADMIN, "manager": MANAGER, "steering": STEERING, "hub MENA": HUB, "hub Europe": HUB_EUROPE,
@@ -106,7 +106,7 @@ def _as(viewer, query: str) -> Filters:
 
 
 def test_only_its_author_or_an_administrator_removes_a_note(pack_env) -> None:
-    from dashboards.access import Viewer
+    from dashboards.security.access import Viewer
 
     note = notes.add(MANAGER, "training/events", "2026-Q3", "to be removed", region="MENA")
     for reader in (Viewer("other-manager@test.scn", "programme_manager"), STEERING, HUB):
@@ -120,7 +120,7 @@ def test_only_its_author_or_an_administrator_removes_a_note(pack_env) -> None:
 
 def test_notes_survive_a_rebuild_of_the_database(pack_env, sample_db, tmp_path, monkeypatch) -> None:
     from data_pipeline.build import build
-    from tests.conftest import SAMPLE
+    from tests.paths import SAMPLE
 
     served = tmp_path / "served" / "scn.duckdb"
     served.parent.mkdir()
