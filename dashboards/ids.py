@@ -28,7 +28,27 @@ FILTER_TOPIC = "filter-topic"
 FILTER_RESET = "filter-reset"
 FILTER_WINDOW = "filter-window"  # the resolved dates of the period, in words
 
+# The Views menu (dashboards/views_menu.py): saved views, and notes on the page's charts.
+VIEWS_OPEN = "views-open"
+VIEWS_PANEL = "views-panel"
+VIEWS_NAME = "views-name"
+VIEWS_SAVE = "views-save"
+VIEWS_LIST = "views-list"
+VIEWS_MESSAGE = "views-message"
+VIEWS_SHARE_VIEW = "views-share-view"
+VIEWS_SHARE_ROLE = "views-share-role"
+VIEWS_SHARE = "views-share"
+NOTE_CHART = "note-chart"
+NOTE_PERIOD = "note-period"
+NOTE_AUDIENCE = "note-audience"
+NOTE_REGION = "note-region"
+NOTE_TEXT = "note-text"
+NOTE_ADD = "note-add"
+NOTE_MESSAGE = "note-message"
+NOTES_CHANGED = "notes-changed"  # a count the note form bumps: the charts' notes are read again
+
 # Pattern-matching types, one callback each (registered in dashboards/shell.py).
+CHART_NOTES = "chart-notes"  # the notes on the numbers beside a chart (dashboards/chart_notes.py)
 CHIP_CLEAR = "chip-clear"
 NAV_LINK = "nav-link"
 CHART_CSV = "chart-csv"
@@ -41,6 +61,11 @@ GRID_DOWNLOAD = "grid-download"
 
 def chip_clear(key: str) -> dict:
     return {"type": CHIP_CLEAR, "key": key}
+
+
+def chart_notes(chart: str) -> dict:
+    """The notes beside a chart, by its id in the pack's chart registry ("training/events")."""
+    return {"type": CHART_NOTES, "chart": chart}
 
 
 def nav_link(page: str) -> dict:

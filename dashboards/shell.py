@@ -19,7 +19,13 @@ from dash.dependencies import ClientsideFunction
 from flask import has_request_context, request
 from flask_wtf.csrf import generate_csrf
 
-from dashboards import filters, ids, settings
+from dashboards import (
+    chart_notes,  # noqa: F401  (its callback fills the chart cards' notes)
+    filters,
+    ids,
+    settings,
+    views_menu,
+)
 from dashboards import formatting as fmt
 from dashboards.components import chips, filter_bar
 from dashboards.db import DatabaseMissing, current_viewer
@@ -53,7 +59,8 @@ def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
                             id="brand-link"),
             html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", className="navbar-toggler",
                         n_clicks=0, **{"aria-label": "Show or hide the page menu", "aria-controls": "nav-collapse"}),
-            dbc.Collapse(dbc.Nav([*links, account], navbar=True, class_name="ms-auto align-items-lg-center"),
+            dbc.Collapse(dbc.Nav([*links, views_menu.nav_item(viewer), account], navbar=True,
+                                 class_name="ms-auto align-items-lg-center"),
                          id="nav-collapse", navbar=True),
         ], fluid=True),
         color="primary", dark=True, expand="lg", class_name="scn-navbar d-print-none",
@@ -160,6 +167,7 @@ def layout() -> html.Div:
             ], className="filter-panel d-print-none", hidden=bool(missing)),
         ], className="app-header"),
         html.Div(id=ids.PRINT_HEADER, className="print-header"),
+        views_menu.panel(viewer),
         html.Main(_page_container(requested), id="page-content", className="app-main container-fluid",
                   tabIndex="-1", hidden=bool(missing)),
         html.Footer([

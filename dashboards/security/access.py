@@ -28,6 +28,7 @@ NETWORK, REGION, DONOR, PUBLIC = "network", "region", "donor", "public"
 
 # Page modules (dashboards/<name>.py) each role may open.
 ANALYTICS = frozenset({"overview", "membership", "training", "grants", "regions", "city", "impact"})
+PACK = "pack"  # the committee pack's page: everyone who signs in; each pack holds only the charts of their pages
 
 
 @dataclass(frozen=True)
@@ -45,13 +46,13 @@ class Role:
 
 
 ROLES: dict[str, Role] = {r.name: r for r in (
-    Role("admin", "Administrator (ISD data team)", NETWORK, ANALYTICS | {"data_quality"},
+    Role("admin", "Administrator (ISD data team)", NETWORK, ANALYTICS | {"data_quality", PACK},
          sees_confidential=True, sees_quality=True, can_upload=True),
-    Role("programme_manager", "Programme manager (ISD)", NETWORK, ANALYTICS | {"data_quality"},
+    Role("programme_manager", "Programme manager (ISD)", NETWORK, ANALYTICS | {"data_quality", PACK},
          sees_confidential=True, sees_quality=True),
-    Role("steering_committee", "Steering committee member", NETWORK, ANALYTICS, sees_confidential=True),
-    Role("hub_lead", "Regional hub lead", REGION, ANALYTICS),
-    Role("donor", "Donor", DONOR, frozenset({"impact"}), suppressed=True),
+    Role("steering_committee", "Steering committee member", NETWORK, ANALYTICS | {PACK}, sees_confidential=True),
+    Role("hub_lead", "Regional hub lead", REGION, ANALYTICS | {PACK}),
+    Role("donor", "Donor", DONOR, frozenset({"impact", PACK}), suppressed=True),
     Role("public", "Public", PUBLIC, frozenset({"impact"}), suppressed=True),
 )}
 

@@ -17,7 +17,8 @@ def app(sample_db: Path, tmp_path_factory):
     with pytest.MonkeyPatch.context() as mp:
         for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_PUBLIC": "1",
                            "SCN_USERS": str(private / "users.sqlite"), "SCN_AUDIT_LOG": str(private / "audit.jsonl"),
-                           "SCN_SOURCES_STORE": str(private / "src"), "SCN_CACHE_SECONDS": "0"}.items():
+                           "SCN_SOURCES_STORE": str(private / "src"), "SCN_CACHE_SECONDS": "0",
+                           "SCN_STATE": str(private / "state.sqlite")}.items():
             mp.setenv(key, value)
         settings.get.cache_clear()
         import app as dashboard  # builds the Dash app once per process

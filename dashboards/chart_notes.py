@@ -1,0 +1,67 @@
+"""The notes on the numbers beside each chart: one callback fills every chart card's notes on the page.
+
+Which notes a person reads is decided by dashboards/annotations.py on the server (`for_chart`): staff notes never
+reach donors or the public, a hub lead reads those about their regions, and a note on a chart of a page the role
+may not open is never read. The chart ids come from the browser (the cards' own ids), so each is checked by its
+allowed-values rule and again by `for_chart`; an id that names no chart of the pack's registry gets no notes.
+(To move into dashboards/components/ once that is a package, issue #22.)
+"""
+
+from __future__ import annotations
+
+import re
+
+from dash import ALL, Input, Output, State, callback, html
+
+from dashboards import annotations, filters, ids
+from dashboards.db import current_viewer
+from dashboards.reports.charts import CHARTS
+from dashboards.security import allowed
+from dashboards.security.access import chosen_regions
+from data_pipeline.contract import REGIONS
+
+_CHART_ID = re.compile(r"[a-z_]{1,40}/[a-z0-9_-]{1,40}")
+AUDIENCE_LABEL = {annotations.DONORS: "for donors", annotations.PUBLIC: "public"}
+
+
+def _is_card(value) -> bool:
+    return (isinstance(value, dict) and set(value) == {"type", "chart"} and value["type"] == ids.CHART_NOTES
+            and isinstance(value["chart"], str) and _CHART_ID.fullmatch(value["chart"]) is not None)
+
+
+allowed.ids_of(ids.CHART_NOTES, _is_card)
+allowed.declare(ids.CHART_NOTES, "id", allowed.Allowed(lambda v, _viewer: _is_card(v),
+                                                       lambda _viewer: ids.chart_notes("overview/map"),
+                                                       "a chart card's notes id"))
+allowed.declare(ids.NOTES_CHANGED, "data", allowed.Allowed(
+    lambda v, _viewer: v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**31),
+    lambda _viewer: 0, "a count"))
+
+
+def notes_block(found: list[annotations.Note]) -> list:
+    """The notes as the card shows them: dated, with their audience when it is not staff only."""
+    if not found:
+        return []
+    return [html.H3("Notes", className="chart-notes-title"), html.Ul([
+        html.Li([html.Span(n.dated, className="chart-note-date"),
+                 html.Span(AUDIENCE_LABEL[n.audience], className="badge text-bg-light ms-1")
+                 if n.audience in AUDIENCE_LABEL else None,
+                 html.Span(n.text, className="chart-note-text")], className="chart-note-item")
+        for n in found], className="chart-notes-list")]
+
+
+def notes_for(viewer, chart_id: str, search: str | None) -> list[annotations.Note]:
+    """The notes `viewer` reads on `chart_id` under the filters of `search` (none for a chart not in the pack's
+    registry: the city and data pages' charts)."""
+    if chart_id not in CHARTS:
+        return []
+    chosen = filters.from_query(search or "", allowed_regions=chosen_regions(viewer) or REGIONS)
+    return annotations.for_chart(viewer, chart_id, chosen)
+
+
+@callback(Output({"type": ids.CHART_NOTES, "chart": ALL}, "children"),
+          Input(ids.URL, "search"), Input(ids.NOTES_CHANGED, "data"),
+          State({"type": ids.CHART_NOTES, "chart": ALL}, "id"))
+def show_chart_notes(search, _changed, cards):
+    viewer = current_viewer()
+    return [notes_block(notes_for(viewer, card["chart"], search)) for card in cards]

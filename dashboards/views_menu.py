@@ -1,0 +1,198 @@
+"""The shell's Views menu: save the page and filters you are looking at, open your saved views and those shared
+with your role, share one with a role (staff), write a note on one of the page's charts, and make a pack.
+
+Every action is checked on the server by the store it calls, as the signed-in viewer (never a role the browser
+names): dashboards/saved_views.py (who saves, shares and opens what; a view's URL checked by the filter bar's own
+allowed-values rules) and dashboards/annotations.py (who writes which note). The callbacks here only read the
+controls, call them and say what happened. A saved view is listed as a link: opening it is opening its URL, so the
+page narrows it to the viewer's limits with the shell's notice. (To move into dashboards/shell/ once that is a
+package, issue #22.)
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import dash_bootstrap_components as dbc
+from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+
+from dashboards import annotations, ids
+from dashboards import saved_views as views
+from dashboards.db import current_viewer
+from dashboards.reports.charts import CHARTS
+from dashboards.security import allowed
+from dashboards.security.access import REGION, ROLES, Viewer
+from data_pipeline.contract import REGIONS
+
+SHARE_ROLES = tuple(r for r in ROLES if r != "public")
+TEXT = {
+    "saved": "Saved “{name}”.",
+    "shared": "“{name}” is shared with {role}.",
+    "none": "No saved views yet: name this page and its filters above.",
+    "note_added": "Note added to {chart} for {period}.",
+    "pick_view": "Choose one of your views to share.",
+}
+
+
+def _view_id(value, _viewer) -> bool:
+    return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53)
+
+
+allowed.declare(ids.VIEWS_NAME, "value", allowed.text(views.MAX_NAME + 20))
+allowed.declare(ids.VIEWS_SHARE_VIEW, "value", allowed.Allowed(_view_id, lambda _v: None, "a saved view's number"))
+allowed.declare(ids.VIEWS_SHARE_ROLE, "value", allowed.one_of(SHARE_ROLES))
+allowed.declare(ids.NOTE_CHART, "value", allowed.one_of(lambda viewer: [c.id for c in CHARTS.values()
+                                                                         if viewer.may_open(c.page)]))
+allowed.declare(ids.NOTE_PERIOD, "value", allowed.text(40, example="2026-Q3"))
+allowed.declare(ids.NOTE_AUDIENCE, "value", allowed.one_of(annotations.AUDIENCES))
+allowed.declare(ids.NOTE_REGION, "value", allowed.one_of(allowed.regions))
+allowed.declare(ids.NOTE_TEXT, "value", allowed.text(annotations.MAX_TEXT + 100))
+
+
+def nav_item(viewer: Viewer) -> dbc.NavItem | None:
+    """The top bar's button opening the menu (people who sign in only: the public saves nothing)."""
+    if viewer.kind is None or viewer.role == "public":
+        return None
+    return dbc.NavItem(html.Button("Views", id=ids.VIEWS_OPEN, n_clicks=0,
+                                   className="btn btn-sm btn-outline-light ms-2", **{"aria-controls": ids.VIEWS_PANEL}))
+
+
+def _current_quarter() -> str:
+    today = dt.date.today()
+    return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
+
+
+def _note_form(viewer: Viewer) -> html.Section | None:
+    if viewer.role not in annotations.WRITERS:
+        return None
+    staff_only = viewer.scope == REGION
+    regions = viewer.regions if staff_only else REGIONS
+    return html.Section([
+        html.H2("Note on a chart", className="h6 mt-4"),
+        html.P("A short dated note shown beside the chart and printed in packs, to the readers you choose.",
+               className="small text-muted"),
+        dbc.Label("Chart", html_for=ids.NOTE_CHART),
+        dcc.Dropdown(id=ids.NOTE_CHART, options=[], placeholder="A chart of this page", clearable=False),
+        dbc.Label("Period (2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)", html_for=ids.NOTE_PERIOD,
+                  class_name="mt-2"),
+        dbc.Input(id=ids.NOTE_PERIOD, value=_current_quarter(), maxLength=40),
+        dbc.Label("Readers", html_for=ids.NOTE_AUDIENCE, class_name="mt-2"),
+        dcc.Dropdown(id=ids.NOTE_AUDIENCE, clearable=False, value=annotations.STAFF, disabled=staff_only,
+                     options=[{"label": "Staff only", "value": annotations.STAFF},
+                              {"label": "Staff and donors", "value": annotations.DONORS},
+                              {"label": "Everyone (public)", "value": annotations.PUBLIC}]),
+        dbc.Label("About", html_for=ids.NOTE_REGION, class_name="mt-2"),
+        dcc.Dropdown(id=ids.NOTE_REGION, options=list(regions), value=regions[0] if staff_only else None,
+                     clearable=not staff_only, placeholder="The whole network"),
+        dbc.Label("Note", html_for=ids.NOTE_TEXT, class_name="mt-2"),
+        dbc.Textarea(id=ids.NOTE_TEXT, maxLength=annotations.MAX_TEXT, rows=3,
+                     placeholder="Q3 dip: elections in two hub countries"),
+        html.Button("Add the note", id=ids.NOTE_ADD, n_clicks=0, className="btn btn-sm btn-primary mt-2"),
+        html.P(id=ids.NOTE_MESSAGE, className="small mt-2", role="status"),
+    ])
+
+
+def panel(viewer: Viewer) -> dbc.Offcanvas | None:
+    """The menu itself, built for the viewer (the share and note parts only for those who may use them)."""
+    if nav_item(viewer) is None:
+        return None
+    share = html.Section([
+        html.H2("Share a view", className="h6 mt-4"),
+        dcc.Dropdown(id=ids.VIEWS_SHARE_VIEW, options=[], placeholder="One of your views"),
+        dcc.Dropdown(id=ids.VIEWS_SHARE_ROLE, options=[{"label": ROLES[r].label, "value": r} for r in SHARE_ROLES],
+                     placeholder="with everyone of the role", className="mt-2"),
+        html.Button("Share", id=ids.VIEWS_SHARE, n_clicks=0, className="btn btn-sm btn-outline-primary mt-2"),
+    ]) if viewer.role in views.SHARERS else None
+    return dbc.Offcanvas([
+        html.Section([
+            dbc.Label("Name this page and its filters", html_for=ids.VIEWS_NAME),
+            dbc.InputGroup([dbc.Input(id=ids.VIEWS_NAME, maxLength=views.MAX_NAME,
+                                      placeholder="MENA, this year, trainings"),
+                            html.Button("Save", id=ids.VIEWS_SAVE, n_clicks=0, className="btn btn-primary")]),
+            html.P(id=ids.VIEWS_MESSAGE, className="small mt-2", role="status"),
+            html.H2("Saved views", className="h6 mt-3"),
+            html.Ul(id=ids.VIEWS_LIST, className="saved-views list-unstyled"),
+        ]),
+        share,
+        _note_form(viewer),
+        html.P(html.A("Make a pack (PDF) …", href="/pack", id="views-pack-link"), className="mt-4"),
+        dcc.Store(id=ids.NOTES_CHANGED, data=0),
+    ], id=ids.VIEWS_PANEL, title="Views, notes and packs", placement="end", is_open=False,
+        class_name="d-print-none")
+
+
+def view_items(viewer: Viewer) -> tuple[list, list[dict]]:
+    """The list of the viewer's views (links) and the options of the share picker (their own views)."""
+    found = views.list_for(viewer)
+    items = [html.Li([html.A(v.name, href=v.url, className="saved-view-link"),
+                      html.Span(f" · {v.page}" + ("" if v.mine(viewer) else f" · shared by {v.owner}")
+                                + (f" · shared with {', '.join(v.shared_with)}" if v.shared_with and v.mine(viewer)
+                                   else ""), className="small text-muted")]) for v in found]
+    return items or [html.Li(TEXT["none"], className="small text-muted")], \
+        [{"label": v.name, "value": v.id} for v in found if v.mine(viewer)]
+
+
+def act(viewer: Viewer, action: str | None, url: str, name: str | None, view_id: int | None,
+        role: str | None) -> str | None:
+    """Save or share as asked; what to tell the person (the store's refusal, in its words)."""
+    try:
+        if action == ids.VIEWS_SAVE:
+            return TEXT["saved"].format(name=views.save(viewer, name or "", url).name)
+        if action == ids.VIEWS_SHARE:
+            if view_id is None:
+                return TEXT["pick_view"]
+            shared = views.share(viewer, view_id, role or "")
+            return TEXT["shared"].format(name=shared.name, role=ROLES[role].label)
+    except views.ViewRefused as exc:
+        return f"Not saved: {exc}." if action == ids.VIEWS_SAVE else f"Not shared: {exc}."
+    return None
+
+
+@callback(Output(ids.VIEWS_PANEL, "is_open"), Input(ids.VIEWS_OPEN, "n_clicks"), prevent_initial_call=True)
+def open_menu(_clicks):
+    return True
+
+
+@callback(Output(ids.VIEWS_LIST, "children"), Output(ids.VIEWS_MESSAGE, "children"),
+          Output(ids.VIEWS_SHARE_VIEW, "options"),
+          Input(ids.VIEWS_OPEN, "n_clicks"), Input(ids.VIEWS_SAVE, "n_clicks"), Input(ids.VIEWS_SHARE, "n_clicks"),
+          State(ids.URL, "pathname"), State(ids.URL, "search"), State(ids.VIEWS_NAME, "value"),
+          State(ids.VIEWS_SHARE_VIEW, "value"), State(ids.VIEWS_SHARE_ROLE, "value"), prevent_initial_call=True)
+def saved_views(_open, _save, _share, pathname, search, name, view_id, role):
+    viewer = current_viewer()
+    message = act(viewer, ctx.triggered_id, f"{pathname or '/'}{search or ''}", name, view_id, role)
+    items, options = view_items(viewer)
+    return items, message, options
+
+
+@callback(Output(ids.NOTE_CHART, "options"), Input(ids.URL, "pathname"))
+def charts_of_page(pathname):
+    return chart_options(current_viewer(), pathname)
+
+
+def chart_options(viewer: Viewer, pathname: str | None) -> list[dict]:
+    """The charts of the page at `pathname` the viewer may write a note on."""
+    page = views.PAGE_PATHS.get(pathname or "/")
+    return [{"label": c.label, "value": c.id} for c in CHARTS.values()
+            if c.page == page and viewer.may_open(c.page)] if viewer.role in annotations.WRITERS else []
+
+
+def add_note(viewer: Viewer, chart: str | None, period: str | None, audience: str | None, region: str | None,
+             text: str | None) -> tuple[str, bool]:
+    """Write the note as asked; (what to tell the person, whether it was written)."""
+    try:  # region None: a note about the whole network (a hub lead's defaults to their first region)
+        note = annotations.add(viewer, chart or "", period or "", text or "", audience or annotations.STAFF,
+                               region=region)
+    except annotations.NoteRefused as exc:
+        return f"Not added: {exc}.", False
+    return TEXT["note_added"].format(chart=CHARTS[note.chart_id].label, period=note.period_label), True
+
+
+@callback(Output(ids.NOTE_MESSAGE, "children"), Output(ids.NOTES_CHANGED, "data"), Input(ids.NOTE_ADD, "n_clicks"),
+          State(ids.NOTE_CHART, "value"), State(ids.NOTE_PERIOD, "value"), State(ids.NOTE_AUDIENCE, "value"),
+          State(ids.NOTE_REGION, "value"), State(ids.NOTE_TEXT, "value"), State(ids.NOTES_CHANGED, "data"),
+          prevent_initial_call=True)
+def note_form(_clicks, chart, period, audience, region, text, changed):
+    message, written = add_note(current_viewer(), chart, period, audience, region, text)
+    return message, (changed or 0) + 1 if written else no_update
+

@@ -1,0 +1,201 @@
+"""Saved views, notes on the numbers and packs over HTTP, with crafted requests that bypass the UI (issue #20).
+
+Each request is what a browser would post to /_dash-update-component, signed in through the real login form as a
+demo role; the checks are the server's own (the gate's allowed-values rules, then the stores' rules), so a role
+that is not offered a control cannot use it by posting it anyway.
+"""
+
+from __future__ import annotations
+
+import base64
+import io
+import json
+
+import pytest
+from pypdf import PdfReader
+
+from dashboards import ids
+from dashboards import saved_views as views
+from dashboards.security import access
+from tests.dashboards.security.crafted import CALLBACK, ROLES, VISITOR, body, dependencies
+
+TRAINING_EVENTS = "training/events"
+
+
+@pytest.fixture(scope="module")
+def deps(app) -> dict[str, dict]:
+    return {d["output"]: d for d in dependencies(app)}
+
+
+def _dep(deps: dict, *needles: str) -> dict:
+    found = [d for out, d in deps.items() if all(n in out for n in needles)]
+    assert len(found) == 1, (needles, [d["output"] for d in found])
+    return found[0]
+
+
+def _post(client, dep: dict, values: dict, trigger: str | None = None):
+    values = {(ids.URL, "pathname"): "/", (ids.URL, "search"): "", **values}  # as every browser sends them
+    sent = body(dep, {(d["id"], d["property"]): v for d in [*dep["inputs"], *dep.get("state", [])]
+                      for key, v in values.items() if (d["id"], d["property"]) == key or d["id"] == key},
+                filler=TRAINING_EVENTS)
+    if trigger:
+        sent["changedPropIds"] = [trigger]
+    return client.post(CALLBACK, json=sent)
+
+
+def _said(reply) -> str:
+    """The answer's text as the person reads it (Dash escapes non-ASCII characters in its JSON)."""
+    raw = reply.get_data(as_text=True)
+    try:
+        return json.dumps(json.loads(raw), ensure_ascii=False)
+    except ValueError:
+        return raw
+
+
+def _saved(app, role: str) -> list[views.SavedView]:
+    from dashboards.security import users
+
+    return views.list_for(users.get(ROLES[role]).viewer(), path=app.private / "state.sqlite")
+
+
+def _viewer(role: str) -> access.Viewer:
+    from dashboards.security import users
+
+    return users.get(ROLES[role]).viewer()
+
+
+def test_a_view_is_saved_under_the_signed_in_person_and_listed_to_them(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    reply = _post(clients["hub_lead"], dep, {(ids.URL, "pathname"): "/training", (ids.URL, "search"): "?region=MENA",
+                                             ids.VIEWS_NAME: "MENA trainings"}, f"{ids.VIEWS_SAVE}.n_clicks")
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    assert "Saved “MENA trainings”" in _said(reply)
+    mine = _saved(app, "hub_lead")
+    assert [(v.name, v.url, v.owner) for v in mine] == [("MENA trainings", "/training?region=mena", ROLES["hub_lead"])]
+    assert not any(v.name == "MENA trainings" for v in _saved(app, "admin"))  # nobody else lists it
+
+
+def test_a_hub_lead_cannot_save_another_regions_view_by_posting_it(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    reply = _post(clients["hub_lead"], dep, {(ids.URL, "pathname"): "/", (ids.URL, "search"): "?region=Europe",
+                                             ids.VIEWS_NAME: "Europe"}, f"{ids.VIEWS_SAVE}.n_clicks")
+    assert reply.status_code == 200
+    assert "Not saved" in _said(reply)
+    assert not any(v.name == "Europe" for v in _saved(app, "hub_lead"))
+
+
+def test_a_donor_cannot_save_a_view_of_a_page_they_may_not_open(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    reply = _post(clients["donor"], dep, {(ids.URL, "pathname"): "/training", (ids.URL, "search"): "",
+                                          ids.VIEWS_NAME: "trainings"}, f"{ids.VIEWS_SAVE}.n_clicks")
+    assert reply.status_code == 200
+    assert "Not saved: your role may not open /training" in _said(reply)
+    assert _saved(app, "donor") == []
+
+
+def test_the_public_visitor_saves_nothing(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    reply = _post(clients[VISITOR], dep, {(ids.URL, "pathname"): "/impact", (ids.URL, "search"): "",
+                                          ids.VIEWS_NAME: "impact"}, f"{ids.VIEWS_SAVE}.n_clicks")
+    assert reply.status_code in (200, 400, 403)
+    if reply.status_code == 200:
+        assert "only people who sign in can save views" in _said(reply)
+
+
+def test_only_staff_share_views_even_when_the_request_is_crafted(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    own = _saved(app, "hub_lead")
+    assert own, "the hub lead's view is saved by the first test"
+    share = {ids.VIEWS_SHARE_VIEW: own[0].id, ids.VIEWS_SHARE_ROLE: "steering_committee"}
+    reply = _post(clients["hub_lead"], dep, share, f"{ids.VIEWS_SHARE}.n_clicks")
+    assert reply.status_code == 200
+    assert "Not shared: only administrators and programme managers share views" in _said(reply)
+    assert _saved(app, "hub_lead")[0].shared_with == ()
+    # a manager cannot share someone else's view by naming its number
+    reply = _post(clients["programme_manager"], dep, {ids.VIEWS_SHARE_VIEW: own[0].id,
+                                                      ids.VIEWS_SHARE_ROLE: "steering_committee"},
+                  f"{ids.VIEWS_SHARE}.n_clicks")
+    assert "Not shared" in _said(reply)
+    assert not any(v.id == own[0].id for v in _saved(app, "steering_committee"))
+
+
+def test_a_shared_view_opens_narrowed_to_the_hub_leads_region(app, clients, deps) -> None:
+    dep = _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE)
+    _post(clients["programme_manager"], dep, {(ids.URL, "pathname"): "/training", (ids.URL, "search"):
+                                              "?region=Europe", ids.VIEWS_NAME: "Europe trainings"},
+          f"{ids.VIEWS_SAVE}.n_clicks")
+    view = next(v for v in _saved(app, "programme_manager") if v.name == "Europe trainings")
+    reply = _post(clients["programme_manager"], dep, {ids.VIEWS_SHARE_VIEW: view.id, ids.VIEWS_SHARE_ROLE: "hub_lead"},
+                  f"{ids.VIEWS_SHARE}.n_clicks")
+    assert "is shared with Regional hub lead" in _said(reply)
+    listed = _said(_post(clients["hub_lead"], dep, {}, f"{ids.VIEWS_OPEN}.n_clicks"))
+    assert "Europe trainings" in listed and "/training?region=europe" in listed
+    opened = views.open_view(_viewer("hub_lead"), view.id, path=app.private / "state.sqlite")
+    assert opened.notice == "Not in your view: Europe. Showing MENA."
+    page = clients["hub_lead"].get(opened.url)
+    assert page.status_code == 200
+
+
+def test_notes_are_written_only_by_those_allowed_whatever_is_posted(app, clients, deps) -> None:
+    dep = _dep(deps, ids.NOTE_MESSAGE, ids.NOTES_CHANGED)
+    note = {ids.NOTE_CHART: TRAINING_EVENTS, ids.NOTE_PERIOD: "2025", ids.NOTE_TEXT: "Staff only: a dip",
+            ids.NOTE_AUDIENCE: "staff", ids.NOTE_REGION: None}
+    # the steering committee may open the page but writes no notes
+    reply = _post(clients["steering_committee"], dep, note, f"{ids.NOTE_ADD}.n_clicks")
+    assert reply.status_code == 200 and "Not added: only administrators" in _said(reply)
+    # a hub lead may not publish for donors, nor write about another region
+    reply = _post(clients["hub_lead"], dep, {**note, ids.NOTE_AUDIENCE: "donors"}, f"{ids.NOTE_ADD}.n_clicks")
+    assert "Not added: hub leads write notes for staff only" in _said(reply)
+    reply = _post(clients["hub_lead"], dep, {**note, ids.NOTE_REGION: "Europe"}, f"{ids.NOTE_ADD}.n_clicks")
+    assert reply.status_code == 400  # a region the hub lead does not cover is not a value they may send
+    # a donor may not even name a chart of a page they cannot open
+    reply = _post(clients["donor"], dep, note, f"{ids.NOTE_ADD}.n_clicks")
+    assert reply.status_code in (400, 403)
+    reply = _post(clients["programme_manager"], dep, note, f"{ids.NOTE_ADD}.n_clicks")
+    assert "Note added to Training: events over time for 2025" in _said(reply)
+
+
+def test_staff_notes_never_reach_donors_or_the_public(app, clients, deps) -> None:
+    from dashboards import annotations
+
+    state = app.private / "state.sqlite"
+    annotations.add(_viewer("admin"), "impact/gender", "2025", "Staff: the gender split is provisional",
+                    path=state)
+    annotations.add(_viewer("admin"), "impact/gender", "2025", "For donors: women's reach doubled",
+                    annotations.DONORS, path=state)
+    dep = _dep(deps, ids.CHART_NOTES)
+    card = {"type": ids.CHART_NOTES, "chart": "impact/gender"}
+
+    def shown(role: str) -> str:
+        sent = body(dep, {(ids.URL, "search"): "?period=all"}, filler="impact/gender")
+        sent["state"] = [[{"id": card, "property": "id", "value": card}]]
+        sent["outputs"] = [{"id": card, "property": "children"}]
+        reply = clients[role].post(CALLBACK, json=sent)
+        assert reply.status_code == 200, reply.get_data(as_text=True)
+        return _said(reply)
+
+    assert "provisional" in shown("steering_committee") and "doubled" in shown("steering_committee")
+    assert "provisional" not in shown("donor") and "doubled" in shown("donor")
+    assert "provisional" not in shown(VISITOR) and "doubled" not in shown(VISITOR)
+
+
+def test_a_pack_holds_only_charts_of_the_viewers_pages(app, clients, deps) -> None:
+    dep = _dep(deps, "pack-download", "pack-message")
+    reply = _post(clients["donor"], dep, {"pack-charts": [TRAINING_EVENTS], "pack-title": "x"},
+                  "pack-make.n_clicks")
+    assert reply.status_code == 400  # a chart of a page the donor may not open is not a value they may send
+    reply = _post(clients[VISITOR], dep, {"pack-charts": ["impact/gender"]}, "pack-make.n_clicks")
+    assert reply.status_code in (401, 403)  # the public has no pack page
+
+
+def test_a_donors_pack_is_made_as_the_donor_and_read_back(app, clients, deps) -> None:
+    dep = _dep(deps, "pack-download", "pack-message")
+    reply = _post(clients["donor"], dep, {"pack-charts": ["impact/gender"], "pack-title": "Donor update",
+                                          "pack-summary": [], (ids.URL, "search"): "?period=all"},
+                  "pack-make.n_clicks")
+    assert reply.status_code == 200, reply.get_data(as_text=True)
+    answer = json.loads(reply.get_data(as_text=True))["response"]
+    download = answer["pack-download"]["data"]
+    text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(base64.b64decode(download["content"]))).pages)
+    assert "Donor update" in text and download["filename"].endswith(".pdf")
+    assert "doubled" in text and "provisional" not in text  # the notes the donor may read, and only those
