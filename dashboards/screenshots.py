@@ -48,7 +48,7 @@ def serve(db: Path, *, port: int | None = None, env: dict | None = None) -> Iter
     private = tempfile.mkdtemp(prefix="scn-serve-")  # demo accounts, audit log, uploads of this run only
     environ = {**os.environ, "SCN_DB": str(db), "SCN_HOST": "127.0.0.1", "SCN_PORT": str(port), "SCN_DEBUG": "0",
                "SCN_DEMO": "1", "SCN_USERS": f"{private}/users.sqlite", "SCN_AUDIT_LOG": f"{private}/audit.jsonl",
-               "SCN_SOURCES_STORE": f"{private}/sources", **(env or {})}
+               "SCN_SOURCES_STORE": f"{private}/sources", "SCN_STATE": f"{private}/state.sqlite", **(env or {})}
     url = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=environ, stdout=log,
