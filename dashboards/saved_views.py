@@ -32,7 +32,7 @@ from data_pipeline.contract import REGIONS
 
 # The pages a view can show, by path (as each page module registers itself with Dash; a test compares them).
 PAGE_PATHS = {"/": "overview", "/membership": "membership", "/training": "training", "/grants": "grants",
-              "/regions": "regions", "/impact": "impact", "/data": "data_quality"}
+              "/regions": "regions", "/impact": "impact", "/data": "data_quality", "/pack": "pack"}
 CITY_PATH = re.compile(r"^/city/([A-Za-z0-9_.-]{1,64})$")
 # The query keys the filter bar writes (filters.to_query), with the control whose allowed-values rule checks each.
 FILTER_KEYS = {"period": ids.FILTER_PERIOD, "from": ids.FILTER_RANGE, "to": ids.FILTER_RANGE,
