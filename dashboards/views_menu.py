@@ -14,7 +14,7 @@ from __future__ import annotations
 import datetime as dt
 
 import dash_bootstrap_components as dbc
-from dash import Input, Output, State, callback, ctx, dcc, html, no_update
+from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import annotations, ids
 from dashboards import saved_views as views
@@ -38,6 +38,7 @@ def _view_id(value, _viewer) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53)
 
 
+allowed.ids_of(ids.VIEWS_OPEN_ONE, lambda i: set(i) == {"type", "view"} and isinstance(i["view"], int))
 allowed.declare(ids.VIEWS_NAME, "value", allowed.text(views.MAX_NAME + 20))
 allowed.declare(ids.VIEWS_SHARE_VIEW, "value", allowed.Allowed(_view_id, lambda _v: None, "a saved view's number"))
 allowed.declare(ids.VIEWS_SHARE_ROLE, "value", allowed.one_of(SHARE_ROLES))
@@ -62,9 +63,9 @@ def _current_quarter() -> str:
     return f"{today.year}-Q{(today.month - 1) // 3 + 1}"
 
 
-def _note_form(viewer: Viewer) -> html.Section | None:
-    if viewer.role not in annotations.WRITERS:
-        return None
+def _note_form(viewer: Viewer) -> html.Section:
+    # Shown to those who write notes; there for everyone else too, hidden, because Dash refuses a callback some of
+    # whose inputs are missing. Who may write is the server's decision (annotations.add), not the form's.
     staff_only = viewer.scope == REGION
     regions = viewer.regions if staff_only else REGIONS
     return html.Section([
@@ -89,11 +90,12 @@ def _note_form(viewer: Viewer) -> html.Section | None:
                      placeholder="Q3 dip: elections in two hub countries"),
         html.Button("Add the note", id=ids.NOTE_ADD, n_clicks=0, className="btn btn-sm btn-primary mt-2"),
         html.P(id=ids.NOTE_MESSAGE, className="small mt-2", role="status"),
-    ])
+    ], hidden=viewer.role not in annotations.WRITERS)
 
 
-def panel(viewer: Viewer) -> dbc.Offcanvas | None:
-    """The menu itself, built for the viewer (the share and note parts only for those who may use them)."""
+def panel(viewer: Viewer) -> html.Div | None:
+    """The menu itself, built for the viewer (the share and note parts shown to those who may use them), and the
+    place above the page where opening a view says what the viewer's limits left out."""
     if nav_item(viewer) is None:
         return None
     share = html.Section([
@@ -102,8 +104,8 @@ def panel(viewer: Viewer) -> dbc.Offcanvas | None:
         dcc.Dropdown(id=ids.VIEWS_SHARE_ROLE, options=[{"label": ROLES[r].label, "value": r} for r in SHARE_ROLES],
                      placeholder="with everyone of the role", className="mt-2"),
         html.Button("Share", id=ids.VIEWS_SHARE, n_clicks=0, className="btn btn-sm btn-outline-primary mt-2"),
-    ]) if viewer.role in views.SHARERS else None
-    return dbc.Offcanvas([
+    ], hidden=viewer.role not in views.SHARERS)  # there but hidden for the others, as the note form
+    return html.Div([dbc.Offcanvas([
         html.Section([
             dbc.Label("Name this page and its filters", html_for=ids.VIEWS_NAME),
             dbc.InputGroup([dbc.Input(id=ids.VIEWS_NAME, maxLength=views.MAX_NAME,
@@ -118,16 +120,19 @@ def panel(viewer: Viewer) -> dbc.Offcanvas | None:
         html.P(html.A("Make a pack (PDF) …", href="/pack", id="views-pack-link"), className="mt-4"),
         dcc.Store(id=ids.NOTES_CHANGED, data=0),
     ], id=ids.VIEWS_PANEL, title="Views, notes and packs", placement="end", is_open=False,
-        class_name="d-print-none")
+        class_name="d-print-none"), html.Div(id=ids.VIEWS_NOTICE, className="views-notice d-print-none")])
 
 
 def view_items(viewer: Viewer) -> tuple[list, list[dict]]:
-    """The list of the viewer's views (links) and the options of the share picker (their own views)."""
+    """The list of the viewer's views (each a button that opens it, with its URL to copy) and the options of the
+    share picker (their own views)."""
     found = views.list_for(viewer)
-    items = [html.Li([html.A(v.name, href=v.url, className="saved-view-link"),
+    items = [html.Li([html.Button(v.name, id={"type": ids.VIEWS_OPEN_ONE, "view": v.id}, n_clicks=0,
+                                  className="btn btn-link p-0 saved-view-link"),
                       html.Span(f" · {v.page}" + ("" if v.mine(viewer) else f" · shared by {v.owner}")
                                 + (f" · shared with {', '.join(v.shared_with)}" if v.shared_with and v.mine(viewer)
-                                   else ""), className="small text-muted")]) for v in found]
+                                   else ""), className="small text-muted"),
+                      html.Div(v.url, className="small text-muted saved-view-url")]) for v in found]
     return items or [html.Li(TEXT["none"], className="small text-muted")], \
         [{"label": v.name, "value": v.id} for v in found if v.mine(viewer)]
 
@@ -163,6 +168,26 @@ def saved_views(_open, _save, _share, pathname, search, name, view_id, role):
     message = act(viewer, ctx.triggered_id, f"{pathname or '/'}{search or ''}", name, view_id, role)
     items, options = view_items(viewer)
     return items, message, options
+
+
+def opened(viewer: Viewer, view_id: int) -> tuple[object, object]:
+    """Where opening the view goes (its URL) and the notice above the page: what the viewer's limits left out of
+    it (a hub lead opening a view of another region sees their own), or why it cannot be opened."""
+    try:
+        view = views.open_view(viewer, view_id)
+    except views.ViewRefused as exc:
+        return no_update, dbc.Alert(f"Not opened: {exc}.", color="warning", dismissable=True)
+    notice = dbc.Alert(view.notice, color="info", dismissable=True, id="views-region-notice") if view.notice else None
+    return view.url, notice
+
+
+@callback(Output(ids.NAV, "href", allow_duplicate=True), Output(ids.VIEWS_NOTICE, "children"),
+          Output(ids.VIEWS_PANEL, "is_open", allow_duplicate=True),
+          Input({"type": ids.VIEWS_OPEN_ONE, "view": ALL}, "n_clicks"), prevent_initial_call=True)
+def open_saved_view(_clicks):
+    if not ctx.triggered_id or not ctx.triggered[0]["value"]:  # the list was drawn again, nothing clicked
+        return no_update, no_update, no_update
+    return *opened(current_viewer(), ctx.triggered_id["view"]), False
 
 
 @callback(Output(ids.NOTE_CHART, "options"), Input(ids.URL, "pathname"))

@@ -48,7 +48,7 @@ def test_a_saved_view_is_found_in_the_menu_and_reopens_its_page_and_filters(dash
     dash_page.goto(f"{base}/grants")  # elsewhere, other filters
     wait_until_drawn(dash_page)
     open_menu(dash_page)
-    dash_page.get_by_role("link", name="MENA, all time, trainings").click()
+    dash_page.get_by_role("button", name="MENA, all time, trainings").click()
     dash_page.wait_for_url(re.compile(r"/training\?.*region=mena"))
     wait_until_drawn(dash_page)
     assert "period=all" in dash_page.url
@@ -106,3 +106,31 @@ def test_a_donor_is_offered_only_impact_charts(fresh_page: Page) -> None:
     expect(fresh_page.locator("#pack-charts")).to_contain_text("Impact")
     labels = fresh_page.locator("#pack-charts label").all_inner_texts()
     assert labels and all(label.startswith("Impact") for label in labels), labels
+
+
+def test_a_view_shared_with_hub_leads_opens_narrowed_to_their_region_with_a_notice(fresh_page: Page) -> None:
+    from dashboards.screenshots import sign_in
+
+    base = fresh_page.app_url  # type: ignore[attr-defined]
+    sign_in(fresh_page, base, "manager@demo.scn")
+    fresh_page.goto(f"{base}/training?period=all&region=Europe")
+    wait_until_drawn(fresh_page)
+    open_menu(fresh_page)
+    fresh_page.fill(f"#{ids.VIEWS_NAME}", "Europe trainings")
+    fresh_page.click(f"#{ids.VIEWS_SAVE}")
+    expect(fresh_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text("Saved")
+    choose(fresh_page, ids.VIEWS_SHARE_VIEW, "Europe trainings")
+    choose(fresh_page, ids.VIEWS_SHARE_ROLE, "Regional hub lead")
+    fresh_page.click(f"#{ids.VIEWS_SHARE}")
+    expect(fresh_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text("is shared with Regional hub lead")
+
+    fresh_page.context.clear_cookies()
+    sign_in(fresh_page, base, "hub@demo.scn")  # the demo hub lead covers MENA
+    wait_until_drawn(fresh_page)
+    open_menu(fresh_page)
+    expect(fresh_page.locator(f"#{ids.VIEWS_LIST}")).to_contain_text("shared by manager@demo.scn")
+    fresh_page.get_by_role("button", name="Europe trainings").click()
+    fresh_page.wait_for_url(re.compile(r"/training\?.*region=europe"))
+    wait_until_drawn(fresh_page)
+    expect(fresh_page.locator(f"#{ids.VIEWS_NOTICE}")).to_contain_text("Not in your view: Europe. Showing MENA.")
+    expect(fresh_page.locator(f"#{ids.CHIPS}")).to_contain_text("MENA")  # the numbers are the hub lead's own

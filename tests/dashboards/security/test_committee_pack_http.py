@@ -199,3 +199,25 @@ def test_a_donors_pack_is_made_as_the_donor_and_read_back(app, clients, deps) ->
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(base64.b64decode(download["content"]))).pages)
     assert "Donor update" in text and download["filename"].endswith(".pdf")
     assert "doubled" in text and "provisional" not in text  # the notes the donor may read, and only those
+
+
+def test_a_view_is_opened_only_by_its_owner_or_the_roles_it_is_shared_with(app, clients, deps) -> None:
+    dep = _dep(deps, "views-notice")
+    admins = _post(clients["admin"], _dep(deps, ids.VIEWS_LIST, ids.VIEWS_MESSAGE),
+                   {(ids.URL, "pathname"): "/grants", ids.VIEWS_NAME: "Admin's grants"}, f"{ids.VIEWS_SAVE}.n_clicks")
+    assert "Saved" in _said(admins)
+    view = next(v for v in _saved(app, "admin") if v.name == "Admin's grants")
+
+    def open_as(role: str) -> str:
+        sent = body(dep, {}, filler=view.id)
+        sent["inputs"] = [[{"id": {"type": ids.VIEWS_OPEN_ONE, "view": view.id}, "property": "n_clicks", "value": 1}]]
+        sent["changedPropIds"] = [json.dumps({"type": ids.VIEWS_OPEN_ONE, "view": view.id}, separators=(",", ":"))
+                                  + ".n_clicks"]
+        reply = clients[role].post(CALLBACK, json=sent)
+        assert reply.status_code == 200, _said(reply)
+        return _said(reply)
+
+    assert "/grants" in open_as("admin") and "Not opened" not in open_as("admin")
+    refused = open_as("hub_lead")  # not theirs, not shared with them: refused whatever number is posted
+    assert f"Not opened: there is no view {view.id} of yours or shared with your role" in refused
+    assert '"href"' not in refused
