@@ -32,6 +32,7 @@ from dashboards.db import DatabaseMissing, current_viewer
 from dashboards.filters import Filters
 from dashboards.queries import common
 from dashboards.reports import exports
+from dashboards.saved_views import region_notice
 from dashboards.security import access, allowed
 from dashboards.security.access import NOBODY, Viewer
 from data_pipeline.contract import REGIONS
@@ -277,11 +278,10 @@ def show_active_filters(search, pathname):
     ]
     shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names)
     # a link naming regions the viewer does not cover (a hub lead opening a colleague's link) shows their own
-    # region instead: say so, visibly, rather than let the numbers pass for the ones asked for
-    left_out = [r for r in filters.from_query(search, allowed_regions=REGIONS).regions if r not in chosen.regions]
-    if left_out:
-        shown.append(html.Span(f"Not in your view: {', '.join(left_out)}. Showing {', '.join(chosen.regions)}.",
-                               className="chip chip-notice", id="region-notice", role="status"))
+    # region instead: say so, visibly, rather than let the numbers pass for the ones asked for (the rule saved
+    # views use; a link naming no region leaves none out)
+    if notice := region_notice(current_viewer(), search or ""):
+        shown.append(html.Span(notice, className="chip chip-notice", id="region-notice", role="status"))
     return shown, printed
 
 

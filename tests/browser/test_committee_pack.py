@@ -86,6 +86,8 @@ def test_a_pack_of_a_whole_page_is_made_and_read_back(dash_page: Page) -> None:
     base = dash_page.app_url  # type: ignore[attr-defined]
     dash_page.goto(f"{base}/pack?period=all")
     expect(dash_page.locator("h1")).to_contain_text("Make a pack")
+    wait_until_drawn(dash_page)  # the chips are in
+    expect(dash_page.locator("#region-notice")).to_have_count(0)  # no region named, none left out
     dash_page.fill("#pack-title", "Steering committee test pack")
     dash_page.locator("#pack-pages").get_by_label("Overview").check()
     words = pdf_words(dash_page, "#pack-make")
