@@ -1,6 +1,6 @@
 """Building blocks every page uses: chart card, KPI card, data table, empty state, filter bar, chips.
 
-Layout only: no callbacks here. The shell (dashboards/shell.py) holds the few generic callbacks these
+Layout only: no callbacks here. The shell (dashboards/shell/) holds the few generic callbacks these
 widgets need (table downloads, chart CSVs, chip clearing), registered once for every page.
 """
 

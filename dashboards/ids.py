@@ -28,7 +28,7 @@ FILTER_TOPIC = "filter-topic"
 FILTER_RESET = "filter-reset"
 FILTER_WINDOW = "filter-window"  # the resolved dates of the period, in words
 
-# Pattern-matching types, one callback each (registered in dashboards/shell.py).
+# Pattern-matching types, one callback each (registered in dashboards/shell/).
 CHIP_CLEAR = "chip-clear"
 NAV_LINK = "nav-link"
 CHART_CSV = "chart-csv"

@@ -22,7 +22,6 @@ from collections.abc import Callable
 from urllib.parse import urlencode, urlparse
 
 import dash
-from dash._callback import GLOBAL_CALLBACK_MAP
 from dash.exceptions import DependencyException
 from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
 from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
@@ -32,6 +31,7 @@ from werkzeug.exceptions import InternalServerError
 from dashboards import db, settings
 from dashboards.security import access, allowed, audit, users
 from dashboards.security.access import NOBODY, Viewer
+from dashboards.shell import dash_internals
 
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
 LOGIN, LOGOUT = "/login", "/logout"
@@ -158,7 +158,7 @@ def gate(app: dash.Dash, pages: dict[str, str]):
 def callbacks(app: dash.Dash) -> dict:
     """Every callback Dash knows, by output (Dash moves them from its global registry into the app's map on its
     first request; the gate runs before that)."""
-    return {**GLOBAL_CALLBACK_MAP, **app.callback_map}
+    return {**dash_internals.pending_callbacks(), **app.callback_map}
 
 
 def _check_callback(app: dash.Dash, viewer: Viewer, pages: dict[str, str]):
@@ -291,7 +291,7 @@ def login_view():
     if request.method == "POST":
         try:
             validate_csrf(request.form.get("csrf_token"))
-        except Exception:  # noqa: BLE001 - any invalid token gets the same answer
+        except Exception:
             error, status = "The form expired. Please sign in again.", 400
         else:
             email = (request.form.get("email") or "").strip().lower()[:254]
@@ -324,7 +324,7 @@ def logout_view():
         return render_template_string(LOGOUT_PAGE, csrf=generate_csrf()), 200
     try:
         validate_csrf(request.form.get("csrf_token"))
-    except Exception:  # noqa: BLE001 - any invalid token gets the same answer
+    except Exception:
         return "The form expired; go back and try again.", 400
     if current_user.is_authenticated:
         viewer = current_user.user.viewer()
