@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security import access
 from data_pipeline.build import build
 from tests.paths import REAL, SAMPLE
@@ -67,3 +68,4 @@ def use_app_environment(sample_db: Path, monkeypatch: pytest.MonkeyPatch):
 
     yield use
     settings.get.cache_clear()
+

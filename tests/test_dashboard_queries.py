@@ -15,9 +15,9 @@ import pandas as pd
 import pytest
 from flask import Flask
 
-from dashboards import db, settings
+from dashboards import settings
 from dashboards.filters import Filters, from_query, make, resolve
-from dashboards.queries import city, common, grants, membership, overview, quality, regions, training
+from dashboards.queries import city, common, db, grants, membership, overview, quality, regions, training
 from dashboards.security import access
 from data_pipeline.build import build
 from data_pipeline.contract import REGIONS

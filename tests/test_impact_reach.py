@@ -9,9 +9,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from dashboards import db, filters, settings
-from dashboards.queries import impact
-from dashboards.reports.impact_report import summary_sentences
+from dashboards import filters, settings
+from dashboards.queries import db, impact
+from dashboards.reports.words import summary_sentences
 from dashboards.security import access
 from tests.paths import REAL, SAMPLE
 

@@ -11,9 +11,9 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from dashboards import db, filters
-from dashboards.queries import grants, impact, overview
-from dashboards.reports.impact_report import summary_sentences
+from dashboards import filters
+from dashboards.queries import db, grants, impact, overview
+from dashboards.reports.words import summary_sentences
 from data_pipeline.staging import create_mask_macro, model_sql
 from tests.paths import REAL
 

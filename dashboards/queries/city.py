@@ -7,8 +7,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import (
     Scope,
     first_activity,

@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboards import db, notes
 from dashboards import formatting as fmt
+from dashboards import notes
 from dashboards.filters import Filters, Window, partial_note, resolve
+from dashboards.queries import db
 from dashboards.security.access import Viewer
 from data_pipeline.contract import EVENT_TYPES
 

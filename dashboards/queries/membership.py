@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window, with_partial
 from dashboards.security.access import Viewer
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters, Window
+from dashboards.queries import db
 from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window, with_partial
 from dashboards.security.access import Viewer
 from data_pipeline.contract import REGIONS

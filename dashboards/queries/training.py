@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters, Window
+from dashboards.queries import db
 from dashboards.queries.common import (
     ATTENDANCE,
     EVENTS,

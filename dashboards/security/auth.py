@@ -28,7 +28,8 @@ from flask_login import LoginManager, UserMixin, current_user, login_user, logou
 from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
 from werkzeug.exceptions import InternalServerError
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security import access, allowed, audit, users
 from dashboards.security.access import NOBODY, Viewer
 from dashboards.shell import dash_internals

@@ -24,7 +24,7 @@ import threading
 import plotly.io.json
 from flask import Response, g, request
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security.access import NOBODY
 
 CALLBACK_PATH = "/_dash-update-component"

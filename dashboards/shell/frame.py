@@ -19,8 +19,8 @@ from flask_wtf.csrf import generate_csrf
 from dashboards import filters, ids
 from dashboards import formatting as fmt
 from dashboards.components import filter_bar
-from dashboards.db import DatabaseMissing, current_viewer
 from dashboards.queries import common
+from dashboards.queries.db import DatabaseMissing, current_viewer
 from dashboards.security import access
 from dashboards.security.access import NOBODY, Viewer
 from dashboards.shell import dash_internals, notices

@@ -14,7 +14,9 @@ import pandas as pd
 import pypdf
 import pytest
 
-from dashboards.reports.impact_report import NETWORK, ImpactData, render_pdf, summary_sentences, usd
+from dashboards.queries.impact_data import NETWORK, ImpactData
+from dashboards.reports.pdf import render_pdf
+from dashboards.reports.words import summary_sentences, usd
 
 BUILT = dt.datetime(2026, 11, 1, 6, 12)
 BUILT_TEXT = "Data as of 31 Oct 2026, built 1 Nov 2026 06:12"

@@ -13,11 +13,12 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dashboards import db, filters, notes, settings
+from dashboards import filters, notes, settings
 from dashboards import formatting as fmt
+from dashboards.queries import db, impact
 from dashboards.queries import grants as grants_q
-from dashboards.queries import impact
-from dashboards.reports.impact_report import ImpactData, summary_sentences
+from dashboards.queries.impact_data import ImpactData
+from dashboards.reports.words import summary_sentences
 from dashboards.security import access, users
 from data_pipeline.build import build
 from tests.paths import GOOD, ROOT

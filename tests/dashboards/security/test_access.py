@@ -1,4 +1,4 @@
-"""Row and column limits of each role, enforced in the query layer (dashboards/security/access.py + dashboards/db.py).
+"""Row and column limits of each role, enforced in the query layer (security/access.py + queries/db.py).
 
 Every test queries the sample database built by the real pipeline through `db.frame`, the only way the app
 reads data, and compares with what the source CSVs say each role may see.
@@ -9,7 +9,7 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security import access
 from dashboards.security.access import NOBODY, SYSTEM, Viewer
 from data_pipeline.store import open_read_only

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security.access import NOBODY, PUBLIC_VIEWER, Viewer
 
 EVERY_VIEWER = [Viewer("a@x.org", "admin"), Viewer("pm@x.org", "programme_manager"),
