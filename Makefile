@@ -54,7 +54,7 @@ bench: $(STAMP)
 	$(BIN)/python -m bench.run
 
 screenshots: $(DB)
-	$(BIN)/python -m dashboards.screenshots --db $(DB) --out docs/screenshots
+	$(BIN)/python -m tools.screenshots --db $(DB) --out docs/screenshots
 
 clean:
 	rm -rf data/build .pytest_cache

@@ -1,6 +1,6 @@
 """Start the dashboard against a database and save a screenshot of every page (and the Overview on a phone).
 
-    python -m dashboards.screenshots --db data/build/scn.duckdb --out docs/screenshots
+    python -m tools.screenshots --db data/build/scn.duckdb --out docs/screenshots
 
 Uses the system Chromium (/usr/bin/chromium) through Playwright; every request that is not to the app is
 blocked, so the screenshots also prove the pages need nothing from the internet. `serve()` is reused by the
