@@ -36,9 +36,13 @@ contract: $(STAMP)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## test-fast: everything but the browser tests
+## test-fast: the fast tier: neither browser tests nor slow ones (subprocesses, uploads, real-data builds; tests/tiers.py)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+## test-browser: the browser tests alone (real headless Chromium)
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -m browser
 
 ## lint: ruff over the Python, then the SQL linter over data_pipeline/sql/ (lint-sql)
 lint: $(STAMP)

@@ -2,7 +2,7 @@
 
 Figure functions build plain trace and layout dicts and wrap them with `figure`, which skips plotly's property
 validation: validating and merging through graph objects cost 10-140 ms a figure, the wrapping costs under one.
-What validation would have caught is checked once by the tests instead (tests/test_figures_valid.py).
+What validation would have caught is checked once by the tests instead (tests/dashboards/figures/test_figures_valid.py).
 """
 
 from __future__ import annotations

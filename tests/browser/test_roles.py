@@ -13,6 +13,8 @@ from pypdf import PdfReader
 from tests.paths import SAMPLE
 from tools.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
 
+pytestmark = pytest.mark.browser
+
 NAV = {
     "admin@demo.scn": {"Overview", "Membership", "Training & reach", "Grants & outcomes", "Regions", "Data quality",
                        "Impact summary"},
