@@ -186,19 +186,20 @@ def show_tables(search, city_id):
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
     shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
     attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
-    return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
-                                  ignored=q.ACTIVITY.ignores(chosen),
-                                  extra=" ".join(filter(None, (notes.hosted_and_attended(events["involvement"],
-                                                                                         attended),
-                                                               notes.capped(len(shown), len(events),
-                                                                            "events (latest first)"))))),
-            ui.grid_rows(grants, GRANT_COLUMNS),
+    return (shown, _events_note(chosen, events, len(shown), attended), ui.grid_rows(grants, GRANT_COLUMNS),
             notes.based_on(len(grants), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
             ui.grid_rows(indicators, INDICATOR_COLUMNS),
             notes.based_on(len(indicators), "indicators with a report up to the period's end",
-                           one="indicator with a report up to the period's end",
-                           ignored=q.GRANTS.ignores(chosen)))
+                           one="indicator with a report up to the period's end", ignored=q.GRANTS.ignores(chosen)))
+
+
+def _events_note(chosen, events, shown: int, attended: int) -> str:
+    """What the events table is based on: how many, hosted and attended, and whether the list is cut."""
+    extra = " ".join(filter(None, (notes.hosted_and_attended(events["involvement"], attended),
+                                   notes.capped(shown, len(events), "events (latest first)"))))
+    return notes.based_on(len(events), "events in the period", one="event in the period",
+                          ignored=q.ACTIVITY.ignores(chosen), extra=extra)
 
 
 # The city a profile shows: one whose profile the viewer may open (the layout only ever stores such a one).

@@ -168,20 +168,25 @@ def show_indicators(search, picked):
         listed["indicator_id"].iloc[0] if len(listed) else None)
     late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
-    ignored = common.INDICATORS.ignores(chosen)
-    win = common.window(chosen)
-    return (explained(partial(fig.indicator_status, status),
-                      lambda: common.nothing_in("indicators", chosen)),
-            notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
-                           one="indicator report due in the period", ignored=ignored,
-                           extra=notes.partial_periods(status, win, "quarter", "quarter")),
-            pick_options(listed, "", keep), keep, rows,
-            notes.based_on(len(listed), "indicators with a report up to the period's end",
-                           one="indicator with a report up to the period's end",
-                           extra=" ".join(filter(None, (
-                               f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
-                               notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
-                           ignored=ignored), *show_indicator(keep))
+    return (explained(partial(fig.indicator_status, status), lambda: common.nothing_in("indicators", chosen)),
+            _status_note(chosen, status), pick_options(listed, "", keep), keep, rows,
+            _indicators_note(chosen, listed, late, len(rows)), *show_indicator(keep))
+
+
+def _status_note(chosen, status) -> str:
+    """What the status chart is based on: the indicator reports due in the period."""
+    return notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
+                          one="indicator report due in the period", ignored=common.INDICATORS.ignores(chosen),
+                          extra=notes.partial_periods(status, common.window(chosen), "quarter", "quarter"))
+
+
+def _indicators_note(chosen, listed, late, shown: int) -> str:
+    """What the off-track table is based on, how many are off track, and whether the list is cut."""
+    extra = " ".join(filter(None, (f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
+                                   notes.capped(shown, len(late), "off-track indicators (furthest behind first)"))))
+    return notes.based_on(len(listed), "indicators with a report up to the period's end",
+                          one="indicator with a report up to the period's end", extra=extra,
+                          ignored=common.INDICATORS.ignores(chosen))
 
 
 def _picked_alone() -> bool:

@@ -81,8 +81,8 @@ def build_info(viewer: Viewer | None = None) -> dict:
 @functools.lru_cache(maxsize=64)
 def _build_info(version: str, viewer: Viewer) -> dict:
     """build_info of one database version as `viewer` sees it, kept in the process: nearly every callback asks
-    for it two or three times, and even a cached answer (the key hashed, the frame unpickled) cost ~1 ms a time
-    and the first ~3-4 ms through the policy views. `version` only keys it: a new database is a new entry."""
+    for it two or three times, and even a cached answer costs a hash and an unpickle each
+    time, and the first a query through the policy views. `version` only keys it: a new database is a new entry."""
     info = db.frame("select * from meta_build", viewer=viewer).iloc[0].to_dict()
     return info | {"as_of": pd.Timestamp(info["as_of"]).date(), "built_at": pd.Timestamp(info["built_at"])}
 
@@ -125,6 +125,7 @@ def filter_options(viewer: Viewer | None = None) -> dict[str, list[dict]]:
 
 
 def city_names(city_ids: list[str], viewer: Viewer | None = None) -> dict[str, str]:
+    """The names of the given cities the viewer may see, by id."""
     if not city_ids:
         return {}
     df = db.frame("select city_id, city_name from city_engagement where list_contains($ids, city_id)",
@@ -133,6 +134,7 @@ def city_names(city_ids: list[str], viewer: Viewer | None = None) -> dict[str, s
 
 
 def country_names(viewer: Viewer | None = None) -> dict[str, str]:
+    """Every country's name by its ISO-3 code."""
     df = db.frame("select iso3, name from ref_countries", viewer=viewer)
     return dict(zip(df["iso3"], df["name"], strict=True))
 

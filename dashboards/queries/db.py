@@ -154,7 +154,7 @@ class _Connections:
 
 def warm() -> None:
     """Open the published database now rather than in the first request: creating every role's policy views
-    takes ~0.5 s, which the first person to open a page would otherwise wait for. Nothing to do before the first
+    takes a moment, which the first person to open a page would otherwise wait for. Nothing to do before the first
     build."""
     path = settings.get().db_path
     try:
@@ -226,19 +226,20 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     """SQL helpers every query may use, created in each role's view schema (a cursor resolves names there only).
 
     `people(participant_key)`: how many distinct participants, as the number of bits set in a bitmap over the
-    dense keys the pipeline gives participants. Exact, and 5-10x faster than count(distinct) over millions of
-    attendances. Each group holds an n-bit map (250 KB at 2M participants), so it suits totals and few groups
-    (regions, months, topics); splits by participant attribute or city take the two helpers below.
+    dense keys the pipeline gives participants. Exact, and several times faster than count(distinct) over
+    millions of attendances. Each group holds an n-bit map (250 KB at 2M participants), so it suits totals and
+    few groups (regions, months, topics); splits by participant attribute or city take the two helpers below.
 
     `people_map(participant_key)` is that bitmap itself, and `people_split(bitmap)` (a table: attribute, value,
     participants) counts the people in it by sex, age band and role: the bitmap ANDed with the one of everybody
     with each value, made here once per database. A split by participant attribute then scans attendance once
-    for one bitmap; a bitmap per value (`people(case when gender = ...)`) scanned it once per value, ~7x slower
-    at 10M rows (and a scalar subquery per value cost ~2 ms each to plan).
+    for one bitmap; a bitmap per value (`people(case when gender = ...)`) scanned it once per value (and a
+    scalar subquery per value had to be planned each).
     `people_by_city(bitmap)` (a table: city_id, participants) counts the people in a bitmap by the city they
     work in, looking each participant's bit up once. Pass it the bitmap as a variable (`frame(..., first=...)`,
-    read with getvariable): a bitmap from a subquery in the same statement made each lookup ~5x slower (at 10M
-    rows, 210-650 ms against 25-35 ms), and count(distinct) per city took ~650 ms for all time.
+    read with getvariable): a bitmap from a subquery in the same statement made each lookup several
+    times slower, and count(distinct) per city was slower still (bench/README.md, "Figures behind the app's
+    comments").
     The sets and the participants' cities are read only through a bitmap built from the viewer's own rows.
     """
     top = int(con.execute("select coalesce(max(participant_key), 1) from scn.main.stg_participants").fetchone()[0])

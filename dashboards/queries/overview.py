@@ -47,7 +47,7 @@ def _kpi_select(filters: Filters, win: Window, prefix: str, which: str) -> tuple
     # One pass over attendance for its three KPIs: the period's people as one key bitmap, split by sex with
     # people_split (db.py); the active cities are the members among the hosts and senders of the period's events.
     # One row per KPI (kpi, value), stacked with union all: as one row of ten scalar subqueries per period, DuckDB's
-    # join-order search over them took ~25 ms of a ~50 ms query at 1M rows, more than running it.
+    # join-order search over them took longer than running the query.
     known = ", ".join(f"'{g}'" for g in KNOWN_GENDERS)
     sql = f"""
         with seen as (
@@ -97,7 +97,7 @@ def kpis(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         parts.append(f"select * from ({prev_sql})")
         params |= prev_params
     stacked = db.frame(" union all ".join(parts), params, viewer=viewer)
-    # turned into one row per period in plain Python: pandas' pivot, reindex and astype took ~5 ms of it
+    # turned into one row per period in plain Python: pandas' pivot, reindex and astype cost more than the rest
     value = dict(zip(zip(stacked["which"], stacked["kpi"], strict=True), stacked["value"], strict=True))
     periods = [w for w in ("current", "previous") if (w, "members") in value]
     wide = {"which": periods} | {
@@ -167,7 +167,7 @@ def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame
                from fct_events where {ev_w} group by 1),
         pa as (select coalesce(region, 'No region') as region, participants, participant_hours
                from (select region, people(participant_key) as participants, sum(hours) as participant_hours
-                     from fct_attendance where {att_w} group by region)),  -- grouping on coalesce(...): 2x slower
+                     from fct_attendance where {att_w} group by region)),  -- grouping on coalesce(...) is slower
         aw as (select coalesce(region, 'No region') as region, sum(awarded_usd) as awarded_usd
                from grant_portfolio where {grant_w} group by 1),
         final as (

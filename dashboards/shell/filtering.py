@@ -45,26 +45,38 @@ from data_pipeline.contract import REGIONS
 def sync_filters(search, period, quarter, start, end, regions, countries, event_types, topics, _reset, _chips):
     """Keep the filter bar and the URL query string equal: a changed URL (load, reload, back button) sets the
     controls; a changed control, the reset button or a chip's x writes the URL."""
-    trigger = ctx.triggered_id
-    if search is None:  # the Location has not read the browser's URL yet
+    shown = (period, quarter, start, end, regions, countries, event_types, topics)
+    chosen = _chosen(ctx.triggered_id, ctx.triggered, search, shown)
+    if chosen is None:
         return (no_update,) * 10
-    if isinstance(trigger, dict) and not ctx.triggered[0]["value"]:
-        return (no_update,) * 10  # chips were redrawn, none was clicked
-    if trigger is None or trigger == ids.URL:
-        chosen = filters.from_query(search)
-    elif trigger == ids.FILTER_RESET:
-        chosen = Filters()
-    elif isinstance(trigger, dict):
-        chosen = filters.from_query(search).without(trigger["key"])
-    else:
-        chosen = filters.from_controls(period, quarter, start, end, regions, countries, event_types, topics,
-                                       window=common.window(filters.from_query(search)))
     query = filters.to_query(chosen)
-    c = filters.to_controls(chosen)
-    # A control already showing its value is left alone, so nothing listening to it (the country list) runs
-    # again when a page opens.
     if query != search:
         set_props(ids.URL, {"search": query})
+    return _controls(chosen, shown)
+
+
+def _chosen(trigger, triggered: list, search: str | None, shown: tuple) -> Filters | None:
+    """The filters after what happened: the URL read, a control changed, reset, or a chip's x; None for nothing
+    to do (the Location has not read the browser's URL yet, or chips were redrawn and none was clicked)."""
+    if search is None or (isinstance(trigger, dict) and not triggered[0]["value"]):
+        return None
+    if trigger is None or trigger == ids.URL:
+        return filters.from_query(search)
+    if trigger == ids.FILTER_RESET:
+        return Filters()
+    if isinstance(trigger, dict):
+        return filters.from_query(search).without(trigger["key"])
+    return filters.from_controls(*shown, window=common.window(filters.from_query(search)))
+
+
+def _controls(chosen: Filters, shown: tuple) -> tuple:
+    """What each control of the bar should show for `chosen`, and which of the quarter and range pickers hide.
+
+    A control already showing its value is left alone, so nothing listening to it (the country list) runs again
+    when a page opens.
+    """
+    period, quarter, start, end, regions, countries, event_types, topics = shown
+    c = filters.to_controls(chosen)
     return (_changed(c["period"], period),
             _changed(c["quarter"], quarter) if c["quarter"] else no_update, _changed(c["start"], start),
             _changed(c["end"], end), _changed(c["regions"], regions), _changed(c["countries"], countries),
@@ -98,17 +110,20 @@ def show_active_filters(search, pathname):
     """Chips for the active filters, and the header printed at the top of every printed page."""
     chosen = filters.from_query(search)
     win = common.window(chosen)
-    build = common.build_info()
     compared = f" · compared with {fmt.period(win.previous.start, win.previous.end)}" if win.previous else ""
-    names = common.country_names()
+    shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", common.country_names())
+    left_out = [r for r in filters.from_query(search, allowed_regions=REGIONS).regions if r not in chosen.regions]
+    notice = notices.regions_left_out(left_out, chosen.regions)
+    return [*shown, notice] if notice else shown, _printed_header(chosen, pathname)
+
+
+def _printed_header(chosen: Filters, pathname: str | None) -> list:
+    """The header at the top of every printed page: the app and page, the filters, the data's date."""
+    build = common.build_info()
     page = next((p["name"] for p in dash.page_registry.values() if p["path"] == pathname), "")
-    printed = [
+    return [
         html.Div([html.Strong(APP_NAME), f" · {page}" if page else ""], className="print-title"),
         html.Div(f"Filters: {filters.describe(chosen, build['as_of'])}"),
         html.Div(f"Data as of {fmt.day(build['as_of'])}; database built {build['built_at']:%d %b %Y %H:%M}"
                  + (" · DEMO DATA" if build.get("is_demo") else "")),
     ]
-    shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", names)
-    left_out = [r for r in filters.from_query(search, allowed_regions=REGIONS).regions if r not in chosen.regions]
-    notice = notices.regions_left_out(left_out, chosen.regions)
-    return [*shown, notice] if notice else shown, printed

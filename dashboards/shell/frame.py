@@ -60,8 +60,8 @@ def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
 # --- the page, rendered with the frame ------------------------------------------------------------------------
 # Dash's page container starts empty: the browser fetches the frame, mounts it, asks the page router (a callback)
 # for the page, mounts that and only then asks for the page's data. Here the page comes with the frame, so its
-# data callbacks go out with the frame's own: one round trip fewer on every page load (on localhost ~100 ms; on a
-# slow line a whole network round trip more). The browser says which page it shows in the frame request's
+# data callbacks go out with the frame's own: one round trip fewer on every page load (on a slow line a whole
+# network round trip). The browser says which page it shows in the frame request's
 # Referer (whole: the app sends `Referrer-Policy: same-origin`); without one, the router does it as before.
 
 
