@@ -39,8 +39,8 @@ def peer() -> dict[str, pd.DataFrame]:
 
 
 def _comparable(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series) or series.dtype == object and isinstance(
-            series.dropna().iloc[0] if series.notna().any() else None, dt.date):
+    if pd.api.types.is_datetime64_any_dtype(series) or (series.dtype == object and isinstance(
+            series.dropna().iloc[0] if series.notna().any() else None, dt.date)):
         return pd.to_datetime(series).astype("datetime64[s]")
     if pd.api.types.is_bool_dtype(series):  # numpy or nullable booleans alike, NULL kept as None
         return series.astype("boolean").astype(object).where(series.notna(), None)

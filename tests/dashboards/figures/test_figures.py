@@ -47,7 +47,7 @@ def test_region_bars_use_the_region_colours_and_leave_out_no_region() -> None:
     assert list(bar.y) == list(REGIONS)[::-1]
     assert list(bar.x) == [i * 10 for i in range(9, 0, -1)]
     assert list(bar.marker.color) == [theme.region_colour(r) for r in list(REGIONS)[::-1]]
-    assert [list(c) for c in bar.customdata][0] == ["region", REGIONS[-1]]
+    assert list(bar.customdata[0]) == ["region", REGIONS[-1]]
     assert fig.layout.title.text == "Unique participants by region"
 
 

@@ -230,7 +230,7 @@ def test_money_reads_as_a_report_writes_it(value: float, unit_of: float | None, 
 def test_impact_data_names_what_is_missing() -> None:
     with pytest.raises(ValueError, match=r"ImpactData.indicators lacks the column\(s\) status"):
         _data(indicators=INDICATORS.drop(columns="status"))
-    with pytest.raises(ValueError, match="unknown status.*'behind'"):
+    with pytest.raises(ValueError, match=r"unknown status.*'behind'"):
         _data(indicators=INDICATORS.assign(status="behind"))
     with pytest.raises(ValueError, match="by_role needs a category column"):
         _data(by_role=ROLE.drop(columns="role"))
