@@ -26,6 +26,7 @@ import duckdb
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = os.environ.get("SCN_CHROMIUM", "/usr/bin/chromium")
+START_SECONDS = 120  # how long the app may take to answer /login before serve() gives up
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 PAGES = {"overview": "/", "membership": "/membership", "training": "/training", "grants": "/grants",
          "regions": "/regions", "data": "/data", "impact": "/impact"}
@@ -54,7 +55,8 @@ def serve(db: Path, *, port: int | None = None, env: dict | None = None) -> Iter
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py")], cwd=ROOT, env=environ, stdout=log,
                                 stderr=subprocess.STDOUT)
         try:
-            deadline = time.monotonic() + 30
+            # A ceiling, not a timing: on a busy shared machine the app's imports alone took over 30 s.
+            deadline = time.monotonic() + START_SECONDS
             while not _answers(url):
                 if proc.poll() is not None or time.monotonic() > deadline:
                     proc.kill()
