@@ -31,7 +31,7 @@ DATES = {
 }
 IDS = ("city_id", "event_id", "participant_id", "grant_id", "donor_id", "indicator_id")
 MARTS = ("city_engagement", "kpi_by_period", "membership_monthly", "grant_portfolio", "indicator_achievement",
-         "training_reach_monthly", "regional_activity_quarterly")
+         "regional_activity_quarterly")
 
 
 def read_sources(source: Path) -> dict[str, pd.DataFrame]:
@@ -272,23 +272,6 @@ def membership_monthly(stg: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.
         ["members", "joins", "exits"]].sum()
 
 
-def training_reach_monthly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Additive reach by month, region, event type, topic, sex, age band and role (averages are sum / count)."""
-    a = fct["attendance"]
-    a = a.assign(scored=(a.pre_score + a.post_score).notna(),
-                 pre_sum=a.pre_score.where(a.post_score.notna()), post_sum=a.post_score.where(a.pre_score.notna()))
-    keys = ["month", "region", "event_type", "topic", "gender", "age_band", "role"]
-    frame = a.groupby(keys, dropna=False, observed=True, sort=False).agg(
-        attendances=("event_id", "size"), completed=("completed", "sum"), participant_hours=("hours", "sum"),
-        scored=("scored", "sum"), pre_sum=("pre_sum", "sum"), post_sum=("post_sum", "sum"),
-        rated=("satisfaction", "count"), satisfaction_sum=("satisfaction", "sum"),
-    ).reset_index()
-    # SQL sums over no values are NULL, pandas' are 0
-    frame.loc[frame.scored == 0, ["pre_sum", "post_sum"]] = np.nan
-    frame.loc[frame.rated == 0, "satisfaction_sum"] = np.nan
-    return frame
-
-
 def regional_activity_quarterly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame],
                                 as_of: pd.Timestamp) -> pd.DataFrame:
     """Each region's activity per quarter from the network's launch, zeros included."""
@@ -406,7 +389,6 @@ def compute(source: Path, today: dt.date | None = None) -> dict[str, pd.DataFram
         "membership_monthly": membership_monthly(stg, as_of),
         "grant_portfolio": grants,
         "indicator_achievement": indicators,
-        "training_reach_monthly": training_reach_monthly(stg, fct),
         "regional_activity_quarterly": regional_activity_quarterly(stg, fct, as_of),
     }
 

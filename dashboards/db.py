@@ -40,6 +40,7 @@ from flask_caching import Cache
 
 from dashboards import access, settings
 from dashboards.access import NOBODY, Viewer
+from data_pipeline import macros
 from data_pipeline.store import open_read_only
 
 
@@ -52,7 +53,8 @@ class QueryRefused(RuntimeError):
 
 
 # Table functions a statement may call: numbers and lists, and the helpers _create_macros defines.
-TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "people_split", "people_by_city"})
+TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "people_split", "people_by_city"}
+                            | macros.table_macros())
 
 
 cache = Cache()
@@ -239,6 +241,8 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     read with getvariable): a bitmap from a subquery in the same statement made each lookup ~5x slower (at 10M
     rows, 210-650 ms against 25-35 ms), and count(distinct) per city took ~650 ms for all time.
     The sets and the participants' cities are read only through a bitmap built from the viewer's own rows.
+    The pipeline's shared SQL steps (data_pipeline/sql/macros: periods, the date spine, membership on a day, the
+    women's share) are created beside them from the same files the build uses.
     """
     top = int(con.execute("select coalesce(max(participant_key), 1) from scn.main.stg_participants").fetchone()[0])
     unpivot = " union all ".join(f"select '{a}' as attribute, {a} as value, participant_key "
@@ -247,6 +251,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
                     select attribute, value, bitstring_agg(participant_key, 1, {top}) as members
                     from ({unpivot}) where value is not null group by all""").fetchall()
     for schema in access.schemas():
+        macros.create_macros(con, schema)
         con.execute(f"create or replace macro {schema}.people_map(k) as bitstring_agg(k, 1, {top})").fetchall()
         con.execute(f"create or replace macro {schema}.people(k) as "
                     f"coalesce(bit_count(bitstring_agg(k, 1, {top})), 0)").fetchall()

@@ -21,7 +21,6 @@ KEYS = {
     "membership_monthly": ["month", "region", "country_iso3", "confidential"],
     "grant_portfolio": ["grant_id"],
     "indicator_achievement": ["indicator_id", "period_end"],
-    "training_reach_monthly": ["month", "region", "event_type", "topic", "gender", "age_band", "role"],
     "regional_activity_quarterly": ["region", "quarter"],
 }
 

@@ -194,12 +194,12 @@ def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.
 
 
 def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:
-    """SQL for one row per period (`period` column) covering the window, and its parameters."""
+    """SQL for one row per period covering the window (`period`, its first day; `period_end`, its last, cut at the
+    window's end: the date_spine macro, data_pipeline/sql/macros/periods.sql), and its parameters."""
     start = window.start or first
     return (
-        f"""select cast(p as date) as period
-            from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
-                       interval 1 {grain}) t(p)""",
+        f"""select period_start as period, period_end
+            from date_spine('{grain}', $spine_start::date, $spine_end::date)""",
         {"spine_start": start, "spine_end": window.end},
     )
 

@@ -36,8 +36,8 @@ final as (
     select
         sums.event_id,
         events.start_date,
-        cast(date_trunc('month', events.start_date) as date) as month,
-        cast(date_trunc('quarter', events.start_date) as date) as quarter,
+        period_start('month', events.start_date) as month,
+        period_start('quarter', events.start_date) as quarter,
         events.event_type,
         events.modality,
         events.topic,

@@ -78,8 +78,7 @@ final as (
         cities.population,
         cities.joined_on,
         cities.left_on,
-        cities.joined_on <= params.as_of
-            and (cities.left_on is null or cities.left_on > params.as_of) as is_member,
+        is_member_on(cities.joined_on, cities.left_on, params.as_of) as is_member,
         seats.city_id is not null as on_steering_committee,
         seats.steering_role,
         coalesce(hosted.events_hosted, 0) as events_hosted,

@@ -15,7 +15,7 @@ final as (
         grants.region,
         grants.country_iso3,
         payments.paid_on,
-        cast(date_trunc('month', payments.paid_on) as date) as month,
+        period_start('month', payments.paid_on) as month,
         payments.amount,
         payments.currency,
         payments.amount_usd,

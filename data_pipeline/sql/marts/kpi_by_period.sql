@@ -13,35 +13,18 @@ grains as (
     select unnest(['month', 'quarter', 'year']) as grain
 ),
 
-periods as (
-    select distinct
-        grains.grain,
-        cast(date_trunc(grains.grain, cast(day as date)) as date) as period_start
-    from grains
-    cross join params
-    -- from the first month's start: stepping from the first join's day would skip the last, partial month
-    -- whenever as_of falls on an earlier day of the month than that join
-    cross join range(
-        cast(date_trunc('month', (select min(joined_on) from stg_cities)) as timestamp),
-        params.as_of + interval 1 day,
-        interval 1 month
-    ) as spine(day)
-),
-
+-- every month, quarter and year from the first join to as_of (the last one cut there), for each region and the
+-- network
 spine as (
     select
-        periods.grain,
+        grains.grain,
         periods.period_start,
-        least(
-            cast(periods.period_start + case periods.grain
-                when 'month' then interval 1 month
-                when 'quarter' then interval 3 month
-                else interval 1 year end - interval 1 day as date),
-            params.as_of
-        ) as period_end,
+        periods.period_end,
         regions.region
-    from periods
-    cross join params
+    from grains
+    cross join
+        date_spine(grains.grain, (select min(joined_on) from stg_cities), (select as_of from params))
+            as periods
     cross join (select region from ref_regions union all select 'All regions') as regions
 ),
 
@@ -50,9 +33,7 @@ membership as (
         spine.grain,
         spine.period_start,
         spine.region,
-        count(c.city_id) filter (
-            where c.joined_on <= spine.period_end and (c.left_on is null or c.left_on > spine.period_end)
-        ) as members,
+        count(c.city_id) filter (where is_member_on(c.joined_on, c.left_on, spine.period_end)) as members,
         count(c.city_id) filter (where c.joined_on between spine.period_start and spine.period_end) as joins,
         count(c.city_id) filter (where c.left_on between spine.period_start and spine.period_end) as exits
     from spine
@@ -61,7 +42,7 @@ membership as (
 ),
 
 events as (
-    select grains.grain, cast(date_trunc(grains.grain, e.start_date) as date) as period_start,
+    select grains.grain, period_start(grains.grain, e.start_date) as period_start,
         coalesce(e.region, 'No region') as region, count(*) as events
     from fct_events as e, grains, params
     where e.start_date <= params.as_of  -- planned events are not activity yet
@@ -70,7 +51,7 @@ events as (
 
 attendance as (
     select
-        cast(date_trunc('year', a.start_date) as date) as year_start,
+        period_start('year', a.start_date) as year_start,
         month(a.start_date) - 1 as month_index,
         coalesce(a.region, 'No region') as region,
         a.participant_key
@@ -97,7 +78,7 @@ monthly_reach as (
 reach_sums as (
     select
         grains.grain,
-        cast(date_trunc(grains.grain, m.month) as date) as period_start,
+        period_start(grains.grain, m.month) as period_start,
         m.region,
         sum(m.attendances) as attendances,
         sum(m.completed) as completed,
@@ -126,8 +107,8 @@ people_by_year as (
 people_by_year_sexed as (
     select
         people_by_year.*,
-        p.gender = 'female' as female,
-        p.gender in ('female', 'male', 'non-binary') as known_gender
+        is_woman(p.gender) as female,
+        gender_stated(p.gender) as known_gender
     from people_by_year
     join stg_participants as p using (participant_key)
 ),
@@ -183,7 +164,7 @@ reach as (
         reach_sums.region,
         people_counts.unique_participants,
         reach_sums.participant_hours,
-        people_counts.women / nullif(people_counts.known_gender, 0) as women_share,
+        women_share(people_counts.women, people_counts.known_gender) as women_share,
         reach_sums.completed / reach_sums.attendances as completion_rate,
         reach_sums.knowledge_gain_sum / nullif(reach_sums.knowledge_gain_count, 0) as knowledge_gain,
         reach_sums.satisfaction_sum / nullif(reach_sums.satisfaction_count, 0) as satisfaction
@@ -194,26 +175,48 @@ reach as (
 ),
 
 awards as (
-    select grains.grain, cast(date_trunc(grains.grain, g.award_date) as date) as period_start,
+    select grains.grain, period_start(grains.grain, g.award_date) as period_start,
         coalesce(g.region, 'No region') as region, sum(g.awarded_usd) as awarded_usd
     from stg_grants as g, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 payments as (
-    select grains.grain, cast(date_trunc(grains.grain, d.paid_on) as date) as period_start,
+    select grains.grain, period_start(grains.grain, d.paid_on) as period_start,
         coalesce(d.region, 'No region') as region, sum(d.amount_usd) as disbursed_usd
     from fct_disbursements as d, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 indicators as (
-    select grains.grain, cast(date_trunc(grains.grain, i.period_end) as date) as period_start,
+    select grains.grain, period_start(grains.grain, i.period_end) as period_start,
         coalesce(i.region, 'No region') as region,
         count_if(i.status = 'on track') / nullif(count_if(i.status in ('on track', 'off track')), 0)
             as indicators_on_track_share
     from indicator_achievement as i, grains
     group by grouping sets ((1, 2, 3), (1, 2))
+),
+
+-- the measures above, one row per grain, period and region; their network rows (the grouping sets without the
+-- region) become 'All regions'
+measures as (
+    select
+        grain,
+        period_start,
+        coalesce(region, 'All regions') as region,
+        any_value(columns(* exclude (grain, period_start, region)))
+    from (
+        select * from events
+        union all by name
+        select * from reach
+        union all by name
+        select * from awards
+        union all by name
+        select * from payments
+        union all by name
+        select * from indicators
+    )
+    group by all
 ),
 
 final as (
@@ -224,33 +227,19 @@ final as (
         membership.members,
         membership.joins,
         membership.exits,
-        coalesce(events.events, 0) as events,
-        coalesce(reach.unique_participants, 0) as unique_participants,
-        coalesce(reach.participant_hours, 0) as participant_hours,
-        reach.women_share,
-        reach.completion_rate,
-        reach.knowledge_gain,
-        reach.satisfaction,
-        coalesce(awards.awarded_usd, 0) as awarded_usd,
-        coalesce(payments.disbursed_usd, 0) as disbursed_usd,
-        indicators.indicators_on_track_share
+        coalesce(measures.events, 0) as events,
+        coalesce(measures.unique_participants, 0) as unique_participants,
+        coalesce(measures.participant_hours, 0) as participant_hours,
+        measures.women_share,
+        measures.completion_rate,
+        measures.knowledge_gain,
+        measures.satisfaction,
+        coalesce(measures.awarded_usd, 0) as awarded_usd,
+        coalesce(measures.disbursed_usd, 0) as disbursed_usd,
+        measures.indicators_on_track_share
     from spine
     left join membership using (grain, period_start, region)
-    left join events
-        on events.grain = spine.grain and events.period_start = spine.period_start
-        and coalesce(events.region, 'All regions') = spine.region
-    left join reach
-        on reach.grain = spine.grain and reach.period_start = spine.period_start
-        and coalesce(reach.region, 'All regions') = spine.region
-    left join awards
-        on awards.grain = spine.grain and awards.period_start = spine.period_start
-        and coalesce(awards.region, 'All regions') = spine.region
-    left join payments
-        on payments.grain = spine.grain and payments.period_start = spine.period_start
-        and coalesce(payments.region, 'All regions') = spine.region
-    left join indicators
-        on indicators.grain = spine.grain and indicators.period_start = spine.period_start
-        and coalesce(indicators.region, 'All regions') = spine.region
+    left join measures using (grain, period_start, region)
 )
 
 select * from final

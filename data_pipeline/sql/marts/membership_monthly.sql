@@ -10,23 +10,19 @@ cities as (
 ),
 
 months as (
-    select cast(month as date) as month
-    from params,
-        range(
-            date_trunc('month', (select min(joined_on) from cities)),
-            params.as_of + interval 1 day,
-            interval 1 month
-        ) as spine(month)
+    select
+        period_start as month,
+        period_end as month_end
+    from date_spine('month', (select min(joined_on) from cities), (select as_of from params))
 ),
 
 city_months as (
     select
         months.month,
-        least(cast(months.month + interval 1 month - interval 1 day as date), params.as_of) as month_end,
+        months.month_end,
         cities.*
     from months
     cross join cities
-    cross join params
 ),
 
 final as (
@@ -35,9 +31,9 @@ final as (
         region,
         country_iso3,
         confidential,
-        count_if(joined_on <= month_end and (left_on is null or left_on > month_end)) as members,
-        count_if(date_trunc('month', joined_on) = month) as joins,
-        count_if(left_on is not null and date_trunc('month', left_on) = month) as exits
+        count_if(is_member_on(joined_on, left_on, month_end)) as members,
+        count_if(period_start('month', joined_on) = month) as joins,
+        count_if(left_on is not null and period_start('month', left_on) = month) as exits
     from city_months
     group by month, region, country_iso3, confidential
 )

@@ -4,13 +4,8 @@ with params as (
 ),
 
 quarters as (
-    select cast(quarter as date) as quarter
-    from params,
-        range(
-            date_trunc('quarter', (select min(joined_on) from stg_cities)),
-            params.as_of + interval 1 day,
-            interval 3 month
-        ) as spine(quarter)
+    select period_start as quarter
+    from date_spine('quarter', (select min(joined_on) from stg_cities), (select as_of from params))
 ),
 
 spine as (
@@ -46,13 +41,13 @@ people as (
 ),
 
 joins as (
-    select region, cast(date_trunc('quarter', joined_on) as date) as quarter, count(*) as joins
+    select region, period_start('quarter', joined_on) as quarter, count(*) as joins
     from stg_cities
     group by all
 ),
 
 awards as (
-    select region, cast(date_trunc('quarter', award_date) as date) as quarter, sum(awarded_usd) as awarded_usd
+    select region, period_start('quarter', award_date) as quarter, sum(awarded_usd) as awarded_usd
     from stg_grants
     where region is not null
     group by all
