@@ -1,9 +1,9 @@
 -- Grants as the donor standards publish them: original currency, the donor, and the member city with its point.
--- Follows standards_scope.sql: `scope` is the grants exported.
 -- A confidential member city is never published: its grant keeps its money, dates, region and programme, and
 -- loses everything that places or names the city (title included, which often names it).
-grants as (
-    select * from stg_grants semi join scope using (grant_id)
+with grants as (
+    select * from stg_grants
+    where in_export(donor_id, $donor)
 ),
 
 donors as (
