@@ -20,11 +20,11 @@ least(cast(first_day + period_length(grain) - interval 1 day as date), cast(last
 -- The date spine: one row per `grain` from the one holding `first_day` to the one holding `last_day`, each with
 -- its first and last day (the last one cut at `last_day`), so a period without activity is a row of zeros.
 create or replace macro date_spine(grain, first_day, last_day) as table
-select
-    cast(spine.day as date) as period_start,
-    period_end(grain, spine.day, last_day) as period_end
-from range(
-    cast(date_trunc(grain, cast(first_day as date)) as timestamp),
-    cast(last_day as date) + interval 1 day,
-    period_length(grain)
-) as spine (day);
+    select
+        cast(day as date) as period_start,
+        period_end(grain, day, last_day) as period_end
+    from range(
+        cast(date_trunc(grain, cast(first_day as date)) as timestamp),
+        cast(last_day as date) + interval 1 day,
+        period_length(grain)
+    ) as spine (day);

@@ -15,9 +15,10 @@ with attendance as (
 events as (
     select
         stg_events.*,
-        exists (
+        exists(
             select 1 from stg_grants as g
-            where g.city_id = stg_events.city_id
+            where
+                g.city_id = stg_events.city_id
                 and stg_events.start_date between g.start_date and coalesce(g.end_date, stg_events.start_date)
         ) as grant_reach
     from stg_events

@@ -4,7 +4,14 @@ with payments as (
 ),
 
 grants as (
-    select grant_id, donor_id, city_id, region, country_iso3, confidential from stg_grants
+    select
+        grant_id,
+        donor_id,
+        city_id,
+        region,
+        country_iso3,
+        confidential
+    from stg_grants
 ),
 
 final as (

@@ -13,6 +13,16 @@ grains as (
     select unnest(['month', 'quarter', 'year']) as grain
 ),
 
+first_join as (
+    select min(joined_on) as day from stg_cities
+),
+
+regions as (
+    select region from ref_regions
+    union all
+    select 'All regions'
+),
+
 -- every month, quarter and year from the first join to as_of (the last one cut there), for each region and the
 -- network
 spine as (
@@ -22,10 +32,10 @@ spine as (
         periods.period_end,
         regions.region
     from grains
-    cross join
-        date_spine(grains.grain, (select min(joined_on) from stg_cities), (select as_of from params))
-            as periods
-    cross join (select region from ref_regions union all select 'All regions') as regions
+    cross join first_join
+    cross join params
+    cross join date_spine(grains.grain, first_join.day, params.as_of) as periods
+    cross join regions
 ),
 
 membership as (
@@ -42,8 +52,11 @@ membership as (
 ),
 
 events as (
-    select grains.grain, period_start(grains.grain, e.start_date) as period_start,
-        coalesce(e.region, 'No region') as region, count(*) as events
+    select
+        grains.grain,
+        period_start(grains.grain, e.start_date) as period_start,
+        coalesce(e.region, 'No region') as region,
+        count(*) as events
     from fct_events as e, grains, params
     where e.start_date <= params.as_of  -- planned events are not activity yet
     group by grouping sets ((1, 2, 3), (1, 2))
@@ -115,9 +128,20 @@ people_by_year_sexed as (
 
 -- the network counts a participant once even when reached in several regions (NULL region = network)
 people as (
-    select year_start, region, months, female, known_gender from people_by_year_sexed
+    select
+        year_start,
+        region,
+        months,
+        female,
+        known_gender
+    from people_by_year_sexed
     union all
-    select year_start, null as region, bit_or(months), any_value(female), any_value(known_gender)
+    select
+        year_start,
+        null as region,
+        bit_or(months) as months,
+        any_value(female) as female,
+        any_value(known_gender) as known_gender
     from people_by_year_sexed
     group by year_start, participant_key
 ),
@@ -137,11 +161,22 @@ month_patterns as (
 
 -- each period as the months it covers within its year
 period_months as (
-    select 'month' as grain, m as first_month, 1 << m as months from range(12) as t(m)
+    select
+        'month' as grain,
+        m as first_month,
+        1 << m as months
+    from range(12) as t (m)
     union all
-    select 'quarter', 3 * q, 7 << (3 * q) from range(4) as t(q)
+    select
+        'quarter' as grain,
+        3 * q as first_month,
+        7 << (3 * q) as months
+    from range(4) as t (q)
     union all
-    select 'year', 0, 4095
+    select
+        'year' as grain,
+        0 as first_month,
+        4095 as months
 ),
 
 people_counts as (
@@ -170,26 +205,35 @@ reach as (
         reach_sums.satisfaction_sum / nullif(reach_sums.satisfaction_count, 0) as satisfaction
     from reach_sums
     join people_counts
-        on people_counts.grain = reach_sums.grain and people_counts.period_start = reach_sums.period_start
-        and people_counts.region is not distinct from reach_sums.region
+        on
+            reach_sums.grain = people_counts.grain and reach_sums.period_start = people_counts.period_start
+            and people_counts.region is not distinct from reach_sums.region
 ),
 
 awards as (
-    select grains.grain, period_start(grains.grain, g.award_date) as period_start,
-        coalesce(g.region, 'No region') as region, sum(g.awarded_usd) as awarded_usd
+    select
+        grains.grain,
+        period_start(grains.grain, g.award_date) as period_start,
+        coalesce(g.region, 'No region') as region,
+        sum(g.awarded_usd) as awarded_usd
     from stg_grants as g, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 payments as (
-    select grains.grain, period_start(grains.grain, d.paid_on) as period_start,
-        coalesce(d.region, 'No region') as region, sum(d.amount_usd) as disbursed_usd
+    select
+        grains.grain,
+        period_start(grains.grain, d.paid_on) as period_start,
+        coalesce(d.region, 'No region') as region,
+        sum(d.amount_usd) as disbursed_usd
     from fct_disbursements as d, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 indicators as (
-    select grains.grain, period_start(grains.grain, i.period_end) as period_start,
+    select
+        grains.grain,
+        period_start(grains.grain, i.period_end) as period_start,
         coalesce(i.region, 'No region') as region,
         count_if(i.status = 'on track') / nullif(count_if(i.status in ('on track', 'off track')), 0)
             as indicators_on_track_share
@@ -197,25 +241,27 @@ indicators as (
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
--- the measures above, one row per grain, period and region; their network rows (the grouping sets without the
--- region) become 'All regions'
+-- the measures above stacked, each in its own columns
+stacked as (
+    select * from events
+    union all by name
+    select * from reach
+    union all by name
+    select * from awards
+    union all by name
+    select * from payments
+    union all by name
+    select * from indicators
+),
+
+-- one row per grain, period and region; the network rows (the grouping sets without the region) as 'All regions'
 measures as (
     select
         grain,
         period_start,
         coalesce(region, 'All regions') as region,
         any_value(columns(* exclude (grain, period_start, region)))
-    from (
-        select * from events
-        union all by name
-        select * from reach
-        union all by name
-        select * from awards
-        union all by name
-        select * from payments
-        union all by name
-        select * from indicators
-    )
+    from stacked
     group by all
 ),
 

@@ -6,7 +6,14 @@ with params as (
 ),
 
 cities as (
-    select city_id, region, country_iso3, confidential, joined_on, left_on from stg_cities
+    select
+        city_id,
+        region,
+        country_iso3,
+        confidential,
+        joined_on,
+        left_on
+    from stg_cities
 ),
 
 months as (

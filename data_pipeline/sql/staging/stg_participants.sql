@@ -8,7 +8,12 @@ with participants as (
 ),
 
 cities as (
-    select city_id, region, country_iso3, confidential from stg_cities
+    select
+        city_id,
+        region,
+        country_iso3,
+        confidential
+    from stg_cities
 ),
 
 final as (

@@ -18,4 +18,5 @@ final as (
     semi join scope using (grant_id)
 )
 
-select * from final order by grant_id, paid_on, amount
+select * from final
+order by grant_id, paid_on, amount

@@ -20,4 +20,5 @@ final as (
     semi join indicators using (indicator_id)
 )
 
-select * from final order by indicator_id, period_end, kind, dimension nulls first, dimension_value
+select * from final
+order by indicator_id, period_end, kind, dimension nulls first, dimension_value

@@ -14,4 +14,5 @@ final as (
     semi join scope using (grant_id)
 )
 
-select * from final order by grant_id, indicator_id
+select * from final
+order by grant_id, indicator_id

@@ -1,8 +1,8 @@
 -- Members in the last month of the series equal cities that are members at the reference date.
 with last_month as (
-    select sum(members) as members
-    from membership_monthly
-    where month = (select max(month) from membership_monthly)
+    select sum(m.members) as members
+    from membership_monthly as m
+    where m.month = (select max(latest.month) from membership_monthly as latest)
 ),
 
 cities as (
@@ -10,7 +10,9 @@ cities as (
 ),
 
 final as (
-    select last_month.members, cities.members as cities
+    select
+        last_month.members,
+        cities.members as cities
     from last_month, cities
     where last_month.members <> cities.members
 )
