@@ -51,6 +51,7 @@ def build(natural_earth: Path, out: Path = OUT) -> int:
 
 
 def main() -> None:
+    """Command line: write the country shapes from a Natural Earth file (see the module's docstring)."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--natural-earth", type=Path, required=True, help="ne_50m_admin_0_countries.json")
     parser.add_argument("--out", type=Path, default=OUT)

@@ -26,9 +26,9 @@ from data_pipeline.checks.dates import completed_in_future
 from data_pipeline.contract import MILESTONES, SHRINK_SHARE, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, close_sources, find_sources, load, source_folder_problem
-from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.macros import create_macros
 from data_pipeline.models import SQL_DIR, build_order, models
+from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
 from data_pipeline.staging import create_mask_macro, create_typed, run_models
 from data_pipeline.timing import Timings, timed
 from data_pipeline.validate import PROVEN_BY_FACT, sort_key, validate, validate_by_fact, validate_links
@@ -70,6 +70,7 @@ class BuildBusy(RuntimeError):
 
 
 def report_path_for(db_path: Path) -> Path:
+    """Where the build's JSON report of `db_path` is written: beside it, `<db>.report.json`."""
     return db_path.with_suffix(".report.json")
 
 

@@ -44,7 +44,7 @@ class ModelError(ValueError):
 
 @dataclass(frozen=True)
 class ColumnTest:
-    """One data test of a column: its kind (COLUMN_TESTS) and its argument (values, or the table.column it refers to)."""
+    """One data test of a column: its kind (COLUMN_TESTS) and its argument (values, or the table.column named)."""
 
     kind: str
     values: tuple[str, ...] = ()

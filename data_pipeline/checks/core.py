@@ -30,6 +30,7 @@ def quoted(column: str) -> str:
 
 
 def sql_list(words: tuple[str, ...] | list[str]) -> str:
+    """`words` as the items of a SQL list, each a quoted literal: `'a', 'b'`."""
     return ", ".join(sql_text(w) for w in words)
 
 
