@@ -44,6 +44,7 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not browser"
 
+## lint: ruff over the Python, then the SQL linter over data_pipeline/sql/ (lint-sql)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(MAKE) lint-sql
