@@ -25,16 +25,19 @@ class DataTest:
 
 
 def unique(table: str, *columns: str) -> DataTest:
+    """The data test that `columns` together identify one row of `table`."""
     cols = ", ".join(columns)
     return DataTest(f"unique {table}({cols})",
                     f"select {cols}, count(*) as n from {table} group by all having count(*) > 1")
 
 
 def not_null(table: str, *columns: str) -> list[DataTest]:
+    """One data test per column: no row of `table` has it null."""
     return [DataTest(f"not_null {table}.{c}", f"select * from {table} where {c} is null") for c in columns]
 
 
 def accepted(table: str, column: str, values: tuple[str, ...]) -> DataTest:
+    """The data test that `column` holds only `values` (or null)."""
     listed = ", ".join("'" + v.replace("'", "''") + "'" for v in values)
     return DataTest(f"accepted_values {table}.{column}",
                     f"select distinct {column} from {table} where {column} is not null and {column} not in ({listed})")
@@ -51,6 +54,7 @@ def boolean(table: str, column: str) -> DataTest:
 
 
 def relationship(table: str, column: str, target: str, target_column: str) -> DataTest:
+    """The data test that every non-null `column` of `table` is a `target_column` of `target`."""
     return DataTest(
         f"relationships {table}.{column} -> {target}.{target_column}",
         f"select {column} from {table} where {column} is not null "

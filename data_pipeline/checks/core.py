@@ -35,6 +35,7 @@ def sql_list(words: tuple[str, ...] | list[str]) -> str:
 
 
 def sql_text(word: str) -> str:
+    """`word` as a SQL string literal, its quotes doubled: `it's` -> `'it''s'`."""
     return "'" + word.replace("'", "''") + "'"
 
 

@@ -32,6 +32,7 @@ EARTH_KM = 6371.0
 
 
 def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog) -> None:
+    """Check the cities' places: each region is its country's hub, each point lies in its country."""
     cities = sources.get("cities")
     if cities is None:
         return
@@ -42,6 +43,7 @@ def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log:
 
 
 def region_check() -> Check:
+    """The check that a known region given to a city is its country's hub, unless the contract lists an exception."""
     allowed = sql_list([f"{iso3}|{region.lower()}" for iso3, regions in contract.REGION_EXCEPTIONS.items()
                         for region in regions])
     hub = "(select r.region from ref_countries r where r.iso3 = upper(country_iso3))"

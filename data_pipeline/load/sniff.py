@@ -125,7 +125,7 @@ class Scan:
 # Searched among the non-ASCII bytes of a chunk only.
 _INVISIBLE_BYTES = tuple(ch.encode() for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2000\u2001\u2002"
                          "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
-_MOJIBAKE_BYTES = tuple(ch.encode() for ch in "ÃÂÄÅÐÑ") + ("â€".encode(),)
+_MOJIBAKE_BYTES = (*(ch.encode() for ch in "ÃÂÄÅÐÑ"), "â€".encode())
 
 
 def scan(path: Path) -> Scan:

@@ -418,7 +418,7 @@ def _report_merged(label: str, merged: list[str], header_line: int, names: list[
     from openpyxl.utils import range_boundaries
 
     for ref in merged:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_col, min_row, _max_col, max_row = range_boundaries(ref)
         if max_row <= header_line or min_col > len(names):
             continue
         first = ref.split(":")[0]

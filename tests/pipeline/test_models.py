@@ -105,7 +105,7 @@ def test_a_wrong_declaration_is_refused_naming_its_file(tmp_path: Path, sql: str
 def test_a_declaration_without_its_sql_is_refused(tmp_path: Path) -> None:
     folder = _copy_models(tmp_path)
     (folder / "marts" / "ghost.yml").write_text("grain: x\npublished: table\naccess: rule\ncolumns:\n  n:\n")
-    with pytest.raises(ModelError, match="ghost.yml declares a model with no SQL"):
+    with pytest.raises(ModelError, match=r"ghost\.yml declares a model with no SQL"):
         models(folder)
 
 
