@@ -140,7 +140,7 @@ def period_of(grain: str) -> str:
     """SQL for the period (a date) an event or attendance falls in at `grain`. fct_events and fct_attendance
     store the month and quarter: grouping ten million attendances on them is ~40% faster than truncating
     every date."""
-    return grain if grain in ("month", "quarter") else f"cast(date_trunc('{grain}', start_date) as date)"
+    return grain if grain in ("month", "quarter") else f"period_start('{grain}', start_date)"
 
 
 def with_partial(frame: pd.DataFrame, window: Window, grain: str, column: str = "period") -> pd.DataFrame:

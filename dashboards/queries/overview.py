@@ -126,9 +126,9 @@ def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
                from fct_events where {ev_w} group by 1),
         pa as (select {period_of(grain)} as period, people(participant_key) as n
                from fct_attendance where {att_w} group by 1),
-        jo as (select date_trunc('{grain}', joined_on) as period, count(*) as n
+        jo as (select period_start('{grain}', joined_on) as period, count(*) as n
                from city_counting where {join_w} group by 1),
-        aw as (select date_trunc('{grain}', award_date) as period, sum(awarded_usd) as n
+        aw as (select period_start('{grain}', award_date) as period, sum(awarded_usd) as n
                from grant_portfolio where {grant_w} group by 1),
         final as (
             select spine.period, '{grain}' as grain,
