@@ -36,7 +36,7 @@ from data_pipeline.validate import PROVEN_BY_FACT, sort_key, validate, validate_
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 DEMO_MARKER = ".scn-demo"
 # DuckDB's buffer pool for a build: past it, hash tables, sorts and the temporary raw tables spill to a folder
-# beside the database instead of growing. 2 GB keeps a 10M-row build under 3 GB resident on a small server.
+# beside the database instead of growing, so a 10M-row build fits a small server (its peak: bench/README.md).
 MEMORY_LIMIT = "2GB"
 Progress = Callable[[str], None]
 
@@ -169,7 +169,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
                      item.sha256, span[0], span[1]])
     con.execute("create table meta_problems (severity varchar, file varchar, line varchar, "
                 "\"column\" varchar, message varchar)")
-    if problems:  # one statement of lists: executemany inserts row by row (~4 ms a row, 4 s for 1,000 problems)
+    if problems:  # one statement of lists: executemany inserts row by row, seconds for a thousand problems
         con.execute("insert into meta_problems select unnest($severity), unnest($file), unnest($line), "
                     "unnest($column), unnest($message)",
                     {"severity": [p.severity for p in problems], "file": [p.file for p in problems],

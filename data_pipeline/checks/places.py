@@ -6,8 +6,8 @@ data_pipeline/boundaries_build.py) with a tolerance of contract.PLACE_TOLERANCE_
 likely fix: latitude and longitude swapped, or a sign lost, when the corrected point falls inside the country.
 A point in another country, or one a fix puts right, is an error; a point in no country's shape with no fix
 (the sea, or an island the 1:50m shapes leave out) is a warning, since the shapes may be what is missing.
-Shapely does the geometry (vectorised over all cities at once): geopandas would cost ~0.9 s to import on every
-build for what shapely does in ~0.3 s, and the boundaries load as WKB through DuckDB in milliseconds.
+Shapely does the geometry (vectorised over all cities at once): importing geopandas on every build would cost
+more than shapely's whole check, and the boundaries load as WKB through DuckDB (figures: bench/README.md).
 Countries without a boundary in the file (Gibraltar, Tuvalu, Tokelau, Bouvet Island, the US minor islands) are
 not checked.
 """

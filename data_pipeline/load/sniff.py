@@ -130,8 +130,8 @@ _MOJIBAKE_BYTES = (*(ch.encode() for ch in "ÃÂÄÅÐÑ"), "â€".encode())
 
 def scan(path: Path) -> Scan:
     """Read `path` once: its sha256, and the facts about its bytes that decide how it is loaded. Every test here is
-    a C-speed pass over the bytes (`translate`, `count`, `in`): the 250 MB of ten million attendance rows take
-    about twice as long as hashing them."""
+    a C-speed pass over the bytes (`translate`, `count`, `in`), so the scan costs a small multiple of hashing the
+    file (bench/README.md)."""
     digest = hashlib.sha256()
     found = Scan("", 0)
     tail = b""

@@ -49,7 +49,7 @@ class Portfolio:
 
     def _by(self, table: str, key: str) -> dict[str, list]:
         """The rows (named tuples, in order) of `table` per value of `key`, split once: filtering a DataFrame per
-        grant and indicator made an export of the demo take 8 s."""
+        grant and indicator made an export of the demo take seconds (bench/README.md)."""
         if (table, key) not in self._groups:
             groups: dict[str, list] = {}
             for row in getattr(self, table).itertuples(index=False):

@@ -3,8 +3,8 @@
 -- such rows inside regional totals for viewers who may not see confidential members.
 -- People are by `participant_key` only: their text id, sex, age band and role are in stg_participants (joined on
 -- the key where needed; the dashboard splits people by them through bitmaps, see people_split in dashboards/db.py),
--- and the event's modality is in fct_events. Every text column of ten million rows costs ~0.7 s of a large build
--- to write (numbers and dates ~0.2 s), and nothing read those from here.
+-- and the event's modality is in fct_events. Each text column of ten million rows is a noticeable part of a
+-- large build to write (more than a number or date; bench/README.md), and nothing read those from here.
 with attendance as (
     select * from stg_attendance
 ),

@@ -116,7 +116,7 @@ people_by_year as (
 ),
 
 -- each of those rows with the participant's sex (fct_attendance does not carry it): joined once per person, year and
--- region, and carried into the network's rows, ~20% faster than joining after them
+-- region, and carried into the network's rows: faster than joining after them (bench/README.md)
 people_by_year_sexed as (
     select
         people_by_year.*,
