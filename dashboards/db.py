@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
-import json
 import os
 import re
 import threading
@@ -40,7 +39,7 @@ from flask_caching import Cache
 
 from dashboards import access, settings
 from dashboards.access import NOBODY, Viewer
-from data_pipeline import macros
+from data_pipeline import macros, sql_tree
 from data_pipeline.store import open_read_only
 
 
@@ -175,32 +174,15 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(sql: str) -> dict:
-    """DuckDB's own parse tree of `sql` (json_serialize_sql), on a connection of its own (it reads no data)."""
-    with duckdb.connect(":memory:") as con:
-        return json.loads(con.execute("select json_serialize_sql($q)", {"q": sql}).fetchone()[0])
-
-
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-@functools.lru_cache(maxsize=4096)
 def check_statement(sql: str, views: frozenset[str], schema_name: str) -> None:
     """Refuse (QueryRefused) `sql` unless it is one SELECT whose every table is one of `views` (bare, or in the
     viewer's schema `schema_name`) or a CTE of its own, and whose every table function is in TABLE_FUNCTIONS."""
-    tree = _parsed(sql)
-    if tree.get("error") or len(tree.get("statements", [])) != 1:
-        raise QueryRefused(f"not one SELECT statement: {tree.get('error_message', '')}")
-    nodes = list(_walk(tree["statements"][0]))
-    ctes = {item["key"] for n in nodes if isinstance(n.get("cte_map"), dict) for item in n["cte_map"].get("map", [])}
-    for node in nodes:
+    try:
+        statement = sql_tree.parse(sql)
+    except sql_tree.NotOneStatement as error:
+        raise QueryRefused(f"not one SELECT statement: {error}") from None
+    ctes = statement.ctes
+    for node in statement.nodes:
         kind = node.get("type")
         if "sample" not in node or "class" in node or str(kind).endswith("_NODE"):
             continue  # not a table reference (those and queries carry "sample"): an expression, modifier, order

@@ -15,14 +15,12 @@ from __future__ import annotations
 
 import functools
 import heapq
-import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import duckdb
 import yaml
 
-from data_pipeline import contract
+from data_pipeline import contract, sql_tree
 from data_pipeline.contract import TABLES
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
@@ -146,26 +144,14 @@ def _declaration(path: Path) -> dict:
     return data
 
 
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
 def references(sql: str, where: str = "the model") -> frozenset[str]:
     """The tables and views `sql` reads (its own CTEs left out), by DuckDB's parser (`json_serialize_sql`)."""
-    with duckdb.connect(":memory:") as con:
-        tree = json.loads(con.execute("select json_serialize_sql($q)", {"q": sql}).fetchall()[0][0])
-    if tree.get("error") or len(tree.get("statements", [])) != 1:
-        raise ModelError(f"{where} is not one SELECT statement DuckDB can parse: {tree.get('error_message', '')}")
-    nodes = list(_walk(tree["statements"][0]))
-    ctes = {item["key"] for n in nodes if isinstance(n.get("cte_map"), dict) for item in n["cte_map"].get("map", [])}
-    return frozenset(n["table_name"] for n in nodes
-                     if n.get("type") == "BASE_TABLE" and "sample" in n and n["table_name"] not in ctes)
+    try:
+        statement = sql_tree.parse(sql)
+    except sql_tree.NotOneStatement as error:
+        raise ModelError(f"{where} is not one SELECT statement DuckDB can parse: {error}") from None
+    return frozenset(n["table_name"] for n in statement.nodes
+                     if n.get("type") == "BASE_TABLE" and "sample" in n and n["table_name"] not in statement.ctes)
 
 
 def _model(path: Path) -> Model:
