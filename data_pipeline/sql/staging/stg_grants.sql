@@ -5,13 +5,7 @@ with grants as (
 ),
 
 cities as (
-    select
-        city_id,
-        city_name,
-        region,
-        country_iso3,
-        confidential
-    from stg_cities
+    select * from stg_cities
 ),
 
 rates as (

@@ -8,12 +8,7 @@ with participants as (
 ),
 
 cities as (
-    select
-        city_id,
-        region,
-        country_iso3,
-        confidential
-    from stg_cities
+    select * from stg_cities
 ),
 
 final as (
