@@ -187,7 +187,6 @@ RULES: dict[str, Rule] = {
                                 hidden=("event_city_id", "scored", "gain_sum", "pre_sum", "post_sum", "rated",
                                         "satisfaction_sum"),
                                 donor_rows=_GRANT_REACH),
-    "membership_monthly": Rule(_STAFF | {PUBLIC}, flag="confidential", masked=("country_iso3",)),
     "regional_activity_quarterly": Rule(_STAFF | {PUBLIC}),
     "kpi_by_period": Rule(_STAFF | {PUBLIC}),
     "grant_portfolio": Rule(_ALL, donor="donor_id", flag="confidential",

@@ -204,24 +204,6 @@ def test_grants_payments_and_indicators_of_confidential_members_are_flagged(db: 
                 & set(reported.indicator_id[~reported.confidential]))
 
 
-def test_membership_monthly_counts_confidential_members_in_rows_of_their_own(db: Path, src: dict,
-                                                                             secret: set) -> None:
-    cities, day = src["cities"], as_of(db)
-    cities = cities.assign(confidential=cities.city_id.isin(secret))
-    rows = query(db, "select month, country_iso3, confidential, members from membership_monthly")
-    expected = {}
-    for month in pd.to_datetime(rows.month.unique()):
-        end = min(month + pd.offsets.MonthEnd(0), day)
-        members = cities[(cities.joined_on <= end) & (cities.left_on.isna() | (cities.left_on > end))]
-        for (country, confidential), n in members.groupby(["country_iso3", "confidential"]).size().items():
-            expected[(month, country, confidential)] = n
-    actual = {(pd.Timestamp(m), c, f): n
-              for m, c, f, n in rows.itertuples(index=False, name=None) if n}
-
-    assert actual == expected
-    assert any(f for _m, _c, f in actual)
-
-
 def test_meta_tables_counts_every_table(db: Path) -> None:
     listed = query(db, "select table_name, kind, rows from meta_tables").set_index("table_name")
     kinds = query(db, "select table_name, table_type from information_schema.tables "
