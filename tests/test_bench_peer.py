@@ -18,10 +18,8 @@ TODAY = dt.date(2026, 11, 21)
 KEYS = {
     "city_engagement": ["city_id"],
     "kpi_by_period": ["grain", "period_start", "region"],
-    "membership_monthly": ["month", "region", "country_iso3", "confidential"],
     "grant_portfolio": ["grant_id"],
     "indicator_achievement": ["indicator_id", "period_end"],
-    "training_reach_monthly": ["month", "region", "event_type", "topic", "gender", "age_band", "role"],
     "regional_activity_quarterly": ["region", "quarter"],
 }
 

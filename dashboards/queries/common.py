@@ -143,7 +143,7 @@ def period_of(grain: str) -> str:
     """SQL for the period (a date) an event or attendance falls in at `grain`. fct_events and fct_attendance
     store the month and quarter: grouping ten million attendances on them is ~40% faster than truncating
     every date."""
-    return grain if grain in ("month", "quarter") else f"cast(date_trunc('{grain}', start_date) as date)"
+    return grain if grain in ("month", "quarter") else f"period_start('{grain}', start_date)"
 
 
 def with_partial(frame: pd.DataFrame, window: Window, grain: str, column: str = "period") -> pd.DataFrame:
@@ -197,12 +197,12 @@ def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.
 
 
 def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:
-    """SQL for one row per period (`period` column) covering the window, and its parameters."""
+    """SQL for one row per period covering the window (`period`, its first day; `period_end`, its last, cut at the
+    window's end: the date_spine macro, data_pipeline/sql/macros/periods.sql), and its parameters."""
     start = window.start or first
     return (
-        f"""select cast(p as date) as period
-            from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
-                       interval 1 {grain}) t(p)""",
+        f"""select period_start as period, period_end
+            from date_spine('{grain}', $spine_start::date, $spine_end::date)""",
         {"spine_start": start, "spine_end": window.end},
     )
 

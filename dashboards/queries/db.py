@@ -25,7 +25,6 @@ from __future__ import annotations
 import contextvars
 import functools
 import hashlib
-import json
 import os
 import re
 import threading
@@ -41,6 +40,7 @@ from flask_caching import Cache
 from dashboards import settings
 from dashboards.security import access
 from dashboards.security.access import NOBODY, Viewer
+from data_pipeline import macros, sql_tree
 from data_pipeline.store import open_read_only
 
 
@@ -53,7 +53,8 @@ class QueryRefused(RuntimeError):
 
 
 # Table functions a statement may call: numbers and lists, and the helpers _create_macros defines.
-TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "people_split", "people_by_city"})
+TABLE_FUNCTIONS = frozenset({"range", "generate_series", "unnest", "people_split", "people_by_city"}
+                            | macros.table_macros())
 
 
 cache = Cache()
@@ -174,32 +175,15 @@ def _open(path: Path) -> duckdb.DuckDBPyConnection:
 
 
 @functools.lru_cache(maxsize=4096)
-def _parsed(sql: str) -> dict:
-    """DuckDB's own parse tree of `sql` (json_serialize_sql), on a connection of its own (it reads no data)."""
-    with duckdb.connect(":memory:") as con:
-        return json.loads(con.execute("select json_serialize_sql($q)", {"q": sql}).fetchone()[0])
-
-
-def _walk(node):
-    if isinstance(node, dict):
-        yield node
-        for value in node.values():
-            yield from _walk(value)
-    elif isinstance(node, list):
-        for value in node:
-            yield from _walk(value)
-
-
-@functools.lru_cache(maxsize=4096)
 def check_statement(sql: str, views: frozenset[str], schema_name: str) -> None:
     """Refuse (QueryRefused) `sql` unless it is one SELECT whose every table is one of `views` (bare, or in the
     viewer's schema `schema_name`) or a CTE of its own, and whose every table function is in TABLE_FUNCTIONS."""
-    tree = _parsed(sql)
-    if tree.get("error") or len(tree.get("statements", [])) != 1:
-        raise QueryRefused(f"not one SELECT statement: {tree.get('error_message', '')}")
-    nodes = list(_walk(tree["statements"][0]))
-    ctes = {item["key"] for n in nodes if isinstance(n.get("cte_map"), dict) for item in n["cte_map"].get("map", [])}
-    for node in nodes:
+    try:
+        statement = sql_tree.parse(sql)
+    except sql_tree.NotOneStatement as error:
+        raise QueryRefused(f"not one SELECT statement: {error}") from None
+    ctes = statement.ctes
+    for node in statement.nodes:
         kind = node.get("type")
         if "sample" not in node or "class" in node or str(kind).endswith("_NODE"):
             continue  # not a table reference (those and queries carry "sample"): an expression, modifier, order
@@ -241,6 +225,8 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
     times slower, and count(distinct) per city was slower still (bench/README.md, "Figures behind the app's
     comments").
     The sets and the participants' cities are read only through a bitmap built from the viewer's own rows.
+    The pipeline's shared SQL steps (data_pipeline/sql/macros: periods, the date spine, membership on a day, the
+    women's share) are created beside them from the same files the build uses.
     """
     top = int(con.execute("select coalesce(max(participant_key), 1) from scn.main.stg_participants").fetchone()[0])
     unpivot = " union all ".join(f"select '{a}' as attribute, {a} as value, participant_key "
@@ -249,6 +235,7 @@ def _create_macros(con: duckdb.DuckDBPyConnection) -> None:
                     select attribute, value, bitstring_agg(participant_key, 1, {top}) as members
                     from ({unpivot}) where value is not null group by all""").fetchall()
     for schema in access.schemas():
+        macros.create_macros(con, schema)
         con.execute(f"create or replace macro {schema}.people_map(k) as bitstring_agg(k, 1, {top})").fetchall()
         con.execute(f"create or replace macro {schema}.people(k) as "
                     f"coalesce(bit_count(bitstring_agg(k, 1, {top})), 0)").fetchall()

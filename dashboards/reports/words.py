@@ -14,11 +14,9 @@ import pandas as pd
 
 from dashboards import formatting as fmt
 from dashboards.queries.impact_data import PARTICIPANT_COLUMNS, STATUSES, Count, ImpactData
+from data_pipeline import macros
 
 LEVELS = ("output", "outcome", "impact")
-# Gender values that say nothing about gender: left out of the denominator of the women's share, as the
-# kpi_by_period mart does.
-UNSTATED_GENDER = frozenset({"undisclosed", "unknown", "not recorded", "not stated", "prefer not to say"})
 # Who counts as reached (queries.impact.participants): people at events hosted in a funded city while a grant ran
 # there, not everyone who attended an event somewhere.
 REACHED = "at events in funded cities while a grant ran there"
@@ -134,13 +132,13 @@ def women_share(by_gender: pd.DataFrame) -> float | None:
     for someone backing out the hidden cells, and deciding when it is harmless is not worth the risk."""
     if by_gender.empty or not _published(by_gender):
         return None
-    gender = by_gender[category_column(by_gender)].astype("string").str.strip().str.lower()
-    counts = by_gender["participants"].astype("Int64")
-    stated = counts[~gender.isin(UNSTATED_GENDER)].sum()
-    women = counts[gender.isin({"female", "women", "woman"})].sum()
-    if not stated or not (gender.isin({"female", "women", "woman"})).any():
-        return None
-    return float(women) / float(stated)
+    counts = pd.DataFrame({"gender": by_gender[category_column(by_gender)].astype("string").str.strip().str.lower(),
+                           "participants": by_gender["participants"].astype("Int64")})
+    # the definition of data_pipeline/sql/macros/gender.sql, as the Overview and kpi_by_period use it
+    share = macros.evaluate("""select women_share(sum(participants) filter (where is_woman(gender)),
+                                                  sum(participants) filter (where gender_stated(gender)))
+                               from counts""", counts=counts)
+    return None if share is None else float(share)
 
 
 def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
