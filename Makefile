@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/build/scn.duckdb
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser lint lint-sql data demo-data contract bench screenshots clean
+.PHONY: run test test-fast test-browser lint lint-sql data demo-data contract docs bench screenshots clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -13,7 +13,7 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[dev]"
 	touch $(STAMP)
 
-$(DB): $(STAMP) $(wildcard data/sample/*.csv) $(wildcard data_pipeline/*.py data_pipeline/*/*.py data_pipeline/sql/*/*.sql)
+$(DB): $(STAMP) $(wildcard data/sample/*.csv) $(wildcard data_pipeline/*.py data_pipeline/*/*.py data_pipeline/sql/*/*.sql data_pipeline/sql/*/*.yml)
 	$(BIN)/python -m data_pipeline build --source data/sample --db $(DB)
 
 ## run: build the demo database if needed and start the dashboard on http://127.0.0.1:8050
@@ -32,29 +32,37 @@ demo-data: $(STAMP)
 contract: $(STAMP)
 	$(BIN)/python -m data_pipeline contract --out docs/data-contract.md
 
+## docs: regenerate docs/marts.md from the models' declarations and docs/data-contract.md from the contract
+docs: contract
+	$(BIN)/python -m data_pipeline docs --out docs/marts.md
+
 ## test: every test, browser tests included (needs chromium; .ci/run installs it)
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
 
-## test-fast: everything but the browser tests
+## test-fast: the fast tier: neither browser tests nor slow ones (subprocesses, uploads, real-data builds; tests/tiers.py)
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser"
+	$(BIN)/python -m pytest -q -m "not browser and not slow"
+
+## test-browser: the browser tests alone (real headless Chromium)
+test-browser: $(STAMP)
+	$(BIN)/python -m pytest -q -m browser
 
 ## lint: ruff over the Python, then the SQL linter over data_pipeline/sql/ (lint-sql)
 lint: $(STAMP)
 	$(BIN)/ruff check .
 	$(MAKE) lint-sql
 
-## lint-sql: a placeholder, replaced by the pipeline side of issue #22 with sqlfluff (DuckDB dialect)
+## lint-sql: sqlfluff (DuckDB dialect, .sqlfluff) over data_pipeline/sql/
 lint-sql: $(STAMP)
-	@echo "lint-sql: no SQL linter configured yet"
+	$(BIN)/sqlfluff lint data_pipeline/sql
 
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.run
 
 screenshots: $(DB)
-	$(BIN)/python -m dashboards.screenshots --db $(DB) --out docs/screenshots
+	$(BIN)/python -m tools.screenshots --db $(DB) --out docs/screenshots
 
 clean:
 	rm -rf data/build .pytest_cache

@@ -33,7 +33,7 @@ def main() -> None:
     import plotly.io.json as pio_json
 
     import app as dash_app
-    from dashboards import db
+    from dashboards.queries import db
     from dashboards.security import access
 
     spec = json.loads(Path(args.spec).read_text())

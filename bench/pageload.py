@@ -158,7 +158,7 @@ def run_part(args, say) -> dict:
     from playwright.sync_api import sync_playwright
 
     db = appserver.built_db(1.0, say)
-    pages = PAGES + [city_path(db)]
+    pages = [*PAGES, city_path(db)]
     results = {}
     with appserver.serve(db, PORT) as server, sync_playwright() as pw:
         cookies = _signed_in_cookies(pw, server.base)

@@ -30,8 +30,8 @@ DATES = {
     "indicator_values": ["period_start", "period_end"],
 }
 IDS = ("city_id", "event_id", "participant_id", "grant_id", "donor_id", "indicator_id")
-MARTS = ("city_engagement", "kpi_by_period", "membership_monthly", "grant_portfolio", "indicator_achievement",
-         "training_reach_monthly", "regional_activity_quarterly")
+MARTS = ("city_engagement", "kpi_by_period", "grant_portfolio", "indicator_achievement",
+         "regional_activity_quarterly")
 
 
 def read_sources(source: Path) -> dict[str, pd.DataFrame]:
@@ -259,36 +259,6 @@ def _month_starts(first: pd.Timestamp, as_of: pd.Timestamp, months: int) -> pd.D
     return pd.date_range(first, as_of, freq=pd.DateOffset(months=months))
 
 
-def membership_monthly(stg: dict[str, pd.DataFrame], as_of: pd.Timestamp) -> pd.DataFrame:
-    """Members at each month's end, joins and exits in the month, by region, country and confidentiality."""
-    cities = stg["cities"][["city_id", "region", "country_iso3", "confidential", "joined_on", "left_on"]]
-    months = pd.DataFrame({"month": _month_starts(cities.joined_on.min().to_period("M").start_time, as_of, 1)})
-    months["month_end"] = (months.month + pd.offsets.MonthEnd(0)).clip(upper=as_of)
-    grid = months.merge(cities, how="cross")
-    grid["members"] = (grid.joined_on <= grid.month_end) & (grid.left_on.isna() | (grid.left_on > grid.month_end))
-    grid["joins"] = grid.joined_on.dt.to_period("M").dt.start_time == grid.month
-    grid["exits"] = grid.left_on.dt.to_period("M").dt.start_time == grid.month
-    return grid.groupby(["month", "region", "country_iso3", "confidential"], as_index=False)[
-        ["members", "joins", "exits"]].sum()
-
-
-def training_reach_monthly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Additive reach by month, region, event type, topic, sex, age band and role (averages are sum / count)."""
-    a = fct["attendance"]
-    a = a.assign(scored=(a.pre_score + a.post_score).notna(),
-                 pre_sum=a.pre_score.where(a.post_score.notna()), post_sum=a.post_score.where(a.pre_score.notna()))
-    keys = ["month", "region", "event_type", "topic", "gender", "age_band", "role"]
-    frame = a.groupby(keys, dropna=False, observed=True, sort=False).agg(
-        attendances=("event_id", "size"), completed=("completed", "sum"), participant_hours=("hours", "sum"),
-        scored=("scored", "sum"), pre_sum=("pre_sum", "sum"), post_sum=("post_sum", "sum"),
-        rated=("satisfaction", "count"), satisfaction_sum=("satisfaction", "sum"),
-    ).reset_index()
-    # SQL sums over no values are NULL, pandas' are 0
-    frame.loc[frame.scored == 0, ["pre_sum", "post_sum"]] = np.nan
-    frame.loc[frame.rated == 0, "satisfaction_sum"] = np.nan
-    return frame
-
-
 def regional_activity_quarterly(stg: dict[str, pd.DataFrame], fct: dict[str, pd.DataFrame],
                                 as_of: pd.Timestamp) -> pd.DataFrame:
     """Each region's activity per quarter from the network's launch, zeros included."""
@@ -403,10 +373,8 @@ def compute(source: Path, today: dt.date | None = None) -> dict[str, pd.DataFram
     return {
         "city_engagement": city_engagement(src, stg, fct, grants, as_of),
         "kpi_by_period": kpi_by_period(stg, fct, indicators, as_of),
-        "membership_monthly": membership_monthly(stg, as_of),
         "grant_portfolio": grants,
         "indicator_achievement": indicators,
-        "training_reach_monthly": training_reach_monthly(stg, fct),
         "regional_activity_quarterly": regional_activity_quarterly(stg, fct, as_of),
     }
 

@@ -149,7 +149,7 @@ def by_region(f, win) -> pd.DataFrame:
     pa = att.groupby("region").agg(participants=("participant_id", "nunique"), participant_hours=("hours", "sum"))
     aw = mask(DATA["grant_portfolio"], f, win, "award_date")
     aw = aw.assign(region=aw["region"].fillna(no)).groupby("region")["awarded_usd"].sum()
-    out = pd.DataFrame({"region": list(REGIONS) + [no]}).set_index("region")
+    out = pd.DataFrame({"region": [*list(REGIONS), no]}).set_index("region")
     out = out.join([mem, jo, ev, pa, aw]).fillna(0).reset_index()
     out["participant_hours"] = out["participant_hours"].round(1)
     out["awarded_usd"] = out["awarded_usd"].round()

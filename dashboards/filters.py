@@ -124,7 +124,7 @@ def from_query(search: str | None, allowed_regions: tuple[str, ...] | None = Non
     numbers; it is a convenience, not the protection (the query layer refuses other regions' rows anyway).
     """
     if allowed_regions is None:
-        from dashboards.db import current_viewer
+        from dashboards.queries.db import current_viewer
         from dashboards.security.access import chosen_regions
 
         allowed_regions = chosen_regions(current_viewer())

@@ -101,7 +101,10 @@ def points_change(current, previous) -> tuple[str, str]:
 # ngettext when the strings move into translation catalogues.
 
 def plural(count, singular: str, plural_form: str | None = None) -> str:
-    """The noun for `count` things: plural(1, "event") -> "event"; plural(3, "city", "cities") -> "cities"."""
+    """The noun for `count` things.
+
+    `plural(1, "event")` is "event"; `plural(3, "city", "cities")` is "cities".
+    """
     return singular if count == 1 else plural_form or singular + "s"
 
 

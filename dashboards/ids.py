@@ -49,7 +49,7 @@ NOTE_ADD = "note-add"
 NOTE_MESSAGE = "note-message"
 NOTES_CHANGED = "notes-changed"  # a count the note form bumps: the charts' notes are read again
 
-# Pattern-matching types, one callback each (registered in dashboards/shell.py).
+# Pattern-matching types, one callback each (registered in dashboards/shell/).
 CHART_NOTES = "chart-notes"  # the notes on the numbers beside a chart (dashboards/chart_notes.py)
 CHIP_CLEAR = "chip-clear"
 NAV_LINK = "nav-link"

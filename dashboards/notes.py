@@ -115,8 +115,10 @@ def partial_periods(frame: pd.DataFrame, window: Window, grain: str, column: str
 
 def nothing_in(what: str, window: Window, first: dt.date | None, last: dt.date | None) -> str:
     """What an empty chart says: that the period has none of `what` and where in time the data has some.
-    "No events between 1 Nov 2025 and 30 Oct 2026. Events in this data run from 7 Jan 2014 to 17 Dec 2018:
-    choose All time, or a period within those dates." """
+
+    For example: "No events between 1 Nov 2025 and 30 Oct 2026. Events in this data run from 7 Jan 2014 to
+    17 Dec 2018: choose All time, or a period within those dates."
+    """
     when = (f"up to {fmt.day(window.end)}" if window.start is None
             else f"between {fmt.day(window.start)} and {fmt.day(window.end)}")
     text = f"No {what} {when}."

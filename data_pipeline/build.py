@@ -26,23 +26,17 @@ from data_pipeline.checks.dates import completed_in_future
 from data_pipeline.contract import MILESTONES, SHRINK_SHARE, TABLES
 from data_pipeline.datatests import run_data_tests
 from data_pipeline.load import LoadedSource, close_sources, find_sources, load, source_folder_problem
+from data_pipeline.macros import create_macros
+from data_pipeline.models import SQL_DIR, build_order, models
 from data_pipeline.problems import NO_LINE, BySeverity, Problem, ProblemLog
-from data_pipeline.staging import (
-    FACT_MODELS,
-    MART_MODELS,
-    STAGING_MODELS,
-    UNPUBLISHED_MODELS,
-    create_mask_macro,
-    create_typed,
-    run_models,
-)
+from data_pipeline.staging import create_mask_macro, create_typed, run_models
 from data_pipeline.timing import Timings, timed
 from data_pipeline.validate import PROVEN_BY_FACT, sort_key, validate, validate_by_fact, validate_links
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 DEMO_MARKER = ".scn-demo"
 # DuckDB's buffer pool for a build: past it, hash tables, sorts and the temporary raw tables spill to a folder
-# beside the database instead of growing. 2 GB keeps a 10M-row build under 3 GB resident on a small server.
+# beside the database instead of growing, so a 10M-row build fits a small server (its peak: bench/README.md).
 MEMORY_LIMIT = "2GB"
 Progress = Callable[[str], None]
 
@@ -76,6 +70,7 @@ class BuildBusy(RuntimeError):
 
 
 def report_path_for(db_path: Path) -> Path:
+    """Where the build's JSON report of `db_path` is written: beside it, `<db>.report.json`."""
     return db_path.with_suffix(".report.json")
 
 
@@ -174,7 +169,7 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
                      item.sha256, span[0], span[1]])
     con.execute("create table meta_problems (severity varchar, file varchar, line varchar, "
                 "\"column\" varchar, message varchar)")
-    if problems:  # one statement of lists: executemany inserts row by row (~4 ms a row, 4 s for 1,000 problems)
+    if problems:  # one statement of lists: executemany inserts row by row, seconds for a thousand problems
         con.execute("insert into meta_problems select unnest($severity), unnest($file), unnest($line), "
                     "unnest($column), unnest($message)",
                     {"severity": [p.severity for p in problems], "file": [p.file for p in problems],
@@ -194,14 +189,14 @@ def _write_meta(con: duckdb.DuckDBPyConnection, source: Path, loaded: dict[str, 
             con.execute("insert into meta_tables select ?, 'table', count(*) from " + name, [name])
 
 
-def _drop_scratch(con: duckdb.DuckDBPyConnection) -> None:
-    """Drop the raw and typed scratch and the unpublished staging views over them (views first, then the tables
-    under them) to free their memory."""
+def _drop_scratch(con: duckdb.DuckDBPyConnection, unpublished: list[str]) -> None:
+    """Drop the raw and typed scratch and the `unpublished` models, views over them (views first, then the tables
+    under them), to free their memory."""
     scratch = con.execute(
         "select table_catalog, table_name, table_type from information_schema.tables where table_schema = 'main' "
         "and (table_name like 'raw\\_%' escape '\\' or table_name like 'typed\\_%' escape '\\' "
         "or table_name like 'reject%' or list_contains($unpublished, table_name)) "
-        "order by table_type = 'VIEW' desc", {"unpublished": sorted(UNPUBLISHED_MODELS)}
+        "order by table_type = 'VIEW' desc", {"unpublished": unpublished}
     ).fetchall()
     for catalog, name, kind in scratch:
         con.execute(f"drop {'view' if kind == 'VIEW' else 'table'} {catalog}.main.{name}").fetchall()
@@ -223,14 +218,15 @@ def _fsync_dir(folder: Path) -> None:
 
 def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress: Progress | None = None,
           confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE,
-          compare_with: Path | None = None) -> BuildResult:
+          compare_with: Path | None = None, sql_dir: Path = SQL_DIR) -> BuildResult:
     """Build `db_path` from the source files in `source`, publishing only a database that passed every check.
 
     Returns a BuildResult whose `problems` are every validation problem (capped) and data-test failure;
     `ok` is True when the new database was published. The previous database is never modified: the new one
     is built in a hidden file beside it and renamed over it at the end. The build compares itself with the
     database served at `compare_with` (default `db_path`): losing more than `shrink_share` of a table's rows, or a
-    month of activity, is an error unless `confirm_shrink` (changes.py).
+    month of activity, is an error unless `confirm_shrink` (changes.py). The models are those of `sql_dir`
+    (data_pipeline/models.py), built in the order their references give.
     """
     started = time.perf_counter()
     today = today or dt.date.today()
@@ -243,6 +239,8 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
     report: dict = {"source": str(source), "db": str(db_path), "today": today.isoformat(),
                     "started_at": dt.datetime.now().isoformat(timespec="seconds"), "published": False}
     previous = changes.published(compare_with or db_path)
+    found = models(sql_dir)
+    with_sources, after_sources = build_order(found)
 
     with _exclusive(db_path):
         _remove_stale_partials(db_path)
@@ -295,9 +293,9 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
                     with timed(times, f"typed {table.name}"):
                         create_typed(con, table, loaded[table.name])
                 create_mask_macro(con)
-                # the facts read the raw sources through stg_attendance, a view: built before they are dropped
-                run_models(con, STAGING_MODELS + FACT_MODELS, on_model=lambda name: say(f"model {name}"),
-                           timings=times)
+                create_macros(con)
+                # fct_attendance reads the raw source through stg_attendance, a view: built before it is dropped
+                run_models(con, with_sources, sql_dir, on_model=lambda name: say(f"model {name}"), timings=times)
                 for name in PROVEN_BY_FACT:
                     with timed(times, f"validate {name} by {PROVEN_BY_FACT[name][0]}"):
                         validate_by_fact(con, loaded, log, name)
@@ -320,10 +318,10 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
                 with timed(times, "date spans"):
                     spans = _date_spans(con, loaded)
                 with timed(times, "drop scratch"):
-                    _drop_scratch(con)
-                run_models(con, MART_MODELS, on_model=lambda name: say(f"model {name}"), timings=times)
+                    _drop_scratch(con, [n for n in with_sources if found[n].published == "no"])
+                run_models(con, after_sources, sql_dir, on_model=lambda name: say(f"model {name}"), timings=times)
                 say("running data tests")
-                failures = run_data_tests(con, timings=times)
+                failures = run_data_tests(con, timings=times, sql_dir=sql_dir)
                 for name, count, rows in failures:
                     result.problems.append(Problem("data-tests", NO_LINE, name,
                                                    f"{count:,} rows fail, e.g. {rows[0]}"))

@@ -1,4 +1,4 @@
-"""Command line: `python -m data_pipeline build | demo | contract | template | export | check | import`."""
+"""Command line: `python -m data_pipeline build | demo | contract | docs | template | export | check | import`."""
 
 from __future__ import annotations
 
@@ -113,6 +113,15 @@ def demo_command(
 def contract_command(out: Path = typer.Option(Path("docs/data-contract.md"), help="Markdown file to write.")) -> None:
     """Render the data contract (the code validation uses) to Markdown."""
     from data_pipeline.contract_doc import render
+
+    out.write_text(render(), encoding="utf-8")
+    err.print(f"wrote {out}")
+
+
+@app.command("docs")
+def docs_command(out: Path = typer.Option(Path("docs/marts.md"), help="Markdown file to write.")) -> None:
+    """Render the tables the build publishes (each model's declaration beside its SQL) to Markdown."""
+    from data_pipeline.models_doc import render
 
     out.write_text(render(), encoding="utf-8")
     err.print(f"wrote {out}")

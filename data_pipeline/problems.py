@@ -19,7 +19,7 @@ _LONG_QUOTE = re.compile(f"'([^']{{{QUOTE_LIMIT + 1},}})'")
 
 
 def printable(text: str) -> str:
-    """`text` safe to print on a terminal or a page: control characters shown as escapes (`\\x1b`), long quoted
+    r"""`text` safe to print on a terminal or a page: control characters shown as escapes (`\\x1b`), long quoted
     values shortened to their start and end."""
     text = _CONTROL.sub(lambda m: m.group().encode("unicode_escape").decode("ascii"), str(text))
     return _LONG_QUOTE.sub(lambda m: f"'{m.group(1)[:80]}…{m.group(1)[-20:]}' ({len(m.group(1)):,} characters)",

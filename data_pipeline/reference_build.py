@@ -150,6 +150,7 @@ def _write(path: Path, rows: list[dict], columns: tuple[str, ...]) -> None:
 
 
 def main(argv: list[str] | None = None) -> None:
+    """Command line: write the reference files (countries, currencies) into data/reference; see the module."""
     parser = argparse.ArgumentParser(prog="python -m data_pipeline.reference_build", description=__doc__)
     parser.add_argument("--currencies", type=Path, help="IATI Currency.csv (code,name,...,status)")
     parser.add_argument("--out", type=Path, default=REFERENCE_DIR, help="folder to write (default data/reference)")

@@ -2,7 +2,7 @@
 
 `typed_<table>` is generated from the contract (the mechanical part: one cast per column, code lists mapped to
 their canonical spelling); everything with meaning lives in `sql/staging/stg_*.sql` and `sql/marts/*.sql`,
-each file one model that becomes a table named after the file.
+each file one model named after the file, declared beside it (data_pipeline/models.py says how, and the order).
 """
 
 from __future__ import annotations
@@ -15,34 +15,9 @@ import duckdb
 
 from data_pipeline.contract import FALSE_WORDS, TRUE_WORDS, Column, Table
 from data_pipeline.load import LoadedSource
+from data_pipeline.models import SQL_DIR, models
 from data_pipeline.timing import Timings, timed
 
-SQL_DIR = Path(__file__).resolve().parent / "sql"
-
-# Marts in dependency order; staging models only read typed_* and ref_* and each other in this order.
-STAGING_MODELS = (
-    "stg_cities", "stg_participants", "stg_events", "stg_attendance", "stg_donors", "stg_fx_rates",
-    "stg_grants", "stg_disbursements", "stg_indicators", "stg_indicator_values", "stg_milestones",
-    "stg_steering_terms",
-)
-# The fact tables come first and are built while the raw sources are still loaded: stg_attendance is a view
-# over them (below); attendance_by_event adds up fct_attendance, and fct_events adds up attendance_by_event.
-# The other marts follow, once the raw data is dropped.
-FACT_MODELS = ("fct_attendance", "attendance_by_event", "fct_events")
-MART_MODELS = (
-    "fct_disbursements", "indicator_achievement",
-    "indicator_values_by_dimension", "grant_portfolio", "steering_committee", "city_milestones",
-    "city_engagement", "membership_monthly", "training_reach_monthly", "kpi_by_period",
-    "regional_activity_quarterly",  # reads kpi_by_period's unique participants per quarter
-)
-# Staging models kept out of the published file, as temporary views (gone when the build's connection closes):
-# every column of stg_attendance is in fct_attendance, and materialising ten million rows of it only to read them
-# once more cost ~5% of a 10M-row build. The other staging tables are small and the data team reads them.
-UNPUBLISHED_MODELS = frozenset({"stg_attendance"})
-# Marts published as views, computed when read: no page reads training_reach_monthly (the Training page's filters
-# need attendance_by_event and fct_attendance), and writing its ~4M rows at ten million attendances was a tenth
-# of the build. It answers the data team's and exports' questions at the brief's grain all the same.
-VIEW_MODELS = frozenset({"training_reach_monthly"})
 SQL_TYPES = {
     "id": "varchar", "text": "varchar", "integer": "bigint", "number": "double", "date": "date",
     "boolean": "boolean", "code": "varchar", "iso3": "varchar", "currency": "varchar",
@@ -117,23 +92,21 @@ def _without_accents(text: str) -> str:
     return "".join(ch for ch in decomposed if not unicodedata.combining(ch))
 
 
-def model_sql(name: str) -> str:
+def model_sql(name: str, sql_dir: Path = SQL_DIR) -> str:
     """The SQL text of one model, from sql/staging or sql/marts."""
-    folder = "staging" if name.startswith("stg_") else "marts"
-    return (SQL_DIR / folder / f"{name}.sql").read_text(encoding="utf-8")
+    return models(sql_dir)[name].sql
 
 
-def run_models(con: duckdb.DuckDBPyConnection, names: tuple[str, ...] = STAGING_MODELS + FACT_MODELS + MART_MODELS,
+def run_models(con: duckdb.DuckDBPyConnection, names: list[str], sql_dir: Path = SQL_DIR,
                on_model=None, timings: Timings | None = None) -> None:
-    """Materialise the models `names` (default: every staging model, fact and mart), each as a table named
-    after its file, in the order given (a temporary view for those in UNPUBLISHED_MODELS, a view for those in
-    VIEW_MODELS).
+    """Materialise the models `names` of `sql_dir`, in the order given, each named after its file: a table, a view,
+    or a temporary view for an unpublished one (its declaration's `published`).
 
     `on_model(name)` is called before each model runs; `timings` receives the wall time of each.
     """
+    found = models(sql_dir)
     for name in names:
         if on_model:
             on_model(name)
         with timed(timings, f"model {name}"):
-            kind = "temp view" if name in UNPUBLISHED_MODELS else "view" if name in VIEW_MODELS else "table"
-            con.execute(f"create or replace {kind} {name} as {model_sql(name)}").fetchall()
+            con.execute(f"create or replace {found[name].kind} {name} as {found[name].sql}").fetchall()

@@ -64,6 +64,7 @@ class Version:
 
 
 def utc_now() -> str:
+    """Now, in UTC, to the second, as ISO 8601 with a Z: the time a set is recorded with."""
     return dt.datetime.now(dt.UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
@@ -81,6 +82,7 @@ def new_folder(store: Path) -> Path:
 
 
 def read_pointer(store: Path) -> str | None:
+    """The id of the set being served, read from the store's pointer file; None if missing or not a set folder."""
     try:
         staged_id = (Path(store) / CURRENT).read_text(encoding="utf-8").strip()
     except OSError:
@@ -89,6 +91,7 @@ def read_pointer(store: Path) -> str | None:
 
 
 def write_pointer(store: Path, staged_id: str) -> None:
+    """Point the store at `staged_id`, atomically: written to a temporary file, synced, then renamed over."""
     partial = store / f".{CURRENT}.{os.getpid()}"
     with partial.open("w", encoding="utf-8") as handle:
         handle.write(staged_id + "\n")

@@ -7,7 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security import access
 from data_pipeline.build import build
 from tests.paths import REAL, SAMPLE
@@ -67,3 +68,14 @@ def use_app_environment(sample_db: Path, monkeypatch: pytest.MonkeyPatch):
 
     yield use
     settings.get.cache_clear()
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Mark each test's tier (tests/tiers.py): browser tests by their folder, slow ones by what they do."""
+    from tests import tiers
+
+    for item in items:
+        if tiers.is_browser(Path(item.path)):
+            item.add_marker(pytest.mark.browser)
+        elif isinstance(item, pytest.Function) and tiers.is_slow(item.function, item.fixturenames):
+            item.add_marker(pytest.mark.slow)

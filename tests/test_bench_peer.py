@@ -18,10 +18,8 @@ TODAY = dt.date(2026, 11, 21)
 KEYS = {
     "city_engagement": ["city_id"],
     "kpi_by_period": ["grain", "period_start", "region"],
-    "membership_monthly": ["month", "region", "country_iso3", "confidential"],
     "grant_portfolio": ["grant_id"],
     "indicator_achievement": ["indicator_id", "period_end"],
-    "training_reach_monthly": ["month", "region", "event_type", "topic", "gender", "age_band", "role"],
     "regional_activity_quarterly": ["region", "quarter"],
 }
 
@@ -39,8 +37,8 @@ def peer() -> dict[str, pd.DataFrame]:
 
 
 def _comparable(series: pd.Series) -> pd.Series:
-    if pd.api.types.is_datetime64_any_dtype(series) or series.dtype == object and isinstance(
-            series.dropna().iloc[0] if series.notna().any() else None, dt.date):
+    if pd.api.types.is_datetime64_any_dtype(series) or (series.dtype == object and isinstance(
+            series.dropna().iloc[0] if series.notna().any() else None, dt.date)):
         return pd.to_datetime(series).astype("datetime64[s]")
     if pd.api.types.is_bool_dtype(series):  # numpy or nullable booleans alike, NULL kept as None
         return series.astype("boolean").astype(object).where(series.notna(), None)

@@ -121,7 +121,7 @@ def test_diff_counts_rows_added_removed_and_changed_by_key_or_whole_row(tmp_path
     grants = rows(GOOD / "grants.csv")
     grants[2][7] = "125000"  # G-002's amount changes
     grants[1][8] = "gbp"  # G-001 written in lower case: the same value
-    grants = grants[:3] + [[*grants[3][:0], "G-004", *grants[3][1:]]]  # G-003 goes, G-004 comes
+    grants = [*grants[:3], ["G-004", *grants[3][1:]]]  # G-003 goes, G-004 comes
     write(new / "grants.csv", grants)
     payments = rows(GOOD / "disbursements.csv")
     payments[1][2] = "25000.0"  # the same number

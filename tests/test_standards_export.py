@@ -123,7 +123,7 @@ def test_a_donor_export_holds_that_donors_grants_only(sample_db: Path):
 def test_budget_periods_cover_the_grant_in_periods_under_a_year_that_start_before_they_end(start, end):
     periods = budget_periods(start, end)
     assert periods[0][0] == start and periods[-1][1] == end
-    for (first, last), following in zip(periods, periods[1:] + [None], strict=True):
+    for (first, last), following in zip(periods, [*periods[1:], None], strict=True):
         assert first < last and (last - first).days < 365
         if following:
             assert following[0] == last + dt.timedelta(days=1)

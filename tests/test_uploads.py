@@ -145,7 +145,7 @@ def test_stage_refuses_a_bad_file_naming_it(store: Path, name: str, data: bytes,
 
 
 def test_stage_refuses_the_same_table_twice(store: Path) -> None:
-    with pytest.raises(UploadRefused, match="grants.csv: uploaded twice"):
+    with pytest.raises(UploadRefused, match=r"grants\.csv: uploaded twice"):
         stage([("grants.csv", grants_csv()), ("grants.csv", grants_csv())], store)
     with pytest.raises(UploadRefused, match=r"book.xlsx\[grants\]: table grants is also in grants.csv"):
         stage([("grants.csv", grants_csv()), ("book.xlsx", workbook({"grants": table_sheet("grants")}))], store)
@@ -334,7 +334,7 @@ def _as_macro_workbook(data: bytes) -> bytes:
 def test_stage_refuses_a_macro_workbook_renamed_xlsx(store: Path) -> None:
     data = _as_macro_workbook(workbook({"grants": table_sheet("grants")}))
 
-    with pytest.raises(UploadRefused, match="grants.xlsx: is a macro-enabled workbook .* macros are not accepted"):
+    with pytest.raises(UploadRefused, match=r"grants\.xlsx: is a macro-enabled workbook .* macros are not accepted"):
         stage([("grants.xlsx", data)], store)
     assert not store.exists() or not any(store.iterdir())
 

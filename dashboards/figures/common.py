@@ -1,8 +1,8 @@
 """Shared pieces of every figure: the template, titles, subplot grids and the empty state.
 
 Figure functions build plain trace and layout dicts and wrap them with `figure`, which skips plotly's property
-validation: validating and merging through graph objects cost 10-140 ms a figure, the wrapping costs under one.
-What validation would have caught is checked once by the tests instead (tests/test_figures_valid.py).
+validation: validating and merging through graph objects cost far more than the wrapping (bench/README.md).
+What validation would have caught is checked once by the tests instead (tests/dashboards/figures/test_figures_valid.py).
 """
 
 from __future__ import annotations
@@ -37,11 +37,11 @@ def layout_defaults(title: str, *, height: int | None = None, legend: bool = Tru
 class Drawn(go.Figure):
     """A figure sent to the browser as the dicts it was built from.
 
-    Dash serialises a figure through `to_plotly_json`, which for a go.Figure deep-copies every property (10-20 ms
-    for a map of a few thousand cities, more than building it). The dicts of `figure` are final once it returns,
+    Dash serialises a figure through `to_plotly_json`, which for a go.Figure deep-copies every property (for a map
+    of a few thousand cities, more than building it). The dicts of `figure` are final once it returns,
     so they go to the JSON encoder as they are. The graph-object side (fig.data, fig.layout) is made only when
-    something reads it (tests, mostly): making it deep-copies every trace and the template, 1.5-4 ms a figure that
-    a callback answer never needed. A Drawn figure is not to be changed after it is made (nothing in the app does).
+    something reads it (tests, mostly): making it deep-copies every trace and the template, work that a
+    callback answer never needed. A Drawn figure is not to be changed after it is made (nothing in the app does).
     """
 
     def __init__(self, spec: dict) -> None:  # the go.Figure part is made on first use (__getattr__)
@@ -295,6 +295,7 @@ def explained(draw: Callable[..., go.Figure], why: Callable[[], str]) -> go.Figu
 
 
 def is_empty(fig: go.Figure) -> bool:
+    """Whether a figure is the empty state: no traces, only the annotation saying why."""
     return not fig.data and any(a.text for a in fig.layout.annotations)
 
 
@@ -357,7 +358,7 @@ def grid(rows: int, cols: int, *, titles: list[str], **options) -> dict:
 
 @functools.cache
 def _grid(rows: int, cols: int, titles: tuple[str, ...], **options) -> dict:
-    # make_subplots costs ~60 ms, so it runs once per grid; `grid` hands out copies, this dict never changes.
+    # make_subplots is slow, so it runs once per grid; `grid` hands out copies, this dict never changes.
     fig = make_subplots(rows=rows, cols=cols, subplot_titles=titles, **options)
     fig.update_annotations(font_size=12, font_color=theme.MUTED_INK)
     layout = fig.layout.to_plotly_json()

@@ -77,7 +77,7 @@ def steering_timeline(df: pd.DataFrame, *, as_of: dt.date, title: str = "Steerin
     if df.empty:
         return empty(title, "No steering-committee terms in the chosen period.")
     # Sorted and labelled in plain Python: on a few dozen terms pandas' sort and its string arithmetic on
-    # Arrow-backed text were ~6 of the ~8 ms this took.
+    # Arrow-backed text were most of the time this took.
     region_of, name_of, start_of, end_of, role_of = (
         df[c].tolist() for c in ("region", "city_name", "term_start", "term_end", "role"))
     order = sorted(range(len(df)), key=lambda i: (region_of[i] is None, region_of[i] or "", name_of[i], start_of[i]))

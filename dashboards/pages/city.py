@@ -11,10 +11,10 @@ from dash import Input, Output, State, callback, dcc, html
 from dashboards import components as ui
 from dashboards import filters, ids, notes, theme
 from dashboards import formatting as fmt
-from dashboards.db import DatabaseMissing
 from dashboards.figures import city as fig
 from dashboards.queries import city as q
 from dashboards.queries import common
+from dashboards.queries.db import DatabaseMissing
 from dashboards.security import allowed
 from dashboards.shell import chart_downloads
 from data_pipeline.contract import MILESTONES
@@ -136,8 +136,7 @@ def layout(city_id: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=PAGE("city-id"), data=city["city_id"]),
         header(city),
-        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"),
-                     **{"aria-label": "Key figures of the city"}),
+        ui.kpi_row(PAGE("kpis"), "Key figures of the city"),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
                 html.H2(f"Engagement ladder: {int(city['milestones_reached'])} of {len(MILESTONES)}",
@@ -160,11 +159,10 @@ def layout(city_id: str | None = None, **_query) -> html.Div:
 @callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
 def show_kpis(search, city_id):
     row = q.summary(filters.from_query(search), city_id).iloc[0]
-    cards = [("Events hosted", fmt.number(row["events_hosted"])),
-             ("Events attended", fmt.number(row["events_attended"])),
-             ("People who took part", fmt.number(row["participants"])),
-             ("Participant-hours", fmt.number(row["participant_hours"]))]
-    return [dbc.Col(ui.kpi_card(label, value, hint="in the period"), xs=6, md=3) for label, value in cards]
+    shown = {"events_hosted": "Events hosted", "events_attended": "Events attended",
+             "participants": "People who took part", "participant_hours": "Participant-hours"}
+    return ui.kpi_cards([ui.Kpi(label, fmt.number(row[column]), hint="in the period")
+                         for column, label in shown.items()], ui.FOUR_PER_ROW)
 
 
 @callback(Output(PAGE.graph(ACTIVITY), "figure"), Output(PAGE.note(ACTIVITY), "children"),
@@ -188,19 +186,20 @@ def show_tables(search, city_id):
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
     shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
     attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
-    return (shown, notes.based_on(len(events), "events in the period", one="event in the period",
-                                  ignored=q.ACTIVITY.ignores(chosen),
-                                  extra=" ".join(filter(None, (notes.hosted_and_attended(events["involvement"],
-                                                                                         attended),
-                                                               notes.capped(len(shown), len(events),
-                                                                            "events (latest first)"))))),
-            ui.grid_rows(grants, GRANT_COLUMNS),
+    return (shown, _events_note(chosen, events, len(shown), attended), ui.grid_rows(grants, GRANT_COLUMNS),
             notes.based_on(len(grants), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
             ui.grid_rows(indicators, INDICATOR_COLUMNS),
             notes.based_on(len(indicators), "indicators with a report up to the period's end",
-                           one="indicator with a report up to the period's end",
-                           ignored=q.GRANTS.ignores(chosen)))
+                           one="indicator with a report up to the period's end", ignored=q.GRANTS.ignores(chosen)))
+
+
+def _events_note(chosen, events, shown: int, attended: int) -> str:
+    """What the events table is based on: how many, hosted and attended, and whether the list is cut."""
+    extra = " ".join(filter(None, (notes.hosted_and_attended(events["involvement"], attended),
+                                   notes.capped(shown, len(events), "events (latest first)"))))
+    return notes.based_on(len(events), "events in the period", one="event in the period",
+                          ignored=q.ACTIVITY.ignores(chosen), extra=extra)
 
 
 # The city a profile shows: one whose profile the viewer may open (the layout only ever stores such a one).

@@ -10,12 +10,12 @@ from dash import html
 from dashboards import components as ui
 from dashboards import formatting as fmt
 from dashboards import ids, settings
-from dashboards.db import DatabaseMissing
 from dashboards.figures import quality as fig
 from dashboards.pages.upload import REPORT_COLUMNS, versions_section
 from dashboards.pages.upload import section as upload_section
 from dashboards.queries import common
 from dashboards.queries import quality as q
+from dashboards.queries.db import DatabaseMissing
 from dashboards.shell import chart_downloads
 from data_pipeline import versions
 

@@ -14,11 +14,11 @@ from dash.exceptions import MissingCallbackContextException
 from dashboards import components as ui
 from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
-from dashboards.db import current_viewer
 from dashboards.figures import grants as fig
 from dashboards.figures.common import explained
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
+from dashboards.queries.db import current_viewer
 from dashboards.security import allowed, audit
 from dashboards.shell import chart_downloads, click_to_filter
 
@@ -63,7 +63,7 @@ def layout(**_query) -> html.Div:
     return html.Div([
         ui.page_header("Grants & outcomes", "Grants whose funded work overlaps the chosen period: what was awarded, "
                        "what has been paid, and whether their indicators are on track."),
-        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"}),
+        ui.kpi_row(PAGE("kpis")),
         dbc.Row([
             dbc.Col(ui.chart_card(PAGE, PORTFOLIO, "Portfolio: awarded and disbursed", height=420,
                                   controls=ui.segmented(PAGE("by"), BY, "donor_name", "Break the portfolio down by")),
@@ -111,11 +111,12 @@ def kpi_cards(df: pd.DataFrame) -> list:
     """Totals of the portfolio (its 'status' breakdown covers every grant once)."""
     rows = df[df["dimension"] == "status"]
     awarded, paid = rows["awarded_usd"].sum(), rows["disbursed_usd"].sum()
-    cards = [("Grants active", fmt.number(rows["grants"].sum()), "work overlapping the period"),
-             ("Awarded", fmt.usd(awarded), "USD, full value of these grants"),
-             ("Disbursed to date", fmt.usd(paid), "USD paid against them"),
-             ("Disbursement rate", fmt.share(paid / awarded if awarded else None), "disbursed / awarded")]
-    return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=3) for label, value, hint in cards]
+    return ui.kpi_cards([
+        ui.Kpi("Grants active", fmt.number(rows["grants"].sum()), hint="work overlapping the period"),
+        ui.Kpi("Awarded", fmt.usd(awarded), hint="USD, full value of these grants"),
+        ui.Kpi("Disbursed to date", fmt.usd(paid), hint="USD paid against them"),
+        ui.Kpi("Disbursement rate", fmt.share(paid / awarded if awarded else None), hint="disbursed / awarded"),
+    ], ui.FOUR_PER_ROW)
 
 
 @callback(Output(PAGE("kpis"), "children"), Output(PAGE.graph(PORTFOLIO), "figure"),
@@ -167,20 +168,25 @@ def show_indicators(search, picked):
         listed["indicator_id"].iloc[0] if len(listed) else None)
     late = q.off_track(chosen, listed=listed)
     rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
-    ignored = common.INDICATORS.ignores(chosen)
-    win = common.window(chosen)
-    return (explained(partial(fig.indicator_status, status),
-                      lambda: common.nothing_in("indicators", chosen)),
-            notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
-                           one="indicator report due in the period", ignored=ignored,
-                           extra=notes.partial_periods(status, win, "quarter", "quarter")),
-            pick_options(listed, "", keep), keep, rows,
-            notes.based_on(len(listed), "indicators with a report up to the period's end",
-                           one="indicator with a report up to the period's end",
-                           extra=" ".join(filter(None, (
-                               f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
-                               notes.capped(len(rows), len(late), "off-track indicators (furthest behind first)")))),
-                           ignored=ignored), *show_indicator(keep))
+    return (explained(partial(fig.indicator_status, status), lambda: common.nothing_in("indicators", chosen)),
+            _status_note(chosen, status), pick_options(listed, "", keep), keep, rows,
+            _indicators_note(chosen, listed, late, len(rows)), *show_indicator(keep))
+
+
+def _status_note(chosen, status) -> str:
+    """What the status chart is based on: the indicator reports due in the period."""
+    return notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
+                          one="indicator report due in the period", ignored=common.INDICATORS.ignores(chosen),
+                          extra=notes.partial_periods(status, common.window(chosen), "quarter", "quarter"))
+
+
+def _indicators_note(chosen, listed, late, shown: int) -> str:
+    """What the off-track table is based on, how many are off track, and whether the list is cut."""
+    extra = " ".join(filter(None, (f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
+                                   notes.capped(shown, len(late), "off-track indicators (furthest behind first)"))))
+    return notes.based_on(len(listed), "indicators with a report up to the period's end",
+                          one="indicator with a report up to the period's end", extra=extra,
+                          ignored=common.INDICATORS.ignores(chosen))
 
 
 def _picked_alone() -> bool:

@@ -9,14 +9,15 @@ import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import components as ui
-from dashboards import db, filters, ids
+from dashboards import filters, ids
 from dashboards import formatting as fmt
-from dashboards.db import current_viewer
 from dashboards.figures import impact as fig
-from dashboards.queries import common
+from dashboards.queries import common, db
 from dashboards.queries import impact as q
+from dashboards.queries.db import current_viewer
 from dashboards.reports import exports
-from dashboards.reports.impact_report import REACHED, as_awarded, render_pdf, summary_sentences
+from dashboards.reports.pdf import render_pdf
+from dashboards.reports.words import REACHED, as_awarded, summary_sentences
 from dashboards.security import allowed
 
 dash.register_page(__name__, path="/impact", name="Impact summary", order=6, nav=True,
@@ -57,7 +58,7 @@ def layout(**_query) -> html.Div:
                        "second count is hidden ([c]) so totals cannot reveal them."),
         preview,
         html.H2(id=PAGE("audience"), className="h4 mb-3"),
-        dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"),
+        ui.kpi_row(PAGE("kpis")),
         dbc.Card(dbc.CardBody([
             html.Div([
                 html.H2("In plain words", className="section-title mb-0"),
@@ -97,18 +98,18 @@ allowed.declare(PAGE("donor"), "value", allowed.one_of(q.audiences))
 
 
 def kpi_cards(data) -> list:
-    shown = [
-        ("Awarded", fmt.usd(data.awarded_usd), "USD, grants running in the period"
-         + (f"; {as_awarded(data)}" if as_awarded(data) else "")),
-        ("Disbursed", fmt.usd(data.disbursed_usd), "USD, paid by the period's end"),
-        ("Grants", fmt.number(data.grants), f"{data.grants_active} still active"),
-        ("Cities reached", fmt.number(data.cities), None),
-        ("Countries", fmt.number(data.countries), None),
-        ("People reached", str(data.participants_total) if not isinstance(data.participants_total, int)
-         else fmt.number(data.participants_total), REACHED),
-    ]
-    return [dbc.Col(ui.kpi_card(label, value, hint=hint), xs=6, md=4, xl=2, class_name="kpi-col")
-            for label, value, hint in shown]
+    """The summary's headline numbers (people reached reads "<5" or "–" when suppressed or unknown)."""
+    reached = (str(data.participants_total) if not isinstance(data.participants_total, int)
+               else fmt.number(data.participants_total))
+    return ui.kpi_cards([
+        ui.Kpi("Awarded", fmt.usd(data.awarded_usd), hint="USD, grants running in the period"
+               + (f"; {as_awarded(data)}" if as_awarded(data) else "")),
+        ui.Kpi("Disbursed", fmt.usd(data.disbursed_usd), hint="USD, paid by the period's end"),
+        ui.Kpi("Grants", fmt.number(data.grants), hint=f"{data.grants_active} still active"),
+        ui.Kpi("Cities reached", fmt.number(data.cities)),
+        ui.Kpi("Countries", fmt.number(data.countries)),
+        ui.Kpi("People reached", reached, hint=REACHED),
+    ], ui.SIX_PER_ROW)
 
 
 @callback(

@@ -7,7 +7,6 @@ from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, callback, html
 
 from dashboards import components as ui
@@ -16,7 +15,6 @@ from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import overview as fig
 from dashboards.figures.common import explained
-from dashboards.filters import Window
 from dashboards.queries import common
 from dashboards.queries import membership as mq
 from dashboards.queries import overview as q
@@ -30,27 +28,27 @@ PAGE = ids.PageIds("overview")
 TREND, MAP, REGIONS = "trend", "map", "regions"
 MEASURES = {"participants": "Participants", "events": "Events", "members": "Members", "awarded_usd": "USD"}
 
-# (column, label, format, the good direction, hint)
 KPIS = (
-    ("members", "Member cities", fmt.number, "up", "at the period's end"),
-    ("new_members", "New members", fmt.number, "up", "joined in the period"),
-    ("active_cities", "Cities active", fmt.number, "up", "hosted or sent someone to an event"),
-    ("events", "Events", fmt.number, "up", None),
-    ("participants", "Unique participants", fmt.number, "up", None),
-    ("participant_hours", "Participant-hours", fmt.compact, "up", "learning hours, all participants"),
-    ("women_share", "Women among participants", fmt.share, "neutral", "of participants of known gender"),
-    ("awarded_usd", "Grants awarded", fmt.usd, "up", "USD, awarded in the period"),
-    ("disbursed_usd", "Disbursed", fmt.usd, "up", "USD, paid in the period"),
-    ("on_track_share", "Indicators on track", fmt.share, "up", "of indicator reports due in the period"),
+    ui.Measure("members", "Member cities", hint="at the period's end"),
+    ui.Measure("new_members", "New members", hint="joined in the period"),
+    ui.Measure("active_cities", "Cities active", hint="hosted or sent someone to an event"),
+    ui.Measure("events", "Events"),
+    ui.Measure("participants", "Unique participants"),
+    ui.Measure("participant_hours", "Participant-hours", fmt.compact, hint="learning hours, all participants"),
+    ui.Measure("women_share", "Women among participants", fmt.share, fmt.points_change, "neutral",
+               "of participants of known gender"),
+    ui.Measure("awarded_usd", "Grants awarded", fmt.usd, hint="USD, awarded in the period"),
+    ui.Measure("disbursed_usd", "Disbursed", fmt.usd, hint="USD, paid in the period"),
+    ui.Measure("on_track_share", "Indicators on track", fmt.share, fmt.points_change,
+               hint="of indicator reports due in the period"),
 )
-SHARES = {"women_share", "on_track_share"}
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
         ui.page_header("Overview", "The network at a glance for the chosen period, compared with the period "
                        "before. Click a region or a country to filter; click a city to open its profile."),
-        dcc_kpis(),
+        ui.kpi_row(PAGE("kpis")),
         dbc.Row([
             dbc.Col(ui.chart_card(PAGE, MAP, "Member cities map", height=440), lg=7, class_name="mb-3"),
             dbc.Col(ui.chart_card(PAGE, REGIONS, "Activity by region", height=440, controls=ui.segmented(
@@ -60,30 +58,11 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def dcc_kpis() -> html.Section:
-    return html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"})
-
-
-def kpi_cards(df: pd.DataFrame, win: Window) -> list:
-    """One card per KPI with its change against the previous period (percentage points for shares)."""
-    current = df[df["which"] == "current"].iloc[0]
-    previous = df[df["which"] == "previous"].iloc[0] if (df["which"] == "previous").any() else None
-    cards = []
-    for col, label, show, good, hint in KPIS:
-        now, before = current[col], (previous[col] if previous is not None else None)
-        change, direction = (fmt.points_change if col in SHARES else fmt.change)(now, before)
-        cards.append(dbc.Col(ui.kpi_card(
-            label, show(now), change=change if previous is not None else "", direction=direction,
-            versus=win.previous.label if win.previous else "", good=good,
-            hint=hint if previous is None or before is None else f"{hint + '; ' if hint else ''}before: {show(before)}",
-        ), xs=6, md=4, xl=True, class_name="kpi-col"))
-    return cards
-
-
 @callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"))
 def show_kpis(search):
     chosen = filters.from_query(search)
-    return kpi_cards(q.kpis(chosen), common.window(chosen))
+    win = common.window(chosen)
+    return ui.kpi_cards(ui.compared(q.kpis(chosen), KPIS, win.previous.label if win.previous else ""))
 
 
 @callback(Output(PAGE.graph(MAP), "figure"), Output(PAGE.note(MAP), "children"), Input(ids.URL, "search"))

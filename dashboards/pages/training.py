@@ -7,7 +7,6 @@ from functools import partial
 
 import dash
 import dash_bootstrap_components as dbc
-import pandas as pd
 from dash import Input, Output, callback, html
 
 from dashboards import components as ui
@@ -28,13 +27,12 @@ dash.register_page(__name__, path="/training", name="Training & reach", order=2,
 PAGE = ids.PageIds("training")
 EVENTS, PEOPLE, TOPICS, WHO, LEARNING, REGIONS = "events", "people", "topics", "who", "learning", "regions"
 
-# (column, label, format, change, good direction)
 KPIS = (
-    ("attendances", "Attendances", fmt.number, fmt.change, "up"),
-    ("participants", "Unique participants", fmt.number, fmt.change, "up"),
-    ("completion_rate", "Completion rate", fmt.share, fmt.points_change, "up"),
-    ("knowledge_gain", "Knowledge gain", lambda v: fmt.number(v, 1) + " pts", fmt.change, "up"),
-    ("satisfaction", "Satisfaction", lambda v: fmt.number(v, 2) + " / 5", fmt.change, "up"),
+    ui.Measure("attendances", "Attendances"),
+    ui.Measure("participants", "Unique participants"),
+    ui.Measure("completion_rate", "Completion rate", fmt.share, fmt.points_change),
+    ui.Measure("knowledge_gain", "Knowledge gain", lambda v: fmt.number(v, 1) + " pts"),
+    ui.Measure("satisfaction", "Satisfaction", lambda v: fmt.number(v, 2) + " / 5"),
 )
 
 
@@ -42,7 +40,7 @@ def layout(**_query) -> html.Div:
     return html.Div([
         ui.page_header("Training & reach", "Events and the people they reached, what they learned and how "
                        "satisfied they were. People are counted once however many events they attended."),
-        html.Section(dbc.Row(id=PAGE("kpis"), class_name="g-3 mb-3 kpi-row"), **{"aria-label": "Key figures"}),
+        ui.kpi_row(PAGE("kpis")),
         dbc.Row([
             dbc.Col(ui.chart_card(PAGE, EVENTS, "Events over time", height=360, controls=ui.segmented(
                 PAGE("events-by"), fig.BY, "event_type", "Split events by")), lg=6, class_name="mb-3"),
@@ -58,27 +56,11 @@ def layout(**_query) -> html.Div:
     ])
 
 
-def kpi_cards(df: pd.DataFrame, versus: str) -> list:
-    current = df[df["which"] == "current"].iloc[0] if (df["which"] == "current").any() else None
-    previous = df[df["which"] == "previous"].iloc[0] if (df["which"] == "previous").any() else None
-    cards = []
-    for col, label, show, compare, good in KPIS:
-        now = current[col] if current is not None else None
-        before = previous[col] if previous is not None else None
-        change, direction = compare(now, before)
-        cards.append(dbc.Col(ui.kpi_card(label, show(now) if now is not None else "–",
-                                         change=change if previous is not None else "", direction=direction,
-                                         versus=versus, good=good,
-                                         hint=f"before: {show(before)}" if before is not None else None),
-                             xs=6, md=4, xl=True, class_name="kpi-col"))
-    return cards
-
-
 @callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"))
 def show_kpis(search):
     chosen = filters.from_query(search)
     win = common.window(chosen)
-    return kpi_cards(q.learning_kpis(chosen), win.previous.label if win.previous else "")
+    return ui.kpi_cards(ui.compared(q.learning_kpis(chosen), KPIS, win.previous.label if win.previous else ""))
 
 
 @callback(Output(PAGE.graph(EVENTS), "figure"), Output(PAGE.note(EVENTS), "children"),

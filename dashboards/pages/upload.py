@@ -1,25 +1,21 @@
 """New data from the browser (admins only, on /data): upload CSV or XLSX files, read what they would change and
 the validation report, confirm when they remove data, publish; the list of published versions, and rollback.
 
-The callbacks are adapters over data_pipeline/uploads.py and versions.py, which run the same build as the command
-line. Each one checks the signed-in viewer may upload (the page itself is also open to programme managers, who
-may read the report and the versions but not change the data), and writes what happened to the audit log. No
-server path is ever shown: sets are named by their version id.
+The callbacks are adapters over dashboards/services/publishing.py (which checks the viewer may upload, runs the
+pipeline's own upload and version functions, audits and clears the cache) and only turn its outcome into
+components.
 """
 
 from __future__ import annotations
-
-import base64
-import binascii
 
 import dash_bootstrap_components as dbc
 from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import components as ui
 from dashboards import ids, settings
-from dashboards.db import cache, current_viewer
+from dashboards.queries.db import current_viewer
 from dashboards.reports.exports import csv_download, grid_frame
-from dashboards.security import audit
+from dashboards.services import publishing
 from data_pipeline import uploads, versions
 from data_pipeline.template import template_bytes
 
@@ -110,10 +106,11 @@ def versions_section() -> html.Div | None:
     ]), class_name="mb-3")
 
 
-def _refuse():
-    viewer = current_viewer()
-    audit.record("access_denied", actor=viewer.user, role=viewer.role, action="upload")
-    return ui.empty_state("Only administrators may upload data.")
+def refusal(exc: publishing.Refused):
+    """A refused step as the page shows it: an empty state for a viewer who may not, an alert otherwise."""
+    if exc.kind == "forbidden":
+        return ui.empty_state(str(exc))
+    return dbc.Alert(str(exc), color="warning" if exc.kind == "incomplete" else "danger")
 
 
 @callback(Output(PAGE("template"), "data"), Input(PAGE("template-button"), "n_clicks"), prevent_initial_call=True)
@@ -127,25 +124,13 @@ def download_template(clicks):
           Output(PAGE("publish"), "disabled"), Output(PAGE("confirm-box"), "hidden"), Output(PAGE("confirm"), "value"),
           Input(PAGE("upload"), "contents"), State(PAGE("upload"), "filename"), prevent_initial_call=True)
 def check_upload(contents, names):
-    viewer = current_viewer()
-    if not viewer.can_upload:
-        return _refuse(), None, True, True, False
-    if not isinstance(contents, list) or not isinstance(names, list) or len(contents) != len(names):
-        return dbc.Alert("Choose one or more files.", color="warning"), None, True, True, False
-    conf = settings.get()
+    """Check the dropped files; offer to publish them only when the check allows it."""
     try:
-        files = [(str(name), _decode(data)) for name, data in zip(names, contents, strict=True)]
-        checked = uploads.check_upload(files, store=conf.sources_store, default_source=conf.source_dir,
-                                       db_path=conf.db_path, max_bytes=conf.upload_max_mb * 1024 * 1024,
-                                       actor=viewer.user, shrink_share=conf.shrink_share)
-    except uploads.UploadRefused as exc:
-        audit.record("upload_refused", actor=viewer.user, role=viewer.role, reason=str(exc))
-        return dbc.Alert(str(exc), color="danger"), None, True, True, False
-    result = checked.result
-    audit.record("upload_checked", actor=viewer.user, role=viewer.role, upload=checked.staged.id,
-                 files=", ".join(n for n, _ in files), errors=len(result.errors), warnings=len(result.warnings))
+        checked = publishing.check(current_viewer(), names, contents)
+    except publishing.Refused as exc:
+        return refusal(exc), None, True, True, False
     staged = checked.staged.id if checked.publishable else None
-    return (check_view(checked), staged, not checked.publishable, checked.verdict != "confirm", False)
+    return check_view(checked), staged, not checked.publishable, checked.verdict != "confirm", False
 
 
 def check_view(checked: uploads.CheckedUpload) -> list:
@@ -170,54 +155,27 @@ def check_view(checked: uploads.CheckedUpload) -> list:
     ]
 
 
-def _decode(data_url: object) -> bytes:
-    if not isinstance(data_url, str) or "," not in data_url:
-        raise uploads.UploadRefused("a file arrived without its contents")
-    try:
-        return base64.b64decode(data_url.split(",", 1)[1], validate=True)
-    except (binascii.Error, ValueError) as exc:
-        raise uploads.UploadRefused("a file arrived damaged (not base64)") from exc
-
-
 @callback(Output(PAGE("publish-result"), "children"), Output(PAGE("publish"), "disabled", allow_duplicate=True),
           Input(PAGE("publish"), "n_clicks"), State(PAGE("staged"), "data"), State(PAGE("confirm"), "value"),
           prevent_initial_call=True)
 def publish(clicks, staged_id, confirmed):
-    viewer = current_viewer()
-    if not viewer.can_upload:
-        return _refuse(), True
-    if not clicks or not staged_id:
-        return no_update, no_update
-    conf = settings.get()
+    """Publish the checked upload; a missing confirmation can be given and the button pressed again."""
     try:
-        result = uploads.publish_upload(conf.sources_store, staged_id, db_path=conf.db_path, actor=viewer.user,
-                                        confirm_shrink=confirmed is True, shrink_share=conf.shrink_share)
-    except uploads.UploadRefused as exc:
-        audit.record("publish_failed", actor=viewer.user, role=viewer.role, upload=str(staged_id)[:40],
-                     reason=str(exc))
-        # a missing confirmation can be given and the button pressed again
-        return dbc.Alert(str(exc), color="danger"), not isinstance(exc, uploads.ConfirmationNeeded)
-    return _published(result, viewer, "publish", "published", upload=staged_id, confirmed=confirmed is True), True
+        done = publishing.publish(current_viewer(), staged_id if clicks else None, confirmed=confirmed is True)
+    except publishing.Refused as exc:
+        return refusal(exc), not exc.retry
+    return (published(done, "published"), True) if done else (no_update, no_update)
 
 
 @callback(Output(PAGE("rollback-result"), "children"), Input(PAGE("rollback"), "n_clicks"),
           State(PAGE("version"), "value"), State(PAGE("rollback-confirm"), "value"), prevent_initial_call=True)
 def rollback(clicks, version_id, confirmed):
-    viewer = current_viewer()
-    if not viewer.can_upload:
-        return _refuse()
-    if not clicks or not version_id:
-        return no_update
-    if confirmed is not True:
-        return dbc.Alert("Tick the box to confirm: everyone will see that version's data.", color="warning")
-    conf = settings.get()
+    """Publish the chosen earlier version again, once the box is ticked."""
     try:
-        result = versions.rollback(conf.sources_store, version_id, db_path=conf.db_path, actor=viewer.user)
-    except (versions.VersionRefused, uploads.BuildBusy) as exc:
-        audit.record("rollback_failed", actor=viewer.user, role=viewer.role, version=str(version_id)[:40],
-                     reason=str(exc))
-        return dbc.Alert(str(exc), color="danger")
-    return _published(result, viewer, "rollback", "rolled-back", version=version_id)
+        done = publishing.rollback(current_viewer(), version_id if clicks else None, confirmed=confirmed is True)
+    except publishing.Refused as exc:
+        return refusal(exc)
+    return published(done, "rolled-back") if done else no_update
 
 
 @callback(Output(PAGE("version-report"), "data"), Input(PAGE("version-report-button"), "n_clicks"),
@@ -232,12 +190,9 @@ def download_version_report(clicks, version_id):
     return csv_download(grid_frame(problems, REPORT_COLUMNS), f"scn-report-{version_id}")
 
 
-def _published(result, viewer, event: str, answer_id: str, **details):
+def published(done: publishing.Published, answer_id: str):
     """The answer to a publish or rollback: its failure, or when the data is from now on."""
-    if not result.ok:
-        audit.record(f"{event}_failed", actor=viewer.user, role=viewer.role, errors=len(result.errors), **details)
+    if not done.ok:
         return dbc.Alert("The build failed; the data everyone sees is unchanged.", color="danger")
-    cache.clear()
-    audit.record(event, actor=viewer.user, role=viewer.role, **details)
-    return dbc.Alert([f"Published in {result.seconds:.1f} s: data as of {result.as_of}. ",
+    return dbc.Alert([f"Published in {done.seconds:.1f} s: data as of {done.as_of}. ",
                       html.A("Reload to see it", href="/data")], color="success", id=PAGE(answer_id))

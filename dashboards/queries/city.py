@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import (
     Scope,
     first_activity,
     indicator_result,
+    period_of,
     period_spine,
     where,
     window,
@@ -79,9 +80,9 @@ def activity(filters: Filters, city_id: str, *, viewer: Viewer | None = None) ->
     w, p = where(filters, win, ACTIVITY)
     sql = f"""
         with spine as ({spine}),
-        hosted as (select date_trunc('{grain}', start_date) as period, count(*) as events_hosted
+        hosted as (select {period_of(grain)} as period, count(*) as events_hosted
                    from fct_events where city_id = $id and {w} group by 1),
-        sent as (select date_trunc('{grain}', start_date) as period, count(distinct participant_key) as participants
+        sent as (select {period_of(grain)} as period, count(distinct participant_key) as participants
                  from fct_attendance where participant_city_id = $id and {w} group by 1)
         select spine.period, '{grain}' as grain, coalesce(hosted.events_hosted, 0) as events_hosted,
             coalesce(sent.participants, 0) as participants

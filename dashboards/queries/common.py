@@ -8,9 +8,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from dashboards import db, notes
 from dashboards import formatting as fmt
+from dashboards import notes
 from dashboards.filters import Filters, Window, partial_note, resolve
+from dashboards.queries import db
 from dashboards.security.access import Viewer
 from data_pipeline.contract import EVENT_TYPES
 
@@ -80,8 +81,8 @@ def build_info(viewer: Viewer | None = None) -> dict:
 @functools.lru_cache(maxsize=64)
 def _build_info(version: str, viewer: Viewer) -> dict:
     """build_info of one database version as `viewer` sees it, kept in the process: nearly every callback asks
-    for it two or three times, and even a cached answer (the key hashed, the frame unpickled) cost ~1 ms a time
-    and the first ~3-4 ms through the policy views. `version` only keys it: a new database is a new entry."""
+    for it two or three times, and even a cached answer costs a hash and an unpickle each
+    time, and the first a query through the policy views. `version` only keys it: a new database is a new entry."""
     info = db.frame("select * from meta_build", viewer=viewer).iloc[0].to_dict()
     return info | {"as_of": pd.Timestamp(info["as_of"]).date(), "built_at": pd.Timestamp(info["built_at"])}
 
@@ -124,6 +125,7 @@ def filter_options(viewer: Viewer | None = None) -> dict[str, list[dict]]:
 
 
 def city_names(city_ids: list[str], viewer: Viewer | None = None) -> dict[str, str]:
+    """The names of the given cities the viewer may see, by id."""
     if not city_ids:
         return {}
     df = db.frame("select city_id, city_name from city_engagement where list_contains($ids, city_id)",
@@ -132,6 +134,7 @@ def city_names(city_ids: list[str], viewer: Viewer | None = None) -> dict[str, s
 
 
 def country_names(viewer: Viewer | None = None) -> dict[str, str]:
+    """Every country's name by its ISO-3 code."""
     df = db.frame("select iso3, name from ref_countries", viewer=viewer)
     return dict(zip(df["iso3"], df["name"], strict=True))
 
@@ -140,7 +143,7 @@ def period_of(grain: str) -> str:
     """SQL for the period (a date) an event or attendance falls in at `grain`. fct_events and fct_attendance
     store the month and quarter: grouping ten million attendances on them is ~40% faster than truncating
     every date."""
-    return grain if grain in ("month", "quarter") else f"cast(date_trunc('{grain}', start_date) as date)"
+    return grain if grain in ("month", "quarter") else f"period_start('{grain}', start_date)"
 
 
 def with_partial(frame: pd.DataFrame, window: Window, grain: str, column: str = "period") -> pd.DataFrame:
@@ -194,12 +197,12 @@ def span(what: str, filters: Filters, viewer: Viewer | None = None) -> tuple[dt.
 
 
 def period_spine(window: Window, grain: str, first: dt.date) -> tuple[str, dict]:
-    """SQL for one row per period (`period` column) covering the window, and its parameters."""
+    """SQL for one row per period covering the window (`period`, its first day; `period_end`, its last, cut at the
+    window's end: the date_spine macro, data_pipeline/sql/macros/periods.sql), and its parameters."""
     start = window.start or first
     return (
-        f"""select cast(p as date) as period
-            from range(date_trunc('{grain}', $spine_start::date), $spine_end::date + interval 1 day,
-                       interval 1 {grain}) t(p)""",
+        f"""select period_start as period, period_end
+            from date_spine('{grain}', $spine_start::date, $spine_end::date)""",
         {"spine_start": start, "spine_end": window.end},
     )
 

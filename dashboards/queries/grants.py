@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import (
     Scope,
     indicator_result,
@@ -62,7 +62,7 @@ def indicator_status(filters: Filters, *, viewer: Viewer | None = None) -> pd.Da
     win = window(filters, viewer)
     w, params = where(filters, win, Scope("period_end"))
     sql = f"""
-        select cast(date_trunc('quarter', period_end) as date) as quarter, status, count(*) as indicators
+        select period_start('quarter', period_end) as quarter, status, count(*) as indicators
         from indicator_achievement where {w}
         group by all order by quarter, status
     """

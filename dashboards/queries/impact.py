@@ -12,10 +12,11 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db, settings
+from dashboards import settings
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import Scope, build_info, indicator_result, where, window, with_indicator_labels
-from dashboards.reports.impact_report import NETWORK, ImpactData
+from dashboards.queries.impact_data import NETWORK, ImpactData
 from dashboards.security import access, suppression
 from dashboards.security.access import PUBLIC_VIEWER, Viewer
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters
+from dashboards.queries import db
 from dashboards.queries.common import CITIES, Scope, first_activity, period_spine, where, window, with_partial
 from dashboards.security.access import Viewer
 
@@ -42,7 +42,7 @@ def member_map(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFram
                 coalesce(ladder.milestones, 0) as milestones
             from city_engagement c
             left join reach using (city_id) left join hosted using (city_id) left join ladder using (city_id)
-            where {city_w} and c.joined_on <= $end and (c.left_on is null or c.left_on > $end)
+            where {city_w} and is_member_on(c.joined_on, c.left_on, $end)
         )
         select * from final order by city_name
     """
@@ -56,7 +56,7 @@ def members_not_shown(filters: Filters, region: str | None = None, *, viewer: Vi
     leaves out."""
     win = window(filters, viewer)
     city_w, params = where(filters, win, CITIES, alias="c")
-    member = ("c.joined_on <= $end and (c.left_on is null or c.left_on > $end) "
+    member = ("is_member_on(c.joined_on, c.left_on, $end) "
               "and ($region::varchar is null or c.region = $region)")
     sql = f"""
         select (select count(*) from city_counting c where {city_w} and {member})
@@ -75,16 +75,13 @@ def members_over_time(filters: Filters, *, viewer: Viewer | None = None) -> pd.D
     sql = f"""
         with spine as ({spine}),
         bounds as (
-            select period,
-                least(cast(period + interval 1 {grain} - interval 1 day as date), $spine_end::date) as period_end,
-                greatest(period, $spine_start::date) as period_from
+            select period, period_end, greatest(period, $spine_start::date) as period_from
             from spine
         ),
         cities as (select region, joined_on, left_on from city_counting where {city_w}),
         final as (
             select bounds.period, r.region,
-                count(c.joined_on) filter (where c.joined_on <= bounds.period_end
-                         and (c.left_on is null or c.left_on > bounds.period_end)) as members,
+                count(c.joined_on) filter (where is_member_on(c.joined_on, c.left_on, bounds.period_end)) as members,
                 count(c.joined_on) filter (where c.joined_on between bounds.period_from and bounds.period_end)
                     as joins,
                 count(c.joined_on) filter (where c.left_on between bounds.period_from and bounds.period_end)
@@ -121,7 +118,7 @@ def ladder(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
     sql = f"""
         with members as (
             select c.city_id from city_engagement c
-            where {city_w} and c.joined_on <= $end and (c.left_on is null or c.left_on > $end)
+            where {city_w} and is_member_on(c.joined_on, c.left_on, $end)
         ),
         steps as (select milestone, step from ref_milestones),
         reached as (

@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters, Window
+from dashboards.queries import db
 from dashboards.queries.common import (
     ATTENDANCE,
     CITIES,
@@ -26,8 +26,6 @@ KPI_COLUMNS = ("members", "new_members", "active_cities", "events", "participant
                "women_share", "awarded_usd", "disbursed_usd", "on_track_share")
 # Activity of a city: dates and event filters apply, the place is the city's own (filtered on the city).
 _CITY_ACTIVITY = Scope("start_date", region=None, country=None, event_type="event_type", topic="topic")
-# The women's share is of participants whose sex is recorded.
-KNOWN_GENDERS = ("female", "male", "non-binary")
 
 
 # KPIs that count things (whole numbers); the others are amounts and shares.
@@ -47,16 +45,15 @@ def _kpi_select(filters: Filters, win: Window, prefix: str, which: str) -> tuple
     # One pass over attendance for its three KPIs: the period's people as one key bitmap, split by sex with
     # people_split (db.py); the active cities are the members among the hosts and senders of the period's events.
     # One row per KPI (kpi, value), stacked with union all: as one row of ten scalar subqueries per period, DuckDB's
-    # join-order search over them took ~25 ms of a ~50 ms query at 1M rows, more than running it.
-    known = ", ".join(f"'{g}'" for g in KNOWN_GENDERS)
+    # join-order search over them took longer than running the query.
     sql = f"""
         with seen as (
             select people_map(participant_key) as seen, coalesce(sum(hours), 0) as participant_hours
             from fct_attendance where {att_w}
         ),
         by_sex as (
-            select sum(participants) filter (where value = 'female') as women,
-                sum(participants) filter (where value in ({known})) as known
+            select sum(participants) filter (where is_woman(value)) as women,
+                sum(participants) filter (where gender_stated(value)) as known
             from people_split((select seen from seen)) where attribute = 'gender'
         ),
         active as (
@@ -64,14 +61,14 @@ def _kpi_select(filters: Filters, win: Window, prefix: str, which: str) -> tuple
             union select a.participant_city_id from fct_attendance a where {sent_w}
         )
         select '{which}' as which, 'members' as kpi, count(*)::double as value from city_counting c
-            where {city_w} and c.joined_on <= ${prefix}end and (c.left_on is null or c.left_on > ${prefix}end)
+            where {city_w} and is_member_on(c.joined_on, c.left_on, ${prefix}end)
         union all select '{which}', 'new_members', count(*) from city_counting where {joined_w}
         union all select '{which}', 'active_cities', count(*) from city_counting c
             where {city_w} and c.city_id in (select city_id from active)
         union all select '{which}', 'events', count(*) from fct_events where {ev_w}
         union all select '{which}', 'participants', coalesce(bit_count(seen), 0) from seen
         union all select '{which}', 'participant_hours', participant_hours from seen
-        union all select '{which}', 'women_share', women / nullif(known, 0) from by_sex
+        union all select '{which}', 'women_share', women_share(women, known) from by_sex
         union all select '{which}', 'awarded_usd', coalesce(sum(awarded_usd), 0) from grant_portfolio where {grant_w}
         union all select '{which}', 'disbursed_usd', coalesce(sum(amount_usd), 0) from fct_disbursements
             where {pay_w}
@@ -97,7 +94,7 @@ def kpis(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
         parts.append(f"select * from ({prev_sql})")
         params |= prev_params
     stacked = db.frame(" union all ".join(parts), params, viewer=viewer)
-    # turned into one row per period in plain Python: pandas' pivot, reindex and astype took ~5 ms of it
+    # turned into one row per period in plain Python: pandas' pivot, reindex and astype cost more than the rest
     value = dict(zip(zip(stacked["which"], stacked["kpi"], strict=True), stacked["value"], strict=True))
     periods = [w for w in ("current", "previous") if (w, "members") in value]
     wide = {"which": periods} | {
@@ -129,9 +126,9 @@ def trend(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
                from fct_events where {ev_w} group by 1),
         pa as (select {period_of(grain)} as period, people(participant_key) as n
                from fct_attendance where {att_w} group by 1),
-        jo as (select date_trunc('{grain}', joined_on) as period, count(*) as n
+        jo as (select period_start('{grain}', joined_on) as period, count(*) as n
                from city_counting where {join_w} group by 1),
-        aw as (select date_trunc('{grain}', award_date) as period, sum(awarded_usd) as n
+        aw as (select period_start('{grain}', award_date) as period, sum(awarded_usd) as n
                from grant_portfolio where {grant_w} group by 1),
         final as (
             select spine.period, '{grain}' as grain,
@@ -161,13 +158,13 @@ def by_region(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame
             union all select 'No region', 99
         ),
         mem as (select region, count(*) as members from city_counting
-                where {city_w} and joined_on <= $end and (left_on is null or left_on > $end) group by 1),
+                where {city_w} and is_member_on(joined_on, left_on, $end) group by 1),
         jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select coalesce(region, 'No region') as region, count(*) as events
                from fct_events where {ev_w} group by 1),
         pa as (select coalesce(region, 'No region') as region, participants, participant_hours
                from (select region, people(participant_key) as participants, sum(hours) as participant_hours
-                     from fct_attendance where {att_w} group by region)),  -- grouping on coalesce(...): 2x slower
+                     from fct_attendance where {att_w} group by region)),  -- grouping on coalesce(...) is slower
         aw as (select coalesce(region, 'No region') as region, sum(awarded_usd) as awarded_usd
                from grant_portfolio where {grant_w} group by 1),
         final as (

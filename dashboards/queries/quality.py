@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security.access import Viewer
 
 

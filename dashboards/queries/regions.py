@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
 from dashboards.filters import Filters, Window
+from dashboards.queries import db
 from dashboards.queries.common import ATTENDANCE, CITIES, EVENTS, Scope, where, window, with_partial
 from dashboards.security.access import Viewer
 from data_pipeline.contract import REGIONS
@@ -49,7 +49,7 @@ def summary(filters: Filters, *, viewer: Viewer | None = None) -> pd.DataFrame:
             select c.region, count(*) as members, count_if(c.dormant) as dormant,
                 count_if(c.on_steering_committee) as steering_seats
             from city_counting c
-            where {city_w} and c.joined_on <= $end and (c.left_on is null or c.left_on > $end) group by 1
+            where {city_w} and is_member_on(c.joined_on, c.left_on, $end) group by 1
         ),
         jo as (select region, count(*) as new_members from city_counting where {join_w} group by 1),
         ev as (select coalesce(region, 'No region') as region, count(*) as events from fct_events where {ev_w}
@@ -95,7 +95,7 @@ def cities(filters: Filters, region: str | None, *, viewer: Viewer | None = None
                         count(distinct a.event_id) as events_attended
                  from fct_attendance a where {att_w} group by 1)
         select c.city_id, c.city_name, c.country_name, c.membership,
-            c.joined_on <= $end and (c.left_on is null or c.left_on > $end) as member_at_end,
+            is_member_on(c.joined_on, c.left_on, $end) as member_at_end,
             c.joined_on, c.left_on, coalesce(hosted.events_hosted, 0) as events_hosted,
             coalesce(sent.events_attended, 0) as events_attended, coalesce(sent.participants, 0) as participants,
             c.milestones_reached, c.on_steering_committee, c.last_activity_on, c.dormant

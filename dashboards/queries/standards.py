@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security.access import Viewer
 from data_pipeline.standards import publish
 from data_pipeline.standards.portfolio import Portfolio, donors_in, read_portfolio

@@ -188,8 +188,6 @@ RULES: dict[str, Rule] = {
                                 hidden=("event_city_id", "scored", "gain_sum", "pre_sum", "post_sum", "rated",
                                         "satisfaction_sum"),
                                 donor_rows=_GRANT_REACH),
-    "membership_monthly": Rule(_STAFF | {PUBLIC}, flag="confidential", masked=("country_iso3",)),
-    "training_reach_monthly": Rule(_STAFF | {PUBLIC}),  # by region at most: nothing to mask
     "regional_activity_quarterly": Rule(_STAFF | {PUBLIC}),
     "kpi_by_period": Rule(_STAFF | {PUBLIC}),
     "grant_portfolio": Rule(_ALL, donor="donor_id", flag="confidential",
@@ -198,8 +196,6 @@ RULES: dict[str, Rule] = {
     "fct_disbursements": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3")),
     "indicator_achievement": Rule(_ALL, donor="donor_id", flag="confidential", masked=("city_id", "country_iso3"),
                                   public_text=_TITLE),
-    "indicator_values_by_dimension": Rule(
-        _ALL, region=None, where="indicator_id in (select indicator_id from {policy}.indicator_achievement)"),
 }
 
 # --- the views ------------------------------------------------------------------------------------------------
@@ -297,7 +293,7 @@ def create_policy_views(con, *, schema_columns: dict[str, list[str]] | None = No
         if rule.source and rule.source in schema_columns:
             schema_columns[name] = schema_columns[rule.source]
     salt = secrets.token_hex(16)
-    # indicator_values_by_dimension reads indicator_achievement's view: create the others first.
+    # a rule's `where` may read another table's view: create the views of such rules last.
     ordered = sorted(schema_columns, key=lambda t: RULES.get(t, Rule(_ALL)).where is not None)
     for role, name in zip((*ROLES.values(), None), schemas(), strict=True):
         con.execute(f"create schema if not exists {name}").fetchall()

@@ -166,15 +166,16 @@ def rule_for(component_id, prop: str) -> Allowed | None:
 def _shared() -> None:
     """The rules of the shell, the filter bar, Dash's page router and the shared components."""
     from dashboards import ids
+    from dashboards.shell import dash_internals
 
     path = Allowed(lambda v, _: isinstance(v, str) and v.startswith("/") and len(v) <= 500,
                    lambda _: "/", "a path on this site")
     query = Allowed(_optional(lambda v: isinstance(v, str) and (v == "" or v.startswith("?")) and len(v) <= MAX_TEXT),
                     lambda _: "?period=all", "a query string")
-    for component in (ids.URL, "_pages_location"):
+    for component in (ids.URL, dash_internals.PAGE_LOCATION):
         declare(component, "search", query)
         declare(component, "pathname", path)
-    declare("_pages_store", "data", STORE)
+    declare(dash_internals.PAGE_STORE, "data", STORE)
     declare(ids.FILTER_PERIOD, "value", one_of(PRESETS))
     declare(ids.FILTER_QUARTER, "value", Allowed(_optional(lambda v: isinstance(v, str)
                                                            and re.fullmatch(r"\d{4}-Q[1-4]", v) is not None),

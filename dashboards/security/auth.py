@@ -19,22 +19,23 @@ import json
 import logging
 import secrets
 from collections.abc import Callable
-from urllib.parse import urlencode, urlparse
+from urllib.parse import urlencode
 
 import dash
-from dash._callback import GLOBAL_CALLBACK_MAP
 from dash.exceptions import DependencyException
-from flask import Flask, Response, abort, g, jsonify, redirect, render_template_string, request, session
-from flask_login import LoginManager, UserMixin, current_user, login_user, logout_user
-from flask_wtf.csrf import CSRFError, generate_csrf, validate_csrf
+from flask import Flask, Response, abort, g, jsonify, redirect, request
+from flask_login import LoginManager, current_user
+from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import InternalServerError
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security import access, allowed, audit, users
 from dashboards.security.access import NOBODY, Viewer
+from dashboards.security.signin import LOGIN, LOGOUT, SessionUser, home, login_view, logout_view
+from dashboards.shell import dash_internals
 
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
-LOGIN, LOGOUT = "/login", "/logout"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 CALLBACK_PATH = "/_dash-update-component"
 ALWAYS_OPEN_PAGES = {"not_found_404"}
@@ -42,15 +43,6 @@ ALWAYS_OPEN_PAGES = {"not_found_404"}
 
 class StartupRefused(SystemExit):
     """The app will not start as configured (for example without a secret key outside demo mode)."""
-
-
-class _SessionUser(UserMixin):
-    def __init__(self, user: users.User, token: str) -> None:
-        self.user = user
-        self.token = token
-
-    def get_id(self) -> str:
-        return self.token  # what the session cookie carries: a token of a session in the user store
 
 
 def secret_key() -> str:
@@ -92,9 +84,9 @@ def init(app: dash.Dash) -> None:
     manager.init_app(server)
 
     @manager.user_loader
-    def load(token: str) -> _SessionUser | None:
+    def load(token: str) -> SessionUser | None:
         user = users.from_session(token)
-        return _SessionUser(user, token) if user else None
+        return SessionUser(user, token) if user else None
 
     pages = _page_prefixes()
     _guard_layouts()
@@ -129,11 +121,6 @@ def _viewer() -> Viewer:
     return NOBODY
 
 
-def home(viewer: Viewer) -> str:
-    """Where a viewer lands: the overview, or the impact page for donors and the public."""
-    return "/" if viewer.may_open("overview") else "/impact"
-
-
 def gate(app: dash.Dash, pages: dict[str, str]):
     """Let the request through, or answer it: runs before every request, pages and callbacks alike."""
     path = request.path
@@ -158,7 +145,7 @@ def gate(app: dash.Dash, pages: dict[str, str]):
 def callbacks(app: dash.Dash) -> dict:
     """Every callback Dash knows, by output (Dash moves them from its global registry into the app's map on its
     first request; the gate runs before that)."""
-    return {**GLOBAL_CALLBACK_MAP, **app.callback_map}
+    return {**dash_internals.pending_callbacks(), **app.callback_map}
 
 
 def _check_callback(app: dash.Dash, viewer: Viewer, pages: dict[str, str]):
@@ -270,71 +257,6 @@ def forbidden(viewer: Viewer):
                           detail=f"Signed in as {viewer.user}. Go to {home(viewer)} for what you can see.")
 
 
-# --- sign-in pages ------------------------------------------------------------------------------------------------
-
-def _safe_next(target: str | None) -> str | None:
-    """Only a path on this site, with its query string: never another host (an open redirect would help
-    phishing), whatever a browser would make of backslashes, control characters or an encoded second slash."""
-    if not target or len(target) > 2000:
-        return None
-    parsed = urlparse(target)
-    if (parsed.scheme or parsed.netloc or not target.startswith("/") or target[1:2] in ("/", "\\")
-            or "\\" in target or any(ord(c) < 32 or ord(c) == 127 for c in target)
-            or target.lower().startswith(("/%2f", "/%5c"))):
-        return None
-    return target
-
-
-def login_view():
-    conf = settings.get()
-    error, status = None, 200
-    if request.method == "POST":
-        try:
-            validate_csrf(request.form.get("csrf_token"))
-        except Exception:  # noqa: BLE001 - any invalid token gets the same answer
-            error, status = "The form expired. Please sign in again.", 400
-        else:
-            email = (request.form.get("email") or "").strip().lower()[:254]
-            outcome = users.verify(email, (request.form.get("password") or "")[:1024], address=request.remote_addr)
-            if outcome.user:
-                session.clear()  # a new session on sign-in: nothing carried over from before
-                session.permanent = True
-                login_user(_SessionUser(outcome.user, users.start_session(outcome.user.email, conf.session_hours)))
-                viewer = outcome.user.viewer()
-                audit.record("sign_in", actor=viewer.user, role=viewer.role)
-                return redirect(_safe_next(request.args.get("next")) or home(viewer))
-            audit.record("sign_in_failed", actor=email or None, locked=outcome.locked, throttled=outcome.throttled)
-            if outcome.throttled:
-                error, status = ("Too many wrong passwords from your network: wait 15 minutes and try again.", 429)
-            else:
-                error = ("Too many wrong passwords for this e-mail: it is locked for a while. Ask an administrator "
-                         "to unlock it." if outcome.locked else "Wrong e-mail or password.")
-                status = 401
-    demo = [(e, access.ROLES[r].label, ", ".join(reg) or d or "") for e, r, reg, d, _ in users.DEMO_ACCOUNTS]
-    html = render_template_string(
-        LOGIN_PAGE, error=error, demo=demo if conf.demo else None, demo_password=users.DEMO_PASSWORD,
-        public=conf.public, csrf=generate_csrf(), next=_safe_next(request.args.get("next")) or "")
-    return html, status
-
-
-def logout_view():
-    """Sign out: only a POST carrying the form token (a link, an image or another site's form cannot sign anyone
-    out); a GET shows the button. The session ends in the store, so a copy of the cookie is worthless after."""
-    if request.method != "POST":
-        return render_template_string(LOGOUT_PAGE, csrf=generate_csrf()), 200
-    try:
-        validate_csrf(request.form.get("csrf_token"))
-    except Exception:  # noqa: BLE001 - any invalid token gets the same answer
-        return "The form expired; go back and try again.", 400
-    if current_user.is_authenticated:
-        viewer = current_user.user.viewer()
-        users.end_session(current_user.token)
-        audit.record("sign_out", actor=viewer.user, role=viewer.role)
-    logout_user()
-    session.clear()
-    return redirect(LOGIN)
-
-
 def _security_headers(response):
     response.headers.setdefault("X-Content-Type-Options", "nosniff")
     response.headers.setdefault("X-Frame-Options", "DENY")
@@ -388,62 +310,3 @@ def server_error(exc: InternalServerError):
 
 def new_secret() -> str:
     return secrets.token_urlsafe(48)
-
-
-LOGIN_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign in · SCN Impact Dashboard</title>
-<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
-<link rel="stylesheet" href="/assets/style.css">
-</head>
-<body class="login-body">
-<main class="login-main">
-  <h1 class="h3 mb-1">SCN Impact Dashboard</h1>
-  <p class="text-muted mb-4">Strong Cities Network · sign in to continue</p>
-  {% if error %}<div class="alert alert-danger" role="alert" id="login-error">{{ error }}</div>{% endif %}
-  <form method="post" action="/login{% if next %}?next={{ next | urlencode }}{% endif %}" class="card card-body">
-    <input type="hidden" name="csrf_token" value="{{ csrf }}">
-    <label class="form-label" for="email">E-mail</label>
-    <input class="form-control mb-3" id="email" name="email" type="email" autocomplete="username" required autofocus>
-    <label class="form-label" for="password">Password</label>
-    <input class="form-control mb-3" id="password" name="password" type="password"
-           autocomplete="current-password" required>
-    <button class="btn btn-primary" type="submit" id="sign-in">Sign in</button>
-  </form>
-  {% if public %}<p class="mt-3"><a href="/impact">View the public impact summary without signing in</a></p>{% endif %}
-  {% if demo %}
-  <section class="card card-body mt-4 border-warning" aria-labelledby="demo-title">
-    <h2 class="h6" id="demo-title"><span class="badge text-bg-warning">Demo only</span> Demo accounts</h2>
-    <p class="small mb-2">These accounts exist only in demo mode (<code>make run</code>, on the bundled demo data).
-      Password for all: <code>{{ demo_password }}</code></p>
-    <table class="table table-sm small mb-0"><thead><tr><th>E-mail</th><th>Role</th><th>Limited to</th></tr></thead>
-    <tbody>{% for email, role, scope in demo %}<tr><td><code>{{ email }}</code></td><td>{{ role }}</td>
-      <td>{{ scope }}</td></tr>{% endfor %}</tbody></table>
-  </section>
-  {% endif %}
-</main>
-</body>
-</html>"""
-
-
-LOGOUT_PAGE = """<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Sign out · SCN Impact Dashboard</title>
-<link rel="stylesheet" href="/assets/vendor/bootstrap.min.css">
-<link rel="stylesheet" href="/assets/style.css">
-</head>
-<body class="login-body">
-<main class="login-main">
-  <h1 class="h3 mb-3">Sign out of the SCN Impact Dashboard?</h1>
-  <form method="post" action="/logout" class="card card-body">
-    <input type="hidden" name="csrf_token" value="{{ csrf }}">
-    <button class="btn btn-primary" type="submit" id="confirm-sign-out">Sign out</button>
-  </form>
-  <p class="mt-3"><a href="/">Back to the dashboard</a></p>
-</main>
-</body>
-</html>"""

@@ -185,7 +185,7 @@ class _Table:
         sink = n + m + 1
         arcs = ([(1 + i, 1 + n + j) for i in range(n) for j in range(m)] + [(0, 1 + i) for i in range(n)]
                 + [(1 + n + j, sink) for j in range(m)] + [(sink, 0)])
-        return cls(keys + [(TOTAL, TOTAL)], lines, arcs, n + m + 1)
+        return cls([*keys, (TOTAL, TOTAL)], lines, arcs, n + m + 1)
 
     def with_margins(self, cells: list[int]) -> list[int]:
         entry = cells + [0] * self.margins
@@ -237,7 +237,7 @@ def _lone_after(tab: _Table, kind: list[str], i: int) -> int:
 
 
 def _weak(members: list[int], total: int, entry: list[int], kind: list[str], threshold: int) -> bool:
-    hidden = [i for i in members + [total] if kind[i] != SHOWN]
+    hidden = [i for i in [*members, total] if kind[i] != SHOWN]
     hidden_sum = sum(entry[i] for i in members if kind[i] != SHOWN)
     lone = len(hidden) == 1 and entry[hidden[0]] > 0  # a lone hidden zero is worked out as zero: harmless
     return lone or (kind[total] == SHOWN and 0 < hidden_sum < threshold)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import gc
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security import auth
 from dashboards.serving import answers, bundles, static
 

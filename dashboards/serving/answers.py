@@ -24,7 +24,7 @@ import threading
 import plotly.io.json
 from flask import Response, g, request
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security.access import NOBODY
 
 CALLBACK_PATH = "/_dash-update-component"
@@ -89,8 +89,8 @@ def init(app) -> None:
     """Serve kept answers before Dash runs a callback, and keep the answers it gives."""
     server = app.server
     # Callback answers are encoded by plotly's JSON writer. With orjson installed it first rewrites the whole answer
-    # in Python, value by value, for orjson: 2.5-2.8x slower than its json engine (the standard library's C encoder)
-    # on answers carrying a grid (grants timeline, 197 KB: 11.1 -> 4.0 ms), the same text either way.
+    # in Python, value by value, for orjson: slower than its json engine (the standard library's C encoder) on
+    # answers carrying a grid, for the same text either way (bench/README.md, "Figures behind the app's comments").
     plotly.io.json.config.default_engine = "json"
 
     @server.before_request

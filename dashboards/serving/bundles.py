@@ -6,6 +6,8 @@ from __future__ import annotations
 import dash_ag_grid
 from dash import dash_table, dcc
 
+from dashboards.shell import dash_internals
+
 # Component code no page needs when it opens. Eager loading would send it with every page (2 MB compressed,
 # 9 MB of script to parse on a first visit); marked "lazy", it is fetched only if a component asks for it
 # (dcc.Upload on the data-quality page, for uploads). The grids use community features only; no page has a
@@ -24,7 +26,7 @@ def load_on_demand(chunks: dict = ON_DEMAND) -> None:
     for library, names in chunks.items():
         wanted = {f"async-{name}.js" for name in names}
         found = set()
-        for resource in library._js_dist:
+        for resource in dash_internals.scripts_of(library):
             file = resource.get("relative_package_path", "").rsplit("/", 1)[-1]
             if file in wanted:
                 resource["async"] = "lazy"
@@ -41,7 +43,7 @@ def plotly_from_assets() -> None:
     `window.Plotly` it finds. Marked "lazy" like the chunks above, the full bundle is still served: dcc.Graph
     fetches it only if no `window.Plotly` was defined. Call it after Dash() is built: the constructor lists
     plotly.js."""
-    full = [resource for resource in dcc._js_dist if resource.get("namespace") == "plotly"]
+    full = [resource for resource in dash_internals.scripts_of(dcc) if resource.get("namespace") == "plotly"]
     if not full:
         raise RuntimeError("dash no longer lists plotly.js among dcc's scripts: see how dcc.Graph loads it and "
                            "update plotly_from_assets in dashboards/serving/bundles.py")

@@ -30,10 +30,12 @@ def quoted(column: str) -> str:
 
 
 def sql_list(words: tuple[str, ...] | list[str]) -> str:
+    """`words` as the items of a SQL list, each a quoted literal: `'a', 'b'`."""
     return ", ".join(sql_text(w) for w in words)
 
 
 def sql_text(word: str) -> str:
+    """`word` as a SQL string literal, its quotes doubled: `it's` -> `'it''s'`."""
     return "'" + word.replace("'", "''") + "'"
 
 

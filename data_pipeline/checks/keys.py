@@ -42,7 +42,7 @@ def _repr(values: tuple) -> str:
 def duplicates(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, table: Table, log: ProblemLog) -> None:
     """Report every row whose key repeats an earlier row's, naming the first; nothing for keyless tables."""
     key = [k for k in table.key if k in loaded.columns]
-    if not key or len(key) < len(table.key) and any(table.column(k).header_required for k in table.key):
+    if not key or (len(key) < len(table.key) and any(table.column(k).header_required for k in table.key)):
         return
     parts = [f"coalesce({normalised(table.column(k))}, '')" for k in key]
     names = ", ".join(f'"{k}"' for k in key)

@@ -103,8 +103,8 @@ def value_checks(column: str) -> list[Check]:
     """A value that is itself an e-mail address or phone number (ids, codes, any column not of free text)."""
     v = quoted(column)
     # A cheap test first, and the regular expression only where it passes: inside CASE, as DuckDB evaluates both
-    # sides of an AND over every row outside a WHERE (the regular expressions on all 10.8M attendance ids took
-    # ~2.5 s of a 9 s validation).
+    # sides of an AND over every row outside a WHERE (the regular expressions on every attendance id were a large
+    # part of validation; bench/README.md).
     return [
         Check(column, "email", f"case when contains({v}, '@') then regexp_matches({v}, '{EMAIL_PATTERN}') end",
               lambda r: "value looks like an e-mail address; personal data is refused"),

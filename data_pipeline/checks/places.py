@@ -6,8 +6,8 @@ data_pipeline/boundaries_build.py) with a tolerance of contract.PLACE_TOLERANCE_
 likely fix: latitude and longitude swapped, or a sign lost, when the corrected point falls inside the country.
 A point in another country, or one a fix puts right, is an error; a point in no country's shape with no fix
 (the sea, or an island the 1:50m shapes leave out) is a warning, since the shapes may be what is missing.
-Shapely does the geometry (vectorised over all cities at once): geopandas would cost ~0.9 s to import on every
-build for what shapely does in ~0.3 s, and the boundaries load as WKB through DuckDB in milliseconds.
+Shapely does the geometry (vectorised over all cities at once): importing geopandas on every build would cost
+more than shapely's whole check, and the boundaries load as WKB through DuckDB (figures: bench/README.md).
 Countries without a boundary in the file (Gibraltar, Tuvalu, Tokelau, Bouvet Island, the US minor islands) are
 not checked.
 """
@@ -32,6 +32,7 @@ EARTH_KM = 6371.0
 
 
 def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog) -> None:
+    """Check the cities' places: each region is its country's hub, each point lies in its country."""
     cities = sources.get("cities")
     if cities is None:
         return
@@ -42,6 +43,7 @@ def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log:
 
 
 def region_check() -> Check:
+    """The check that a known region given to a city is its country's hub, unless the contract lists an exception."""
     allowed = sql_list([f"{iso3}|{region.lower()}" for iso3, regions in contract.REGION_EXCEPTIONS.items()
                         for region in regions])
     hub = "(select r.region from ref_countries r where r.iso3 = upper(country_iso3))"

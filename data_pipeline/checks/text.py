@@ -9,6 +9,7 @@ from data_pipeline.contract import MISSING_WORDS, Column
 
 
 def missing_word_checks(column: Column) -> list[Check]:
+    """The check refusing "N/A", "none" and the like in a required text or id column (none for a reference)."""
     # A reference needs no check of its own: "N/A" there is either not a known id (an error already) or refers to
     # a row whose own key is "N/A" (refused there). That spares the ten million attendance rows two lookups each.
     if not column.required or column.type not in ("text", "id") or column.references:

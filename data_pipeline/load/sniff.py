@@ -125,13 +125,13 @@ class Scan:
 # Searched among the non-ASCII bytes of a chunk only.
 _INVISIBLE_BYTES = tuple(ch.encode() for ch in "\u200b\u200c\u200d\u2060\ufeff\u00ad\u00a0\u2000\u2001\u2002"
                          "\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000")
-_MOJIBAKE_BYTES = tuple(ch.encode() for ch in "ÃÂÄÅÐÑ") + ("â€".encode(),)
+_MOJIBAKE_BYTES = (*(ch.encode() for ch in "ÃÂÄÅÐÑ"), "â€".encode())
 
 
 def scan(path: Path) -> Scan:
     """Read `path` once: its sha256, and the facts about its bytes that decide how it is loaded. Every test here is
-    a C-speed pass over the bytes (`translate`, `count`, `in`): the 250 MB of ten million attendance rows take
-    about twice as long as hashing them."""
+    a C-speed pass over the bytes (`translate`, `count`, `in`), so the scan costs a small multiple of hashing the
+    file (bench/README.md)."""
     digest = hashlib.sha256()
     found = Scan("", 0)
     tail = b""

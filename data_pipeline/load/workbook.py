@@ -418,7 +418,7 @@ def _report_merged(label: str, merged: list[str], header_line: int, names: list[
     from openpyxl.utils import range_boundaries
 
     for ref in merged:
-        min_col, min_row, max_col, max_row = range_boundaries(ref)
+        min_col, min_row, _max_col, max_row = range_boundaries(ref)
         if max_row <= header_line or min_col > len(names):
             continue
         first = ref.split(":")[0]
@@ -435,7 +435,7 @@ def _report_merged(label: str, merged: list[str], header_line: int, names: list[
 
 def _create(con: duckdb.DuckDBPyConnection, relation: str, names: list[str], records: list[list[str]],
             lines: list[int]) -> None:
-    import pandas as pd  # here, not at the top: a CSV build never needs it, and it is ~0.3 s of start-up
+    import pandas as pd  # here, not at the top: a CSV build never needs it, and importing it slows start-up
 
     frame = pd.DataFrame(records, columns=names, dtype="string")
     frame.insert(0, "_line", pd.Series(lines, dtype="int64"))

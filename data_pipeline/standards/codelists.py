@@ -28,6 +28,7 @@ class CodeLists:
 
 @lru_cache(maxsize=1)
 def get() -> CodeLists:
+    """The IATI code lists the exports and imports check against, read once from data/reference/iati/."""
     return CodeLists(activity_status=_codes("ActivityStatus"), sectors=_codes("Sector"),
                      countries=_codes("Country"), currencies=_codes("Currency"),
                      organisation_types=_codes("OrganisationType"))

@@ -28,6 +28,7 @@ LICENCE = "https://creativecommons.org/licenses/by/4.0/"
 
 
 def grant_id(grant: str, prefix: str = m.GIVING360_PREFIX) -> str:
+    """A grant's 360Giving identifier: the organisation prefix, a hyphen, our grant id."""
     return f"{prefix}-{grant}"
 
 
@@ -109,6 +110,7 @@ def to_360giving(portfolio: Portfolio, *, reporting: m.Organisation = m.REPORTIN
 
 
 def to_json(package: dict) -> bytes:
+    """A 360Giving package as the UTF-8 JSON file a donor downloads (non-ASCII kept, indented)."""
     return json.dumps(package, ensure_ascii=False, indent=2).encode("utf-8")
 
 

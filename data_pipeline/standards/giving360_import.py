@@ -17,6 +17,7 @@ import calendar
 import csv
 import datetime as dt
 import io
+import itertools
 import json
 import re
 from decimal import Decimal, InvalidOperation
@@ -214,7 +215,7 @@ def unflatten(data: bytes) -> dict:
 
 def _put(target: dict, path: tuple, value) -> None:
     node = target
-    for key, nxt in zip(path, path[1:], strict=False):
+    for key, nxt in itertools.pairwise(path):
         if isinstance(key, int):
             while len(node) <= key:
                 node.append({})

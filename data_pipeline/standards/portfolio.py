@@ -49,7 +49,7 @@ class Portfolio:
 
     def _by(self, table: str, key: str) -> dict[str, list]:
         """The rows (named tuples, in order) of `table` per value of `key`, split once: filtering a DataFrame per
-        grant and indicator made an export of the demo take 8 s."""
+        grant and indicator made an export of the demo take seconds (bench/README.md)."""
         if (table, key) not in self._groups:
             groups: dict[str, list] = {}
             for row in getattr(self, table).itertuples(index=False):
@@ -59,9 +59,8 @@ class Portfolio:
 
 
 def sql(name: str) -> str:
-    """The query of one table: the shared scope (which grants) first, then the table's own steps."""
-    scope = (SQL_DIR / "standards_scope.sql").read_text(encoding="utf-8")
-    return scope + (SQL_DIR / f"standards_{name}.sql").read_text(encoding="utf-8")
+    """The query of one table; which grants it covers is the export_scope macro's (data_pipeline/sql/macros)."""
+    return (SQL_DIR / f"standards_{name}.sql").read_text(encoding="utf-8")
 
 
 def read_portfolio(run: RunQuery, *, donor: str | None = None) -> Portfolio:

@@ -35,6 +35,7 @@ class Made(BySeverity):
 
 
 def filename(standard: str, donor: str | None, *, flat: bool = False) -> str:
+    """The download's file name: the standard, the donor it is scoped to if any, and its format's extension."""
     scope = f"-{m.slug(donor)}" if donor else ""
     ext = "xml" if standard == "iati" else ("csv" if flat else "json")
     return f"scn-grants{scope}-{standard}.{ext}"

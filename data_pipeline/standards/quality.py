@@ -59,7 +59,7 @@ def validate_iati(data: bytes, *, name: str, today: dt.date | None = None) -> li
 
 
 def _short(path: str | None) -> str:
-    """lxml's '/iati-activities/iati-activity[3]/budget[1]' as 'iati-activity[3]/budget[1]'."""
+    """The path lxml gives ('/iati-activities/iati-activity[3]/budget[1]') as 'iati-activity[3]/budget[1]'."""
     return (path or "-").removeprefix("/iati-activities/") or "-"
 
 

@@ -12,7 +12,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
-from dashboards.screenshots import CHROMIUM, CHROMIUM_ARGS, block_outside, count_requests, serve, sign_in
+from tools.screenshots import CHROMIUM, CHROMIUM_ARGS, block_outside, count_requests, serve, sign_in
 
 
 @pytest.fixture(scope="session")

@@ -13,8 +13,8 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import Page, expect
 
-from dashboards.screenshots import wait_until_drawn
 from data_pipeline.store import open_read_only
+from tools.screenshots import wait_until_drawn
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,10 @@ import pytest
 from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
-from dashboards.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
 from tests.paths import SAMPLE
+from tools.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
+
+pytestmark = pytest.mark.browser
 
 NAV = {
     "admin@demo.scn": {"Overview", "Membership", "Training & reach", "Grants & outcomes", "Regions", "Data quality",

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 from playwright.sync_api import Browser, expect
 
-from dashboards.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
+from tools.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 

@@ -10,8 +10,8 @@ import duckdb
 import pytest
 from playwright.sync_api import Page, expect
 
-from dashboards.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
 from tests.paths import SAMPLE
+from tools.screenshots import block_outside, count_requests, serve, sign_in, wait_until_drawn
 
 pytestmark = pytest.mark.browser
 

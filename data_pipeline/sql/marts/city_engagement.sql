@@ -10,23 +10,26 @@ cities as (
 ),
 
 hosted as (
-    select city_id, count(*) as events_hosted, max(start_date) as last_hosted_on
+    select
+        fct_events.city_id,
+        count(*) as events_hosted,
+        max(fct_events.start_date) as last_hosted_on
     from fct_events, params
-    where city_id is not null and start_date <= params.as_of
-    group by city_id
+    where fct_events.city_id is not null and fct_events.start_date <= params.as_of
+    group by fct_events.city_id
 ),
 
 attended as (
     select
-        participant_city_id as city_id,
-        count(distinct event_id) as events_attended,
-        count(distinct participant_key) as participants,
+        a.participant_city_id as city_id,
+        count(distinct a.event_id) as events_attended,
+        count(distinct a.participant_key) as participants,
         count(*) as attendances,
-        sum(hours) as participant_hours,
-        max(start_date) as last_attended_on
-    from fct_attendance, params
-    where participant_city_id is not null and start_date <= params.as_of
-    group by participant_city_id
+        sum(a.hours) as participant_hours,
+        max(a.start_date) as last_attended_on
+    from fct_attendance as a, params
+    where a.participant_city_id is not null and a.start_date <= params.as_of
+    group by a.participant_city_id
 ),
 
 funded as (
@@ -41,7 +44,9 @@ funded as (
 ),
 
 paid as (
-    select city_id, max(paid_on) as last_paid_on
+    select
+        city_id,
+        max(paid_on) as last_paid_on
     from fct_disbursements
     where city_id is not null
     group by city_id
@@ -58,7 +63,9 @@ ladder as (
 ),
 
 seats as (
-    select city_id, arg_max(role, term_start) as steering_role
+    select
+        city_id,
+        arg_max(role, term_start) as steering_role
     from steering_committee
     where is_current
     group by city_id
@@ -78,8 +85,7 @@ final as (
         cities.population,
         cities.joined_on,
         cities.left_on,
-        cities.joined_on <= params.as_of
-            and (cities.left_on is null or cities.left_on > params.as_of) as is_member,
+        is_member_on(cities.joined_on, cities.left_on, params.as_of) as is_member,
         seats.city_id is not null as on_steering_committee,
         seats.steering_role,
         coalesce(hosted.events_hosted, 0) as events_hosted,
@@ -109,7 +115,7 @@ flagged as (
     select
         final.*,
         final.is_member
-            and coalesce(final.last_activity_on, final.joined_on) < params.as_of - interval 365 day as dormant
+        and coalesce(final.last_activity_on, final.joined_on) < params.as_of - interval 365 day as dormant
     from final
     cross join params
 )

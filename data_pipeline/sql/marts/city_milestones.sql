@@ -4,7 +4,12 @@ with milestones as (
 ),
 
 cities as (
-    select city_id, region, country_iso3, visibility from stg_cities
+    select
+        city_id,
+        region,
+        country_iso3,
+        visibility
+    from stg_cities
 ),
 
 final as (

@@ -2,9 +2,10 @@
 -- `confidential` when the participant's city or the host city is a confidential member: the query layer keeps
 -- such rows inside regional totals for viewers who may not see confidential members.
 -- People are by `participant_key` only: their text id, sex, age band and role are in stg_participants (joined on
--- the key where needed; the dashboard splits people by them through bitmaps, see people_split in dashboards/db.py),
--- and the event's modality is in fct_events. Every text column of ten million rows costs ~0.7 s of a large build
--- to write (numbers and dates ~0.2 s), and nothing read those from here.
+-- the key where needed; the dashboard splits people by them through bitmaps, see people_split in
+-- dashboards/queries/db.py),
+-- and the event's modality is in fct_events. Each text column of ten million rows is a noticeable part of a
+-- large build to write (more than a number or date; bench/README.md), and nothing read those from here.
 with attendance as (
     select * from stg_attendance
 ),
@@ -15,9 +16,10 @@ with attendance as (
 events as (
     select
         stg_events.*,
-        exists (
+        exists(
             select 1 from stg_grants as g
-            where g.city_id = stg_events.city_id
+            where
+                g.city_id = stg_events.city_id
                 and stg_events.start_date between g.start_date and coalesce(g.end_date, stg_events.start_date)
         ) as grant_reach
     from stg_events
@@ -32,8 +34,8 @@ final as (
         attendance.event_id,
         participants.participant_key,
         events.start_date,
-        cast(date_trunc('month', events.start_date) as date) as month,
-        cast(date_trunc('quarter', events.start_date) as date) as quarter,
+        period_start('month', events.start_date) as month,
+        period_start('quarter', events.start_date) as quarter,
         events.event_type,
         events.topic,
         events.hours,

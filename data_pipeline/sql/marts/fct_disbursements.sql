@@ -4,7 +4,14 @@ with payments as (
 ),
 
 grants as (
-    select grant_id, donor_id, city_id, region, country_iso3, confidential from stg_grants
+    select
+        grant_id,
+        donor_id,
+        city_id,
+        region,
+        country_iso3,
+        confidential
+    from stg_grants
 ),
 
 final as (
@@ -15,7 +22,7 @@ final as (
         grants.region,
         grants.country_iso3,
         payments.paid_on,
-        cast(date_trunc('month', payments.paid_on) as date) as month,
+        period_start('month', payments.paid_on) as month,
         payments.amount,
         payments.currency,
         payments.amount_usd,

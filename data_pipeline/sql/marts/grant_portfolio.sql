@@ -8,7 +8,9 @@ donors as (
 ),
 
 paid as (
-    select grant_id, sum(amount_usd) as disbursed_usd
+    select
+        grant_id,
+        sum(amount_usd) as disbursed_usd
     from stg_disbursements
     group by grant_id
 ),

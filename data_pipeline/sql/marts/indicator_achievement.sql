@@ -43,8 +43,10 @@ running as (
         sum(totals.target) filter (where totals.actual is not null) over to_date as reported_target_sum,
         count(totals.target) filter (where totals.actual is not null) over to_date as reported_targets
     from totals
-    window to_date as (partition by totals.indicator_id order by totals.period_end
-                       rows between unbounded preceding and current row)
+    window to_date as (
+        partition by totals.indicator_id order by totals.period_end
+        rows between unbounded preceding and current row
+    )
 ),
 
 to_date as (
@@ -56,8 +58,12 @@ to_date as (
         running.actual,
         case
             when indicators.aggregation <> 'sum' then running.target
-            when running.actual is not null then case when running.reported_targets > 0
-                then running.reported_target_sum end
+            when running.actual is not null
+                then
+                    case
+                        when running.reported_targets > 0
+                            then running.reported_target_sum
+                    end
             else coalesce(running.reported_target_sum, 0) + running.target
         end as target_to_date,
         case
@@ -81,10 +87,12 @@ judged as (
         end as target_met,
         -- a share of the way only where there is a way: a known start and a target better than it
         case
-            when to_date.direction = 'higher' and to_date.target_to_date > to_date.starting_point
+            when
+                to_date.direction = 'higher' and to_date.target_to_date > to_date.starting_point
                 or to_date.direction = 'lower' and to_date.target_to_date < to_date.starting_point
-            then (to_date.actual_to_date - to_date.starting_point)
-                / (to_date.target_to_date - to_date.starting_point)
+                then
+                    (to_date.actual_to_date - to_date.starting_point)
+                    / (to_date.target_to_date - to_date.starting_point)
         end as progress,
         case
             when to_date.direction = 'range' then to_date.range_low is not null

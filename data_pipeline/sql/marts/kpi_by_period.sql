@@ -13,36 +13,29 @@ grains as (
     select unnest(['month', 'quarter', 'year']) as grain
 ),
 
-periods as (
-    select distinct
-        grains.grain,
-        cast(date_trunc(grains.grain, cast(day as date)) as date) as period_start
-    from grains
-    cross join params
-    -- from the first month's start: stepping from the first join's day would skip the last, partial month
-    -- whenever as_of falls on an earlier day of the month than that join
-    cross join range(
-        cast(date_trunc('month', (select min(joined_on) from stg_cities)) as timestamp),
-        params.as_of + interval 1 day,
-        interval 1 month
-    ) as spine(day)
+first_join as (
+    select min(joined_on) as day from stg_cities
 ),
 
+regions as (
+    select region from ref_regions
+    union all
+    select 'All regions'
+),
+
+-- every month, quarter and year from the first join to as_of (the last one cut there), for each region and the
+-- network
 spine as (
     select
-        periods.grain,
+        grains.grain,
         periods.period_start,
-        least(
-            cast(periods.period_start + case periods.grain
-                when 'month' then interval 1 month
-                when 'quarter' then interval 3 month
-                else interval 1 year end - interval 1 day as date),
-            params.as_of
-        ) as period_end,
+        periods.period_end,
         regions.region
-    from periods
+    from grains
+    cross join first_join
     cross join params
-    cross join (select region from ref_regions union all select 'All regions') as regions
+    cross join date_spine(grains.grain, first_join.day, params.as_of) as periods
+    cross join regions
 ),
 
 membership as (
@@ -50,9 +43,7 @@ membership as (
         spine.grain,
         spine.period_start,
         spine.region,
-        count(c.city_id) filter (
-            where c.joined_on <= spine.period_end and (c.left_on is null or c.left_on > spine.period_end)
-        ) as members,
+        count(c.city_id) filter (where is_member_on(c.joined_on, c.left_on, spine.period_end)) as members,
         count(c.city_id) filter (where c.joined_on between spine.period_start and spine.period_end) as joins,
         count(c.city_id) filter (where c.left_on between spine.period_start and spine.period_end) as exits
     from spine
@@ -61,8 +52,11 @@ membership as (
 ),
 
 events as (
-    select grains.grain, cast(date_trunc(grains.grain, e.start_date) as date) as period_start,
-        coalesce(e.region, 'No region') as region, count(*) as events
+    select
+        grains.grain,
+        period_start(grains.grain, e.start_date) as period_start,
+        coalesce(e.region, 'No region') as region,
+        count(*) as events
     from fct_events as e, grains, params
     where e.start_date <= params.as_of  -- planned events are not activity yet
     group by grouping sets ((1, 2, 3), (1, 2))
@@ -70,7 +64,7 @@ events as (
 
 attendance as (
     select
-        cast(date_trunc('year', a.start_date) as date) as year_start,
+        period_start('year', a.start_date) as year_start,
         month(a.start_date) - 1 as month_index,
         coalesce(a.region, 'No region') as region,
         a.participant_key
@@ -97,7 +91,7 @@ monthly_reach as (
 reach_sums as (
     select
         grains.grain,
-        cast(date_trunc(grains.grain, m.month) as date) as period_start,
+        period_start(grains.grain, m.month) as period_start,
         m.region,
         sum(m.attendances) as attendances,
         sum(m.completed) as completed,
@@ -122,21 +116,32 @@ people_by_year as (
 ),
 
 -- each of those rows with the participant's sex (fct_attendance does not carry it): joined once per person, year and
--- region, and carried into the network's rows, ~20% faster than joining after them
+-- region, and carried into the network's rows: faster than joining after them (bench/README.md)
 people_by_year_sexed as (
     select
         people_by_year.*,
-        p.gender = 'female' as female,
-        p.gender in ('female', 'male', 'non-binary') as known_gender
+        is_woman(p.gender) as female,
+        gender_stated(p.gender) as known_gender
     from people_by_year
     join stg_participants as p using (participant_key)
 ),
 
 -- the network counts a participant once even when reached in several regions (NULL region = network)
 people as (
-    select year_start, region, months, female, known_gender from people_by_year_sexed
+    select
+        year_start,
+        region,
+        months,
+        female,
+        known_gender
+    from people_by_year_sexed
     union all
-    select year_start, null as region, bit_or(months), any_value(female), any_value(known_gender)
+    select
+        year_start,
+        null as region,
+        bit_or(months) as months,
+        any_value(female) as female,
+        any_value(known_gender) as known_gender
     from people_by_year_sexed
     group by year_start, participant_key
 ),
@@ -156,11 +161,22 @@ month_patterns as (
 
 -- each period as the months it covers within its year
 period_months as (
-    select 'month' as grain, m as first_month, 1 << m as months from range(12) as t(m)
+    select
+        'month' as grain,
+        m as first_month,
+        1 << m as months
+    from range(12) as t (m)
     union all
-    select 'quarter', 3 * q, 7 << (3 * q) from range(4) as t(q)
+    select
+        'quarter' as grain,
+        3 * q as first_month,
+        7 << (3 * q) as months
+    from range(4) as t (q)
     union all
-    select 'year', 0, 4095
+    select
+        'year' as grain,
+        0 as first_month,
+        4095 as months
 ),
 
 people_counts as (
@@ -183,37 +199,70 @@ reach as (
         reach_sums.region,
         people_counts.unique_participants,
         reach_sums.participant_hours,
-        people_counts.women / nullif(people_counts.known_gender, 0) as women_share,
+        women_share(people_counts.women, people_counts.known_gender) as women_share,
         reach_sums.completed / reach_sums.attendances as completion_rate,
         reach_sums.knowledge_gain_sum / nullif(reach_sums.knowledge_gain_count, 0) as knowledge_gain,
         reach_sums.satisfaction_sum / nullif(reach_sums.satisfaction_count, 0) as satisfaction
     from reach_sums
     join people_counts
-        on people_counts.grain = reach_sums.grain and people_counts.period_start = reach_sums.period_start
-        and people_counts.region is not distinct from reach_sums.region
+        on
+            reach_sums.grain = people_counts.grain and reach_sums.period_start = people_counts.period_start
+            and people_counts.region is not distinct from reach_sums.region
 ),
 
 awards as (
-    select grains.grain, cast(date_trunc(grains.grain, g.award_date) as date) as period_start,
-        coalesce(g.region, 'No region') as region, sum(g.awarded_usd) as awarded_usd
+    select
+        grains.grain,
+        period_start(grains.grain, g.award_date) as period_start,
+        coalesce(g.region, 'No region') as region,
+        sum(g.awarded_usd) as awarded_usd
     from stg_grants as g, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 payments as (
-    select grains.grain, cast(date_trunc(grains.grain, d.paid_on) as date) as period_start,
-        coalesce(d.region, 'No region') as region, sum(d.amount_usd) as disbursed_usd
+    select
+        grains.grain,
+        period_start(grains.grain, d.paid_on) as period_start,
+        coalesce(d.region, 'No region') as region,
+        sum(d.amount_usd) as disbursed_usd
     from fct_disbursements as d, grains
     group by grouping sets ((1, 2, 3), (1, 2))
 ),
 
 indicators as (
-    select grains.grain, cast(date_trunc(grains.grain, i.period_end) as date) as period_start,
+    select
+        grains.grain,
+        period_start(grains.grain, i.period_end) as period_start,
         coalesce(i.region, 'No region') as region,
         count_if(i.status = 'on track') / nullif(count_if(i.status in ('on track', 'off track')), 0)
             as indicators_on_track_share
     from indicator_achievement as i, grains
     group by grouping sets ((1, 2, 3), (1, 2))
+),
+
+-- the measures above stacked, each in its own columns
+stacked as (
+    select * from events
+    union all by name
+    select * from reach
+    union all by name
+    select * from awards
+    union all by name
+    select * from payments
+    union all by name
+    select * from indicators
+),
+
+-- one row per grain, period and region; the network rows (the grouping sets without the region) as 'All regions'
+measures as (
+    select
+        grain,
+        period_start,
+        coalesce(region, 'All regions') as region,
+        any_value(columns(* exclude (grain, period_start, region)))
+    from stacked
+    group by all
 ),
 
 final as (
@@ -224,33 +273,19 @@ final as (
         membership.members,
         membership.joins,
         membership.exits,
-        coalesce(events.events, 0) as events,
-        coalesce(reach.unique_participants, 0) as unique_participants,
-        coalesce(reach.participant_hours, 0) as participant_hours,
-        reach.women_share,
-        reach.completion_rate,
-        reach.knowledge_gain,
-        reach.satisfaction,
-        coalesce(awards.awarded_usd, 0) as awarded_usd,
-        coalesce(payments.disbursed_usd, 0) as disbursed_usd,
-        indicators.indicators_on_track_share
+        coalesce(measures.events, 0) as events,
+        coalesce(measures.unique_participants, 0) as unique_participants,
+        coalesce(measures.participant_hours, 0) as participant_hours,
+        measures.women_share,
+        measures.completion_rate,
+        measures.knowledge_gain,
+        measures.satisfaction,
+        coalesce(measures.awarded_usd, 0) as awarded_usd,
+        coalesce(measures.disbursed_usd, 0) as disbursed_usd,
+        measures.indicators_on_track_share
     from spine
     left join membership using (grain, period_start, region)
-    left join events
-        on events.grain = spine.grain and events.period_start = spine.period_start
-        and coalesce(events.region, 'All regions') = spine.region
-    left join reach
-        on reach.grain = spine.grain and reach.period_start = spine.period_start
-        and coalesce(reach.region, 'All regions') = spine.region
-    left join awards
-        on awards.grain = spine.grain and awards.period_start = spine.period_start
-        and coalesce(awards.region, 'All regions') = spine.region
-    left join payments
-        on payments.grain = spine.grain and payments.period_start = spine.period_start
-        and coalesce(payments.region, 'All regions') = spine.region
-    left join indicators
-        on indicators.grain = spine.grain and indicators.period_start = spine.period_start
-        and coalesce(indicators.region, 'All regions') = spine.region
+    left join measures using (grain, period_start, region)
 )
 
 select * from final

@@ -4,26 +4,26 @@ with params as (
 ),
 
 quarters as (
-    select cast(quarter as date) as quarter
-    from params,
-        range(
-            date_trunc('quarter', (select min(joined_on) from stg_cities)),
-            params.as_of + interval 1 day,
-            interval 3 month
-        ) as spine(quarter)
+    select period_start as quarter
+    from date_spine('quarter', (select min(joined_on) from stg_cities), (select as_of from params))
 ),
 
 spine as (
-    select ref_regions.region, quarters.quarter
+    select
+        ref_regions.region,
+        quarters.quarter
     from ref_regions
     cross join quarters
 ),
 
 events as (
-    select region, quarter, count(*) as events
-    from fct_events, params
-    where region is not null and start_date <= params.as_of  -- planned events are not activity yet
-    group by region, quarter
+    select
+        e.region,
+        e.quarter,
+        count(*) as events
+    from fct_events as e, params
+    where e.region is not null and e.start_date <= params.as_of  -- planned events are not activity yet
+    group by e.region, e.quarter
 ),
 
 -- attendances and hours added up from attendance_by_event (a fifth of fct_attendance's rows); distinct people
@@ -40,19 +40,28 @@ reach as (
 ),
 
 people as (
-    select region, period_start as quarter, unique_participants
+    select
+        region,
+        period_start as quarter,
+        unique_participants
     from kpi_by_period
     where grain = 'quarter'
 ),
 
 joins as (
-    select region, cast(date_trunc('quarter', joined_on) as date) as quarter, count(*) as joins
+    select
+        region,
+        period_start('quarter', joined_on) as quarter,
+        count(*) as joins
     from stg_cities
     group by all
 ),
 
 awards as (
-    select region, cast(date_trunc('quarter', award_date) as date) as quarter, sum(awarded_usd) as awarded_usd
+    select
+        region,
+        period_start('quarter', award_date) as quarter,
+        sum(awarded_usd) as awarded_usd
     from stg_grants
     where region is not null
     group by all

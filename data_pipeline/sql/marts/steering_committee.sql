@@ -4,7 +4,13 @@ with terms as (
 ),
 
 cities as (
-    select city_id, city_name, region, country_iso3, visibility from stg_cities
+    select
+        city_id,
+        city_name,
+        region,
+        country_iso3,
+        visibility
+    from stg_cities
 ),
 
 params as (
@@ -22,7 +28,7 @@ final as (
         terms.term_end,
         terms.role,
         terms.term_start <= params.as_of
-            and (terms.term_end is null or terms.term_end >= params.as_of) as is_current
+        and (terms.term_end is null or terms.term_end >= params.as_of) as is_current
     from terms
     join cities using (city_id)
     cross join params

@@ -4,7 +4,10 @@ with cities as (
 ),
 
 countries as (
-    select iso3, name from ref_countries
+    select
+        iso3,
+        name
+    from ref_countries
 ),
 
 final as (
@@ -23,7 +26,7 @@ final as (
         coalesce(cities.visibility = 'confidential', false) as confidential,
         cities.population
     from cities
-    left join countries on countries.iso3 = cities.country_iso3
+    left join countries on cities.country_iso3 = countries.iso3
 )
 
 select * from final

@@ -16,7 +16,7 @@ final as (
         payments.amount * rates.usd_per_unit as amount_usd
     from payments
     asof left join rates
-        on rates.currency = payments.currency and payments.paid_on >= rates.valid_on
+        on payments.currency = rates.currency and payments.paid_on >= rates.valid_on
 )
 
 select * from final

@@ -3,7 +3,11 @@ with donors as (
 ),
 
 final as (
-    select donor_id, donor_name, donor_type from donors
+    select
+        donor_id,
+        donor_name,
+        donor_type
+    from donors
 )
 
 select * from final

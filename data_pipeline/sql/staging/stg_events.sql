@@ -6,7 +6,7 @@ with events as (
 ),
 
 cities as (
-    select city_id, city_name, region, country_iso3, confidential from stg_cities
+    select * from stg_cities
 ),
 
 final as (

@@ -5,7 +5,7 @@ with grants as (
 ),
 
 cities as (
-    select city_id, city_name, region, country_iso3, confidential from stg_cities
+    select * from stg_cities
 ),
 
 rates as (
@@ -18,7 +18,7 @@ converted as (
         rates.usd_per_unit as award_rate
     from grants
     asof left join rates
-        on rates.currency = grants.currency and grants.award_date >= rates.valid_on
+        on grants.currency = rates.currency and grants.award_date >= rates.valid_on
 ),
 
 final as (

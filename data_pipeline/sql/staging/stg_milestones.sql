@@ -4,7 +4,10 @@ with milestones as (
 ),
 
 ladder as (
-    select milestone, step from ref_milestones
+    select
+        milestone,
+        step
+    from ref_milestones
 ),
 
 final as (

@@ -3,7 +3,12 @@ with terms as (
 ),
 
 final as (
-    select city_id, term_start, term_end, role from terms
+    select
+        city_id,
+        term_start,
+        term_end,
+        role
+    from terms
 )
 
 select * from final

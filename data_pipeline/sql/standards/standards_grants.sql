@@ -1,21 +1,33 @@
 -- Grants as the donor standards publish them: original currency, the donor, and the member city with its point.
--- Follows standards_scope.sql: `scope` is the grants exported.
 -- A confidential member city is never published: its grant keeps its money, dates, region and programme, and
 -- loses everything that places or names the city (title included, which often names it).
-grants as (
-    select * from stg_grants semi join scope using (grant_id)
+with grants as (
+    select * from stg_grants
+    where in_export(donor_id, $donor)
 ),
 
 donors as (
-    select donor_id, donor_name, donor_type from stg_donors
+    select
+        donor_id,
+        donor_name,
+        donor_type
+    from stg_donors
 ),
 
 cities as (
-    select city_id, latitude, longitude from stg_cities
+    select
+        city_id,
+        latitude,
+        longitude
+    from stg_cities
 ),
 
 countries as (
-    select iso3, iso2, name from ref_countries
+    select
+        iso3,
+        iso2,
+        name
+    from ref_countries
 ),
 
 final as (
@@ -46,7 +58,8 @@ final as (
     from grants
     join donors using (donor_id)
     left join cities using (city_id)
-    left join countries on countries.iso3 = grants.country_iso3
+    left join countries on grants.country_iso3 = countries.iso3
 )
 
-select * from final order by grant_id
+select * from final
+order by grant_id

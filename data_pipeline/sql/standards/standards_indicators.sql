@@ -1,5 +1,9 @@
--- Indicators of the published grants, with their baseline.
--- Follows standards_scope.sql: `scope` is the grants exported.
+-- Indicators of the exported grants, with their baseline.
+with scope as (
+    select grant_id from stg_grants
+    where in_export(donor_id, $donor)
+),
+
 indicators as (
     select * from stg_indicators
 ),
@@ -10,4 +14,5 @@ final as (
     semi join scope using (grant_id)
 )
 
-select * from final order by grant_id, indicator_id
+select * from final
+order by grant_id, indicator_id

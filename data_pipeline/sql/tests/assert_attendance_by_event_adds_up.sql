@@ -29,16 +29,21 @@ facts as (
 ),
 
 final as (
-    select facts.event_type, facts.attendances, summed.attendances as summed_attendances
+    select
+        facts.event_type,
+        facts.attendances,
+        summed.attendances as summed_attendances
     from facts
     full join summed using (event_type)
-    where summed.attendances is distinct from facts.attendances
+    where
+        summed.attendances is distinct from facts.attendances
         or summed.completed is distinct from facts.completed
         or summed.scored is distinct from facts.scored
         or summed.rated is distinct from facts.rated
         or summed.satisfaction_sum is distinct from facts.satisfaction_sum
         or abs(summed.participant_hours - facts.participant_hours) > 1e-6 * facts.participant_hours
-        or abs(coalesce(summed.gain_sum, 0) - coalesce(facts.gain_sum, 0)) > 1e-6 * abs(coalesce(facts.gain_sum, 0)) + 1e-6
+        or abs(coalesce(summed.gain_sum, 0) - coalesce(facts.gain_sum, 0))
+        > 1e-6 * abs(coalesce(facts.gain_sum, 0)) + 1e-6
 )
 
 select * from final

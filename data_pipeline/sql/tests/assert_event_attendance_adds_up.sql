@@ -8,7 +8,9 @@ facts as (
 ),
 
 final as (
-    select per_event.n as per_event, facts.n as facts
+    select
+        per_event.n as per_event,
+        facts.n as facts
     from per_event, facts
     where per_event.n <> facts.n
 )

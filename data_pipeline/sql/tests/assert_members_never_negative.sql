@@ -1,6 +1,7 @@
--- Member counts can't go below zero, and a month can't lose more members than it had.
+-- Member counts, joins and exits can't go below zero in any period or region.
 with final as (
-    select * from membership_monthly where members < 0 or exits < 0 or joins < 0
+    select * from kpi_by_period
+    where members < 0 or exits < 0 or joins < 0
 )
 
 select * from final

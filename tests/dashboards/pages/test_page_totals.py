@@ -10,8 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from dashboards import db, filters, settings
+from dashboards import filters, settings
 from dashboards import formatting as fmt
+from dashboards.queries import db
 from dashboards.queries import membership as mq
 from dashboards.security import access
 

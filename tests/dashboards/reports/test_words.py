@@ -13,14 +13,16 @@ import pandas as pd
 import pytest
 from typer.testing import CliRunner
 
-from dashboards import db, filters, notes, settings
+from dashboards import filters, notes, settings
 from dashboards import formatting as fmt
+from dashboards.queries import db, impact
 from dashboards.queries import grants as grants_q
-from dashboards.queries import impact
-from dashboards.reports.impact_report import ImpactData, summary_sentences
+from dashboards.queries.impact_data import ImpactData
+from dashboards.reports.words import summary_sentences
 from dashboards.security import access, users
 from data_pipeline.build import build
 from tests.paths import GOOD, ROOT
+from tools import users as users_cli
 
 
 def test_count_words_agree_in_number() -> None:
@@ -102,11 +104,11 @@ def test_adding_a_donor_account_checks_the_donor_exists(without_grants: Path, tm
     monkeypatch.setenv("SCN_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
     settings.get.cache_clear()
     runner = CliRunner()
-    refused = runner.invoke(users.cli, ["add", "x@example.org", "--role", "donor", "--donor", "D-999",
+    refused = runner.invoke(users_cli.cli, ["add", "x@example.org", "--role", "donor", "--donor", "D-999",
                                         "--password", "a long enough password"])
     assert refused.exit_code == 1
     assert "no donor 'D-999'" in " ".join(refused.output.split()) and users.get("x@example.org") is None
-    added = runner.invoke(users.cli, ["add", "x@example.org", "--role", "donor", "--donor", "D-003",
+    added = runner.invoke(users_cli.cli, ["add", "x@example.org", "--role", "donor", "--donor", "D-003",
                                       "--password", "a long enough password"])
     assert added.exit_code == 0, added.output
     assert users.get("x@example.org").donor_id == "D-003"

@@ -263,14 +263,14 @@ def test_startup_is_refused_outside_demo_mode_without_a_strong_secret(tmp_path):
 @pytest.fixture
 def answers_kept(app):
     """The app with its cache on (the other tests run without, SCN_CACHE_SECONDS=0)."""
-    from dashboards import db
+    from dashboards.queries import db
     db.cache.init_app(app.server, config={"CACHE_TYPE": "SimpleCache", "CACHE_DEFAULT_TIMEOUT": 300})
     yield app
     db.cache.init_app(app.server, config={"CACHE_TYPE": "NullCache", "CACHE_NO_NULL_WARNING": True})
 
 
 def test_a_kept_answer_goes_only_to_the_viewer_it_was_made_for(answers_kept, monkeypatch):
-    from dashboards import db
+    from dashboards.queries import db
     calls = []
     real = db._connections.cursor
     monkeypatch.setattr(db._connections, "cursor", lambda *a: calls.append(a) or real(*a))
@@ -298,8 +298,8 @@ def test_a_kept_answer_goes_only_to_the_viewer_it_was_made_for(answers_kept, mon
 
 
 def test_an_answer_being_computed_is_waited_for_not_computed_twice(answers_kept, monkeypatch):
+    from dashboards.queries import db
     from dashboards.serving import answers
-    from dashboards import db
     calls = []
     real = db._connections.cursor
 

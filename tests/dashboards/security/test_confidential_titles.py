@@ -12,7 +12,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from dashboards import db, settings
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.security.access import Viewer
 from data_pipeline.build import build
 from data_pipeline.staging import create_mask_macro

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from dashboards import db
+from dashboards.queries import db
 from dashboards.security.access import NOBODY, PUBLIC_VIEWER, Viewer
 
 EVERY_VIEWER = [Viewer("a@x.org", "admin"), Viewer("pm@x.org", "programme_manager"),
@@ -80,7 +80,7 @@ def test_the_connection_reaches_no_file_and_cannot_be_reconfigured(dashboard_db)
     try:
         for sql in ("select * from read_csv('data/sample/cities.csv')", "set enable_external_access = true",
                     "copy (select 1) to '/tmp/scn-leak.csv'", "set lock_configuration = false"):
-            with pytest.raises(Exception, match="(?i)permission|configuration|disabled"):
+            with pytest.raises(Exception, match=r"(?i)permission|configuration|disabled"):
                 cur.execute(sql).fetchall()
     finally:
         cur.close()

@@ -48,7 +48,7 @@ def test_a_cookie_copied_before_sign_out_does_not_work_after(app):
 
 
 def test_answers_do_not_renew_the_session_cookie(app):
-    """(The session's end is kept in the user store too: a renewed cookie would not outlive it, see below.)"""
+    """The session's end is kept in the user store too: a renewed cookie would not outlive it (see below)."""
     client = sign_in(app, "admin")
     client.get("/_dash-layout")  # the first page keeps the sign-out form's token in the session
     for path in ("/", "/_dash-layout"):

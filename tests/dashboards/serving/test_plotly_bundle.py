@@ -19,8 +19,8 @@ from plotly.offline import get_plotlyjs_version
 from dashboards import figures, settings
 from dashboards.filters import from_query
 from dashboards.security import users
+from tests.dashboards.figures.test_figures_valid import CASES  # every figure function, drawn from the sample database
 from tests.paths import ROOT
-from tests.test_figures_valid import CASES  # every figure function, drawn from the sample database
 
 BUNDLE = ROOT / "assets" / "vendor" / "plotly-scn.min.js"
 # Every trace module of plotly.js registers itself as {..., moduleType: "trace", name: "<type>", ...}; the

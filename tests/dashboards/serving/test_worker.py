@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pytest
 
-from dashboards.screenshots import free_port
 from tests.paths import ROOT
+from tools.screenshots import free_port
 
 SLOW_CLIENTS = 20
 

@@ -1,0 +1,93 @@
+"""The one filter bar, its chips (the active filters, each removable), and bounded dropdown options.
+
+Layout only: the shell's callbacks (dashboards/shell/filtering.py) mirror the bar in the URL.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+import dash_bootstrap_components as dbc
+from dash import dcc, html
+
+from dashboards import ids, theme
+from dashboards.filters import PRESETS, Filters
+from data_pipeline.contract import EVENT_TYPES, REGIONS
+
+
+def _select(id_, placeholder: str, label: str, options=(), multi: bool = True, width: str = "") -> html.Div:
+    return html.Div([
+        html.Label(label, htmlFor=id_, className="filter-label"),
+        dcc.Dropdown(id=id_, options=list(options), multi=multi, placeholder=placeholder, clearable=True,
+                     className="filter-dropdown"),
+    ], className=f"filter-item {width}")
+
+
+def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions: tuple[str, ...] = REGIONS) -> html.Div:
+    """The one filter bar: period (presets relative to the data's reference date), region (those `regions` the
+    viewer covers), country, event type, topic. Its state is mirrored in the URL by the shell's callbacks."""
+    return html.Div([
+        html.Div([
+            html.Label("Period", htmlFor=ids.FILTER_PERIOD, className="filter-label"),
+            dcc.Dropdown(id=ids.FILTER_PERIOD, options=[{"label": v, "value": k} for k, v in PRESETS.items()],
+                         value="last-12-months", clearable=False, searchable=False, className="filter-dropdown"),
+        ], className="filter-item filter-period"),
+        html.Div([
+            html.Label("Quarter", htmlFor=ids.FILTER_QUARTER, className="filter-label"),
+            dcc.Dropdown(id=ids.FILTER_QUARTER, options=[{"label": q.replace("-", " "), "value": q}
+                                                         for q in quarters],
+                         value=quarters[0] if quarters else None, clearable=False, className="filter-dropdown"),
+        ], id=ids.FILTER_QUARTER_WRAP, className="filter-item filter-quarter", hidden=True),
+        html.Div([
+            html.Label("From – to", htmlFor=ids.FILTER_RANGE, className="filter-label"),
+            dcc.DatePickerRange(id=ids.FILTER_RANGE, min_date_allowed=first_day, max_date_allowed=last_day,
+                                initial_visible_month=last_day, display_format="D MMM YYYY",
+                                first_day_of_week=1, clearable=False, className="filter-range"),
+        ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=True),
+        _select(ids.FILTER_REGION, "All regions", "Region",
+                [{"label": r, "value": r} for r in regions], width="filter-wide"),
+        _select(ids.FILTER_COUNTRY, "All countries", "Country",
+                [{"label": c["name"], "value": c["iso3"]} for c in options["countries"]]),
+        _select(ids.FILTER_EVENT_TYPE, "All event types", "Event type",
+                [{"label": t.capitalize(), "value": t} for t in EVENT_TYPES]),
+        _select(ids.FILTER_TOPIC, "All topics", "Topic", [{"label": t, "value": t} for t in options["topics"]]),
+        html.Div(dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm", class_name="filter-reset",
+                            title="Back to the last 12 months, everything included"),
+                 className="filter-item filter-reset-wrap"),
+    ], className="filter-bar", role="search", **{"aria-label": "Filters"})
+
+
+def chips(filters: Filters, window_text: str, names: dict[str, str]) -> list:
+    """The active filters as removable chips, after the period's dates in words."""
+    items: list = [html.Span(window_text, className="window-text")]
+    labels = {"region": "Region", "country": "Country", "event": "Event type", "topic": "Topic"}
+    for key, values in filters.active().items():
+        shown = [names.get(v, v) for v in values]
+        dot = ([html.Span(className="chip-dot", style={"background": theme.region_colour(values[0])})]
+               if key == "region" and len(values) == 1 else [])
+        items.append(html.Span([
+            *dot, f"{labels[key]}: {', '.join(shown)}",
+            html.Button("×", id=ids.chip_clear(key), className="chip-x", n_clicks=0,
+                        **{"aria-label": f"Clear the {labels[key].lower()} filter"}),
+        ], className="chip"))
+    return items
+
+
+# The most options a dropdown of things that grow with the data receives; typing searches the rest.
+OPTIONS_LIMIT = 100
+
+
+def bounded_options(labels: Iterable[str], values: Iterable, text: str, keep: str | None,
+                    limit: int = OPTIONS_LIMIT) -> list[dict]:
+    """Dropdown options: those whose label contains `text` (any case; all when empty), in the given order, at most
+    `limit`, and always the one chosen (`keep`) so its label stays shown. A plain loop: with a few thousand
+    options, pandas' string methods on Arrow-backed text cost several times more."""
+    needle = text.lower()
+    options, listed = [], 0
+    for label, value in zip(labels, values, strict=True):
+        if value == keep:
+            options.append({"label": label, "value": value})
+        elif listed < limit and needle in label.lower():
+            options.append({"label": label, "value": value})
+            listed += 1
+    return options

@@ -1,0 +1,409 @@
+"""The impact summary as an A4 PDF: the headline numbers, the summary's words, money, countries, participants and
+indicators, with the suppression note on every page.
+
+Pure: made from `ImpactData` (queries/impact_data.py) and the words (reports/words.py); the only files read are
+the fonts bundled in `dashboards/reports/fonts/`. The same data gives the same bytes on any machine.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Sequence
+from pathlib import Path
+
+import pandas as pd
+from fpdf import FPDF, FontFace
+
+from dashboards import formatting as fmt
+from dashboards import theme
+from dashboards.queries.impact_data import ImpactData
+from dashboards.reports.exports import neutral
+from dashboards.reports.words import (
+    PLAIN_COUNT,
+    REACHED,
+    as_awarded,
+    category_column,
+    count_text,
+    summary_sentences,
+    target_text,
+    usd,
+)
+
+AUTHOR = "Strong Cities Network Impact Dashboard"
+FONTS = Path(__file__).resolve().parent / "fonts"
+FONT = "DejaVu"
+
+MARGIN = 15.0
+PANEL = "#f3f5f8"  # background of boxes and every other table row
+DEMO = "#b3261e"
+BODY = 9.0  # pt
+
+
+def _built(built_at: dt.datetime) -> str:
+    return f"{fmt.day(built_at.date())} {built_at:%H:%M}"
+
+
+def data_line(data: ImpactData) -> str:
+    """"Data as of 31 Oct 2026, built 1 Nov 2026 06:12": what the report is based on and when it was made."""
+    return f"Data as of {fmt.day(data.as_of)}, built {_built(data.built_at)}"
+
+
+def footnote(threshold: int) -> str:
+    return (f"Counts below {threshold} are shown as “<{threshold}” and a second cell is hidden so totals cannot "
+            "reveal them. Aggregates only; no personal data.")
+
+
+def _creation_date(built_at: dt.datetime) -> dt.datetime:
+    """The PDF's creation date is the build time, so the same data gives the same bytes on any machine."""
+    when = pd.Timestamp(built_at).to_pydatetime().replace(microsecond=0)
+    return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
+
+
+def _fit(pdf: FPDF, text: str, width: float) -> str:
+    """`text` cut with an ellipsis to fit `width` at the current font."""
+    if pdf.get_string_width(text) <= width:
+        return text
+    while text and pdf.get_string_width(text + "…") > width:
+        text = text[:-1]
+    return text.rstrip() + "…"
+
+
+class _Report(FPDF):
+    """An A4 page with the report's header (title, demo flag) and footer (suppression note, page n of N)."""
+
+    def __init__(self, data: ImpactData) -> None:
+        super().__init__(orientation="portrait", unit="mm", format="A4")
+        self.data = data
+        self.title_text = f"Impact summary — {data.audience}"
+        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
+        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
+        self.set_margins(MARGIN, 24, MARGIN)
+        self.set_auto_page_break(True, margin=22)
+        self.set_title(self.title_text)
+        self.set_author(AUTHOR)
+        self.set_subject(f"{data.period_label}; {data.filters_text}")
+        self.set_creator(AUTHOR)
+        self.set_lang("en-GB")
+        self.set_creation_date(_creation_date(data.built_at))
+        self.alias_nb_pages()
+
+    def header(self) -> None:
+        self.set_xy(MARGIN, 11)
+        badge = 0.0
+        if self.data.is_demo:
+            self.set_font(FONT, "B", 8)
+            badge = self.get_string_width("DEMO DATA") + 6
+            self.set_fill_color(DEMO)
+            self.set_text_color("#ffffff")
+            self.set_xy(self.w - MARGIN - badge, 11)
+            self.cell(badge, 6, "DEMO DATA", align="C", fill=True)
+            self.set_xy(MARGIN, 11)
+        self.set_font(FONT, "B", 12)
+        self.set_text_color(theme.PRIMARY)
+        self.cell(self.epw - badge - 3, 6, _fit(self, self.title_text, self.epw - badge - 3))
+        self.set_draw_color(theme.GRID)
+        self.set_line_width(0.3)
+        self.line(MARGIN, 19, self.w - MARGIN, 19)
+        self.set_text_color(theme.INK)
+        self.set_y(self.t_margin)
+
+    def footer(self) -> None:
+        self.set_draw_color(theme.GRID)
+        self.set_line_width(0.3)
+        self.line(MARGIN, self.h - 17, self.w - MARGIN, self.h - 17)
+        self.set_xy(MARGIN, self.h - 15.5)
+        self.set_font(FONT, "", 7)
+        self.set_text_color(theme.MUTED_INK)
+        self.multi_cell(self.epw - 30, 3.4, footnote(self.data.suppress_below), align="L")
+        self.set_xy(self.w - MARGIN - 28, self.h - 15.5)
+        self.cell(28, 3.4, f"Page {self.page_no()} of {{nb}}", align="R")
+        self.set_text_color(theme.INK)
+
+
+def _room(pdf: FPDF, height: float) -> None:
+    """Start a new page unless `height` mm still fit on this one (keeps a heading with what follows)."""
+    if pdf.get_y() + height > pdf.page_break_trigger:
+        pdf.add_page()
+
+
+def _heading(pdf: FPDF, text: str, *, keep: float = 30) -> None:
+    _room(pdf, 12 + keep)
+    pdf.ln(3)
+    pdf.set_font(FONT, "B", 11)
+    pdf.set_text_color(theme.PRIMARY)
+    pdf.cell(0, 7, text, new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+    pdf.ln(1)
+
+
+def _muted(pdf: FPDF, text: str) -> None:
+    pdf.set_font(FONT, "", 8)
+    pdf.set_text_color(theme.MUTED_INK)
+    pdf.multi_cell(0, 4, text, align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.set_text_color(theme.INK)
+
+
+def _about(pdf: FPDF, data: ImpactData) -> None:
+    """First page: what the report covers and when its data is from, in a shaded box."""
+    rows = [("Period", data.period_label), ("Filters", data.filters_text or "No filters"), ("", data_line(data))]
+    if data.is_demo:
+        rows.append(("Note", "Demo data: made-up figures for trying the dashboard, not real grants or results."))
+    label_w, pad, line_h = 20.0, 3.0, 4.6
+    value_w = pdf.epw - label_w - 2 * pad
+    pdf.set_font(FONT, "", BODY)
+    heights = [len(pdf.multi_cell(value_w, line_h, value, dry_run=True, output="LINES")) * line_h
+               for _, value in rows]
+    top = pdf.get_y()
+    pdf.set_fill_color(PANEL)
+    pdf.rect(MARGIN, top, pdf.epw, sum(heights) + 2 * pad, style="F")
+    pdf.set_y(top + pad)
+    for (label, value), height in zip(rows, heights, strict=True):
+        y = pdf.get_y()
+        pdf.set_xy(MARGIN + pad, y)
+        pdf.set_font(FONT, "B", BODY)
+        pdf.set_text_color(DEMO if label == "Note" else theme.MUTED_INK)
+        pdf.cell(label_w, line_h, label)
+        pdf.set_font(FONT, "B" if label == "Note" else "", BODY)
+        pdf.set_text_color(DEMO if label == "Note" else theme.INK)
+        pdf.multi_cell(value_w, line_h, value, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_y(y + height)
+    pdf.set_text_color(theme.INK)
+    pdf.set_y(top + sum(heights) + 2 * pad + 2)
+
+
+def _headline_boxes(pdf: FPDF, data: ImpactData) -> None:
+    paid = data.disbursed_usd / data.awarded_usd if data.awarded_usd > 0 else None
+    boxes = [
+        ("Awarded", usd(data.awarded_usd),
+         f"{fmt.share(paid)} paid out" if paid is not None else "nothing awarded"),
+        ("Grants", fmt.number(data.grants), f"{fmt.number(data.grants_active)} still active"),
+        ("Cities reached", count_text(data.cities), f"in {fmt.counted(data.countries, 'country', 'countries')}"),
+        ("Participants", count_text(data.participants_total), "at events during a grant"),
+    ]
+    gap, height = 4.0, 22.0
+    width = (pdf.epw - gap * (len(boxes) - 1)) / len(boxes)
+    _room(pdf, height + 4)
+    top = pdf.get_y()
+    for i, (label, value, note) in enumerate(boxes):
+        x = MARGIN + i * (width + gap)
+        inner = width - 7
+        pdf.set_fill_color(PANEL)
+        pdf.rect(x, top, width, height, style="F")
+        pdf.set_fill_color(theme.PRIMARY)
+        pdf.rect(x, top, 1.2, height, style="F")
+        pdf.set_xy(x + 4, top + 2.5)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(theme.MUTED_INK)
+        pdf.cell(inner, 4, label.upper())
+        size = 15.0
+        pdf.set_font(FONT, "B", size)
+        while size > 8 and pdf.get_string_width(value) > inner:
+            size -= 0.5
+            pdf.set_font(FONT, "B", size)
+        pdf.set_text_color(theme.INK)
+        pdf.set_xy(x + 4, top + 7.5)
+        pdf.cell(inner, 7, value)
+        pdf.set_font(FONT, "", 7.5)
+        pdf.set_text_color(theme.MUTED_INK)
+        pdf.set_xy(x + 4, top + 15.5)
+        pdf.cell(inner, 4, _fit(pdf, note, inner))
+    pdf.set_text_color(theme.INK)
+    pdf.set_y(top + height + 2)
+
+
+def _summary(pdf: FPDF, sentences: Sequence[str]) -> None:
+    _heading(pdf, "Summary", keep=15)
+    pdf.set_font(FONT, "", BODY + 0.5)
+    for sentence in sentences:
+        _room(pdf, 10)
+        pdf.set_x(MARGIN)
+        pdf.set_text_color(theme.PRIMARY)
+        pdf.cell(5, 5, "•")
+        pdf.set_text_color(theme.INK)
+        pdf.multi_cell(pdf.epw - 5, 5, sentence, align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.ln(1)
+
+
+def _money(pdf: FPDF, data: ImpactData) -> None:
+    _heading(pdf, "Money", keep=20)
+    if data.awarded_usd <= 0:
+        _muted(pdf, "No money was awarded to grants in this selection.")
+        return
+    paid = data.disbursed_usd / data.awarded_usd
+    owed = max(data.awarded_usd - data.disbursed_usd, 0)
+    pdf.set_font(FONT, "", BODY)
+    original = f" ({as_awarded(data)})" if as_awarded(data) else ""
+    pdf.cell(0, 5, f"Awarded {usd(data.awarded_usd)}{original}", new_x="LMARGIN", new_y="NEXT")
+    pdf.ln(1)
+    top, height = pdf.get_y(), 6.0
+    pdf.set_fill_color(theme.SECONDARY)
+    pdf.rect(MARGIN, top, pdf.epw, height, style="F")
+    pdf.set_fill_color(theme.PRIMARY)
+    pdf.rect(MARGIN, top, pdf.epw * min(max(paid, 0), 1), height, style="F")
+    pdf.set_y(top + height + 1.5)
+    for x, colour, text, align in (
+        (MARGIN, theme.PRIMARY, f"Paid out {usd(data.disbursed_usd, unit_of=data.awarded_usd)} ({fmt.share(paid)})",
+         "L"),
+        (MARGIN + pdf.epw / 2, theme.SECONDARY, f"Still to pay {usd(owed, unit_of=data.awarded_usd)}", "R"),
+    ):
+        pdf.set_font(FONT, "", 8)
+        width = pdf.get_string_width(text) + 2 * pdf.c_margin
+        key_x = x if align == "L" else MARGIN + pdf.epw - width - 3.5
+        pdf.set_fill_color(colour)
+        pdf.rect(key_x, pdf.get_y() + 1, 3, 3, style="F")
+        pdf.set_xy(key_x + 3.5, pdf.get_y())
+        pdf.cell(width, 5, text)
+    pdf.set_xy(MARGIN, pdf.get_y() + 5)
+
+
+def _table_style(pdf: FPDF) -> dict:
+    pdf.set_font(FONT, "", 8.5)
+    pdf.set_draw_color(theme.GRID)
+    pdf.set_line_width(0.2)
+    pdf.set_fill_color("#ffffff")  # the fill of the rows between the shaded ones
+    return dict(
+        borders_layout="HORIZONTAL_LINES", cell_fill_color=PANEL, cell_fill_mode="EVEN_ROWS",
+        headings_style=FontFace(emphasis="BOLD", color="#ffffff", fill_color=theme.PRIMARY),
+        line_height=4.2, padding=(1.2, 1.5), repeat_headings=1, v_align="TOP", width=pdf.epw,
+    )
+
+
+def _countries(pdf: FPDF, data: ImpactData) -> None:
+    _heading(pdf, "Where the grants are")
+    frame = data.by_country
+    if frame.empty:
+        _muted(pdf, "No grants in this selection.")
+        return
+    frame = frame.sort_values(["awarded_usd", "country"], ascending=[False, True], kind="stable")
+    with_cities = "cities_label" in frame.columns
+    headings = ["Country", "Code", "Region", "Grants", "Awarded (US$)"] + (["Cities"] if with_cities else [])
+    widths = (52, 14, 52, 18, 30) + ((14,) if with_cities else ())
+    align = ("LEFT", "LEFT", "LEFT", "RIGHT", "RIGHT") + (("RIGHT",) if with_cities else ())
+
+    def text(value) -> str:
+        return "–" if value is None or pd.isna(value) else neutral(str(value))
+
+    with pdf.table(col_widths=widths, text_align=align, **_table_style(pdf)) as table:
+        table.row(headings)
+        for row in frame.itertuples(index=False):
+            cells = [text(row.country), text(row.iso3), text(row.region), count_text(row.grants),
+                     fmt.number(row.awarded_usd)]
+            table.row(cells + ([text(row.cities_label)] if with_cities else []))
+
+
+def _bar_list(pdf: FPDF, x: float, top: float, width: float, title: str, frame: pd.DataFrame) -> float:
+    """A small table of categories with their count labels and a bar for each published count; a hidden count
+    is shown only as its label, with no bar (its length would give it away). Returns the bottom y."""
+    row_h, label_w, count_w = 5.2, width * 0.42, 16.0
+    bar_x, bar_w = x + label_w + count_w + 3, width - label_w - count_w - 3
+    pdf.set_xy(x, top)
+    pdf.set_font(FONT, "B", BODY)
+    pdf.cell(width, 5.5, title)
+    pdf.set_draw_color(theme.GRID)
+    pdf.line(x, top + 6, x + width, top + 6)
+    y = top + 7
+    if frame.empty:
+        pdf.set_xy(x, y)
+        pdf.set_font(FONT, "", 8)
+        pdf.set_text_color(theme.MUTED_INK)
+        pdf.cell(width, row_h, "No participants recorded.")
+        pdf.set_text_color(theme.INK)
+        return y + row_h
+    category = category_column(frame)
+    published = frame["participants"].where(frame["participants"].notna() & frame["participants_label"].map(
+        lambda label: bool(PLAIN_COUNT.fullmatch(str(label)))))
+    biggest = published.max()
+    for name, label, value in zip(frame[category], frame["participants_label"], published, strict=True):
+        pdf.set_font(FONT, "", 8.5)
+        pdf.set_xy(x, y)
+        pdf.cell(label_w, row_h, _fit(pdf, "–" if pd.isna(name) else neutral(str(name)), label_w - 1))
+        hidden = pd.isna(value)
+        pdf.set_text_color(theme.MUTED_INK if hidden else theme.INK)
+        pdf.cell(count_w, row_h, "–" if pd.isna(label) else str(label), align="R")
+        pdf.set_text_color(theme.INK)
+        if not hidden and biggest and biggest > 0:
+            pdf.set_fill_color(theme.PRIMARY)
+            pdf.rect(bar_x, y + 1.2, max(bar_w * float(value) / float(biggest), 0.4), row_h - 2.4, style="F")
+        y += row_h
+    return y
+
+
+def _participants(pdf: FPDF, data: ImpactData) -> None:
+    rows = max(len(data.by_gender), len(data.by_role), 1)
+    _heading(pdf, "Participants", keep=12 + 5.2 * rows)
+    total = count_text(data.participants_total)
+    _muted(pdf, f"People {REACHED}: {total}. Hidden counts are shown as their label, without a bar.")
+    pdf.ln(1)
+    top, gap = pdf.get_y(), 10.0
+    half = (pdf.epw - gap) / 2
+    bottom = max(_bar_list(pdf, MARGIN, top, half, "By gender", data.by_gender),
+                 _bar_list(pdf, MARGIN + half + gap, top, half, "By role", data.by_role))
+    pdf.set_xy(MARGIN, bottom + 1)
+
+
+STATUS_COLOURS = {"on track": theme.GOOD, "off track": theme.BAD}
+
+
+INDICATOR_NOTE = ("Latest report of each indicator: its total to date against the target to date (how values add "
+                  "up is under its title). Progress is the share of the way from baseline to target covered (over "
+                  "100%: past the target). Without a baseline, or for a level to hold or a range to stay within, "
+                  "it says only whether the target is met. On track: the target is met, or at least 90% of the "
+                  "way is covered.")
+
+
+def _indicator_heading(row: pd.Series) -> str:
+    """The title and, under it, its level, unit and how its values add up: "Output · people · total to date"."""
+    facts = [str(row["result_type"]).capitalize() if isinstance(row["result_type"], str) else None,
+             row["unit"] if isinstance(row["unit"], str) else None,
+             fmt.AGGREGATION_WORDS.get(row["aggregation"])]
+    return f"{row['title']}\n" + " · ".join(f for f in facts if f)
+
+
+def _indicators(pdf: FPDF, data: ImpactData) -> None:
+    _heading(pdf, "Indicators")
+    frame = data.indicators
+    if frame.empty:
+        _muted(pdf, "No results indicators have been set for these grants yet.")
+        return
+    _muted(pdf, INDICATOR_NOTE)
+    pdf.ln(1.5)
+    with_city = "city" in frame.columns
+    headings = ["Indicator"] + (["City"] if with_city else []) + ["Baseline", "Target", "Actual", "Progress",
+                                                                   "Status"]
+    widths = (46, 22, 19, 27, 22, 21, 23) if with_city else (60, 20, 30, 25, 21, 24)
+    align = ("LEFT",) + (("LEFT",) if with_city else ()) + ("RIGHT",) * 4 + ("LEFT",)
+    with pdf.table(col_widths=widths, text_align=align, **_table_style(pdf)) as table:
+        table.row(headings)
+        for _, row in frame.iterrows():
+            measure = row["measure"]
+            baseline = fmt.indicator_value(row["baseline_value"], measure)
+            if baseline != "–" and not pd.isna(row["baseline_year"]):
+                baseline += f" ({int(row['baseline_year'])})"
+            status = str(row["status"])
+            cells = [neutral(_indicator_heading(row))]  # text copied out of the PDF stays text (exports.neutral)
+            if with_city:
+                cells.append("–" if pd.isna(row["city"]) else neutral(str(row["city"])))
+            cells += [baseline, target_text(row), fmt.indicator_value(row["actual_to_date"], measure, row["unit"]),
+                      fmt.indicator_progress(row["progress"], row["target_met"], row["direction"])]
+            line = table.row(cells)
+            line.cell(status[:1].upper() + status[1:],
+                      style=FontFace(color=STATUS_COLOURS.get(status, theme.MUTED_INK),
+                                     emphasis="BOLD" if status in STATUS_COLOURS else None))
+
+
+def render_pdf(data: ImpactData) -> bytes:
+    """The impact report as an A4 PDF: header with the audience on every page, the period, filters and build
+    date on the first, headline figures, the summary, money, countries, participants and indicators, and the
+    suppression note with "Page n of N" in every footer. Same data, same bytes (the creation date is built_at)."""
+    pdf = _Report(data)
+    pdf.add_page()
+    _about(pdf, data)
+    _headline_boxes(pdf, data)
+    _summary(pdf, summary_sentences(data))
+    if data.grants == 0:  # the summary has said so; empty sections would only repeat it
+        return bytes(pdf.output())
+    _money(pdf, data)
+    _countries(pdf, data)
+    _participants(pdf, data)
+    _indicators(pdf, data)
+    return bytes(pdf.output())

@@ -1,0 +1,41 @@
+"""The house rules of issue #22 that can be counted: callbacks stay adapters, modules stay readable."""
+
+from __future__ import annotations
+
+import ast
+
+import pytest
+
+from tests.paths import ROOT
+
+MAX_CALLBACK_LINES = 15  # a callback body, docstring left out: read inputs, call a query and a figure, return
+MAX_MODULE_LINES = 420  # "about 400": past it a module holds more than one idea
+APP_SOURCES = sorted([ROOT / "app.py", *(ROOT / "dashboards").rglob("*.py"), *(ROOT / "tools").rglob("*.py")])
+
+
+def _callbacks(tree: ast.AST):
+    for node in ast.walk(tree):
+        if isinstance(node, ast.FunctionDef) and any("callback" in ast.unparse(d) for d in node.decorator_list):
+            body = node.body
+            if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
+                body = body[1:]  # the docstring
+            yield node.name, (body[-1].end_lineno - body[0].lineno + 1) if body else 0
+
+
+@pytest.mark.parametrize("path", APP_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_callback_bodies_are_adapters_of_a_few_lines(path):
+    long = [f"{name} ({lines} lines)" for name, lines in _callbacks(ast.parse(path.read_text()))
+            if lines > MAX_CALLBACK_LINES]
+    assert not long, f"{path.relative_to(ROOT)}: move the work into a query, figure or service function: {long}"
+
+
+@pytest.mark.parametrize("path", APP_SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_module_of_the_app_is_over_about_400_lines(path):
+    lines = len(path.read_text().splitlines())
+    assert lines <= MAX_MODULE_LINES, f"{path.relative_to(ROOT)} has {lines} lines: split it by concern"
+
+
+def test_the_callback_count_sees_a_long_callback():
+    body = "\n".join(f"    x{i} = {i}" for i in range(MAX_CALLBACK_LINES + 1))
+    source = f"@callback(Output('a', 'b'), Input('c', 'd'))\ndef show(d):\n    \"\"\"Doc.\"\"\"\n{body}\n"
+    assert dict(_callbacks(ast.parse(source))) == {"show": MAX_CALLBACK_LINES + 1}

@@ -1,0 +1,49 @@
+"""The users command line (tools/users.py) and its documented alias, `python -m dashboards.users`."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dashboards import settings
+from dashboards.security import users
+from tests.paths import ROOT
+from tools import users as users_cli
+
+
+def test_the_alias_runs_the_same_command_line():
+    from dashboards import users as alias
+
+    assert alias.cli is users_cli.cli
+
+
+def test_added_listed_and_removed_through_the_command_line(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SCN_USERS", str(tmp_path / "users.sqlite"))
+    monkeypatch.setenv("SCN_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    settings.get.cache_clear()
+    runner = CliRunner()
+    added = runner.invoke(users_cli.cli, ["add", "hub@isd.org", "--role", "hub_lead", "--region", "MENA",
+                                          "--password", "a long enough password"])
+    assert added.exit_code == 0, added.output
+    assert users.get("hub@isd.org").role == "hub_lead"
+    listed = runner.invoke(users_cli.cli, ["list"])
+    assert "hub@isd.org" in listed.output and "a long enough password" not in listed.output
+    assert runner.invoke(users_cli.cli, ["remove", "hub@isd.org"]).exit_code == 0
+    assert users.get("hub@isd.org") is None
+    assert runner.invoke(users_cli.cli, ["remove", "hub@isd.org"]).exit_code == 1
+    settings.get.cache_clear()
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("module", ["dashboards.users", "tools.users"])
+def test_python_dash_m_runs_the_command_line_as_the_readme_says(module: str, tmp_path: Path):
+    env = {**os.environ, "SCN_USERS": str(tmp_path / "users.sqlite"), "SCN_AUDIT_LOG": str(tmp_path / "a.jsonl")}
+    done = subprocess.run([sys.executable, "-m", module, "list"], cwd=ROOT, env=env, capture_output=True,
+                          text=True, timeout=120, check=False)
+    assert done.returncode == 0, done.stderr
+    assert "e-mail" in done.stdout
