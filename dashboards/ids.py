@@ -28,7 +28,7 @@ FILTER_TOPIC = "filter-topic"
 FILTER_RESET = "filter-reset"
 FILTER_WINDOW = "filter-window"  # the resolved dates of the period, in words
 
-# The Views menu (dashboards/views_menu.py): saved views, and notes on the page's charts.
+# The Views menu (dashboards/shell/views_menu.py): saved views, and notes on the page's charts.
 VIEWS_OPEN = "views-open"
 VIEWS_PANEL = "views-panel"
 VIEWS_NAME = "views-name"
@@ -50,7 +50,7 @@ NOTE_MESSAGE = "note-message"
 NOTES_CHANGED = "notes-changed"  # a count the note form bumps: the charts' notes are read again
 
 # Pattern-matching types, one callback each (registered in dashboards/shell/).
-CHART_NOTES = "chart-notes"  # the notes on the numbers beside a chart (dashboards/chart_notes.py)
+CHART_NOTES = "chart-notes"  # the notes on the numbers beside a chart (dashboards/components/chart_notes.py)
 CHIP_CLEAR = "chip-clear"
 NAV_LINK = "nav-link"
 CHART_CSV = "chart-csv"

@@ -53,7 +53,7 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
                             type="dot", delay_show=400, color=theme.PRIMARY),
                 html.Figcaption(id=page.note(chart), className="chart-note"),
             ], role="figure", **{"aria-label": title}, className="chart-figure"),
-            # the notes on the numbers the viewer may read (dashboards/chart_notes.py fills it)
+            # the notes on the numbers the viewer may read (dashboards/components/chart_notes.py fills it)
             html.Aside(id=ids.chart_notes(f"{page.page}/{chart}"), className="chart-notes"),
             dcc.Download(id=page.download(chart)) if csv else None,
         ]),

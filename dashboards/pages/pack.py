@@ -14,7 +14,7 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboards import components as ui
 from dashboards import ids
-from dashboards.db import current_viewer
+from dashboards.queries.db import current_viewer
 from dashboards.reports import charts
 from dashboards.reports import pack as packs
 from dashboards.security import allowed

@@ -36,12 +36,14 @@ from email.message import EmailMessage
 from email.utils import formataddr, make_msgid, parseaddr
 from pathlib import Path
 
-from dashboards import appstate, db, settings
+from dashboards import settings
 from dashboards.filters import period_bounds, period_name, quarter_name, quarter_start
+from dashboards.queries import db
 from dashboards.reports import charts, pack_pdf
 from dashboards.reports import pack as packs
 from dashboards.security import access, audit, users
 from dashboards.security.access import Viewer
+from dashboards.state import store as appstate
 
 CADENCES = ("monthly", "quarterly", "publish")
 SEND_ROLES = tuple(r for r in access.ROLES if r != "public")

@@ -11,9 +11,9 @@ dashboards/reports/charts.py, each with the options its page offers and, if it d
   and suppressed counts are exactly their page's; a chart of a page they may not open is refused, not left out;
 - the filters are the page's: checked like a saved view's (saved_views.checked_query) and narrowed to what the
   viewer covers, with the same notice as on the page;
-- the notes on each chart the viewer may read (dashboards/annotations.py), for the chart's period and regions;
+- the notes on each chart the viewer may read (dashboards/state/annotations.py), for the chart's period and regions;
 - the cover facts: period, filters, data date and build (queries.common.build_info, as the viewer);
-- the impact summary's sentences (impact_report.summary_sentences) for the impact page's audience, the viewer.
+- the impact summary's sentences (words.summary_sentences) for the impact page's audience, the viewer.
 
 Pack sets are specs kept by name in the app's state file (`save_set`, `get_set`, `list_sets`), which
 subscriptions (delivery.py) send on a schedule. Administrators and programme managers keep them; anyone signed in
@@ -34,12 +34,15 @@ from pathlib import Path
 
 import pandas as pd
 
-from dashboards import annotations, appstate, db, settings
 from dashboards import filters as flt
+from dashboards import settings
+from dashboards.queries import db
 from dashboards.reports import charts
-from dashboards.saved_views import ViewRefused, checked_query, region_notice
 from dashboards.security import audit
 from dashboards.security.access import ROLES, Viewer
+from dashboards.state import annotations
+from dashboards.state import store as appstate
+from dashboards.state.saved_views import ViewRefused, checked_query, region_notice
 from data_pipeline.contract import REGIONS
 
 LANGS = ("en", "fr", "ar")
@@ -180,7 +183,7 @@ def gather(viewer: Viewer, spec: Spec | dict, lang: str = "en", *, images: bool 
 def _gather(viewer: Viewer, spec: Spec, lang: str, painter: charts.Painter | None) -> Pack:
     from dashboards.queries import common
     from dashboards.queries import impact as impact_q
-    from dashboards.reports.impact_report import summary_sentences
+    from dashboards.reports.words import summary_sentences
 
     try:
         # A pack's filters may be someone else's choice (a pack set): regions the viewer does not cover are

@@ -17,8 +17,8 @@ from fpdf import FPDF
 from dashboards import formatting as fmt
 from dashboards import theme
 from dashboards.reports.exports import neutral
-from dashboards.reports.impact_report import AUTHOR, FONT, FONTS, footnote
 from dashboards.reports.pack import Pack, PackChart
+from dashboards.reports.pdf import AUTHOR, FONT, FONTS, footnote
 
 MARGIN = 15.0
 PANEL = "#f3f5f8"

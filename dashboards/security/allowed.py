@@ -125,6 +125,10 @@ STORE = Allowed(_optional(lambda v: _plain(v) and len(json.dumps(v)) <= 10_000),
 FILES = Allowed(_optional(lambda v: isinstance(v, str) or (isinstance(v, list) and len(v) <= 50
                                                            and all(isinstance(f, str) for f in v))),
                 lambda _: None, "uploaded files")
+PATH = Allowed(lambda v, _: isinstance(v, str) and v.startswith("/") and len(v) <= 500, lambda _: "/",
+               "a path on this site")
+QUERY = Allowed(_optional(lambda v: isinstance(v, str) and (v == "" or v.startswith("?")) and len(v) <= MAX_TEXT),
+                lambda _: "?period=all", "a query string")
 
 
 def regions(viewer: Viewer) -> tuple[str, ...]:
@@ -166,16 +170,11 @@ def rule_for(component_id, prop: str) -> Allowed | None:
 def _shared() -> None:
     """The rules of the shell, the filter bar, Dash's page router and the shared components."""
     from dashboards import ids
-    from dashboards.shell import dash_internals
 
-    path = Allowed(lambda v, _: isinstance(v, str) and v.startswith("/") and len(v) <= 500,
-                   lambda _: "/", "a path on this site")
-    query = Allowed(_optional(lambda v: isinstance(v, str) and (v == "" or v.startswith("?")) and len(v) <= MAX_TEXT),
-                    lambda _: "?period=all", "a query string")
-    for component in (ids.URL, dash_internals.PAGE_LOCATION):
-        declare(component, "search", query)
-        declare(component, "pathname", path)
-    declare(dash_internals.PAGE_STORE, "data", STORE)
+    # Dash's own page router's location and store take the same rules, declared by the shell (shell/frame.py),
+    # which owns the one module naming them: importing the shell here would import every module it shows.
+    declare(ids.URL, "search", QUERY)
+    declare(ids.URL, "pathname", PATH)
     declare(ids.FILTER_PERIOD, "value", one_of(PRESETS))
     declare(ids.FILTER_QUARTER, "value", Allowed(_optional(lambda v: isinstance(v, str)
                                                            and re.fullmatch(r"\d{4}-Q[1-4]", v) is not None),

@@ -11,9 +11,10 @@ from dashboards import formatting as fmt
 from dashboards.components import chips
 from dashboards.filters import Filters
 from dashboards.queries import common
+from dashboards.queries.db import current_viewer
 from dashboards.shell import notices
 from dashboards.shell.frame import APP_NAME
-from data_pipeline.contract import REGIONS
+from dashboards.state.saved_views import region_notice
 
 
 # The URL is written with set_props rather than as an output: a page's data callbacks listen to the URL alone,

@@ -16,20 +16,24 @@ from dash import dcc, html
 from flask import has_request_context, request
 from flask_wtf.csrf import generate_csrf
 
-from dashboards import (
-    chart_notes,  # noqa: F401  (its callback fills the chart cards' notes)
-    filters,
-    ids,
-    views_menu,
-)
+from dashboards import filters, ids
 from dashboards import formatting as fmt
-from dashboards.components import filter_bar
+from dashboards.components import (
+    chart_notes,  # noqa: F401  (its callback fills the chart cards' notes)
+    filter_bar,
+)
 from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing, current_viewer
-from dashboards.security import access
+from dashboards.security import access, allowed
 from dashboards.security.access import NOBODY, Viewer
-from dashboards.shell import dash_internals, notices
+from dashboards.shell import dash_internals, notices, views_menu
 from data_pipeline.contract import REGIONS
+
+# Dash's page router reads the browser's address into its own location and keeps the page in its store: the
+# same rules as the shell's own location (security/allowed.py)
+allowed.declare(dash_internals.PAGE_LOCATION, "search", allowed.QUERY)
+allowed.declare(dash_internals.PAGE_LOCATION, "pathname", allowed.PATH)
+allowed.declare(dash_internals.PAGE_STORE, "data", allowed.STORE)
 
 APP_NAME = "SCN Impact Dashboard"
 

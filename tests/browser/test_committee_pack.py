@@ -12,7 +12,7 @@ from playwright.sync_api import Page, expect
 from pypdf import PdfReader
 
 from dashboards import ids
-from dashboards.screenshots import wait_until_drawn
+from tools.screenshots import wait_until_drawn
 
 pytestmark = pytest.mark.browser
 
@@ -100,7 +100,7 @@ def test_a_pack_of_a_whole_page_is_made_and_read_back(dash_page: Page) -> None:
 
 
 def test_a_donor_is_offered_only_impact_charts(fresh_page: Page) -> None:
-    from dashboards.screenshots import sign_in
+    from tools.screenshots import sign_in
 
     base = fresh_page.app_url  # type: ignore[attr-defined]
     sign_in(fresh_page, base, "donor@demo.scn")
@@ -111,7 +111,7 @@ def test_a_donor_is_offered_only_impact_charts(fresh_page: Page) -> None:
 
 
 def test_a_view_shared_with_hub_leads_opens_narrowed_to_their_region_with_a_notice(fresh_page: Page) -> None:
-    from dashboards.screenshots import sign_in
+    from tools.screenshots import sign_in
 
     base = fresh_page.app_url  # type: ignore[attr-defined]
     sign_in(fresh_page, base, "manager@demo.scn")

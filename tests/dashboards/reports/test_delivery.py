@@ -12,8 +12,9 @@ import sys
 
 import pytest
 
-from dashboards import db, settings
+from dashboards import settings
 from dashboards.filters import period_bounds, quarter_name, quarter_start
+from dashboards.queries import db
 from dashboards.reports import charts, delivery
 from dashboards.reports import pack as packs
 from dashboards.security import users

@@ -8,8 +8,9 @@ import json
 import pytest
 from plotly.utils import PlotlyJSONEncoder
 
-from dashboards import annotations, db
+from dashboards.queries import db
 from dashboards.reports import charts, pack, pack_pdf
+from dashboards.state import annotations
 from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, MANAGER, STEERING, pdf_text
 
 Q3 = "?period=2026-Q3"
@@ -114,7 +115,7 @@ def test_the_pack_pdf_reads_back_with_cover_contents_charts_notes_and_words(pack
     from dashboards import filters
     from dashboards.queries import common
     from dashboards.queries import impact as impact_q
-    from dashboards.reports.impact_report import summary_sentences
+    from dashboards.reports.words import summary_sentences
 
     with db.acting_as(STEERING):
         chosen = filters.from_query(Q3 + "&region=mena")

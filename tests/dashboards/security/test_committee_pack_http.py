@@ -15,8 +15,8 @@ import pytest
 from pypdf import PdfReader
 
 from dashboards import ids
-from dashboards import saved_views as views
 from dashboards.security import access
+from dashboards.state import saved_views as views
 from tests.dashboards.security.crafted import CALLBACK, ROLES, VISITOR, body, dependencies
 
 TRAINING_EVENTS = "training/events"

@@ -7,7 +7,7 @@ import threading
 
 import pytest
 
-from dashboards import saved_views as views
+from dashboards.state import saved_views as views
 from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
 
 
@@ -68,8 +68,7 @@ def test_a_view_is_limited_to_what_its_author_may_open_and_choose(pack_env) -> N
 
 
 def test_a_city_profile_is_a_view_only_of_a_city_the_viewer_may_see(pack_env) -> None:
-    from dashboards import db
-    from dashboards.queries import city
+    from dashboards.queries import city, db
 
     with db.acting_as(ADMIN):
         shown = db.frame("select city_id, visibility, region from city_engagement order by city_id")

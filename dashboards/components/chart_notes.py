@@ -1,6 +1,6 @@
 """The notes on the numbers beside each chart: one callback fills every chart card's notes on the page.
 
-Which notes a person reads is decided by dashboards/annotations.py on the server (`for_chart`): staff notes never
+Which notes a person reads is decided by dashboards/state/annotations.py on the server (`for_chart`): staff notes never
 reach donors or the public, a hub lead reads those about their regions, and a note on a chart of a page the role
 may not open is never read. The chart ids come from the browser (the cards' own ids), so each is checked by its
 allowed-values rule and again by `for_chart`; an id that names no chart of the pack's registry gets no notes.
@@ -13,11 +13,12 @@ import re
 
 from dash import ALL, Input, Output, State, callback, html
 
-from dashboards import annotations, filters, ids
-from dashboards.db import current_viewer
+from dashboards import filters, ids
+from dashboards.queries.db import current_viewer
 from dashboards.reports.charts import CHARTS
 from dashboards.security import allowed
 from dashboards.security.access import chosen_regions
+from dashboards.state import annotations
 from data_pipeline.contract import REGIONS
 
 _CHART_ID = re.compile(r"[a-z_]{1,40}/[a-z0-9_-]{1,40}")

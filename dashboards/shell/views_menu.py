@@ -2,8 +2,8 @@
 with your role, share one with a role (staff), write a note on one of the page's charts, and make a pack.
 
 Every action is checked on the server by the store it calls, as the signed-in viewer (never a role the browser
-names): dashboards/saved_views.py (who saves, shares and opens what; a view's URL checked by the filter bar's own
-allowed-values rules) and dashboards/annotations.py (who writes which note). The callbacks here only read the
+names): dashboards/state/saved_views.py (who saves, shares and opens what; a view's URL checked by the filter bar's own
+allowed-values rules) and dashboards/state/annotations.py (who writes which note). The callbacks here only read the
 controls, call them and say what happened. A saved view is listed as a link: opening it is opening its URL, so the
 page narrows it to the viewer's limits with the shell's notice. (To move into dashboards/shell/ once that is a
 package, issue #22.)
@@ -16,12 +16,13 @@ import datetime as dt
 import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
-from dashboards import annotations, ids
-from dashboards import saved_views as views
-from dashboards.db import current_viewer
+from dashboards import ids
+from dashboards.queries.db import current_viewer
 from dashboards.reports.charts import CHARTS
 from dashboards.security import allowed
 from dashboards.security.access import REGION, ROLES, Viewer
+from dashboards.state import annotations
+from dashboards.state import saved_views as views
 from data_pipeline.contract import REGIONS
 
 SHARE_ROLES = tuple(r for r in ROLES if r != "public")

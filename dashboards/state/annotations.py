@@ -1,7 +1,7 @@
 """Notes on the numbers (what DHIS2 calls interpretations): a short dated note on a chart for a period.
 
 "Q3 dip: elections in two hub countries", on training/events for 2026-Q3. Notes are shown beside the chart and
-printed in the pack, to the people allowed to read them, and kept in the app's state file (dashboards/appstate.py),
+printed in the pack, to the people allowed to read them, and kept in the app's state file (dashboards/state/store.py),
 outside the analytics database, so a rebuild or rollback keeps them.
 
 Who reads and writes a note is decided here, on the server, for every call (`visible` and `_check_writer`; the
@@ -25,12 +25,12 @@ import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 
-from dashboards import appstate
 from dashboards import formatting as fmt
 from dashboards.filters import Filters, Window, period_bounds, period_name
 from dashboards.reports.charts import CHARTS
 from dashboards.security import audit
 from dashboards.security.access import NETWORK, REGION, Viewer
+from dashboards.state import store as appstate
 from data_pipeline.contract import REGIONS
 
 STAFF, DONORS, PUBLIC = "staff", "donors", "public"

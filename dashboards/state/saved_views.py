@@ -8,7 +8,7 @@ stored in its canonical form (filters.to_query). Opening it is opening that URL:
 for any link, narrowed to what the viewer covers, and `region_notice` says what was left out (a hub lead opening a
 colleague's view of another region sees their own, and is told).
 
-Stored in the app's state file (dashboards/appstate.py), outside the analytics database. Who may do what, checked
+Stored in the app's state file (dashboards/state/store.py), outside the analytics database. Who may do what, checked
 here on every call (docs/security.md):
 - anyone signed in saves, lists, opens and removes their own views (the public visitor has no account, so none);
 - administrators and programme managers share their own views with a role whose pages include the view's page
@@ -24,10 +24,11 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
-from dashboards import appstate, filters, ids, settings
+from dashboards import filters, ids, settings
 from dashboards.filters import Filters
 from dashboards.security import allowed, audit
 from dashboards.security.access import ROLES, Viewer, chosen_regions
+from dashboards.state import store as appstate
 from data_pipeline.contract import REGIONS
 
 # The pages a view can show, by path (as each page module registers itself with Dash; a test compares them).

@@ -8,10 +8,10 @@ import shutil
 
 import pytest
 
-from dashboards import annotations as notes
 from dashboards import settings
 from dashboards.filters import Filters, Window
 from dashboards.filters import from_query as parse
+from dashboards.state import annotations as notes
 from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
 
 Q3 = Window(dt.date(2026, 7, 1), dt.date(2026, 9, 30), "2026 Q3")
@@ -99,7 +99,7 @@ def test_a_chart_shows_the_notes_of_its_period_and_regions(pack_env) -> None:
 
 
 def _as(viewer, query: str) -> Filters:
-    from dashboards import db
+    from dashboards.queries import db
 
     with db.acting_as(viewer):
         return parse(query)

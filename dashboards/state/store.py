@@ -1,6 +1,6 @@
 """The app's own state: what people save and schedule, kept outside the analytics database.
 
-Saved views (dashboards/saved_views.py), notes on the numbers (dashboards/annotations.py), pack sets, subscriptions
+Saved views (saved_views.py), notes on the numbers (annotations.py), pack sets, subscriptions
 and the delivery ledger (dashboards/reports/) live in one SQLite file, `settings.state_path`, beside the user store
 and never inside the published DuckDB file: a rebuild or a rollback replaces that file whole, and this one is
 untouched by it.
