@@ -28,19 +28,18 @@ import dataclasses
 import datetime as dt
 import fcntl
 import smtplib
-import ssl
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.message import EmailMessage
-from email.utils import formataddr, make_msgid, parseaddr
+from email.utils import formataddr
 from pathlib import Path
 
 from dashboards import settings
 from dashboards.filters import period_bounds, period_name, quarter_name, quarter_start
 from dashboards.queries import db
-from dashboards.reports import charts, pack_pdf
+from dashboards.reports import charts, mail, pack_pdf
 from dashboards.reports import pack as packs
+from dashboards.reports.mail import DeliveryError, Sender
 from dashboards.security import access, audit, users
 from dashboards.security.access import Viewer
 from dashboards.state import store as appstate
@@ -55,25 +54,6 @@ TEXT = {
     "not_of_role": "{email} is not an active {role} account",
     "closed": "the {role} role may not open {charts}, which the pack set {name!r} holds",
     "no_subscription": "there is no subscription {id}",
-    "no_smtp": "no SMTP server is set: give SCN_SMTP_HOST (and SCN_SMTP_PORT, SCN_SMTP_SECURITY, SCN_SMTP_USER, "
-               "SCN_SMTP_PASSWORD, SCN_MAIL_FROM) in the dashboard's environment",
-    "security": "SCN_SMTP_SECURITY is {value!r}; it is one of starttls, ssl or none",
-    "subject": "{name}: {period}",
-    "body": ("Your scheduled pack \"{name}\" for {period} is attached ({pages} charts).\n\n"
-             "Contents:\n{contents}\n\nData as of {as_of}, database built {built}.\n"
-             "Open the dashboard: {url}\n\n"
-             "You receive this as a {role} (subscription {id}, {cadence}). To stop receiving it, ask an administrator "
-             "of the SCN Impact Dashboard.\n"),
-    "publish_period": "data published {when}",
-    "held_subject": "SCN packs held: the latest build failed",
-    "held_body": ("The latest build of the SCN Impact Dashboard's database failed, so no scheduled pack is sent "
-                  "until a build succeeds (a pack made now would not match what the dashboard serves once the data "
-                  "is fixed).\n\nBuild report: {report}\nFirst problems:\n{problems}\n\nPacks due are sent by the "
-                  "first delivery run after a successful build.\n"),
-    "failing_subject": "SCN pack not delivered: {name} to {email}",
-    "failing_body": ("The scheduled pack \"{name}\" for {period} could not be sent to {email} after {attempts} "
-                     "attempts; it will not be tried again.\n\nLast error: {error}\n\nCheck the SMTP settings and "
-                     "the recipient, then run `python -m dashboards.deliver retry {id}` to try again.\n"),
 }
 
 SCHEMA = """
@@ -106,10 +86,6 @@ create table if not exists delivery_alerts (
     sent_at text not null
 )
 """
-
-
-class DeliveryError(RuntimeError):
-    """Delivery cannot run or be set up as asked; the message says what to change."""
 
 
 @dataclass(frozen=True)
@@ -255,7 +231,7 @@ def due(sub: Subscription, now: dt.datetime, published: str) -> Due | None:
     if sub.cadence == "publish":
         if published == sub.baseline:
             return None
-        return Due(f"publish:{published}", TEXT["publish_period"].format(when=today.isoformat()), None)
+        return Due(f"publish:{published}", mail.TEXT["publish_period"].format(when=today.isoformat()), None)
     if sub.cadence == "monthly":
         start = (today.replace(day=1) - dt.timedelta(days=1)).replace(day=1)
         _, end = period_bounds(start, "month")
@@ -282,65 +258,18 @@ def recipients(sub: Subscription) -> list[users.User]:
     return found
 
 
-# --- sending -------------------------------------------------------------------------------------------------
-
-
-Sender = Callable[[EmailMessage], None]
-
-
-def smtp_sender() -> Sender:
-    """A function sending one message through the settings' SMTP server (STARTTLS, SSL or plain, login if set)."""
-    conf = settings.get()
-    if not conf.smtp_host:
-        raise DeliveryError(TEXT["no_smtp"])
-    if conf.smtp_security not in ("starttls", "ssl", "none"):
-        raise DeliveryError(TEXT["security"].format(value=conf.smtp_security))
-
-    def send(message: EmailMessage) -> None:
-        context = ssl.create_default_context()
-        if conf.smtp_security == "ssl":
-            server = smtplib.SMTP_SSL(conf.smtp_host, conf.smtp_port, timeout=60, context=context)
-        else:
-            server = smtplib.SMTP(conf.smtp_host, conf.smtp_port, timeout=60)
-        with server:
-            if conf.smtp_security == "starttls":
-                server.starttls(context=context)
-            if conf.smtp_user:
-                server.login(conf.smtp_user, conf.smtp_password or "")
-            server.send_message(message)
-
-    return send
-
-
-def _message(to: str, subject: str, body: str, attachment: tuple[str, bytes] | None = None) -> EmailMessage:
-    message = EmailMessage()
-    sender = settings.get().mail_from
-    message["From"] = sender
-    message["To"] = to
-    message["Subject"] = subject
-    message["Message-ID"] = make_msgid(domain=(parseaddr(sender)[1].rpartition("@")[2] or "localhost"))
-    message.set_content(body)
-    if attachment:
-        message.add_attachment(attachment[1], maintype="application", subtype="pdf", filename=attachment[0])
-    return message
-
-
-def administrators() -> list[str]:
-    """Who is told when delivery goes wrong: settings.alert_emails, else every active administrator."""
-    return list(settings.get().alert_emails) or [u["email"] for u in users.list_users()
-                                                 if u["role"] == "admin" and u["active"]]
-
+# --- sending (the SMTP side and the messages' words: mail.py) -------------------------------------------
 
 def _alert_once(con_path: Path | None, key: str, subject: str, body: str, send: Sender, report: RunReport) -> None:
     """Tell the administrators, once for `key` (a failed build, a given-up send)."""
     with appstate.transaction(SCHEMA, path=con_path) as con:
         if con.execute("select 1 from delivery_alerts where key = ?", (key,)).fetchone():
             return
-    to = administrators()
+    to = mail.administrators()
     if not to:
         return
     try:
-        send(_message(", ".join(to), subject, body))
+        send(mail.message(", ".join(to), subject, body))
     except (smtplib.SMTPException, OSError) as exc:
         audit.record("delivery_alert", actor="deliver", about=key, delivered=False, error=str(exc)[:200])
         return
@@ -367,8 +296,8 @@ def _held(send: Sender, report: RunReport, path: Path | None) -> bool:
     key = f"build_failed:{failed.get('finished_at')}"  # one alert per failed build
     report.held = "the latest build failed"
     audit.record("delivery_held", actor="deliver", reason=report.held, report=str(settings.get().report_path))
-    _alert_once(path, key, TEXT["held_subject"],
-                TEXT["held_body"].format(report=settings.get().report_path, problems=listed), send, report)
+    _alert_once(path, key, mail.TEXT["held_subject"],
+                mail.TEXT["held_body"].format(report=settings.get().report_path, problems=listed), send, report)
     return True
 
 
@@ -392,7 +321,7 @@ def _one_run(path: Path | None) -> Iterator[bool]:
 def run_due(*, now: dt.datetime | None = None, send: Sender | None = None, path: Path | None = None) -> RunReport:
     """Send every pack that is due at `now` (default: the clock), through `send` (default: the SMTP settings)."""
     now = now or _now()
-    send = send or smtp_sender()
+    send = send or mail.smtp_sender()
     report = RunReport()
     with _one_run(path) as mine:
         if not mine:
@@ -439,12 +368,12 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
         printed = dataclasses.replace(made[shape], prepared_for=_prepared_for(viewer))
         pdf = pack_pdf.render(printed)
         contents = "\n".join(f"- {c.drawn.title}" for c in printed.charts)
-        body = TEXT["body"].format(name=name, period=period.label, pages=len(printed.charts), contents=contents,
+        body = mail.TEXT["body"].format(name=name, period=period.label, pages=len(printed.charts), contents=contents,
                                    as_of=printed.as_of, built=f"{printed.built_at:%d %b %Y %H:%M}",
                                    url=settings.get().app_url, role=access.ROLES[viewer.role].label, id=sub.id,
                                    cadence=sub.cadence)
-        message = _message(formataddr(((user.display_name or ""), user.email)),
-                           TEXT["subject"].format(name=name, period=period.label), body,
+        message = mail.message(formataddr(((user.display_name or ""), user.email)),
+                           mail.TEXT["subject"].format(name=name, period=period.label), body,
                            (packs.filename(printed, period.key.removeprefix("publish:")), pdf))
         send(message)
     except Exception as exc:  # a pack that cannot be made or sent is retried later; the error is kept to read
@@ -484,8 +413,8 @@ def _failed(sub: Subscription, name: str, period: Due, email: str, attempts: int
     if gave_up:
         report.gave_up.append((sub.id, period.key, email))
         _alert_once(path, f"gave_up:{sub.id}:{period.key}:{email}:{_iso(now)}",
-                    TEXT["failing_subject"].format(name=name, email=email),
-                    TEXT["failing_body"].format(name=name, period=period.label, email=email, attempts=attempts,
+                    mail.TEXT["failing_subject"].format(name=name, email=email),
+                    mail.TEXT["failing_body"].format(name=name, period=period.label, email=email, attempts=attempts,
                                                 error=error, id=sub.id), send, report)
     else:
         report.failed.append((sub.id, period.key, email, error))

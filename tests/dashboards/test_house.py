@@ -13,9 +13,14 @@ MAX_MODULE_LINES = 420  # "about 400": past it a module holds more than one idea
 APP_SOURCES = sorted([ROOT / "app.py", *(ROOT / "dashboards").rglob("*.py"), *(ROOT / "tools").rglob("*.py")])
 
 
+def _dash_callback(decorator: str) -> bool:
+    """A Dash callback's decorator names its Outputs or Inputs (typer's `app.callback()` names neither)."""
+    return "callback" in decorator and ("Output(" in decorator or "Input(" in decorator)
+
+
 def _callbacks(tree: ast.AST):
     for node in ast.walk(tree):
-        if isinstance(node, ast.FunctionDef) and any("callback" in ast.unparse(d) for d in node.decorator_list):
+        if isinstance(node, ast.FunctionDef) and any(_dash_callback(ast.unparse(d)) for d in node.decorator_list):
             body = node.body
             if body and isinstance(body[0], ast.Expr) and isinstance(body[0].value, ast.Constant):
                 body = body[1:]  # the docstring

@@ -156,7 +156,7 @@ def test_notes_are_written_only_by_those_allowed_whatever_is_posted(app, clients
 
 
 def test_staff_notes_never_reach_donors_or_the_public(app, clients, deps) -> None:
-    from dashboards import annotations
+    from dashboards.state import annotations
 
     state = app.private / "state.sqlite"
     annotations.add(_viewer("admin"), "impact/gender", "2025", "Staff: the gender split is provisional",
