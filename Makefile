@@ -36,9 +36,9 @@ contract: $(STAMP)
 docs: contract
 	$(BIN)/python -m data_pipeline docs --out docs/marts.md
 
-## test: every test, browser tests included (needs chromium; .ci/run installs it)
+## test: every test, browser tests included (needs chromium; .ci/run installs it), in two processes (pytest-xdist; a test file stays in one)
 test: $(STAMP)
-	$(BIN)/python -m pytest -q
+	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
 ## test-fast: the fast tier: neither browser tests nor slow ones (subprocesses, uploads, real-data builds; tests/tiers.py)
 test-fast: $(STAMP)

