@@ -1,6 +1,7 @@
 // A callback that fails on the server answers 500 with a reference (dashboards/security/auth.py, callback_failed). Dash
 // shows nothing when debug is off, so the chart or table the callback fills would stay blank: here its card says
-// it could not load and gives the reference to quote. A later answer for the same output clears the message.
+// it could not load and gives the reference to quote. A later answer for the same output clears the message; an
+// answer for another output of the card (the notes beside a chart) leaves it.
 (function () {
     var CALLBACK = "/_dash-update-component";
     var realFetch = window.fetch.bind(window);
@@ -58,6 +59,7 @@
                             message.textContent = "This could not load (reference " + (error.reference || "unknown")
                                 + "). Reload the page; if it happens again, tell the data team the reference.";
                             message.hidden = false;
+                            message.dataset.output = id;
                         }
                     });
                 });
@@ -66,7 +68,7 @@
                     var element = document.getElementById(id);
                     var card = element && (element.closest(".chart-card, .grid-block") || element.parentElement);
                     var message = card && card.querySelector(".load-error");
-                    if (message) {
+                    if (message && message.dataset.output === id) {
                         message.hidden = true;
                     }
                 });
