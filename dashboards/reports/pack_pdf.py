@@ -16,14 +16,11 @@ from fpdf import FPDF
 
 from dashboards import formatting as fmt
 from dashboards import theme
+from dashboards.reports.a4 import A4, BODY, DEMO, FONT, MARGIN, PANEL, room
 from dashboards.reports.exports import neutral
 from dashboards.reports.pack import Pack, PackChart
-from dashboards.reports.pdf import AUTHOR, FONT, FONTS, footnote
+from dashboards.reports.pdf import footnote
 
-MARGIN = 15.0
-PANEL = "#f3f5f8"
-DEMO = "#b3261e"
-BODY = 9.0
 LINE = 4.6
 
 # Everything the PDF says in words, in one place for the translations to come (one entry per language later).
@@ -55,66 +52,26 @@ def _text(value: str) -> str:
     return neutral(str(value))
 
 
-class _PackPDF(FPDF):
+class _PackPDF(A4):
     def __init__(self, pack: Pack) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+        super().__init__(title=pack.title, subject=f"{pack.period}; {pack.filters_text}",
+                         lang={"fr": "fr-FR", "ar": "ar"}.get(pack.lang, "en-GB"),
+                         created=pack.made_at or dt.datetime.now(dt.UTC), bottom=24)
         self.pack = pack
-        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.set_margins(MARGIN, 24, MARGIN)
-        self.set_auto_page_break(True, margin=24)
-        self.set_title(pack.title)
-        self.set_author(AUTHOR)
-        self.set_creator(AUTHOR)
-        self.set_subject(f"{pack.period}; {pack.filters_text}")
-        self.set_lang({"fr": "fr-FR", "ar": "ar"}.get(pack.lang, "en-GB"))
-        self.set_creation_date(pack.made_at or dt.datetime.now(dt.UTC))
-        self.alias_nb_pages()
 
     def header(self) -> None:
-        self.set_xy(MARGIN, 11)
-        badge = 0.0
-        if self.pack.is_demo:
-            self.set_font(FONT, "B", 8)
-            badge = self.get_string_width(TEXT["demo"]) + 6
-            self.set_fill_color(DEMO)
-            self.set_text_color("#ffffff")
-            self.set_xy(self.w - MARGIN - badge, 11)
-            self.cell(badge, 6, TEXT["demo"], align="C", fill=True)
-            self.set_xy(MARGIN, 11)
-        self.set_font(FONT, "B", 11)
-        self.set_text_color(theme.PRIMARY)
-        self.cell(self.epw - badge - 3, 6, _text(self.pack.title)[:110])
-        self.set_draw_color(theme.GRID)
-        self.set_line_width(0.3)
-        self.line(MARGIN, 19, self.w - MARGIN, 19)
-        self.set_text_color(theme.INK)
-        self.set_y(self.t_margin)
+        self.running_head(_text(self.pack.title)[:110], demo=TEXT["demo"] if self.pack.is_demo else None, size=11)
 
     def footer(self) -> None:
-        self.set_draw_color(theme.GRID)
-        self.set_line_width(0.3)
-        self.line(MARGIN, self.h - 19, self.w - MARGIN, self.h - 19)
-        self.set_xy(MARGIN, self.h - 17.5)
-        self.set_font(FONT, "", 7)
-        self.set_text_color(theme.MUTED_INK)
         lines = [TEXT["footer"].format(title=_text(self.pack.title)[:60], as_of=fmt.day(self.pack.as_of),
                                        built=_built(self.pack.built_at))]
         if self.pack.suppress_below:
             lines.append(footnote(self.pack.suppress_below))
-        self.multi_cell(self.epw - 30, 3.4, "\n".join(lines), align="L")
-        self.set_xy(self.w - MARGIN - 28, self.h - 17.5)
-        self.cell(28, 3.4, TEXT["page"].format(n=self.page_no()), align="R")
-        self.set_text_color(theme.INK)
-
-
-def _room(pdf: FPDF, height: float) -> None:
-    if pdf.get_y() + height > pdf.page_break_trigger:
-        pdf.add_page()
+        self.running_foot("\n".join(lines), TEXT["page"].format(n=self.page_no()), rise=19)
 
 
 def _heading(pdf: _PackPDF, text: str, *, keep: float) -> None:
-    _room(pdf, 12 + keep)
+    room(pdf, 12 + keep)
     pdf.ln(2)
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(theme.PRIMARY)
@@ -194,7 +151,7 @@ def _summary(pdf: _PackPDF, pack: Pack) -> None:
         _muted(pdf, pack.summary_note)
     pdf.set_font(FONT, "", BODY + 0.5)
     for sentence in pack.summary:
-        _room(pdf, 10)
+        room(pdf, 10)
         pdf.set_x(MARGIN)
         pdf.set_text_color(theme.PRIMARY)
         pdf.cell(5, 5, "•")
@@ -212,7 +169,7 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
     if item.notice:
         _muted(pdf, item.notice)
     if item.image:
-        _room(pdf, image_h)
+        room(pdf, image_h)
         top = pdf.get_y()
         pdf.image(io.BytesIO(item.image), x=MARGIN, y=top, w=pdf.epw, h=image_h, alt_text=item.drawn.title)
         pdf.set_y(top + image_h + 1.5)
@@ -222,7 +179,7 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
         _muted(pdf, item.drawn.note)
     if item.notes:
         pdf.ln(1.5)
-        _room(pdf, 12)
+        room(pdf, 12)
         pdf.set_font(FONT, "B", BODY)
         pdf.cell(0, 5, TEXT["notes"], new_x="LMARGIN", new_y="NEXT")
         for note in item.notes:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from pathlib import Path
 
 import pandas as pd
 from fpdf import FPDF, FontFace
@@ -17,6 +16,7 @@ from fpdf import FPDF, FontFace
 from dashboards import formatting as fmt
 from dashboards import theme
 from dashboards.queries.impact_data import ImpactData
+from dashboards.reports.a4 import A4, BODY, DEMO, FONT, MARGIN, PANEL, fit, room
 from dashboards.reports.exports import neutral
 from dashboards.reports.words import (
     PLAIN_COUNT,
@@ -28,15 +28,6 @@ from dashboards.reports.words import (
     target_text,
     usd,
 )
-
-AUTHOR = "Strong Cities Network Impact Dashboard"
-FONTS = Path(__file__).resolve().parent / "fonts"
-FONT = "DejaVu"
-
-MARGIN = 15.0
-PANEL = "#f3f5f8"  # background of boxes and every other table row
-DEMO = "#b3261e"
-BODY = 9.0  # pt
 
 
 def _built(built_at: dt.datetime) -> str:
@@ -59,75 +50,25 @@ def _creation_date(built_at: dt.datetime) -> dt.datetime:
     return when if when.tzinfo else when.replace(tzinfo=dt.UTC)
 
 
-def _fit(pdf: FPDF, text: str, width: float) -> str:
-    """`text` cut with an ellipsis to fit `width` at the current font."""
-    if pdf.get_string_width(text) <= width:
-        return text
-    while text and pdf.get_string_width(text + "…") > width:
-        text = text[:-1]
-    return text.rstrip() + "…"
-
-
-class _Report(FPDF):
+class _Report(A4):
     """An A4 page with the report's header (title, demo flag) and footer (suppression note, page n of N)."""
 
     def __init__(self, data: ImpactData) -> None:
-        super().__init__(orientation="portrait", unit="mm", format="A4")
+        title = f"Impact summary — {data.audience}"
+        super().__init__(title=title, subject=f"{data.period_label}; {data.filters_text}", lang="en-GB",
+                         created=_creation_date(data.built_at), bottom=22)
         self.data = data
-        self.title_text = f"Impact summary — {data.audience}"
-        self.add_font(FONT, "", FONTS / "DejaVuSans.ttf")
-        self.add_font(FONT, "B", FONTS / "DejaVuSans-Bold.ttf")
-        self.set_margins(MARGIN, 24, MARGIN)
-        self.set_auto_page_break(True, margin=22)
-        self.set_title(self.title_text)
-        self.set_author(AUTHOR)
-        self.set_subject(f"{data.period_label}; {data.filters_text}")
-        self.set_creator(AUTHOR)
-        self.set_lang("en-GB")
-        self.set_creation_date(_creation_date(data.built_at))
-        self.alias_nb_pages()
+        self.title_text = title
 
     def header(self) -> None:
-        self.set_xy(MARGIN, 11)
-        badge = 0.0
-        if self.data.is_demo:
-            self.set_font(FONT, "B", 8)
-            badge = self.get_string_width("DEMO DATA") + 6
-            self.set_fill_color(DEMO)
-            self.set_text_color("#ffffff")
-            self.set_xy(self.w - MARGIN - badge, 11)
-            self.cell(badge, 6, "DEMO DATA", align="C", fill=True)
-            self.set_xy(MARGIN, 11)
-        self.set_font(FONT, "B", 12)
-        self.set_text_color(theme.PRIMARY)
-        self.cell(self.epw - badge - 3, 6, _fit(self, self.title_text, self.epw - badge - 3))
-        self.set_draw_color(theme.GRID)
-        self.set_line_width(0.3)
-        self.line(MARGIN, 19, self.w - MARGIN, 19)
-        self.set_text_color(theme.INK)
-        self.set_y(self.t_margin)
+        self.running_head(self.title_text, demo="DEMO DATA" if self.data.is_demo else None, size=12)
 
     def footer(self) -> None:
-        self.set_draw_color(theme.GRID)
-        self.set_line_width(0.3)
-        self.line(MARGIN, self.h - 17, self.w - MARGIN, self.h - 17)
-        self.set_xy(MARGIN, self.h - 15.5)
-        self.set_font(FONT, "", 7)
-        self.set_text_color(theme.MUTED_INK)
-        self.multi_cell(self.epw - 30, 3.4, footnote(self.data.suppress_below), align="L")
-        self.set_xy(self.w - MARGIN - 28, self.h - 15.5)
-        self.cell(28, 3.4, f"Page {self.page_no()} of {{nb}}", align="R")
-        self.set_text_color(theme.INK)
-
-
-def _room(pdf: FPDF, height: float) -> None:
-    """Start a new page unless `height` mm still fit on this one (keeps a heading with what follows)."""
-    if pdf.get_y() + height > pdf.page_break_trigger:
-        pdf.add_page()
+        self.running_foot(footnote(self.data.suppress_below), f"Page {self.page_no()} of {{nb}}", rise=17)
 
 
 def _heading(pdf: FPDF, text: str, *, keep: float = 30) -> None:
-    _room(pdf, 12 + keep)
+    room(pdf, 12 + keep)
     pdf.ln(3)
     pdf.set_font(FONT, "B", 11)
     pdf.set_text_color(theme.PRIMARY)
@@ -182,7 +123,7 @@ def _headline_boxes(pdf: FPDF, data: ImpactData) -> None:
     ]
     gap, height = 4.0, 22.0
     width = (pdf.epw - gap * (len(boxes) - 1)) / len(boxes)
-    _room(pdf, height + 4)
+    room(pdf, height + 4)
     top = pdf.get_y()
     for i, (label, value, note) in enumerate(boxes):
         x = MARGIN + i * (width + gap)
@@ -206,7 +147,7 @@ def _headline_boxes(pdf: FPDF, data: ImpactData) -> None:
         pdf.set_font(FONT, "", 7.5)
         pdf.set_text_color(theme.MUTED_INK)
         pdf.set_xy(x + 4, top + 15.5)
-        pdf.cell(inner, 4, _fit(pdf, note, inner))
+        pdf.cell(inner, 4, fit(pdf, note, inner))
     pdf.set_text_color(theme.INK)
     pdf.set_y(top + height + 2)
 
@@ -215,7 +156,7 @@ def _summary(pdf: FPDF, sentences: Sequence[str]) -> None:
     _heading(pdf, "Summary", keep=15)
     pdf.set_font(FONT, "", BODY + 0.5)
     for sentence in sentences:
-        _room(pdf, 10)
+        room(pdf, 10)
         pdf.set_x(MARGIN)
         pdf.set_text_color(theme.PRIMARY)
         pdf.cell(5, 5, "•")
@@ -316,7 +257,7 @@ def _bar_list(pdf: FPDF, x: float, top: float, width: float, title: str, frame: 
     for name, label, value in zip(frame[category], frame["participants_label"], published, strict=True):
         pdf.set_font(FONT, "", 8.5)
         pdf.set_xy(x, y)
-        pdf.cell(label_w, row_h, _fit(pdf, "–" if pd.isna(name) else neutral(str(name)), label_w - 1))
+        pdf.cell(label_w, row_h, fit(pdf, "–" if pd.isna(name) else neutral(str(name)), label_w - 1))
         hidden = pd.isna(value)
         pdf.set_text_color(theme.MUTED_INK if hidden else theme.INK)
         pdf.cell(count_w, row_h, "–" if pd.isna(label) else str(label), align="R")
