@@ -22,6 +22,15 @@ def open_menu(page: Page) -> None:
     expect(page.locator(f"#{ids.VIEWS_PANEL}")).to_be_visible()
 
 
+def save_view(page: Page, url: str, name: str) -> None:
+    """Open `url`, wait for its charts, and save it under `name` from the Views menu."""
+    page.goto(url)
+    wait_until_drawn(page)
+    open_menu(page)
+    page.fill(f"#{ids.VIEWS_NAME}", name)
+    page.click(f"#{ids.VIEWS_SAVE}")
+
+
 def choose(page: Page, dropdown: str, option: str) -> None:
     page.click(f"#{dropdown}")
     page.locator("[role=option]", has_text=re.compile(f"^{re.escape(option)}$")).first.click()
@@ -37,11 +46,7 @@ def pdf_words(page: Page, click: str) -> str:
 
 def test_a_saved_view_is_found_in_the_menu_and_reopens_its_page_and_filters(dash_page: Page) -> None:
     base = dash_page.app_url  # type: ignore[attr-defined]
-    dash_page.goto(f"{base}/training?period=all&region=MENA")
-    wait_until_drawn(dash_page)
-    open_menu(dash_page)
-    dash_page.fill(f"#{ids.VIEWS_NAME}", "MENA, all time, trainings")
-    dash_page.click(f"#{ids.VIEWS_SAVE}")
+    save_view(dash_page, f"{base}/training?period=all&region=MENA", "MENA, all time, trainings")
     expect(dash_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text("Saved “MENA, all time, trainings”")
     expect(dash_page.locator(f"#{ids.VIEWS_LIST}")).to_contain_text("MENA, all time, trainings")
 
@@ -115,11 +120,7 @@ def test_a_view_shared_with_hub_leads_opens_narrowed_to_their_region_with_a_noti
 
     base = fresh_page.app_url  # type: ignore[attr-defined]
     sign_in(fresh_page, base, "manager@demo.scn")
-    fresh_page.goto(f"{base}/training?period=all&region=Europe")
-    wait_until_drawn(fresh_page)
-    open_menu(fresh_page)
-    fresh_page.fill(f"#{ids.VIEWS_NAME}", "Europe trainings")
-    fresh_page.click(f"#{ids.VIEWS_SAVE}")
+    save_view(fresh_page, f"{base}/training?period=all&region=Europe", "Europe trainings")
     expect(fresh_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text("Saved")
     choose(fresh_page, ids.VIEWS_SHARE_VIEW, "Europe trainings")
     choose(fresh_page, ids.VIEWS_SHARE_ROLE, "Regional hub lead")
