@@ -27,6 +27,7 @@ app = Dash(
     on_error=auth.callback_failed,  # a failing callback: a logged 500 with a reference, shown on its card
 )
 serving.init(app)
+shell.document.install(app)  # <html lang dir> for the reader's language
 app.layout = shell.layout
 server = app.server
 serving.freeze_startup_objects()

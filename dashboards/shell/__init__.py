@@ -5,7 +5,7 @@ round trip, chips), navigation, downloads, click (click to filter), notices; das
 that imports private Dash names. Importing the package registers the shared callbacks.
 """
 
-from dashboards.shell import downloads, filtering, navigation  # noqa: F401 - importing registers their callbacks
+from dashboards.shell import document, downloads, filtering, navigation  # noqa: F401 - importing registers callbacks
 from dashboards.shell.click import click_to_filter
 from dashboards.shell.downloads import about_export, chart_downloads
 from dashboards.shell.frame import APP_NAME, layout
