@@ -5,8 +5,9 @@ same (callback, inputs, viewer, file version) always gets the same answer. The q
 DuckDB; this spares the rest of a repeat request (Dash's dispatch, figure building, JSON), which is what a
 busy server spends its time on once the queries are cached.
 
-The key holds the whole viewer (user, role, regions, donor), so an answer is only ever sent again to the same
-person; it is looked up after the sign-in gate has let the request through (auth.py registers the gate first).
+The key holds the whole viewer (user, role, regions, donor) and the reader's language, so an answer is only ever
+sent again to the same person in the same language; it is looked up after the sign-in gate has let the request
+through (auth.py registers the gate first).
 Only callbacks that take the URL's filters and have no button, upload or download are kept.
 
 An answer is computed once at a time: a request for an answer another thread of the process is already
@@ -24,6 +25,7 @@ import threading
 import plotly.io.json
 from flask import Response, g, request
 
+from dashboards import i18n
 from dashboards.queries import db
 from dashboards.security.access import NOBODY
 
@@ -81,7 +83,8 @@ def cacheable(callback_map: dict) -> frozenset[str]:
 
 
 def _key(body: dict, viewer, version: str) -> str:
-    text = json.dumps([version, repr(viewer), body], sort_keys=True, default=str)
+    # the reader's language too: the same callback with the same inputs answers in French for a French reader
+    text = json.dumps([version, repr(viewer), i18n.current_language(), body], sort_keys=True, default=str)
     return f"{version}/answer:" + hashlib.sha256(text.encode()).hexdigest()  # the version first: filecache.py
 
 
