@@ -11,46 +11,57 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import ids, theme
-from dashboards.filters import PRESETS, Filters
+from dashboards.filters import PRESETS, Filters, to_controls
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 
-def _select(id_, placeholder: str, label: str, options=(), multi: bool = True, width: str = "") -> html.Div:
+def _select(id_, placeholder: str, label: str, options=(), multi: bool = True, width: str = "",
+            value=None) -> html.Div:
     return html.Div([
         html.Label(label, htmlFor=id_, className="filter-label"),
         dcc.Dropdown(id=id_, options=list(options), multi=multi, placeholder=placeholder, clearable=True,
-                     className="filter-dropdown"),
+                     className="filter-dropdown", value=value or None),
     ], className=f"filter-item {width}")
 
 
-def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions: tuple[str, ...] = REGIONS) -> html.Div:
+def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions: tuple[str, ...] = REGIONS,
+               chosen: Filters | None = None) -> html.Div:
     """The one filter bar: period (presets relative to the data's reference date), region (those `regions` the
-    viewer covers), country, event type, topic. Its state is mirrored in the URL by the shell's callbacks."""
+    viewer covers), country, event type, topic. Its state is mirrored in the URL by the shell's callbacks.
+
+    It is drawn showing `chosen` (the filters of the link the page was opened with), so a page opened or reloaded
+    from a link shows its filters at once, without waiting for the URL's callback to set them: two requests racing
+    on load could leave the bar at its defaults under a link's filters (CI saw "Last 12 months" under ?period=all).
+    """
+    c = to_controls(chosen or Filters())
     return html.Div([
         html.Div([
             html.Label("Period", htmlFor=ids.FILTER_PERIOD, className="filter-label"),
             dcc.Dropdown(id=ids.FILTER_PERIOD, options=[{"label": v, "value": k} for k, v in PRESETS.items()],
-                         value="last-12-months", clearable=False, searchable=False, className="filter-dropdown"),
+                         value=c["period"], clearable=False, searchable=False, className="filter-dropdown"),
         ], className="filter-item filter-period"),
         html.Div([
             html.Label("Quarter", htmlFor=ids.FILTER_QUARTER, className="filter-label"),
             dcc.Dropdown(id=ids.FILTER_QUARTER, options=[{"label": q.replace("-", " "), "value": q}
                                                          for q in quarters],
-                         value=quarters[0] if quarters else None, clearable=False, className="filter-dropdown"),
-        ], id=ids.FILTER_QUARTER_WRAP, className="filter-item filter-quarter", hidden=True),
+                         value=c["quarter"] or (quarters[0] if quarters else None), clearable=False,
+                         className="filter-dropdown"),
+        ], id=ids.FILTER_QUARTER_WRAP, className="filter-item filter-quarter", hidden=c["period"] != "quarter"),
         html.Div([
             html.Label("From – to", htmlFor=ids.FILTER_RANGE, className="filter-label"),
             dcc.DatePickerRange(id=ids.FILTER_RANGE, min_date_allowed=first_day, max_date_allowed=last_day,
                                 initial_visible_month=last_day, display_format="D MMM YYYY",
-                                first_day_of_week=1, clearable=False, className="filter-range"),
-        ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=True),
+                                first_day_of_week=1, clearable=False, className="filter-range",
+                                start_date=c["start"], end_date=c["end"]),
+        ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=c["period"] != "custom"),
         _select(ids.FILTER_REGION, "All regions", "Region",
-                [{"label": r, "value": r} for r in regions], width="filter-wide"),
+                [{"label": r, "value": r} for r in regions], width="filter-wide", value=c["regions"]),
         _select(ids.FILTER_COUNTRY, "All countries", "Country",
-                [{"label": c["name"], "value": c["iso3"]} for c in options["countries"]]),
+                [{"label": x["name"], "value": x["iso3"]} for x in options["countries"]], value=c["countries"]),
         _select(ids.FILTER_EVENT_TYPE, "All event types", "Event type",
-                [{"label": t.capitalize(), "value": t} for t in EVENT_TYPES]),
-        _select(ids.FILTER_TOPIC, "All topics", "Topic", [{"label": t, "value": t} for t in options["topics"]]),
+                [{"label": t.capitalize(), "value": t} for t in EVENT_TYPES], value=c["event_types"]),
+        _select(ids.FILTER_TOPIC, "All topics", "Topic", [{"label": t, "value": t} for t in options["topics"]],
+                value=c["topics"]),
         html.Div(dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm", class_name="filter-reset",
                             title="Back to the last 12 months, everything included"),
                  className="filter-item filter-reset-wrap"),

@@ -38,6 +38,7 @@ from dashboards.shell import dash_internals
 DEMO_SECRET = "scn-demo-only-secret-key-never-use-in-production"
 STATIC_PREFIXES = ("/assets/", "/_dash-component-suites/", "/_favicon.ico", "/favicon.ico")
 CALLBACK_PATH = "/_dash-update-component"
+LAYOUT_PATH = "/_dash-layout"
 ALWAYS_OPEN_PAGES = {"not_found_404"}
 
 
@@ -263,7 +264,8 @@ def _security_headers(response):
     response.headers.setdefault("Referrer-Policy", "same-origin")
     if response.mimetype == "text/html":
         response.headers.setdefault("Content-Security-Policy", _csp())
-    if request.path.startswith((CALLBACK_PATH, LOGIN, LOGOUT)):
+    # the frame (/_dash-layout) is drawn for the viewer, the page and the filters of the link it was asked for
+    if request.path.startswith((CALLBACK_PATH, LAYOUT_PATH, LOGIN, LOGOUT)):
         response.headers["Cache-Control"] = "no-store"
     return response
 

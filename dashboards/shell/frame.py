@@ -147,7 +147,8 @@ def layout() -> html.Div:
             _nav(pages, viewer),
             notices.demo_banner(build) if build else notices.missing_database(missing),
             html.Div([
-                filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions),
+                filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions,
+                           filters.from_query(requested[1]) if requested else None),
                 html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
             ], className="filter-panel d-print-none", hidden=bool(missing)),
         ], className="app-header"),
