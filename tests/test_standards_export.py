@@ -6,13 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import shutil
 import socket
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 from lxml import etree
 
+from data_pipeline.build import build
 from data_pipeline.standards import mapping as m
 from data_pipeline.standards.giving360_export import to_360giving, to_flat_csv
 from data_pipeline.standards.giving360_import import unflatten
@@ -20,7 +23,7 @@ from data_pipeline.standards.iati_export import budget_periods
 from data_pipeline.standards.portfolio import from_database
 from data_pipeline.standards.publish import check_file, make_360giving, make_iati
 from data_pipeline.standards.quality import validate_360, validate_iati
-from tests.paths import FIXTURES
+from tests.paths import FIXTURES, SAMPLE
 
 FIXTURES = FIXTURES / "standards"
 RULES = sorted(p for p in (FIXTURES / "export_rules").iterdir() if p.suffix in (".xml", ".json"))
@@ -102,6 +105,28 @@ def test_confidential_member_cities_are_never_published(portfolio, iati_file: by
                         if a.findtext("iati-identifier").endswith(f"-{grant.grant_id}"))
         assert activity.find("location") is None and activity.find("recipient-country") is None
         assert activity.find("recipient-region").get("vocabulary") == m.OWN_VOCABULARY
+
+
+def test_a_title_naming_a_confidential_member_is_published_masked(tmp_path: Path):
+    # a public city's grant and its indicator may name a confidential member in their titles: the export must not
+    source = tmp_path / "source"
+    shutil.copytree(SAMPLE, source)
+    cities = pd.read_csv(source / "cities.csv", dtype=str)
+    hidden = cities.loc[cities["visibility"] == "confidential", "city_name"].iloc[0]
+    grants = pd.read_csv(source / "grants.csv", dtype=str, keep_default_na=False)
+    public_ids = set(cities.loc[cities["visibility"] != "confidential", "city_id"])
+    row = grants.index[grants["city_id"].isin(public_ids)][0]
+    grants.loc[row, "title"] = f"City-to-city exchange with {hidden}"
+    grants.to_csv(source / "grants.csv", index=False)
+    indicators = pd.read_csv(source / "indicators.csv", dtype=str, keep_default_na=False)
+    indicators.loc[indicators["grant_id"] == grants.loc[row, "grant_id"], "title"] = f"Visits to {hidden} held"
+    indicators.to_csv(source / "indicators.csv", index=False)
+    assert build(source, tmp_path / "scn.duckdb").ok
+    portfolio = from_database(tmp_path / "scn.duckdb")
+    grant = portfolio.grants.set_index("grant_id").loc[grants.loc[row, "grant_id"]]
+    assert grant["title"].startswith("City-to-city exchange with ") and hidden not in grant["title"]
+    for made in (make_iati(portfolio), make_360giving(portfolio), make_360giving(portfolio, flat=True)):
+        assert hidden not in made.data.decode("utf-8")
 
 
 def test_a_donor_export_holds_that_donors_grants_only(sample_db: Path):

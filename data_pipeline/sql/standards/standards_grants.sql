@@ -1,6 +1,7 @@
 -- Grants as the donor standards publish them: original currency, the donor, and the member city with its point.
 -- A confidential member city is never published: its grant keeps its money, dates, region and programme, and
--- loses everything that places or names the city (title included, which often names it).
+-- loses everything that places or names the city (title included, which often names it). Any other grant's title
+-- is published masked (`title_public`): "Exchange between Amman and <a confidential member>" must not name it.
 with grants as (
     select * from stg_grants
     where in_export(donor_id, $donor)
@@ -33,7 +34,7 @@ countries as (
 final as (
     select
         grants.grant_id,
-        case when grants.confidential then grants.programme || ': ' || grants.theme else grants.title end
+        case when grants.confidential then grants.programme || ': ' || grants.theme else grants.title_public end
             as title,
         grants.donor_id,
         donors.donor_name,
