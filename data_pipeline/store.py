@@ -11,6 +11,8 @@ from pathlib import Path
 
 import duckdb
 
+from data_pipeline.models import published_columns
+
 
 def open_read_only(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     """A connection reading the current file at `db_path` (read-only; its tables are the default schema)."""
@@ -21,3 +23,26 @@ def open_read_only(db_path: Path | str) -> duckdb.DuckDBPyConnection:
     con.execute("attach $path as scn (read_only)", {"path": str(path.resolve())})
     con.execute("use scn")
     return con
+
+
+def missing_from(con: duckdb.DuckDBPyConnection) -> list[str]:
+    """What the database open on `con` lacks that this code's published models declare: whole tables, or columns of
+    a table ("city_engagement.first_event"). Empty when the database fits this code.
+
+    A database built by an older pipeline (a copy restored from a backup, a server upgraded before its rebuild) can
+    lack a table or column the app's queries and macros read: opened as it is, the app failed at start with
+    DuckDB's own words ("period_length does not exist"). Read here, the app can say what to do instead.
+    """
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute(
+        "select table_name, column_name from duckdb_columns() where database_name = current_database() "
+        "and schema_name = 'main'"
+    ).fetchall():
+        have.setdefault(table, set()).add(column)
+    lacking = []
+    for name, columns in sorted(published_columns().items()):
+        if name not in have:
+            lacking.append(name)
+            continue
+        lacking += [f"{name}.{c}" for c in columns if c not in have[name]]
+    return lacking

@@ -41,11 +41,16 @@ from dashboards import settings
 from dashboards.security import access
 from dashboards.security.access import NOBODY, Viewer
 from data_pipeline import macros, sql_tree
-from data_pipeline.store import open_read_only
+from data_pipeline.store import missing_from, open_read_only
 
 
 class DatabaseMissing(RuntimeError):
-    """The database file does not exist yet (nothing has been built)."""
+    """The database file does not exist yet (nothing has been built), or cannot be served as it is."""
+
+
+class DatabaseOutdated(DatabaseMissing):
+    """The database was built by an older pipeline: it lacks tables or columns this code reads. Shown where a
+    missing database is (the frame's notice), with the command that rebuilds it."""
 
 
 class QueryRefused(RuntimeError):
@@ -166,6 +171,19 @@ def warm() -> None:
 
 def _open(path: Path) -> duckdb.DuckDBPyConnection:
     con = open_read_only(path)
+    lacking = missing_from(con)
+    if lacking:
+        try:
+            built = con.execute("select max(built_at) from meta_build").fetchone()[0]
+        except duckdb.Error:  # older still: no build record
+            built = None
+        con.close()
+        shown = ", ".join(lacking[:8]) + (f" and {len(lacking) - 8} more" if len(lacking) > 8 else "")
+        raise DatabaseOutdated(
+            f"The database at {path}{f' (built {built:%d %b %Y %H:%M})' if built else ''} was built by an older "
+            f"version of the pipeline: it lacks {shown}. Rebuild it with `make data` (python -m data_pipeline "
+            f"build --source <your source folder> --db {path})."
+        )
     access.create_policy_views(con)
     _create_macros(con)
     # Nothing a statement could name reaches a file, and no later statement can change that.
