@@ -13,6 +13,8 @@ from __future__ import annotations
 
 import codecs
 import hashlib
+import itertools
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -23,8 +25,11 @@ _PLAIN = bytes(range(0x20, 0x7F)) + b"\t\n\r"
 _HIGH = bytes(range(0x80, 0x100))
 _LOW = bytes(range(0x80))
 # The code pages Excel writes "CSV" in on Windows in the network's regions that use the Latin alphabet.
-LEGACY_ENCODINGS = ("cp1252", "cp1250")
+LEGACY_ENCODINGS = ("cp1252", "cp1250", "cp1251", "cp1256")
+# The code pages of other scripts: a file in one of them reads as words of that script alone.
+SCRIPT_ENCODINGS = {"cp1251": ("\u0400", "\u04ff"), "cp1256": ("\u0600", "\u06ff")}  # Cyrillic, Arabic
 ENCODING_NAMES = {"cp1252": "Windows-1252 (Western European)", "cp1250": "Windows-1250 (Central European)",
+                  "cp1251": "Windows-1251 (Cyrillic)", "cp1256": "Windows-1256 (Arabic)",
                   "utf-16-le": "UTF-16", "utf-16-be": "UTF-16", "utf-32": "UTF-32"}
 
 
@@ -271,15 +276,40 @@ def plausibility(text: str) -> int:
 
 
 # Characters Windows-1252 and Windows-1250 decode differently, and the letters common in names of places.
-_DIFFERING = {bytes([b]).decode(enc, errors="ignore") for b in range(0x80, 0x100) for enc in LEGACY_ENCODINGS
+_DIFFERING = {bytes([b]).decode(enc, errors="ignore") for b in range(0x80, 0x100) for enc in ("cp1252", "cp1250")
               if bytes([b]).decode("cp1252", errors="ignore") != bytes([b]).decode("cp1250", errors="ignore")} - {""}
+SCRIPT_SHARE = 0.9  # of the non-ASCII letters in words of one script, for its code page
 _COMMON = set("èàçêñøåæœčćđšžłńśźżřěňůőűăşţ")
 
 
+def script_share(text: str, first: str, last: str) -> float:
+    """The share of the non-ASCII letters of `text` that stand in words written wholly in the script from `first`
+    to `last` (a Unicode block) and read as words of it: near 1 for Arabic read as Windows-1256; near 0 for French
+    read so ("Rйseau": a Cyrillic letter inside a Latin word). A word whose case turns upper after a lower letter
+    is not read as one: Arabic's letters read as Windows-1251 are Cyrillic of both cases ("ЪгшЗд" for عمّان)."""
+    letters = in_script = 0
+    for word in re.findall(r"[^\W\d_]+", text):
+        foreign = sum(not ch.isascii() for ch in word)
+        letters += foreign
+        mixed = any(a.islower() and b.isupper() for a, b in itertools.pairwise(word))
+        if not mixed and all(first <= ch <= last for ch in word):
+            in_script += foreign
+    return in_script / letters if letters else 0.0
+
+
 def pick_encoding(lines: list[bytes]) -> str:
-    """The Windows code page (of LEGACY_ENCODINGS) whose reading of `lines` is the most plausible; 1252 on a tie."""
+    """The Windows code page (of LEGACY_ENCODINGS) whose reading of `lines` is the most plausible; 1252 on a tie.
+
+    Arabic (1256) or Cyrillic (1251) when nearly every non-ASCII letter then stands in a word of that script alone
+    (Arabic bytes read as 1250 gave "ÚăřÇä" for عمّان, with no warning); else 1252 or 1250 by the letters' fit.
+    """
     if not lines:
         return LEGACY_ENCODINGS[0]
     data = b"\n".join(lines)
-    scores = {enc: plausibility(_decode_with_latin1_gaps(data, enc)) for enc in LEGACY_ENCODINGS}
-    return max(LEGACY_ENCODINGS, key=lambda enc: (scores[enc], enc == LEGACY_ENCODINGS[0]))
+    shares = {enc: script_share(_decode_with_latin1_gaps(data, enc), *block) for enc, block in SCRIPT_ENCODINGS.items()}
+    best = max(shares, key=shares.__getitem__)
+    if shares[best] >= SCRIPT_SHARE:
+        return best
+    latin = ("cp1252", "cp1250")
+    scores = {enc: plausibility(_decode_with_latin1_gaps(data, enc)) for enc in latin}
+    return max(latin, key=lambda enc: (scores[enc], enc == latin[0]))
