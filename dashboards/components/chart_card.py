@@ -51,14 +51,25 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
                 dcc.Loading(dcc.Graph(id=page.graph(chart), figure=BLANK_FIGURE, config=GRAPH_CONFIG,
                                       responsive=True, style={"height": f"{height}px"}, className="chart-graph"),
                             type="dot", delay_show=400, color=theme.PRIMARY),
+                # The chart in words for screen readers: the sentence the figure carries (figures/describe.py),
+                # copied here on every draw by assets/a11y.js, which also makes the plot an image named by the
+                # title and described by this; the numbers themselves are the CSV button's, one Tab away.
+                html.P(id=summary_id(page, chart), className="visually-hidden chart-summary"),
                 html.Figcaption(id=page.note(chart), className="chart-note"),
-            ], role="figure", **{"aria-label": title}, className="chart-figure"),
+            ], role="figure", className="chart-figure",
+                **{"aria-label": title, "aria-describedby": summary_id(page, chart)}),
             # the notes on the numbers the viewer may read (dashboards/components/chart_notes.py fills it)
-            html.Aside(id=ids.chart_notes(f"{page.page}/{chart}"), className="chart-notes"),
+            html.Aside(id=ids.chart_notes(f"{page.page}/{chart}"), className="chart-notes",
+                       **{"aria-label": f"Notes on {title}"}),
             dcc.Download(id=page.download(chart)) if csv else None,
         ]),
         class_name="chart-card h-100",
     )
+
+
+def summary_id(page: PageIds, chart: str) -> str:
+    """The id of the chart's description for screen readers (a visually hidden sentence)."""
+    return f"{page.graph(chart)}-summary"
 
 
 def fitted(fig) -> dict:

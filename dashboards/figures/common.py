@@ -19,6 +19,7 @@ import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
 from dashboards import theme
+from dashboards.figures.describe import describe
 
 # The template as a plain dict, built once. go.Figure deep-copies the layout it is given, so no figure
 # shares this dict with another or can change it.
@@ -69,6 +70,8 @@ def figure(data: list[dict], layout: dict, *, title: str, height: int | None = N
     margin = fitted_margin(data, layout)
     if margin:
         layout["margin"] = margin
+    # the chart in words, for screen readers (the chart card's description: figures/describe.py)
+    layout["meta"]["description"] = describe({"data": data, "layout": layout})
     return Drawn({"data": data, "layout": layout})
 
 

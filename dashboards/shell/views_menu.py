@@ -55,8 +55,9 @@ def nav_item(viewer: Viewer) -> dbc.NavItem | None:
     """The top bar's button opening the menu (people who sign in only: the public saves nothing)."""
     if viewer.kind is None or viewer.role == "public":
         return None
+    # the panel (a dialog) exists only while open: aria-controls would name an id that is not there
     return dbc.NavItem(html.Button("Views", id=ids.VIEWS_OPEN, n_clicks=0,
-                                   className="btn btn-sm btn-outline-light ms-2", **{"aria-controls": ids.VIEWS_PANEL}))
+                                   className="btn btn-sm btn-outline-light ms-2", **{"aria-haspopup": "dialog"}))
 
 
 def _current_quarter() -> str:
