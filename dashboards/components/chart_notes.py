@@ -4,7 +4,6 @@ Which notes a person reads is decided by dashboards/state/annotations.py on the 
 reach donors or the public, a hub lead reads those about their regions, and a note on a chart of a page the role
 may not open is never read. The chart ids come from the browser (the cards' own ids), so each is checked by its
 allowed-values rule and again by `for_chart`; an id that names no chart of the pack's registry gets no notes.
-(To move into dashboards/components/ once that is a package, issue #22.)
 """
 
 from __future__ import annotations
