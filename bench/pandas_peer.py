@@ -4,7 +4,7 @@ This is the benchmark's yardstick for the DuckDB pipeline, so it is written the 
 write it in plain pandas: vectorised (no Python loops over rows), the pyarrow CSV reader, one `groupby` per
 aggregate, `merge_asof` for exchange rates. It trusts its input (no validation, no data tests, no atomic
 publish), which the DuckDB build does on top; the ratio in `bench/results.md` is therefore a conservative one.
-`tests/test_bench_peer.py` checks that it produces the same numbers as the marts, or the ratio means nothing.
+`tests/bench/test_bench_peer.py` checks that it produces the same numbers as the marts, or the ratio means nothing.
 
 Run alone: `python -m bench.pandas_peer SOURCE_DIR OUT_DIR` writes one Parquet file per mart.
 """

@@ -3,7 +3,7 @@
 The frame (`sql/marts_doc.md`) holds the prose no single model owns (conventions, confidential members, the
 tables the build writes from code: reference and meta tables); each model's grain, columns and notes come from
 its `<model>.yml`, its sections (such as "Indicator rules") from the same file. `make docs` writes the page;
-tests/test_models.py fails while the page in the repository differs from what this renders.
+tests/data_pipeline/test_models.py fails while the page in the repository differs from what this renders.
 """
 
 from __future__ import annotations

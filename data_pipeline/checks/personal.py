@@ -3,7 +3,7 @@ values holding an e-mail address or a phone number, alone or inside free text ("
 900123"). Both are refused, as the README promises: personal data never enters the analytics store.
 
 A phone number inside text is told from dates, amounts, years and ids by its shape (the sketch below) and
-the words around it; tests/test_personal_text.py holds the cases, and the count of false alarms on real
+the words around it; tests/data_pipeline/test_personal_data.py holds the cases, and the count of false alarms on real
 IATI and 360Giving titles and descriptions.
 """
 

@@ -27,7 +27,7 @@ from tests.paths import GOOD
 
 @pytest.fixture(autouse=True)
 def as_data_team():
-    """These tests check numbers, not access: they read as the data team (tests/test_access.py does roles)."""
+    """These tests check numbers, not access: they read as the data team (security/test_access.py does roles)."""
     with db.acting_as(access.SYSTEM):
         yield
 
