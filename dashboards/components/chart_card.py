@@ -20,6 +20,9 @@ GRAPH_CONFIG = {
     "plotlyServerURL": "",
     "showEditInChartStudio": False,
     "responsive": True,
+    # the wheel scrolls the page: plotly.js zooms a map under the pointer by default, and a reader scrolling
+    # past the map shrank it instead (three notches: a third of its size); the toolbar's buttons still zoom
+    "scrollZoom": False,
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }

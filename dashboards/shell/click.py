@@ -1,4 +1,8 @@
-"""Click to filter: a mark of a chart filters the page by its region or country, or opens a city's profile."""
+"""Click to filter: a mark of a chart filters the page by its region or country, or opens a city's profile.
+
+By keyboard too: assets/keyboard.js lists a clickable chart's marks under it ("Filter by region…", "Open a
+city…"), read from the same customdata, and picking one sets the graph's clickData as a click does, so the one
+callback below answers both, to the same address."""
 
 from __future__ import annotations
 

@@ -51,7 +51,7 @@ def sync_filters(search, period, quarter, start, end, regions, countries, event_
     if chosen is None:
         return (no_update,) * 10
     query = filters.to_query(chosen)
-    if query != search:
+    if query != search and not notices.keeps_link(ctx.triggered_id, region_notice(current_viewer(), search or "")):
         set_props(ids.URL, {"search": query})
     return _controls(chosen, shown)
 

@@ -23,6 +23,15 @@ def missing_database(message: str) -> dbc.Alert:
                      color="secondary", class_name="m-3")
 
 
+def keeps_link(trigger, notice: str | None) -> bool:
+    """Whether the address bar keeps a link as it was opened rather than the filters the page narrowed it to:
+    yes for a link naming regions the viewer does not cover, read from the URL (a page load, the back button).
+    The chip saying what was left out is drawn from the URL: rewritten to the narrowed filters, it went the
+    moment it appeared, and the hub lead saw their own region where a colleague's was asked for, silently.
+    Changing a filter writes the URL from the bar as usual, and the notice goes with the link."""
+    return bool(notice) and trigger in (None, ids.URL)
+
+
 def region_chip(notice: str | None) -> html.Span | None:
     """A link naming regions the viewer does not cover (a hub lead opening a colleague's link) shows their own
     region instead: say so, visibly, rather than let the numbers pass for the ones asked for."""
