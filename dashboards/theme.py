@@ -3,6 +3,9 @@
 Regions take Paul Tol's "muted" scheme, nine colours designed to stay distinguishable with colour-blindness,
 assigned in the contract's region order so a region has the same colour on every page, in every build.
 Other categories (event types, genders, donors) use Okabe-Ito, so they never look like a region.
+Both are darkened where a colour was too light for a mark on the white plot (WCAG 2.2 1.4.11: 3:1 against its
+background): each in its own hue, and chosen so that every pair stays apart for readers with protanopia,
+deuteranopia or tritanopia as well (tests/dashboards/test_theme_contrast.py measures both).
 """
 
 from __future__ import annotations
@@ -11,17 +14,25 @@ import plotly.graph_objects as go
 
 from data_pipeline.contract import MILESTONES, REGIONS
 
-TOL_MUTED = ("#CC6677", "#332288", "#DDCC77", "#117733", "#88CCEE", "#882255", "#44AA99", "#999933", "#AA4499")
-OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#56B4E9", "#CC79A7", "#F0E442", "#000000")
+# Tol's muted with sand (#DDCC77, 1.6:1 on white), cyan (#88CCEE, 1.8:1), teal (#44AA99, 2.8:1) and olive (#999933,
+# 3.0:1, and too near the darkened sand) darkened: 3.1-5.7:1 now.
+TOL_MUTED = ("#CC6677", "#332288", "#A8902A", "#117733", "#4A8CBF", "#882255", "#0DA389", "#6E7420", "#AA4499")
+# Okabe-Ito with orange (#E69F00, 2.3:1), sky blue (#56B4E9, 2.3:1) and reddish purple (3.06:1) darkened and
+# vermilion darker (it met darkened orange for deuteranopes); yellow (#F0E442, 1.3:1) has no dark form that is not
+# olive or orange, so black, Okabe-Ito's eighth, takes its place: seven colours, as many as there are event types.
+OKABE_ITO = ("#0072B2", "#C38602", "#009E73", "#B84A00", "#3A9BCE", "#C0669A", "#000000")
 
 REGION_COLOURS: dict[str, str] = dict(zip(REGIONS, TOL_MUTED, strict=True))
 NO_REGION = "No region"
-UNKNOWN_COLOUR = "#BBBBBB"
+UNKNOWN_COLOUR = "#888888"  # 3.5:1 on white
 
 INK = "#1f2a37"  # text and single-series bars
 MUTED_INK = "#5b6673"
 PRIMARY = "#1d4e89"  # the product's accent: navbar, single measures
-SECONDARY = "#8fb3d9"  # the lighter partner of PRIMARY (e.g. disbursed next to awarded)
+# The lighter partner of PRIMARY (e.g. disbursed next to awarded): 3.2:1 on white, and dotted (SECONDARY_PATTERN)
+# wherever it stands beside PRIMARY in the same kind of mark, so the pair differs by more than colour.
+SECONDARY = "#6F93C0"
+SECONDARY_PATTERN = {"shape": ".", "fillmode": "overlay", "fgcolor": "white", "size": 6, "solidity": 0.25}
 GRID = "#e5e8ec"
 GOOD = "#117733"
 BAD = "#CC3311"

@@ -13,10 +13,10 @@ from dashboards import theme
 from dashboards.figures.common import as_of_line, clickable, empty, figure, mark_partial
 from data_pipeline.contract import GRANT_STATUSES
 
-STATUS_COLOURS = dict(zip(GRANT_STATUSES, ("#999999", theme.OKABE_ITO[0], theme.OKABE_ITO[2], theme.OKABE_ITO[3],
-                                           "#555555"), strict=True))
-INDICATOR_STATUSES = {"on track": theme.GOOD, "off track": theme.BAD, "awaiting data": "#E69F00",
-                      "not due": "#BBBBBB", "no target": "#888888"}
+STATUS_COLOURS = dict(zip(GRANT_STATUSES, (theme.UNKNOWN_COLOUR, theme.OKABE_ITO[0], theme.OKABE_ITO[2],
+                                           theme.OKABE_ITO[3], "#555555"), strict=True))
+INDICATOR_STATUSES = {"on track": theme.GOOD, "off track": theme.BAD, "awaiting data": theme.OKABE_ITO[1],
+                      "not due": theme.UNKNOWN_COLOUR, "no target": theme.MUTED_INK}
 
 
 def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "donor",
@@ -37,7 +37,8 @@ def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "
          "marker": {"color": theme.PRIMARY}, "customdata": custom, "hovertext": originals,
          "hovertemplate": "%{y}<br>Awarded: $%{x:,.0f}%{hovertext}<extra></extra>"},
         {"type": "bar", "y": values, "x": data["disbursed_usd"].to_numpy(), "orientation": "h",
-         "name": "Disbursed to date", "marker": {"color": theme.SECONDARY}, "customdata": custom,
+         "name": "Disbursed to date", "marker": {"color": theme.SECONDARY, "pattern": {**theme.SECONDARY_PATTERN}},
+         "customdata": custom,
          "hovertemplate": "%{y}<br>Disbursed: $%{x:,.0f}<extra></extra>"},
     ]
     layout = {"barmode": "group", "bargap": 0.25, "xaxis": {"title": {"text": "USD"}, "tickprefix": "$"}}

@@ -73,7 +73,8 @@ def member_map(df: pd.DataFrame, *, colour_by: str = "region", fit: bool = False
             continue
         data.append({
             "type": "scattergeo", "lon": lon[mask], "lat": lat[mask], "mode": "markers", "name": name,
-            "marker": {"size": sizes[mask], "color": colour, "opacity": 0.85, "line": {"color": "white", "width": 0.8}},
+            "marker": {"size": sizes[mask], "color": colour, "opacity": 0.85,
+                       "line": {"color": theme.MUTED_INK, "width": 0.8}},  # 3:1 on the map for the light colours
             "customdata": clickable("city", city_ids[mask]),
             "hovertext": hover[mask], "hovertemplate": "%{hovertext}<extra>click to open</extra>",
         })

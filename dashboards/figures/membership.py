@@ -137,7 +137,8 @@ def ladder(df: pd.DataFrame, *, title: str = "Engagement ladder: member cities t
     labels = [f"{s}. {m}" for s, m in zip(data["step"], data["milestone"], strict=True)]
     bars = [
         {"type": "bar", "y": labels, "x": (data["cities"] - data["in_period"]).to_numpy(), "orientation": "h",
-         "name": "reached before the period", "marker": {"color": theme.SECONDARY},
+         "name": "reached before the period",
+         "marker": {"color": theme.SECONDARY, "pattern": theme.SECONDARY_PATTERN},
          "hovertemplate": "%{y}<br>%{x} cities before<extra></extra>"},
         {"type": "bar", "y": labels, "x": data["in_period"].to_numpy(), "orientation": "h",
          "name": "reached in the period", "marker": {"color": theme.PRIMARY},

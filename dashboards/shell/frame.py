@@ -154,6 +154,8 @@ def layout() -> html.Div:
         ], className="app-header"),
         html.Div(id=ids.PRINT_HEADER, className="print-header"),
         views_menu.panel(viewer),
+        # Read by the chart notes on every page, the public's too; the note form (signed in only) bumps it.
+        dcc.Store(id=ids.NOTES_CHANGED, data=0),
         html.Main(_page_container(requested), id="page-content", className="app-main container-fluid",
                   tabIndex="-1", hidden=bool(missing)),
         html.Footer([

@@ -120,7 +120,6 @@ def panel(viewer: Viewer) -> html.Div | None:
         share,
         _note_form(viewer),
         html.P(html.A("Make a pack (PDF) …", href="/pack", id="views-pack-link"), className="mt-4"),
-        dcc.Store(id=ids.NOTES_CHANGED, data=0),
     ], id=ids.VIEWS_PANEL, title="Views, notes and packs", placement="end", is_open=False,
         class_name="d-print-none"), html.Div(id=ids.VIEWS_NOTICE, className="views-notice d-print-none")])
 

@@ -56,13 +56,12 @@ def public_url(sample_db: Path) -> Iterator[str]:
         yield url
 
 
-def _page(chromium: Browser, base: str, problems: list[str], *, console: bool = True) -> Page:
+def _page(chromium: Browser, base: str, problems: list[str]) -> Page:
     context = chromium.new_context(viewport={"width": 1440, "height": 900})
     page = context.new_page()
     page.on("pageerror", lambda e: problems.append(f"page error: {e}"))
-    if console:
-        page.on("console", lambda m: problems.append(f"console: {m.text}")
-                if m.type == "error" and not ("/login" in page.url and "401" in m.text) else None)
+    page.on("console", lambda m: problems.append(f"console: {m.text}")
+            if m.type == "error" and not ("/login" in page.url and "401" in m.text) else None)
     block_outside(page, base, problems)
     count_requests(page)
     return page
@@ -137,9 +136,7 @@ def test_sign_in_page_and_public_impact_page_meet_wcag_22_aa(chromium: Browser, 
     page.goto(app_url + "/login")
     _check(page, "sign-in /login", found, charts)
     page.context.close()
-    # The public page logs a console error of its own today (a callback of the chart notes waits for a store
-    # only signed-in pages have: `notes-changed`), not an accessibility matter: left to its own issue.
-    page = _page(chromium, public_url, problems, console=False)
+    page = _page(chromium, public_url, problems)
     page.goto(public_url + "/impact?period=last-year")
     wait_until_drawn(page)
     assert page.locator(".js-plotly-plot").count() >= 2
