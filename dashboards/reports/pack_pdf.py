@@ -16,6 +16,7 @@ from fpdf import FPDF
 
 from dashboards import formatting as fmt
 from dashboards import theme
+from dashboards.i18n import using
 from dashboards.reports.a4 import A4, BODY, DEMO, FONT, MARGIN, PANEL, room
 from dashboards.reports.exports import neutral
 from dashboards.reports.pack import Pack, PackChart
@@ -55,7 +56,7 @@ def _text(value: str) -> str:
 class _PackPDF(A4):
     def __init__(self, pack: Pack) -> None:
         super().__init__(title=pack.title, subject=f"{pack.period}; {pack.filters_text}",
-                         lang={"fr": "fr-FR", "ar": "ar"}.get(pack.lang, "en-GB"),
+                         language=pack.lang,
                          created=pack.made_at or dt.datetime.now(dt.UTC), bottom=24)
         self.pack = pack
 
@@ -194,7 +195,13 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
 
 
 def render(pack: Pack) -> bytes:
-    """The pack as PDF bytes."""
+    """The pack as PDF bytes, in the pack's language (its numbers, dates and the impact PDF's words; its own
+    labels, TEXT, are still English: see docs/translating.md)."""
+    with using(pack.lang):
+        return _render(pack)
+
+
+def _render(pack: Pack) -> bytes:
     pdf = _PackPDF(pack)
     pdf.add_page()
     _cover(pdf, pack)

@@ -56,7 +56,7 @@ def footnote(threshold: int) -> str:
 
 def audience(data: ImpactData) -> str:
     """Who the report is for: the donor's name as it is, or the network's name in the current language."""
-    return _(NETWORK) if data.audience == NETWORK else data.audience
+    return _("Strong Cities Network") if data.audience == NETWORK else data.audience
 
 
 def _creation_date(built_at: dt.datetime) -> dt.datetime:
@@ -107,7 +107,9 @@ def _about(pdf: A4, data: ImpactData) -> None:
             ("", data_line(data))]
     if data.is_demo:
         rows.append((note, _("Demo data: made-up figures for trying the dashboard, not real grants or results.")))
-    label_w, pad, line_h = 20.0, 3.0, 4.6
+    pad, line_h = 3.0, 4.6
+    pdf.set_font(FONT, "B", BODY)
+    label_w = max(20.0, *(pdf.get_string_width(label) + 3 for label, _value in rows))  # "Filtres", "عوامل التصفية"
     value_w = pdf.epw - label_w - 2 * pad
     pdf.set_font(FONT, "", BODY)
     heights = [len(pdf.multi_cell(value_w, line_h, value, dry_run=True, output="LINES")) * line_h
