@@ -26,7 +26,8 @@ LANGUAGES = ("fr", "ar")
 LOCALE = ROOT / "dashboards" / "i18n" / "locale"
 # The modules whose words are the reports': the impact summary, its PDF, the pack's PDF, exports, the notes beside
 # charts, the number formats' words, and the data-quality messages as the browser shows them.
-SOURCES = ("dashboards/formatting.py", "dashboards/notes.py", "dashboards/reports", "dashboards/quality_words.py")
+SOURCES = ("dashboards/formatting.py", "dashboards/notes.py", "dashboards/reports", "dashboards/quality_words.py",
+           "data_pipeline/template.py")
 KEYWORDS = {"_": None, "gettext": None, "translate": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 
 
@@ -46,7 +47,20 @@ def template() -> Catalog:
                                                                   options={"encoding": "utf-8"}):
             catalog.add(message, locations=[(str(path.relative_to(ROOT)), line)], auto_comments=comments,
                         context=context)
+    for message, where in contract_words():
+        catalog.add(message, locations=[where])
     return catalog
+
+
+def contract_words() -> list[tuple[str, tuple[str, int]]]:
+    """The words of the data contract the template shows people (its type words and column descriptions), read
+    from the contract as it is: the contract is not written for the catalogs and is never changed for them."""
+    from data_pipeline.contract import TABLES
+    from data_pipeline.contract_doc import TYPE_WORDS
+
+    words = [(word, ("data_pipeline/contract_doc.py", 0)) for word in TYPE_WORDS.values()]
+    return words + [(column.description, (f"data_pipeline/contract.py:{table.name}.{column.name}", 0))
+                    for table in TABLES for column in table.columns]
 
 
 def po_path(lang: str) -> Path:
