@@ -107,13 +107,20 @@ def hosted_and_attended(involvement: pd.Series, attended: int) -> str:
     counts = involvement.value_counts()
     both = int(counts.get("hosted and attended", 0))
     listed = int(counts.get("attended", 0)) + both
-    text = (f"{fmt.number(int(counts.get('hosted', 0)) + both)} hosted and {fmt.number(listed)} attended by "
-            f"people from the city ({fmt.number(both)} both)")
+    places = {"hosted": fmt.number(int(counts.get("hosted", 0)) + both), "attended": fmt.number(listed),
+              "both": fmt.number(both)}
     if attended > listed:
-        return (text + f"; {fmt.number(attended - listed)} more {fmt.plural(attended - listed, 'event')} attended "
-                "by people from the city, held outside the regions you cover, count in the key figures but are "
-                "not listed.")
-    return text + ", as in the key figures." if len(involvement) else ""
+        more = attended - listed
+        return ngettext("{hosted} hosted and {attended} attended by people from the city ({both} both); {n} more "
+                        "event attended by people from the city, held outside the regions you cover, count in the "
+                        "key figures but are not listed.",
+                        "{hosted} hosted and {attended} attended by people from the city ({both} both); {n} more "
+                        "events attended by people from the city, held outside the regions you cover, count in the "
+                        "key figures but are not listed.", more).format(n=fmt.number(more), **places)
+    if not len(involvement):
+        return ""
+    return _("{hosted} hosted and {attended} attended by people from the city ({both} both), as in the key "
+             "figures.").format(**places)
 
 
 def whole_quarters(frame: pd.DataFrame, window: Window) -> str:
@@ -124,8 +131,13 @@ def whole_quarters(frame: pd.DataFrame, window: Window) -> str:
     first = pd.Timestamp(frame["quarter"].min()).date()
     if first >= window.start:
         return ""
-    return (f"Quarters are counted whole: {period_name(first, 'quarter')} includes activity from "
-            f"{fmt.day(first)}, before the period starts ({fmt.day(window.start)}).")
+    return _("Quarters are counted whole: {quarter} includes activity from {first}, before the period starts "
+             "({start}).").format(quarter=period_name(first, "quarter"), first=fmt.day(first),
+                                  start=fmt.day(window.start))
+
+
+# How a chart sets partial periods apart (pages pass one of these).
+DRAWN_WORDS = (N_("drawn lighter"), N_("labelled “so far”"))
 
 
 def partial_periods(frame: pd.DataFrame, window: Window, grain: str, column: str = "period", *,
@@ -137,7 +149,29 @@ def partial_periods(frame: pd.DataFrame, window: Window, grain: str, column: str
     parts = [n for n in (partial_note(s, grain, window) for s in starts) if n]
     if not parts:
         return ""
-    return "; ".join(parts) + f", {drawn}: {fmt.plural(len(parts), 'it is', 'they are')} not a whole {grain}."
+    return _("{periods}, {drawn}: {not_whole}").format(periods="; ".join(parts), drawn=_(drawn),
+                                                       not_whole=_not_whole(grain, len(parts)))
+
+
+def _not_whole(grain: str, n: int) -> str:
+    """What `n` partial periods of `grain` are not."""
+    if grain == "month":
+        return ngettext("it is not a whole month.", "they are not a whole month.", n)
+    if grain == "year":
+        return ngettext("it is not a whole year.", "they are not a whole year.", n)
+    return ngettext("it is not a whole quarter.", "they are not a whole quarter.", n)
+
+
+# The things an empty chart says it has none of (queries/common.py NOTHING), for the catalogs.
+NOTHING_WORDS = (N_("events"), N_("participants"), N_("attendances"), N_("participant-hours"), N_("member cities"),
+                 N_("cities joining"), N_("grants awarded"), N_("grants at work"), N_("indicator reports"))
+_ANY_REGION = " in any region"
+
+
+def _things(what: str) -> str:
+    if what.endswith(_ANY_REGION):
+        return _("{things} in any region").format(things=_(what.removesuffix(_ANY_REGION)))
+    return _(what)
 
 
 def nothing_in(what: str, window: Window, first: dt.date | None, last: dt.date | None) -> str:
@@ -146,12 +180,17 @@ def nothing_in(what: str, window: Window, first: dt.date | None, last: dt.date |
     For example: "No events between 1 Nov 2025 and 30 Oct 2026. Events in this data run from 7 Jan 2014 to
     17 Dec 2018: choose All time, or a period within those dates."
     """
-    when = (f"up to {fmt.day(window.end)}" if window.start is None
-            else f"between {fmt.day(window.start)} and {fmt.day(window.end)}")
-    text = f"No {what} {when}."
+    things = _things(what)
+    if window.start is None:
+        text = _("No {what} up to {end}.").format(what=things, end=fmt.day(window.end))
+    else:
+        text = _("No {what} between {start} and {end}.").format(what=things, start=fmt.day(window.start),
+                                                                 end=fmt.day(window.end))
     if first is None:
-        return text + f" There are no {what} in this data for these filters."
+        return text + " " + _("There are no {what} in this data for these filters.").format(what=things)
     if first == last:
-        return text + f" The only date with {what} in this data for these filters is {fmt.day(first)}."
-    return (text + f" {what[:1].upper() + what[1:]} in this data run from {fmt.day(first)} to {fmt.day(last)}"
-            " for these filters: choose All time, or a period within those dates.")
+        return text + " " + _("The only date with {what} in this data for these filters is {date}.").format(
+            what=things, date=fmt.day(first))
+    run = _("{What} in this data run from {first} to {last} for these filters: choose All time, or a period within "
+            "those dates.")
+    return text + " " + run.format(What=things[:1].upper() + things[1:], first=fmt.day(first), last=fmt.day(last))

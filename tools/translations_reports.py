@@ -26,7 +26,8 @@ LANGUAGES = ("fr", "ar")
 LOCALE = ROOT / "dashboards" / "i18n" / "locale"
 # The modules whose words are the reports': the impact summary, its PDF, the pack's PDF, exports, the notes beside
 # charts, the number formats' words, and the data-quality messages as the browser shows them.
-SOURCES = ("dashboards/formatting.py", "dashboards/notes.py", "dashboards/reports", "dashboards/quality_words.py",
+SOURCES = ("dashboards/formatting.py", "dashboards/notes.py", "dashboards/filters.py", "dashboards/reports",
+           "dashboards/quality_words.py",
            "data_pipeline/template.py")
 KEYWORDS = {"_": None, "gettext": None, "translate": None, "N_": None, "ngettext": (1, 2), "pgettext": ((1, "c"), 2)}
 

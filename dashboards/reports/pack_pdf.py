@@ -16,7 +16,7 @@ from fpdf import FPDF
 
 from dashboards import formatting as fmt
 from dashboards import theme
-from dashboards.i18n import using
+from dashboards.i18n import N_, _, using
 from dashboards.reports.a4 import A4, BODY, DEMO, FONT, MARGIN, PANEL, room
 from dashboards.reports.exports import neutral
 from dashboards.reports.pack import Pack, PackChart
@@ -24,25 +24,30 @@ from dashboards.reports.pdf import footnote
 
 LINE = 4.6
 
-# Everything the PDF says in words, in one place for the translations to come (one entry per language later).
+# Everything the PDF says in words (the reports catalog; `T` gives them in the pack's language).
 TEXT = {
-    "prepared_for": "Prepared for",
-    "period": "Period",
-    "filters": "Filters",
-    "data": "Data",
-    "data_line": "as of {as_of}; database built {built}",
-    "made": "Made",
-    "notice": "Note",
-    "demo": "DEMO DATA",
-    "demo_note": "Demo data: made-up figures for trying the dashboard, not real results.",
-    "contents": "Contents",
-    "summary": "In plain words: the impact summary",
-    "chart_filters": "Filters of this chart: {filters}",
-    "notes": "Notes on these numbers",
-    "values": "Values shown: {values}",
-    "page": "Page {n} of {{nb}}",
-    "footer": "{title} · data as of {as_of}, built {built}",
+    "prepared_for": N_("Prepared for"),
+    "period": N_("Period"),
+    "filters": N_("Filters"),
+    "data": N_("Data"),
+    "data_line": N_("as of {as_of}; database built {built}"),
+    "made": N_("Made"),
+    "notice": N_("Note"),
+    "demo": N_("DEMO DATA"),
+    "demo_note": N_("Demo data: made-up figures for trying the dashboard, not real results."),
+    "contents": N_("Contents"),
+    "summary": N_("In plain words: the impact summary"),
+    "chart_filters": N_("Filters of this chart: {filters}"),
+    "notes": N_("Notes on these numbers"),
+    "values": N_("Values shown: {values}"),
+    "page": N_("Page {page} of {pages}"),
+    "footer": N_("{title} · data as of {as_of}, built {built}"),
 }
+
+
+def T(key: str) -> str:
+    """A label of TEXT in the current language (the pack's, inside `render`)."""
+    return _(TEXT[key])
 
 
 def _built(value: dt.datetime) -> str:
@@ -61,14 +66,14 @@ class _PackPDF(A4):
         self.pack = pack
 
     def header(self) -> None:
-        self.running_head(_text(self.pack.title)[:110], demo=TEXT["demo"] if self.pack.is_demo else None, size=11)
+        self.running_head(_text(self.pack.title)[:110], demo=T("demo") if self.pack.is_demo else None, size=11)
 
     def footer(self) -> None:
-        lines = [TEXT["footer"].format(title=_text(self.pack.title)[:60], as_of=fmt.day(self.pack.as_of),
+        lines = [T("footer").format(title=_text(self.pack.title)[:60], as_of=fmt.day(self.pack.as_of),
                                        built=_built(self.pack.built_at))]
         if self.pack.suppress_below:
             lines.append(footnote(self.pack.suppress_below))
-        self.running_foot("\n".join(lines), TEXT["page"].format(n=self.page_no()), rise=19)
+        self.running_foot("\n".join(lines), T("page").format(page=self.page_no(), pages="{nb}"), rise=19)
 
 
 def _heading(pdf: _PackPDF, text: str, *, keep: float) -> None:
@@ -95,15 +100,15 @@ def _cover(pdf: _PackPDF, pack: Pack) -> None:
     pdf.multi_cell(0, 9, _text(pack.title), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
     pdf.ln(3)
-    rows = [(TEXT["prepared_for"], pack.prepared_for), (TEXT["period"], pack.period),
-            (TEXT["filters"], pack.filters_text),
-            (TEXT["data"], TEXT["data_line"].format(as_of=fmt.day(pack.as_of), built=_built(pack.built_at)))]
+    rows = [(T("prepared_for"), pack.prepared_for), (T("period"), pack.period),
+            (T("filters"), pack.filters_text),
+            (T("data"), T("data_line").format(as_of=fmt.day(pack.as_of), built=_built(pack.built_at)))]
     if pack.made_at:
-        rows.append((TEXT["made"], _built(pack.made_at) + " UTC"))
+        rows.append((T("made"), _built(pack.made_at) + " UTC"))
     if pack.notice:
-        rows.append((TEXT["notice"], pack.notice))
+        rows.append((T("notice"), pack.notice))
     if pack.is_demo:
-        rows.append((TEXT["notice"], TEXT["demo_note"]))
+        rows.append((T("notice"), T("demo_note")))
     label_w, pad = 28.0, 3.0
     value_w = pdf.epw - label_w - 2 * pad
     pdf.set_font(FONT, "", BODY + 1)
@@ -120,7 +125,7 @@ def _cover(pdf: _PackPDF, pack: Pack) -> None:
         pdf.set_text_color(theme.MUTED_INK)
         pdf.cell(label_w, LINE + 0.6, label)
         pdf.set_font(FONT, "", BODY + 1)
-        pdf.set_text_color(DEMO if label == TEXT["notice"] else theme.INK)
+        pdf.set_text_color(DEMO if label == T("notice") else theme.INK)
         pdf.multi_cell(value_w, LINE + 0.6, _text(value), align="L", new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(y + height)
     pdf.set_text_color(theme.INK)
@@ -130,7 +135,7 @@ def _cover(pdf: _PackPDF, pack: Pack) -> None:
 def _contents(pdf: FPDF, outline) -> None:
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(theme.PRIMARY)
-    pdf.cell(0, 7, TEXT["contents"], new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, T("contents"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
     pdf.set_font(FONT, "", BODY + 0.5)
     for section in outline:
@@ -147,7 +152,7 @@ def _contents(pdf: FPDF, outline) -> None:
 def _summary(pdf: _PackPDF, pack: Pack) -> None:
     if not pack.summary and not pack.summary_note:
         return
-    _heading(pdf, TEXT["summary"], keep=15)
+    _heading(pdf, T("summary"), keep=15)
     if pack.summary_note:
         _muted(pdf, pack.summary_note)
     pdf.set_font(FONT, "", BODY + 0.5)
@@ -166,7 +171,7 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
     image_h = pdf.epw * item.drawn.height / width_px if item.image else 0
     _heading(pdf, item.drawn.title, keep=image_h + 10)
     if item.filters_text:
-        _muted(pdf, TEXT["chart_filters"].format(filters=item.filters_text))
+        _muted(pdf, T("chart_filters").format(filters=item.filters_text))
     if item.notice:
         _muted(pdf, item.notice)
     if item.image:
@@ -175,14 +180,14 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
         pdf.image(io.BytesIO(item.image), x=MARGIN, y=top, w=pdf.epw, h=image_h, alt_text=item.drawn.title)
         pdf.set_y(top + image_h + 1.5)
     if values := item.drawn.values():
-        _muted(pdf, TEXT["values"].format(values=" · ".join(values)))
+        _muted(pdf, T("values").format(values=" · ".join(values)))
     if item.drawn.note:
         _muted(pdf, item.drawn.note)
     if item.notes:
         pdf.ln(1.5)
         room(pdf, 12)
         pdf.set_font(FONT, "B", BODY)
-        pdf.cell(0, 5, TEXT["notes"], new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, T("notes"), new_x="LMARGIN", new_y="NEXT")
         for note in item.notes:
             pdf.set_font(FONT, "B", 8)
             pdf.set_text_color(theme.MUTED_INK)
@@ -195,8 +200,7 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
 
 
 def render(pack: Pack) -> bytes:
-    """The pack as PDF bytes, in the pack's language (its numbers, dates and the impact PDF's words; its own
-    labels, TEXT, are still English: see docs/translating.md)."""
+    """The pack as PDF bytes, in the pack's language: its labels (TEXT), numbers, dates and the page foot."""
     with using(pack.lang):
         return _render(pack)
 
