@@ -12,8 +12,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 
-from fpdf import FPDF
-
 from dashboards import formatting as fmt
 from dashboards import theme
 from dashboards.i18n import N_, _, using
@@ -82,22 +80,27 @@ def _heading(pdf: _PackPDF, text: str, *, keep: float) -> None:
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(theme.PRIMARY)
     pdf.start_section(text[:120])
-    pdf.multi_cell(0, 6, _text(text), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 6, _text(text), align=_flow(pdf), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
     pdf.ln(1)
 
 
-def _muted(pdf: FPDF, text: str, size: float = 8) -> None:
+def _flow(pdf: A4) -> str:
+    """How a paragraph is set: justified (fpdf2's default) left to right, from the right margin in Arabic."""
+    return "R" if pdf.rtl else "J"
+
+
+def _muted(pdf: A4, text: str, size: float = 8) -> None:
     pdf.set_font(FONT, "", size)
     pdf.set_text_color(theme.MUTED_INK)
-    pdf.multi_cell(0, 4, _text(text), align="L", new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 4, _text(text), align=pdf.align("L"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
 
 
 def _cover(pdf: _PackPDF, pack: Pack) -> None:
     pdf.set_font(FONT, "B", 20)
     pdf.set_text_color(theme.PRIMARY)
-    pdf.multi_cell(0, 9, _text(pack.title), new_x="LMARGIN", new_y="NEXT")
+    pdf.multi_cell(0, 9, _text(pack.title), align=_flow(pdf), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
     pdf.ln(3)
     rows = [(T("prepared_for"), pack.prepared_for), (T("period"), pack.period),
@@ -120,22 +123,23 @@ def _cover(pdf: _PackPDF, pack: Pack) -> None:
     pdf.set_y(top + pad)
     for (label, value), height in zip(rows, heights, strict=True):
         y = pdf.get_y()
-        pdf.set_xy(MARGIN + pad, y)
+        pdf.set_xy(pdf.x_of(MARGIN + pad, label_w), y)
         pdf.set_font(FONT, "B", BODY + 1)
         pdf.set_text_color(theme.MUTED_INK)
-        pdf.cell(label_w, LINE + 0.6, label)
+        pdf.cell(label_w, LINE + 0.6, label, align=pdf.align("L"))
         pdf.set_font(FONT, "", BODY + 1)
         pdf.set_text_color(DEMO if label == T("notice") else theme.INK)
-        pdf.multi_cell(value_w, LINE + 0.6, _text(value), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_x(pdf.x_of(MARGIN + pad + label_w, value_w))
+        pdf.multi_cell(value_w, LINE + 0.6, _text(value), align=pdf.align("L"), new_x="LMARGIN", new_y="NEXT")
         pdf.set_y(y + height)
     pdf.set_text_color(theme.INK)
     pdf.set_y(top + sum(heights) + 2 * pad + 6)
 
 
-def _contents(pdf: FPDF, outline) -> None:
+def _contents(pdf: A4, outline) -> None:
     pdf.set_font(FONT, "B", 12)
     pdf.set_text_color(theme.PRIMARY)
-    pdf.cell(0, 7, T("contents"), new_x="LMARGIN", new_y="NEXT")
+    pdf.cell(0, 7, T("contents"), align=pdf.align("L"), new_x="LMARGIN", new_y="NEXT")
     pdf.set_text_color(theme.INK)
     pdf.set_font(FONT, "", BODY + 0.5)
     for section in outline:
@@ -145,8 +149,11 @@ def _contents(pdf: FPDF, outline) -> None:
         name = section.name
         while pdf.get_string_width(name) > width - 4 and len(name) > 4:
             name = name[:-2]
-        pdf.cell(width, 5.4, name if name == section.name else name + "…", link=link)
-        pdf.cell(14, 5.4, page, align="R", link=link, new_x="LMARGIN", new_y="NEXT")
+        y = pdf.get_y()
+        pdf.set_xy(pdf.x_of(MARGIN, width), y)
+        pdf.cell(width, 5.4, name if name == section.name else name + "…", align=pdf.align("L"), link=link)
+        pdf.set_xy(pdf.x_of(MARGIN + width, 14), y)
+        pdf.cell(14, 5.4, page, align=pdf.align("R"), link=link, new_x="LMARGIN", new_y="NEXT")
 
 
 def _summary(pdf: _PackPDF, pack: Pack) -> None:
@@ -158,11 +165,13 @@ def _summary(pdf: _PackPDF, pack: Pack) -> None:
     pdf.set_font(FONT, "", BODY + 0.5)
     for sentence in pack.summary:
         room(pdf, 10)
-        pdf.set_x(MARGIN)
+        y = pdf.get_y()
+        pdf.set_xy(pdf.x_of(MARGIN, 5), y)
         pdf.set_text_color(theme.PRIMARY)
         pdf.cell(5, 5, "•")
         pdf.set_text_color(theme.INK)
-        pdf.multi_cell(pdf.epw - 5, 5, _text(sentence), align="L", new_x="LMARGIN", new_y="NEXT")
+        pdf.set_xy(pdf.x_of(MARGIN + 5, pdf.epw - 5), y)
+        pdf.multi_cell(pdf.epw - 5, 5, _text(sentence), align=pdf.align("L"), new_x="LMARGIN", new_y="NEXT")
         pdf.ln(1)
 
 
@@ -187,14 +196,15 @@ def _chart(pdf: _PackPDF, item: PackChart) -> None:
         pdf.ln(1.5)
         room(pdf, 12)
         pdf.set_font(FONT, "B", BODY)
-        pdf.cell(0, 5, T("notes"), new_x="LMARGIN", new_y="NEXT")
+        pdf.cell(0, 5, T("notes"), align=pdf.align("L"), new_x="LMARGIN", new_y="NEXT")
         for note in item.notes:
             pdf.set_font(FONT, "B", 8)
             pdf.set_text_color(theme.MUTED_INK)
-            pdf.multi_cell(0, 4, _text(f"{note.dated} · {note.author}"), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4, _text(f"{note.dated} · {note.author}"), align=_flow(pdf), new_x="LMARGIN",
+                           new_y="NEXT")
             pdf.set_font(FONT, "", BODY)
             pdf.set_text_color(theme.INK)
-            pdf.multi_cell(0, 4.4, _text(note.text), new_x="LMARGIN", new_y="NEXT")
+            pdf.multi_cell(0, 4.4, _text(note.text), align=_flow(pdf), new_x="LMARGIN", new_y="NEXT")
             pdf.ln(0.8)
     pdf.ln(3)
 

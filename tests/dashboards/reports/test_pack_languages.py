@@ -61,3 +61,25 @@ def test_the_command_line_makes_a_french_pack(pack_env, tmp_path: Path) -> None:
     assert made.exit_code == 0, made.output
     text = pdf_text(out.read_bytes())
     assert "Préparé pour chair@test.scn" in text and "Sommaire" in text
+
+
+def _x_of(data: bytes, text: str) -> float:
+    """Where on the first page a run of text starts, in points from the left edge."""
+    from io import BytesIO
+
+    from pypdf import PdfReader
+
+    found = []
+    PdfReader(BytesIO(data)).pages[0].extract_text(
+        visitor_text=lambda t, cm, tm, *_: found.append(cm[4] + tm[4]) if text in t else None)
+    assert found, text
+    return found[0]
+
+
+def test_an_arabic_packs_cover_reads_from_the_right(pack_env) -> None:
+    from dashboards.reports import pack_pdf
+
+    english, arabic = (pack_pdf.render(pack.gather(STEERING, SPEC, lang, images=False)) for lang in ("en", "ar"))
+    # the cover's value column: beside its label on the left in English, ending beside it on the right in Arabic
+    left, right = _x_of(english, "steering@test.scn"), _x_of(arabic, "steering@test.scn")
+    assert left < 140 and right > left + 60, (left, right)
