@@ -66,3 +66,7 @@ screenshots: $(DB)
 
 clean:
 	rm -rf data/build .pytest_cache
+
+## translations-reports: extract the reports' words and update dashboards/i18n/locale/{fr,ar}/LC_MESSAGES/reports.po
+translations-reports: $(STAMP)
+	$(BIN)/python -m tools.translations_reports

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from dashboards import formatting as fmt
+from dashboards.i18n import N_, _, current_language, ngettext
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 DEFAULT_PERIOD = "last-12-months"
@@ -192,7 +193,31 @@ class Window:
         return "month" if self.days is not None and self.days <= 731 else "quarter"
 
     def describe(self) -> str:
-        return f"{self.label} ({fmt.period(self.start, self.end)})"
+        """"2026 Q3 (1 Jul 2026 – 30 Sep 2026)", in the reader's language ("T3 2026 (1 juil. 2026 – ...)")."""
+        return f"{window_label(self.label)} ({fmt.period(self.start, self.end)})"
+
+
+# The names `resolve` gives a window, as the reader reads them: English as `resolve` writes them, else through the
+# catalogs (the label stays English in the Window: pages compare and key on it).
+_LABELS = {"All time": N_("All time"), "Custom range": N_("Custom range"), "Last 12 months": N_("Last 12 months"),
+           "the 12 months before": N_("the 12 months before"), "the period before": N_("the period before")}
+_LABEL_QUARTER = re.compile(r"^(\d{4}) Q([1-4])( so far)?$")
+_LABEL_YEAR = re.compile(r"^(This year|Last year) \((\d{4})\)$")
+
+
+def window_label(label: str) -> str:
+    """A window's label ("2026 Q3 so far", "This year (2026)") in the reader's language."""
+    if current_language() == "en":
+        return label
+    if label in _LABELS:
+        return _(_LABELS[label])
+    if m := _LABEL_QUARTER.match(label):
+        name = fmt.quarter(dt.date(int(m[1]), 3 * int(m[2]), 1))
+        return _("{quarter} so far").format(quarter=name) if m[3] else name
+    if m := _LABEL_YEAR.match(label):
+        year = int(m[2])
+        return (_("This year ({year})") if m[1] == "This year" else _("Last year ({year})")).format(year=year)
+    return label
 
 
 def _years_back(day: dt.date, years: int) -> dt.date:
@@ -280,11 +305,11 @@ def period_bounds(start: dt.date, grain: str) -> tuple[dt.date, dt.date]:
 
 
 def period_name(start: dt.date, grain: str) -> str:
-    """"Oct 2026", "Q4 2026" or "2026"."""
+    """"Oct 2026", "Q4 2026" or "2026", in the reader's language ("oct. 2026", "T4 2026")."""
     if grain == "month":
-        return f"{start:%b %Y}"
+        return fmt.month(start)
     if grain == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return fmt.quarter(start)
     return str(start.year)
 
 
@@ -299,20 +324,28 @@ def partial_note(start: dt.date, grain: str, window: Window) -> str | None:
     if covered >= total or covered <= 0:
         return None
     if grain == "month":
-        amount = f"{covered} of {total} days"
+        amount = ngettext("{n} of {total} day", "{n} of {total} days", total).format(n=covered, total=total)
     else:
-        amount = f"{max(1, round(covered / 30.44))} of {GRAIN_MONTHS[grain]} months"
+        months = GRAIN_MONTHS[grain]
+        amount = ngettext("{n} of {total} month", "{n} of {total} months", months).format(
+            n=max(1, round(covered / 30.44)), total=months)
     if high < last:
-        return f"{period_name(start, grain)} so far: {amount} (to {fmt.day(high)})"
-    return f"{period_name(start, grain)} from {fmt.day(low)}: {amount}"
+        return _("{period} so far: {amount} (to {date})").format(period=period_name(start, grain), amount=amount,
+                                                                 date=fmt.day(high))
+    return _("{period} from {date}: {amount}").format(period=period_name(start, grain), date=fmt.day(low),
+                                                      amount=amount)
 
 
 def describe(filters: Filters, as_of: dt.date) -> str:
     """The filters in one sentence, for the print header and exported files."""
     parts = [resolve(filters, as_of).describe()]
-    names = {"region": "Regions", "country": "Countries", "event": "Event types", "topic": "Topics"}
-    parts += [f"{names[k]}: {', '.join(v)}" for k, v in filters.active().items()]
+    parts += [_("{filter}: {values}").format(filter=_(FILTER_NAMES[k]), values=", ".join(v))
+              for k, v in filters.active().items()]
     return "; ".join(parts)
+
+
+FILTER_NAMES = {"region": N_("Regions"), "country": N_("Countries"), "event": N_("Event types"),
+                "topic": N_("Topics")}
 
 
 # --- the filter bar's controls ---------------------------------------------------------------------------------

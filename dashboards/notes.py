@@ -1,4 +1,10 @@
-"""The sentence under each chart that says what it is based on, and what it leaves out."""
+"""The sentence under each chart that says what it is based on, and what it leaves out.
+
+In the reader's language: each sentence is a message of the `reports` catalogs with named places, counts through
+ngettext, numbers and dates through formatting.py. The nouns a page passes (`unit`, `one`, `why`, `what`) are its
+own words: they are looked up in the catalogs as they are (ngettext(one, unit, n)), so a page may pass English
+ones that a catalog translates, or words it has already translated.
+"""
 
 from __future__ import annotations
 
@@ -8,9 +14,10 @@ import pandas as pd
 
 from dashboards import formatting as fmt
 from dashboards.filters import Window, partial_note, period_name
+from dashboards.i18n import N_, _, ngettext, pgettext
 
 # What "off track" means, in the words every page and the PDF use (the rule itself: docs/marts.md).
-OFF_TRACK = ("target not met and, where progress can be measured from a baseline, less than 90% of the way "
+OFF_TRACK = N_("target not met and, where progress can be measured from a baseline, less than 90% of the way "
              "there")
 
 
@@ -18,36 +25,47 @@ def based_on(count: int, unit: str, *, one: str | None = None, left_out: int = 0
              ignored: list[str] | tuple = (), extra: str = "") -> str:
     """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply. `unit` is the
     plural ("events whose ..."), `one` the singular ("event whose ..."), used when the count is 1."""
-    text = f"Based on {fmt.number(count)} {fmt.plural(count, one or unit, unit)}"
+    things = ngettext(one or unit, unit, count)
     if left_out:
-        text += f"; {fmt.number(left_out)} {why} {fmt.plural(left_out, 'is', 'are')} left out"
-    text += "."
+        text = ngettext("Based on {n} {things}; {left_out} {why} is left out.",
+                        "Based on {n} {things}; {left_out} {why} are left out.", left_out).format(
+            n=fmt.number(count), things=things, left_out=fmt.number(left_out), why=_(why) if why else why)
+    else:
+        text = _("Based on {n} {things}.").format(n=fmt.number(count), things=things)
     if extra.strip():
         text += f" {extra.strip()}"
     if ignored:
-        text += f" The {_words(ignored)} {fmt.plural(len(ignored), 'filter does', 'filters do')} not apply here."
+        text += " " + ngettext("The {filters} filter does not apply here.", "The {filters} filters do not apply here.",
+                               len(ignored)).format(filters=_words(ignored))
     return text
 
 
 def _words(items) -> str:
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=pgettext("list", ", ").join(items[:-1]), last=items[-1])
 
 
 def capped(shown: int, total: int, unit: str, where_all: str = "") -> str:
     """"The table lists the first 500 of 1,204 grants; ..." when a grid holds only part of its rows, else ""."""
     if total <= shown:
         return ""
-    return (f"The table lists the first {shown:,} of {total:,} {unit}; narrow the filters"
-            + (f", or {where_all}." if where_all else " to see the others."))
+    values = {"shown": fmt.number(shown), "total": fmt.number(total), "unit": unit, "where_all": where_all}
+    if where_all:
+        return _("The table lists the first {shown} of {total} {unit}; narrow the filters, or {where_all}.").format(
+            **values)
+    return _("The table lists the first {shown} of {total} {unit}; narrow the filters to see the others.").format(
+        **values)
 
 
 def not_shown(members: int) -> str:
     """What a map or list of member cities leaves out that the totals count, or ""."""
     if members <= 0:
         return ""
-    return (f"{fmt.counted(members, 'confidential member')} {fmt.plural(members, 'is', 'are')} counted in the "
-            f"totals but not named or placed here.")
+    return ngettext("{n} confidential member is counted in the totals but not named or placed here.",
+                    "{n} confidential members are counted in the totals but not named or placed here.",
+                    members).format(n=fmt.number(members))
 
 
 def by_region(measure: str, df: pd.DataFrame, people: int | None = None) -> str:
@@ -57,20 +75,29 @@ def by_region(measure: str, df: pd.DataFrame, people: int | None = None) -> str:
     drawn = df.loc[df["region"] != "No region", measure].sum()
     unplaced = df.loc[df["region"] == "No region", measure].sum()
     if measure == "participants":
-        text = (f"The bars count {fmt.counted(drawn, 'person', 'people')} in the region each took part in; someone "
-                f"active in two regions counts in both.")
+        text = ngettext("The bars count {n} person in the region each took part in; someone active in two regions "
+                        "counts in both.",
+                        "The bars count {n} people in the region each took part in; someone active in two regions "
+                        "counts in both.", int(drawn)).format(n=fmt.number(drawn))
         if people is not None:
-            text += f" {fmt.counted(people, 'different person', 'different people')} took part in all"
-            text += (f", {fmt.number(unplaced)} of them without a known region (not drawn)." if unplaced else ".")
+            values = {"n": fmt.number(people), "unplaced": fmt.number(unplaced)}
+            text += " " + (ngettext("{n} different person took part in all, {unplaced} of them without a known "
+                                    "region (not drawn).",
+                                    "{n} different people took part in all, {unplaced} of them without a known "
+                                    "region (not drawn).", people) if unplaced else
+                           ngettext("{n} different person took part in all.",
+                                    "{n} different people took part in all.", people)).format(**values)
         return text
     if measure == "awarded_usd":
-        return (f"Based on {fmt.usd(drawn)} awarded to grants in a region"
-                + (f"; {fmt.usd(unplaced)} without a region is not drawn ({fmt.usd(drawn + unplaced)} in all)."
-                   if unplaced else "."))
-    unit, one = {"events": ("events", "event"), "members": ("member cities at the period's end",
-                                                               "member city at the period's end")}[measure]
-    return based_on(int(drawn), unit, one=one, left_out=int(unplaced), why="without a region",
-                    extra=f"{fmt.number(drawn + unplaced)} in all." if unplaced else "")
+        if unplaced:
+            return _("Based on {drawn} awarded to grants in a region; {unplaced} without a region is not drawn "
+                     "({total} in all).").format(drawn=fmt.usd(drawn), unplaced=fmt.usd(unplaced),
+                                                 total=fmt.usd(drawn + unplaced))
+        return _("Based on {drawn} awarded to grants in a region.").format(drawn=fmt.usd(drawn))
+    unit, one = {"events": (N_("events"), N_("event")),
+                 "members": (N_("member cities at the period's end"), N_("member city at the period's end"))}[measure]
+    return based_on(int(drawn), unit, one=one, left_out=int(unplaced), why=N_("without a region"),
+                    extra=_("{n} in all.").format(n=fmt.number(drawn + unplaced)) if unplaced else "")
 
 
 def hosted_and_attended(involvement: pd.Series, attended: int) -> str:
@@ -80,13 +107,20 @@ def hosted_and_attended(involvement: pd.Series, attended: int) -> str:
     counts = involvement.value_counts()
     both = int(counts.get("hosted and attended", 0))
     listed = int(counts.get("attended", 0)) + both
-    text = (f"{fmt.number(int(counts.get('hosted', 0)) + both)} hosted and {fmt.number(listed)} attended by "
-            f"people from the city ({fmt.number(both)} both)")
+    places = {"hosted": fmt.number(int(counts.get("hosted", 0)) + both), "attended": fmt.number(listed),
+              "both": fmt.number(both)}
     if attended > listed:
-        return (text + f"; {fmt.number(attended - listed)} more {fmt.plural(attended - listed, 'event')} attended "
-                "by people from the city, held outside the regions you cover, count in the key figures but are "
-                "not listed.")
-    return text + ", as in the key figures." if len(involvement) else ""
+        more = attended - listed
+        return ngettext("{hosted} hosted and {attended} attended by people from the city ({both} both); {n} more "
+                        "event attended by people from the city, held outside the regions you cover, count in the "
+                        "key figures but are not listed.",
+                        "{hosted} hosted and {attended} attended by people from the city ({both} both); {n} more "
+                        "events attended by people from the city, held outside the regions you cover, count in the "
+                        "key figures but are not listed.", more).format(n=fmt.number(more), **places)
+    if not len(involvement):
+        return ""
+    return _("{hosted} hosted and {attended} attended by people from the city ({both} both), as in the key "
+             "figures.").format(**places)
 
 
 def whole_quarters(frame: pd.DataFrame, window: Window) -> str:
@@ -97,8 +131,13 @@ def whole_quarters(frame: pd.DataFrame, window: Window) -> str:
     first = pd.Timestamp(frame["quarter"].min()).date()
     if first >= window.start:
         return ""
-    return (f"Quarters are counted whole: {period_name(first, 'quarter')} includes activity from "
-            f"{fmt.day(first)}, before the period starts ({fmt.day(window.start)}).")
+    return _("Quarters are counted whole: {quarter} includes activity from {first}, before the period starts "
+             "({start}).").format(quarter=period_name(first, "quarter"), first=fmt.day(first),
+                                  start=fmt.day(window.start))
+
+
+# How a chart sets partial periods apart (pages pass one of these).
+DRAWN_WORDS = (N_("drawn lighter"), N_("labelled “so far”"))
 
 
 def partial_periods(frame: pd.DataFrame, window: Window, grain: str, column: str = "period", *,
@@ -110,7 +149,29 @@ def partial_periods(frame: pd.DataFrame, window: Window, grain: str, column: str
     parts = [n for n in (partial_note(s, grain, window) for s in starts) if n]
     if not parts:
         return ""
-    return "; ".join(parts) + f", {drawn}: {fmt.plural(len(parts), 'it is', 'they are')} not a whole {grain}."
+    return _("{periods}, {drawn}: {not_whole}").format(periods="; ".join(parts), drawn=_(drawn),
+                                                       not_whole=_not_whole(grain, len(parts)))
+
+
+def _not_whole(grain: str, n: int) -> str:
+    """What `n` partial periods of `grain` are not."""
+    if grain == "month":
+        return ngettext("it is not a whole month.", "they are not a whole month.", n)
+    if grain == "year":
+        return ngettext("it is not a whole year.", "they are not a whole year.", n)
+    return ngettext("it is not a whole quarter.", "they are not a whole quarter.", n)
+
+
+# The things an empty chart says it has none of (queries/common.py NOTHING), for the catalogs.
+NOTHING_WORDS = (N_("events"), N_("participants"), N_("attendances"), N_("participant-hours"), N_("member cities"),
+                 N_("cities joining"), N_("grants awarded"), N_("grants at work"), N_("indicator reports"))
+_ANY_REGION = " in any region"
+
+
+def _things(what: str) -> str:
+    if what.endswith(_ANY_REGION):
+        return _("{things} in any region").format(things=_(what.removesuffix(_ANY_REGION)))
+    return _(what)
 
 
 def nothing_in(what: str, window: Window, first: dt.date | None, last: dt.date | None) -> str:
@@ -119,12 +180,17 @@ def nothing_in(what: str, window: Window, first: dt.date | None, last: dt.date |
     For example: "No events between 1 Nov 2025 and 30 Oct 2026. Events in this data run from 7 Jan 2014 to
     17 Dec 2018: choose All time, or a period within those dates."
     """
-    when = (f"up to {fmt.day(window.end)}" if window.start is None
-            else f"between {fmt.day(window.start)} and {fmt.day(window.end)}")
-    text = f"No {what} {when}."
+    things = _things(what)
+    if window.start is None:
+        text = _("No {what} up to {end}.").format(what=things, end=fmt.day(window.end))
+    else:
+        text = _("No {what} between {start} and {end}.").format(what=things, start=fmt.day(window.start),
+                                                                 end=fmt.day(window.end))
     if first is None:
-        return text + f" There are no {what} in this data for these filters."
+        return text + " " + _("There are no {what} in this data for these filters.").format(what=things)
     if first == last:
-        return text + f" The only date with {what} in this data for these filters is {fmt.day(first)}."
-    return (text + f" {what[:1].upper() + what[1:]} in this data run from {fmt.day(first)} to {fmt.day(last)}"
-            " for these filters: choose All time, or a period within those dates.")
+        return text + " " + _("The only date with {what} in this data for these filters is {date}.").format(
+            what=things, date=fmt.day(first))
+    run = _("{What} in this data run from {first} to {last} for these filters: choose All time, or a period within "
+            "those dates.")
+    return text + " " + run.format(What=things[:1].upper() + things[1:], first=fmt.day(first), last=fmt.day(last))

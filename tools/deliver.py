@@ -5,7 +5,7 @@
     python -m dashboards.deliver save-set NAME --chart overview/map --chart training/events [--query "?..."]
     python -m dashboards.deliver subscribe SET --role steering_committee --cadence quarterly [--lang en]
     python -m dashboards.deliver subscriptions | unsubscribe ID | ledger | retry ID
-    python -m dashboards.deliver make SET --as EMAIL --out pack.pdf   a set's pack as one person gets it
+    python -m dashboards.deliver make SET --as EMAIL --out pack.pdf [--lang fr]   a set's pack as one person gets it
 
 It acts as the data team (access.SYSTEM) to keep sets and subscriptions; every pack is made as its recipient.
 `python -m tools.deliver` is the same command (dashboards/deliver.py is the alias the issue names).
@@ -163,7 +163,7 @@ def make_command(
     pack_set: str,
     as_email: str = typer.Option(..., "--as", help="Make it as this person gets it (their role and limits)"),
     out: Path = typer.Option(..., help="Where to write the PDF"),
-    lang: str = typer.Option("en"),
+    lang: str = typer.Option("en", help="The pack's language: en, fr or ar (labels, numbers, dates, summary)"),
 ) -> None:
     """Make a pack set's PDF as one person would receive it (to check a set before subscribing people)."""
     user = users.get(as_email)

@@ -34,8 +34,10 @@ from dataclasses import dataclass, field
 from email.utils import formataddr
 from pathlib import Path
 
+from dashboards import formatting as fmt
 from dashboards import settings
 from dashboards.filters import period_bounds, period_name, quarter_name, quarter_start
+from dashboards.i18n import _, current_language, using
 from dashboards.queries import db
 from dashboards.reports import charts, mail, pack_pdf
 from dashboards.reports import pack as packs
@@ -365,16 +367,19 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
         shape = (viewer.role, viewer.regions, viewer.donor_id, repr(spec), sub.lang)
         if shape not in made:
             made[shape] = packs.gather(viewer, spec, sub.lang)
-        printed = dataclasses.replace(made[shape], prepared_for=_prepared_for(viewer))
-        pdf = pack_pdf.render(printed)
-        contents = "\n".join(f"- {c.drawn.title}" for c in printed.charts)
-        body = mail.TEXT["body"].format(name=name, period=period.label, pages=len(printed.charts), contents=contents,
-                                   as_of=printed.as_of, built=f"{printed.built_at:%d %b %Y %H:%M}",
-                                   url=settings.get().app_url, role=access.ROLES[viewer.role].label, id=sub.id,
-                                   cadence=sub.cadence)
-        message = mail.message(formataddr(((user.display_name or ""), user.email)),
-                           mail.TEXT["subject"].format(name=name, period=period.label), body,
-                           (packs.filename(printed, period.key.removeprefix("publish:")), pdf))
+        with using(sub.lang):  # the recipient reads the pack and its e-mail in the subscription's language
+            printed = dataclasses.replace(made[shape], prepared_for=_prepared_for(viewer))
+            pdf = pack_pdf.render(printed)
+            contents = "\n".join(f"- {c.drawn.title}" for c in printed.charts)
+            label = _period_label(period)
+            body = _(mail.TEXT["body"]).format(
+                name=name, period=label, pages=len(printed.charts), contents=contents, as_of=printed.as_of,
+                built=_built(printed.built_at), url=settings.get().app_url,
+                role=_(access.ROLES[viewer.role].label), id=sub.id,
+                cadence=_(mail.CADENCE_WORDS[sub.cadence]) if sub.cadence in mail.CADENCE_WORDS else sub.cadence)
+            subject = _(mail.TEXT["subject"]).format(name=name, period=label)
+        message = mail.message(formataddr(((user.display_name or ""), user.email)), subject, body,
+                               (packs.filename(printed, period.key.removeprefix("publish:")), pdf))
         send(message)
     except Exception as exc:  # a pack that cannot be made or sent is retried later; the error is kept to read
         _failed(sub, name, period, user.email, attempts, now, exc, send, report, path)
@@ -391,7 +396,25 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
 
 
 def _prepared_for(viewer: Viewer) -> str:
-    return f"{viewer.user} ({access.ROLES[viewer.role].label})"
+    return f"{viewer.user} ({_(access.ROLES[viewer.role].label)})"
+
+
+def _period_label(period: Due) -> str:
+    """The period an e-mail is about, in the current language: "Q3 2026" ("T3 2026"), "Oct 2026" ("oct. 2026")."""
+    if current_language() == "en":
+        return period.label
+    if len(period.key) == 7 and period.key[4:6] == "-Q":
+        return period_name(dt.date(int(period.key[:4]), 3 * int(period.key[6]) - 2, 1), "quarter")
+    if len(period.key) == 7 and period.key[4] == "-":
+        return period_name(dt.date(int(period.key[:4]), int(period.key[5:]), 1), "month")
+    if period.key.startswith("publish:"):
+        return _(mail.TEXT["publish_period"]).format(when=period.label.rsplit(" ", 1)[-1])
+    return period.label
+
+
+def _built(when: dt.datetime) -> str:
+    """When the database was built, as the e-mail says it ("30 Oct 2026 06:00"; "30 oct. 2026 06:00")."""
+    return f"{when:%d %b %Y %H:%M}" if current_language() == "en" else f"{fmt.day(when.date())} {when:%H:%M}"
 
 
 def _failed(sub: Subscription, name: str, period: Due, email: str, attempts: int, now: dt.datetime,

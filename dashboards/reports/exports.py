@@ -6,6 +6,10 @@ OWASP describes it): text starting with = + - @ or a tab, carriage return or lin
 spaces) gets a leading apostrophe, so no spreadsheet opening the file runs it as a formula. The stored value is
 unchanged; numbers stay numbers. The grid's in-browser CSV does the same (assets/shell.js, exportGridCsv) and
 so does the impact PDF's text.
+
+A file for people speaks the reader's language (`current_language()`): its header row (reports/columns.py), its
+sheet names and the words of its "about" sheet; its values are the data as they are. Files for programs (the IATI
+and 360Giving files, the source template) are made elsewhere and keep their machine names.
 """
 
 from __future__ import annotations
@@ -18,6 +22,9 @@ from dash import dcc
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
+
+from dashboards.i18n import N_, _, pgettext
+from dashboards.reports.columns import for_reader
 
 
 def filename(*parts: str, ext: str) -> str:
@@ -48,16 +55,23 @@ def neutral_frame(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def csv_download(df: pd.DataFrame, name: str) -> dict:
-    """A dcc.Download payload with `df` as UTF-8 CSV (with BOM, so Excel shows accents right)."""
-    return dcc.send_string("\ufeff" + neutral_frame(df).to_csv(index=False), name, type="text/csv")
+    """A dcc.Download payload with `df` as UTF-8 CSV (with BOM, so Excel shows accents right), its header row in
+    the reader's language."""
+    return dcc.send_string("\ufeff" + neutral_frame(for_reader(df)).to_csv(index=False), name, type="text/csv")
+
+
+# The words of an Excel file's "about" sheet (dashboards/shell/downloads.py writes them in English).
+ABOUT_WORDS = (N_("Source"), N_("Filters"), N_("Data as of"), N_("Built at"))
 
 
 def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "data", about: dict[str, str] | None = None) -> bytes:
     """An Excel workbook: `df` on one sheet with a bold, frozen header; `about` (filters, build date) on a
-    second sheet so the data sheet stays a clean table."""
+    second sheet so the data sheet stays a clean table. Header, sheet names and the about sheet's words are in
+    the reader's language."""
+    df = for_reader(df)
     book = Workbook()
     data = book.active
-    data.title = sheet[:31]
+    data.title = (pgettext("Excel sheet", "data") if sheet == "data" else sheet)[:31]
     data.append([neutral(str(c)) for c in df.columns])
     for row in df.itertuples(index=False):
         data.append([None if _missing(v) else neutral(v) for v in row])
@@ -68,9 +82,9 @@ def xlsx_bytes(df: pd.DataFrame, *, sheet: str = "data", about: dict[str, str] |
         longest = max([len(str(column))] + [len(str(v)) for v in df[column].head(200)])
         data.column_dimensions[get_column_letter(i)].width = min(max(10, longest + 2), 60)
     if about:
-        info = book.create_sheet("about")
+        info = book.create_sheet(pgettext("Excel sheet", "about")[:31])
         for key, value in about.items():
-            info.append([neutral(key), neutral(value)])
+            info.append([neutral(_(key) if key else key), neutral(value)])
         info.column_dimensions["A"].width = 18
         info.column_dimensions["B"].width = 90
     for sheet in book:  # text is text: openpyxl writes a string starting with "=" as a formula otherwise

@@ -10,19 +10,21 @@ from email.message import EmailMessage
 from email.utils import make_msgid, parseaddr
 
 from dashboards import settings
+from dashboards.i18n import N_
 from dashboards.security import users
 
 TEXT = {
     "no_smtp": "no SMTP server is set: give SCN_SMTP_HOST (and SCN_SMTP_PORT, SCN_SMTP_SECURITY, SCN_SMTP_USER, "
                "SCN_SMTP_PASSWORD, SCN_MAIL_FROM) in the dashboard's environment",
     "security": "SCN_SMTP_SECURITY is {value!r}; it is one of starttls, ssl or none",
-    "subject": "{name}: {period}",
-    "body": ("Your scheduled pack \"{name}\" for {period} is attached ({pages} charts).\n\n"
-             "Contents:\n{contents}\n\nData as of {as_of}, database built {built}.\n"
-             "Open the dashboard: {url}\n\n"
-             "You receive this as a {role} (subscription {id}, {cadence}). To stop receiving it, ask an administrator "
-             "of the SCN Impact Dashboard.\n"),
-    "publish_period": "data published {when}",
+    # what a recipient reads, in their subscription's language (delivery.py translates it with _())
+    "subject": N_("{name}: {period}"),
+    "body": N_("Your scheduled pack \"{name}\" for {period} is attached ({pages} charts).\n\n"
+               "Contents:\n{contents}\n\nData as of {as_of}, database built {built}.\n"
+               "Open the dashboard: {url}\n\n"
+               "You receive this as a {role} (subscription {id}, {cadence}). To stop receiving it, ask an "
+               "administrator of the SCN Impact Dashboard.\n"),
+    "publish_period": N_("data published {when}"),
     "held_subject": "SCN packs held: the latest build failed",
     "held_body": ("The latest build of the SCN Impact Dashboard's database failed, so no scheduled pack is sent "
                   "until a build succeeds (a pack made now would not match what the dashboard serves once the data "
@@ -33,6 +35,9 @@ TEXT = {
                      "attempts; it will not be tried again.\n\nLast error: {error}\n\nCheck the SMTP settings and "
                      "the recipient, then run `python -m dashboards.deliver retry {id}` to try again.\n"),
 }
+
+
+CADENCE_WORDS = {"monthly": N_("monthly"), "quarterly": N_("quarterly"), "publish": N_("on each publish")}
 
 
 class DeliveryError(RuntimeError):

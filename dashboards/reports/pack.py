@@ -19,8 +19,10 @@ Pack sets are specs kept by name in the app's state file (`save_set`, `get_set`,
 subscriptions (delivery.py) send on a schedule. Administrators and programme managers keep them; anyone signed in
 may make one, as themselves.
 
-Languages: `lang` is accepted everywhere ("en", "fr", "ar"); until the languages issue brings the catalogs, every
-language prints the English words of `TEXT` (pack_pdf.TEXT), kept in one place per module for gettext.
+Languages: `lang` ("en", "fr", "ar") is the pack's: everything is gathered and printed in it (`using(lang)`: the
+impact summary's sentences, the period and filters, the charts' words, pack_pdf.TEXT), whatever the request's
+language; a scheduled pack takes its subscription's. The refusals below (TEXT) stay English: they answer the
+person or the command line that asked, not the pack's reader.
 """
 
 from __future__ import annotations
@@ -36,6 +38,7 @@ import pandas as pd
 
 from dashboards import filters as flt
 from dashboards import settings
+from dashboards.i18n import N_, _, using
 from dashboards.queries import db
 from dashboards.reports import charts
 from dashboards.security import audit
@@ -60,7 +63,7 @@ TEXT = {
     "keepers": "only administrators and programme managers keep pack sets",
     "set_exists": "there is already a pack set named {name!r}",
     "no_set": "there is no pack set {name!r}",
-    "summary_none": "The impact summary is not part of this pack: your role does not open the impact page.",
+    "summary_none": N_("The impact summary is not part of this pack: your role does not open the impact page."),
 }
 
 
@@ -176,7 +179,7 @@ def gather(viewer: Viewer, spec: Spec | dict, lang: str = "en", *, images: bool 
     queries run."""
     spec = spec_from(spec)
     lang = check_lang(lang)
-    with charts.Painter() if images else contextlib.nullcontext() as painter:
+    with using(lang), charts.Painter() if images else contextlib.nullcontext() as painter:
         return _gather(viewer, spec, lang, painter)
 
 
@@ -201,11 +204,11 @@ def _gather(viewer: Viewer, spec: Spec, lang: str, painter: charts.Painter | Non
         win = common.window(chosen)
         summary, summary_note = (), None
         if spec.summary and viewer.may_open("impact"):
-            data = impact_q.report(chosen, period_label="All time" if chosen.period == "all" else win.describe(),
+            data = impact_q.report(chosen, period_label=_("All time") if chosen.period == "all" else win.describe(),
                                    filters_text=flt.describe(chosen, build["as_of"]))
             summary = tuple(summary_sentences(data))
         elif spec.summary:
-            summary_note = TEXT["summary_none"]
+            summary_note = _(TEXT["summary_none"])
         printed = []
         pictures = painter.paint([d.figure for d in drawn]) if painter else [None] * len(drawn)
         for d, query, picture in zip(drawn, item_queries, pictures, strict=True):
@@ -214,7 +217,7 @@ def _gather(viewer: Viewer, spec: Spec, lang: str, painter: charts.Painter | Non
             printed.append(PackChart(d, picture, tuple(notes),
                                      flt.describe(own, build["as_of"]) if query != pack_query else None,
                                      region_notice(viewer, query) if query != pack_query else None))
-    role = ROLES[viewer.role].label if viewer.kind else viewer.role
+    role = _(ROLES[viewer.role].label) if viewer.kind else viewer.role
     return Pack(
         title=spec.title, prepared_for=f"{viewer.user} ({role})", period=win.describe(),
         filters_text=flt.describe(chosen, build["as_of"]), as_of=build["as_of"],

@@ -3,6 +3,12 @@
 Pure: made from `ImpactData` alone (queries/impact_data.py), no database, clock or network. Suppressed counts are
 printed as the labels they arrive as: a sentence says "fewer than 5" or leaves the number out, and no share is
 derived from a table that has a hidden cell.
+
+Every sentence speaks the current language: its words through the `reports` catalogs (`_`, `ngettext`: Arabic has
+six plural forms), its numbers and dates through formatting.py. The sentences are long and their parts depend on the
+data (a money clause only when money was awarded, a list of the indicators behind), so each part is a translatable
+phrase with named places, `{start}` standing for what the sentence says before it: a translator can move a part's
+own words around its figures, not reorder the parts.
 """
 
 from __future__ import annotations
@@ -13,13 +19,14 @@ from collections.abc import Sequence
 import pandas as pd
 
 from dashboards import formatting as fmt
+from dashboards.i18n import DEFAULT, N_, _, current_language, ngettext, pgettext
 from dashboards.queries.impact_data import PARTICIPANT_COLUMNS, STATUSES, Count, ImpactData
 from data_pipeline import macros
 
 LEVELS = ("output", "outcome", "impact")
 # Who counts as reached (queries.impact.participants): people at events hosted in a funded city while a grant ran
 # there, not everyone who attended an event somewhere.
-REACHED = "at events in funded cities while a grant ran there"
+REACHED = N_("at events in funded cities while a grant ran there")
 FEWER_THAN = re.compile(r"\s*<\s*(\d+)\s*")
 PLAIN_COUNT = re.compile(r"\s*\d[\d,]*\s*")
 
@@ -27,21 +34,32 @@ PLAIN_COUNT = re.compile(r"\s*\d[\d,]*\s*")
 def usd(value: float | None, *, unit_of: float | None = None, currency: str = "USD") -> str:
     """Money as a report writes it: "US$1.4 million", "US$850k", "US$8.5k", "US$950". `unit_of` makes a figure
     share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million").
-    Another `currency` is written by its code: "GBP 1.1 million"."""
-    symbol = "US$" if currency == "USD" else f"{currency} "
+    Another `currency` is written by its code: "GBP 1.1 million". In French and Arabic the amount is the locale's
+    ("1,4 million $US", "850 000 $US")."""
     if value is None or pd.isna(value):
         return "–"
     size = abs(float(value))
     sign = "-" if value < 0 else ""
     reference = max(size, abs(float(unit_of))) if unit_of is not None and not pd.isna(unit_of) else size
+    english = current_language() == DEFAULT
+    amount = None
     # Each unit starts where the smaller one would round to 1,000 ("US$1,000k"): k shows no decimal, million one.
     for limit, start, suffix in ((1e9, 999_950_000, " billion"), (1e6, 999_500, " million")):
         if reference >= start and size >= 0.05 * limit:
-            return f"{sign}{symbol}{size / limit:,.1f}".removesuffix(".0") + suffix
-    if size >= 999.5:
+            if english:
+                amount = f"{size / limit:,.1f}".removesuffix(".0") + suffix
+            else:
+                figure = fmt.number(round(size / limit, 1), 0 if round(size / limit, 1).is_integer() else 1)
+                amount = (_("{amount} billion") if limit == 1e9 else _("{amount} million")).format(amount=figure)
+            break
+    if amount is None and size >= 999.5 and english:
         digits = 1 if size < 9_950 else 0
-        return f"{sign}{symbol}{size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
-    return f"{sign}{symbol}{size:,.0f}"
+        amount = f"{size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
+    if amount is None:
+        amount = f"{size:,.0f}" if english else fmt.number(size)
+    if currency == "USD":
+        return _("US${amount}").format(amount=sign + amount)
+    return _("{currency} {amount}").format(currency=currency, amount=sign + amount)
 
 
 def as_awarded(data: ImpactData) -> str:
@@ -52,18 +70,41 @@ def as_awarded(data: ImpactData) -> str:
     if not currencies or currencies == ["USD"]:
         return ""
     if len(currencies) == 1:
-        return f"awarded as {usd(data.awarded_by_currency[currencies[0]], currency=currencies[0])}"
-    return f"awarded in {_words(currencies)}, each converted at its award date's rate"
+        return _("awarded as {amount}").format(
+            amount=usd(data.awarded_by_currency[currencies[0]], currency=currencies[0]))
+    return _("awarded in {currencies}, each converted at its award date's rate").format(
+        currencies=_words(currencies))
 
 
-def _count_phrase(value: Count, noun: str, plural: str | None = None) -> str | None:
-    """"9 cities", "fewer than 5 cities" for a "<5" label, or None when the count is hidden by another marker."""
+def _cities(n: int) -> str:
+    return ngettext("{n} city", "{n} cities", n).format(n=fmt.number(n))
+
+
+def _countries(n: int) -> str:
+    return ngettext("{n} country", "{n} countries", n).format(n=fmt.number(n))
+
+
+def _participants(n: int) -> str:
+    return ngettext("{n} participant", "{n} participants", n).format(n=fmt.number(n))
+
+
+def _fewer_cities(n: int) -> str:
+    return ngettext("fewer than {n} city", "fewer than {n} cities", n).format(n=fmt.number(n))
+
+
+def _fewer_participants(n: int) -> str:
+    return ngettext("fewer than {n} participant", "fewer than {n} participants", n).format(n=fmt.number(n))
+
+
+def _count_phrase(value: Count, counted, fewer) -> str | None:
+    """"9 cities" (`counted(9)`), "fewer than 5 cities" for a "<5" label (`fewer(5)`), or None when the count is
+    hidden by another marker."""
     if isinstance(value, str):
         match = FEWER_THAN.fullmatch(value)
-        return f"fewer than {match.group(1)} {plural or noun + 's'}" if match else None
+        return fewer(int(match.group(1))) if match else None
     if value is None or pd.isna(value):
         return None
-    return fmt.counted(int(value), noun, plural)
+    return counted(int(value))
 
 
 def count_text(value: Count) -> str:
@@ -74,8 +115,11 @@ def count_text(value: Count) -> str:
 
 
 def _words(items: Sequence[str]) -> str:
+    """"A, B and C" in the current language."""
     items = list(items)
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+    if len(items) == 1:
+        return items[0]
+    return _("{items} and {last}").format(items=pgettext("list", ", ").join(items[:-1]), last=items[-1])
 
 
 def _sentence(text: str) -> str:
@@ -90,24 +134,24 @@ def _opening(data: ImpactData) -> tuple[str, bool]:
     if end is not None:
         running = end >= data.as_of
         if start is None:
-            return ("To date", True) if running else (f"Up to {fmt.day(end)}", False)
+            return (_("To date"), True) if running else (_("Up to {date}").format(date=fmt.day(end)), False)
         if (start.month, start.day, end.month, end.day) == (1, 1, 12, 31) and start.year == end.year:
-            return f"In {start.year}", False
+            return _("In {year}").format(year=start.year), False
         if running:
-            return f"Since {fmt.day(start)}", True
-        return f"Between {fmt.day(start)} and {fmt.day(end)}", False
+            return _("Since {date}").format(date=fmt.day(start)), True
+        return _("Between {start} and {end}").format(start=fmt.day(start), end=fmt.day(end)), False
     text = data.period_label.strip()
     dates = re.search(r"\(([^()]*)\)\s*$", text)  # "Last 12 months (1 Nov 2025 – 30 Oct 2026)": the dates
     text = dates.group(1).strip() if dates else text
     lower = text.lower()
     if lower in {"", "all time", "to date"}:
-        return "To date", True
+        return _("To date"), True
     if lower.startswith("up to "):
-        return f"Up to {text[6:]}", True
+        return _("Up to {date}").format(date=text[6:]), True
     parts = re.split(r"\s+[–—-]\s+", text)
     if len(parts) == 2:
-        return f"Between {parts[0]} and {parts[1]}", False
-    return f"In {text}", False
+        return _("Between {start} and {end}").format(start=parts[0], end=parts[1]), False
+    return _("In {year}").format(year=text), False
 
 
 def _filtered(filters_text: str) -> bool:
@@ -142,75 +186,95 @@ def women_share(by_gender: pd.DataFrame) -> float | None:
 
 
 def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
-    subject = "donors to the network" if data.is_public else "you"
-    verb = "have funded" if to_date else "funded"
-    text = f"{opening}, {subject} {verb} {fmt.counted(data.grants, 'grant')}"
+    n = data.grants
+    if data.is_public:
+        text = (ngettext("{opening}, donors to the network have funded {n} grant",
+                         "{opening}, donors to the network have funded {n} grants", n) if to_date else
+                ngettext("{opening}, donors to the network funded {n} grant",
+                         "{opening}, donors to the network funded {n} grants", n))
+    else:
+        text = (ngettext("{opening}, you have funded {n} grant", "{opening}, you have funded {n} grants", n)
+                if to_date else ngettext("{opening}, you funded {n} grant", "{opening}, you funded {n} grants", n))
+    text = text.format(opening=opening, n=fmt.number(n))
     if data.awarded_usd > 0:
-        text += f" worth {usd(data.awarded_usd)}"
+        text = _("{start} worth {amount}").format(start=text, amount=usd(data.awarded_usd))
         if as_awarded(data):
-            text += f" ({as_awarded(data)})"
-    cities = _count_phrase(data.cities, "city", "cities")
-    countries = fmt.counted(data.countries, "country", "countries") if data.countries else None
+            text = _("{start} ({as_awarded})").format(start=text, as_awarded=as_awarded(data))
+    cities = _count_phrase(data.cities, _cities, _fewer_cities)
+    countries = _countries(data.countries) if data.countries else None
     if cities and countries:
-        text += f" in {cities} across {countries}"
+        text = _("{start} in {cities} across {countries}").format(start=text, cities=cities, countries=countries)
     elif cities or countries:
-        text += f" in {cities or countries}"
+        text = _("{start} in {places}").format(start=text, places=cities or countries)
     if data.awarded_usd > 0:
         if data.disbursed_usd > 0:
             paid = data.disbursed_usd / data.awarded_usd
-            text += f"; {usd(data.disbursed_usd, unit_of=data.awarded_usd)} ({fmt.share(paid)}) has been paid out"
+            text = _("{start}; {amount} ({share}) has been paid out").format(
+                start=text, amount=usd(data.disbursed_usd, unit_of=data.awarded_usd), share=fmt.share(paid))
         else:
-            text += "; nothing has been paid out yet"
+            text = _("{start}; nothing has been paid out yet").format(start=text)
     return _sentence(text)
 
 
 def _portfolio_sentence(data: ImpactData) -> str:
     parts = []
     if data.grants == 1:
-        parts.append("the grant is still active" if data.grants_active else "the grant has ended")
+        parts.append(_("the grant is still active") if data.grants_active else _("the grant has ended"))
     elif data.grants_active >= data.grants:
-        parts.append(f"all {fmt.number(data.grants)} grants are still active")
+        parts.append(ngettext("all {n} grant is still active", "all {n} grants are still active",
+                              data.grants).format(n=fmt.number(data.grants)))
     elif data.grants_active:
-        parts.append(f"{fmt.number(data.grants_active)} of the {fmt.number(data.grants)} grants "
-                     f"{'is' if data.grants_active == 1 else 'are'} still active")
+        parts.append(ngettext("{active} of the {n} grants is still active", "{active} of the {n} grants are still "
+                              "active", data.grants_active).format(active=fmt.number(data.grants_active),
+                                                                   n=fmt.number(data.grants)))
     else:
-        parts.append("none of the grants is still active")
+        parts.append(_("none of the grants is still active"))
     # A row without a country code stands for confidential members, which are never named.
     named = data.by_country[data.by_country["iso3"].notna() & data.by_country["country"].notna()]
     if len(data.by_country) > 1 and len(named) and data.awarded_usd > 0:
         top = named.sort_values("awarded_usd", ascending=False, kind="stable").iloc[0]
         if top["awarded_usd"] > 0:
-            parts.append(f"the largest share of the money went to {top['country']} "
-                         f"({usd(top['awarded_usd'], unit_of=data.awarded_usd)}, "
-                         f"{fmt.share(top['awarded_usd'] / data.awarded_usd)})")
-    return _sentence(", and ".join(parts))
+            parts.append(_("the largest share of the money went to {country} ({amount}, {share})").format(
+                country=top["country"], amount=usd(top["awarded_usd"], unit_of=data.awarded_usd),
+                share=fmt.share(top["awarded_usd"] / data.awarded_usd)))
+    text = parts[0]
+    for part in parts[1:]:
+        text = _("{start}, and {more}").format(start=text, more=part)
+    return _sentence(text)
 
 
 def _participants_sentences(data: ImpactData, to_date: bool) -> list[str]:
     total = data.participants_total
     if not isinstance(total, str) and not pd.isna(total) and int(total) == 0:
-        return [f"No participants have been recorded {REACHED}{'' if to_date else ' in this period'}."]
-    reached = _count_phrase(total, "participant")
+        return [_("No participants have been recorded at events in funded cities while a grant ran there.")
+                if to_date else _("No participants have been recorded at events in funded cities while a grant "
+                                  "ran there in this period.")]
+    reached = _count_phrase(total, _participants, _fewer_participants)
     if reached is None:
         return []
-    text = f"Events held in funded cities while a grant ran there reached {reached}"
+    text = _("Events held in funded cities while a grant ran there reached {reached}").format(reached=reached)
     share = None if isinstance(total, str) else women_share(data.by_gender)
     if share is not None:
-        text += f"; of those who stated a gender, {fmt.share(share)} were women"
+        text = _("{start}; of those who stated a gender, {share} were women").format(start=text,
+                                                                                     share=fmt.share(share))
     sentences = [_sentence(text)]
     roles = data.by_role
     # The largest role is only "the largest" if no cell is hidden: a hidden complement cell may be bigger.
     if len(roles) > 1 and _published(roles):
         top = roles.sort_values("participants", ascending=False, kind="stable").iloc[0]
-        sentences.append(f"By role, the largest group was “{top[category_column(roles)]}”, "
-                         f"with {top['participants_label'].strip()} participants.")
+        label = str(top["participants_label"]).strip()
+        count = int(label.replace(",", ""))
+        sentences.append(ngettext("By role, the largest group was “{role}”, with {n} participant.",
+                                  "By role, the largest group was “{role}”, with {n} participants.", count).format(
+            role=top[category_column(roles)], n=label if current_language() == DEFAULT else fmt.number(count)))
     return sentences
 
 
 def _short_title(row: pd.Series) -> str:
     title = re.sub(r"\s*\(%\)\s*$", "", str(row["title"]))
     city = row.get("city")
-    return f"{title} in {city}" if city is not None and not pd.isna(city) and str(city) else title
+    return (_("{title} in {city}").format(title=title, city=city)
+            if city is not None and not pd.isna(city) and str(city) else title)
 
 
 def target_text(row: pd.Series) -> str:
@@ -224,12 +288,21 @@ def _behind(row: pd.Series, first: bool) -> str:
     progress = row["progress"]
     if not pd.isna(progress):
         if progress < 0:
-            return "moving away from target"
-        return f"{fmt.share(progress)} of the way to target" if first else fmt.share(progress)
+            return _("moving away from target")
+        return _("{share} of the way to target").format(share=fmt.share(progress)) if first else fmt.share(progress)
     actual = fmt.indicator_value(row["actual_to_date"], row["measure"], row["unit"])
     if row["direction"] == "range":
-        return f"{actual}, outside {target_text(row)}"
-    return f"{actual} against a target of {target_text(row)}"
+        return _("{actual}, outside {target}").format(actual=actual, target=target_text(row))
+    return _("{actual} against a target of {target}").format(actual=actual, target=target_text(row))
+
+
+def _level(level: str, on: int, total: int) -> str:
+    values = {"on": fmt.number(on), "total": fmt.number(total)}
+    if level == "output":
+        return ngettext("output {on} of {total}", "outputs {on} of {total}", total).format(**values)
+    if level == "outcome":
+        return ngettext("outcome {on} of {total}", "outcomes {on} of {total}", total).format(**values)
+    return ngettext("impact {on} of {total}", "impacts {on} of {total}", total).format(**values)
 
 
 def _by_level(indicators: pd.DataFrame) -> str:
@@ -239,14 +312,31 @@ def _by_level(indicators: pd.DataFrame) -> str:
     for level in LEVELS:
         rows = judged[judged["result_type"] == level]
         if len(rows):
-            on = int((rows["status"] == "on track").sum())
-            parts.append(f"{fmt.plural(len(rows), level)} {fmt.number(on)} of {fmt.number(len(rows))}")
-    return ", ".join(parts) if len(parts) > 1 else ""
+            parts.append(_level(level, int((rows["status"] == "on track").sum()), len(rows)))
+    return pgettext("list", ", ").join(parts) if len(parts) > 1 else ""
+
+
+# The statuses of indicators with no result against a target: how a count of them, one more of them, and the only
+# one of them read.
+def _waiting(status: str, n: int) -> str:
+    values = {"n": fmt.number(n)}
+    if status == "awaiting data":
+        return ngettext("{n} is awaiting data", "{n} are awaiting data", n).format(**values)
+    if status == "not due":
+        return ngettext("{n} is not yet due", "{n} are not yet due", n).format(**values)
+    return ngettext("{n} has no target", "{n} have no target", n).format(**values)
+
+
+ONE_MORE = {"awaiting data": N_("One more is awaiting data."), "not due": N_("One more is not yet due."),
+            "no target": N_("One more has no target.")}
+THE_ONE = {"awaiting data": N_("The one indicator has no result against a target yet: it is awaiting data."),
+           "not due": N_("The one indicator has no result against a target yet: it is not yet due."),
+           "no target": N_("The one indicator has no result against a target yet: it has no target.")}
 
 
 def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
     if indicators.empty:
-        return ["No results indicators have been set for these grants yet."]
+        return [_("No results indicators have been set for these grants yet.")]
     status = indicators["status"]
     counts = {s: int((status == s).sum()) for s in STATUSES}
     reported = counts["on track"] + counts["off track"]
@@ -254,40 +344,52 @@ def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
     sentences = []
     if reported:
         if not counts["off track"]:
-            sentences.append("The one indicator measured against a target is on track." if reported == 1 else
-                             f"All {fmt.number(reported)} indicators measured against a target are on track"
-                             + (f" ({levels})." if levels else "."))
+            if reported == 1:
+                sentences.append(_("The one indicator measured against a target is on track."))
+            elif levels:
+                sentences.append(ngettext("All {n} indicator measured against a target is on track ({levels}).",
+                                          "All {n} indicators measured against a target are on track ({levels}).",
+                                          reported).format(n=fmt.number(reported), levels=levels))
+            else:
+                sentences.append(ngettext("All {n} indicator measured against a target is on track.",
+                                          "All {n} indicators measured against a target are on track.",
+                                          reported).format(n=fmt.number(reported)))
         else:
             behind = indicators[status == "off track"].sort_values("progress", kind="stable", na_position="last")
-            named = [f"{_short_title(row)} ({_behind(row, i == 0)})"
-                     for i, (_, row) in enumerate(behind.head(3).iterrows())]
+            named = [_("{title} ({behind})").format(title=_short_title(row), behind=_behind(row, i == 0))
+                     for i, (_index, row) in enumerate(behind.head(3).iterrows())]
             if len(behind) > 3:
-                named[-1:] = [named[-1], fmt.counted(len(behind) - 3, "other")]
+                others = len(behind) - 3
+                named[-1:] = [named[-1], ngettext("{n} other", "{n} others", others).format(n=fmt.number(others))]
             off, on = counts["off track"], counts["on track"]
             if on:
-                head = (f"{fmt.number(on)} of the {fmt.counted(reported, 'indicator')} measured against a target "
-                        f"{fmt.plural(on, 'is', 'are')} on track"
-                        + (f" ({levels})" if levels else "")
-                        + f"; {fmt.number(off)} {fmt.plural(off, 'is', 'are')} behind")
+                of_them = ngettext("{n} indicator", "{n} indicators", reported).format(n=fmt.number(reported))
+                head = ngettext("{on} of the {indicators} measured against a target is on track",
+                                "{on} of the {indicators} measured against a target are on track", on).format(
+                    on=fmt.number(on), indicators=of_them)
+                if levels:
+                    head = _("{start} ({levels})").format(start=head, levels=levels)
+                head = ngettext("{start}; {n} is behind", "{start}; {n} are behind", off).format(
+                    start=head, n=fmt.number(off))
+            elif reported == 1:
+                head = _("The one indicator measured against a target is behind")
             else:
-                head = (f"{'The one indicator' if reported == 1 else f'All {fmt.number(reported)} indicators'} "
-                        f"measured against a target {fmt.plural(reported, 'is', 'are')} behind")
-            sentences.append(f"{head}: {_words(named)}.")
+                head = ngettext("All {n} indicator measured against a target is behind",
+                                "All {n} indicators measured against a target are behind", reported).format(
+                    n=fmt.number(reported))
+            sentences.append(_("{head}: {named}.").format(head=head, named=_words(named)))
     rest = len(indicators) - reported
     if rest:
-        clauses = [f"{fmt.number(n)} {fmt.plural(n, verb, plural)}" for n, verb, plural in (
-            (counts["awaiting data"], "is awaiting data", "are awaiting data"),
-            (counts["not due"], "is not yet due", "are not yet due"),
-            (counts["no target"], "has no target", "have no target"),
-        ) if n]
+        waiting = [s for s in ("awaiting data", "not due", "no target") if counts[s]]
+        clauses = [_waiting(s, counts[s]) for s in waiting]
         if reported:
-            sentences.append(f"Of the other {fmt.number(rest)}, {_words(clauses)}." if rest > 1 else
-                             f"One more {clauses[0].split(' ', 1)[1]}.")
+            sentences.append(ngettext("Of the other {n}, {clauses}.", "Of the other {n}, {clauses}.", rest).format(
+                n=fmt.number(rest), clauses=_words(clauses)) if rest > 1 else _(ONE_MORE[waiting[0]]))
         else:
-            sentences.append(f"None of the {fmt.counted(rest, 'indicator')} has a result against a target yet: "
-                             f"{_words(clauses)}." if rest > 1 else
-                             f"The one indicator has no result against a target yet: it "
-                             f"{clauses[0].split(' ', 1)[1]}.")
+            sentences.append(ngettext("None of the {n} indicator has a result against a target yet: {clauses}.",
+                                      "None of the {n} indicators has a result against a target yet: {clauses}.",
+                                      rest).format(n=fmt.number(rest), clauses=_words(clauses))
+                             if rest > 1 else _(THE_ONE[waiting[0]]))
     return sentences
 
 
@@ -296,12 +398,24 @@ def summary_sentences(data: ImpactData) -> list[str]:
     one when there are no grants). Suppressed counts are written "fewer than 5" or left out, never guessed."""
     opening, to_date = _opening(data)
     if data.grants == 0:
-        matching = " matching these filters" if _filtered(data.filters_text) else ""
+        matching = _filtered(data.filters_text)
         if data.is_public:
-            were = "there have been" if to_date else "there were"
-            return [f"{opening}, {were} no grants{matching}, so there are no results to report."]
-        had = "have had" if to_date else "had"
-        return [f"{opening}, you {had} no grants{matching}, so there are no results to report."]
+            if to_date:
+                text = (_("{opening}, there have been no grants matching these filters, so there are no results to "
+                          "report.") if matching else
+                        _("{opening}, there have been no grants, so there are no results to report."))
+            else:
+                text = (_("{opening}, there were no grants matching these filters, so there are no results to "
+                          "report.") if matching else
+                        _("{opening}, there were no grants, so there are no results to report."))
+        elif to_date:
+            text = (_("{opening}, you have had no grants matching these filters, so there are no results to "
+                      "report.") if matching else _("{opening}, you have had no grants, so there are no results to "
+                                                    "report."))
+        else:
+            text = (_("{opening}, you had no grants matching these filters, so there are no results to report.")
+                    if matching else _("{opening}, you had no grants, so there are no results to report."))
+        return [text.format(opening=opening)]
     sentences = [_money_sentence(data, opening, to_date)]
     sentences.append(_portfolio_sentence(data))
     sentences += _participants_sentences(data, to_date)

@@ -255,3 +255,17 @@ def test_the_alias_module_runs_the_command_line() -> None:
                           text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     assert "--due" in done.stdout and "subscribe" in done.stdout
+
+
+def test_a_french_subscription_gets_its_pack_and_email_in_french(people, sets, smtp) -> None:
+    delivery.subscribe(ADMIN, "Steering committee quarterly", role="steering_committee", cadence="quarterly",
+                       lang="fr", now=SUBSCRIBED)
+    assert delivery.run_due(now=AFTER_Q3).ok
+    chair = smtp.to("chair@test.scn")[0]
+    assert chair.subject == "Steering committee quarterly : T3 2026"
+    body = chair.body()
+    assert body.startswith("Veuillez trouver ci-joint votre dossier programmé « Steering committee quarterly » "
+                           "pour T3 2026")
+    assert ", trimestriel)." in body and "Sommaire :" in body
+    text = pdf_text(chair.pdf()[1])
+    assert "Préparé pour chair@test.scn" in text and "Période T3 2026" in text
