@@ -11,6 +11,7 @@ from pathlib import Path
 
 import duckdb
 
+from data_pipeline.macros import macros
 from data_pipeline.models import published_columns
 
 
@@ -26,8 +27,8 @@ def open_read_only(db_path: Path | str) -> duckdb.DuckDBPyConnection:
 
 
 def missing_from(con: duckdb.DuckDBPyConnection) -> list[str]:
-    """What the database open on `con` lacks that this code's published models declare: whole tables, or columns of
-    a table ("city_engagement.first_event"). Empty when the database fits this code.
+    """What the database open on `con` lacks that this code's published models declare: whole tables, columns of a
+    table ("city_engagement.first_event"), or the shared macros ("macro period_length"). Empty when it fits.
 
     A database built by an older pipeline (a copy restored from a backup, a server upgraded before its rebuild) can
     lack a table or column the app's queries and macros read: opened as it is, the app failed at start with
@@ -45,4 +46,9 @@ def missing_from(con: duckdb.DuckDBPyConnection) -> list[str]:
             lacking.append(name)
             continue
         lacking += [f"{name}.{c}" for c in columns if c not in have[name]]
+    # The shared SQL steps (sql/macros) live in the file too: the app's own macros call them there
+    defined = {r[0] for r in con.execute(
+        "select function_name from duckdb_functions() where database_name = current_database() "
+        "and function_type in ('macro', 'table_macro')").fetchall()}
+    lacking += [f"macro {m.name}" for m in macros() if m.name not in defined]
     return lacking
