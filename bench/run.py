@@ -30,6 +30,7 @@ PARTS = {
     "pageload": "bench.pageload",
     "concurrency": "bench.concurrency",
     "pack": "bench.pack",
+    "languages": "bench.languages",
 }
 
 

@@ -226,6 +226,10 @@ import os, signal, sys
 import data_pipeline.build as build_module
 from data_pipeline.cli import app
 
+# Python raises KeyboardInterrupt on SIGINT unless the process started with SIGINT ignored, as a shell's background
+# job does (`cmd &`): restore a terminal's Ctrl-C so the test means the same wherever it runs.
+signal.signal(signal.SIGINT, signal.default_int_handler)
+
 def interrupted(*args, **kwargs):
     os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C while a source loads
     raise AssertionError("SIGINT did not interrupt")
