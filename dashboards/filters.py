@@ -15,16 +15,17 @@ from dataclasses import dataclass, replace
 from urllib.parse import parse_qs, urlencode
 
 from dashboards import formatting as fmt
+from dashboards.i18n import N_, _, ngettext
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 DEFAULT_PERIOD = "last-12-months"
-PRESETS = {
-    "last-12-months": "Last 12 months",
-    "this-year": "This year",
-    "last-year": "Last year",
-    "quarter": "A quarter…",
-    "custom": "Custom range…",
-    "all": "All time",
+PRESETS = {  # the period dropdown's words, translated where shown (components/filter_bar.py)
+    "last-12-months": N_("Last 12 months"),
+    "this-year": N_("This year"),
+    "last-year": N_("Last year"),
+    "quarter": N_("A quarter…"),
+    "custom": N_("Custom range…"),
+    "all": N_("All time"),
 }
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -149,8 +150,11 @@ def _from_query(search: str | None) -> Filters:
     )
 
 
-def to_query(filters: Filters) -> str:
-    """The query string of `filters`, "" for the defaults; `from_query(to_query(f)) == f` for valid filters."""
+def to_query(filters: Filters, *, lang: str | None = None) -> str:
+    """The query string of `filters`, "" for the defaults; `from_query(to_query(f)) == f` for valid filters.
+
+    `lang`, the page's language when the URL names one (i18n/negotiate.py), is written last: it is no filter,
+    but the filter bar writes the whole query string and must not drop it."""
     pairs: list[tuple[str, str]] = []
     if filters.period != DEFAULT_PERIOD:
         pairs.append(("period", filters.period))
@@ -163,6 +167,8 @@ def to_query(filters: Filters) -> str:
     pairs += [("country", c) for c in filters.countries]
     pairs += [("event", slug(t)) for t in filters.event_types]
     pairs += [("topic", t) for t in filters.topics]
+    if lang:
+        pairs.append(("lang", lang))
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -210,6 +216,12 @@ def quarter_name(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
 
 
+def quarter_label(quarter: str) -> str:
+    """"2026-Q3" as the reader reads it ("2026 Q3"; "T3 2026" in French)."""
+    year, number = quarter.split("-Q")
+    return _("{year} Q{number}").format(year=year, number=number)
+
+
 def _quarter_bounds(name: str) -> tuple[dt.date, dt.date]:
     year, q = (int(x) for x in _QUARTER.match(name).groups())
     start = dt.date(year, 3 * q - 2, 1)
@@ -234,40 +246,42 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
     """
     p = filters.period
     if p == "all":
-        return Window(None, as_of, "All time")
+        return Window(None, as_of, _("All time"))
     if p == "this-year":
         start = dt.date(as_of.year, 1, 1)
-        prev = Window(dt.date(as_of.year - 1, 1, 1), _years_back(as_of, 1), f"{as_of.year - 1} to the same day")
-        return Window(start, as_of, f"This year ({as_of.year})", prev)
+        prev = Window(dt.date(as_of.year - 1, 1, 1), _years_back(as_of, 1),
+                      _("{year} to the same day").format(year=as_of.year - 1))
+        return Window(start, as_of, _("This year ({year})").format(year=as_of.year), prev)
     if p == "last-year":
         y = as_of.year - 1
         prev = Window(dt.date(y - 1, 1, 1), dt.date(y - 1, 12, 31), str(y - 1))
-        return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), f"Last year ({y})", prev)
+        return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), _("Last year ({year})").format(year=y), prev)
     if _QUARTER.match(p):
         start, last = _quarter_bounds(p)
         end = min(last, as_of)
         prev_start = quarter_start(start - dt.timedelta(days=1))
         # A finished quarter is compared with the whole quarter before; a running one with as many days of it,
         # and says so: "vs 2026 Q3" over one month of it would compare a month with a quarter.
-        prev_name = quarter_name(prev_start).replace("-", " ")
+        prev_name = quarter_label(quarter_name(prev_start))
         if end == last:
-            return Window(start, end, p.replace("-", " "), Window(prev_start, start - dt.timedelta(days=1), prev_name))
+            return Window(start, end, quarter_label(p), Window(prev_start, start - dt.timedelta(days=1), prev_name))
         prev_end = min(prev_start + (end - start), start - dt.timedelta(days=1))
-        return Window(start, end, f"{p.replace('-', ' ')} so far",
-                      Window(prev_start, prev_end, f"{prev_name} to {prev_end.day} {prev_end:%b}"))
+        return Window(start, end, _("{period} so far").format(period=quarter_label(p)),
+                      Window(prev_start, prev_end, _("{period} to {day}").format(
+                          period=prev_name, day=f"{prev_end.day} {prev_end:%b}")))
     if p == "custom":
         start = filters.start
         end = filters.end or as_of
         if start is None:
-            return Window(None, end, "Custom range")
+            return Window(None, end, _("Custom range"))
         length = end - start
         prev_end = start - dt.timedelta(days=1)
-        return Window(start, end, "Custom range", Window(prev_end - length, prev_end, "the period before"))
+        return Window(start, end, _("Custom range"), Window(prev_end - length, prev_end, _("the period before")))
     # Whole calendar months, the last one running to the reference date, so monthly bars are comparable.
     start = _years_back(dt.date(as_of.year, as_of.month, 1), 1) + dt.timedelta(days=32)
     start = start.replace(day=1)
-    prev = Window(_years_back(start, 1), _years_back(as_of, 1), "the 12 months before")
-    return Window(start, as_of, "Last 12 months", prev)
+    prev = Window(_years_back(start, 1), _years_back(as_of, 1), _("the 12 months before"))
+    return Window(start, as_of, _("Last 12 months"), prev)
 
 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -284,7 +298,7 @@ def period_name(start: dt.date, grain: str) -> str:
     if grain == "month":
         return f"{start:%b %Y}"
     if grain == "quarter":
-        return f"Q{(start.month - 1) // 3 + 1} {start.year}"
+        return _("Q{number} {year}").format(number=(start.month - 1) // 3 + 1, year=start.year)
     return str(start.year)
 
 
@@ -299,20 +313,26 @@ def partial_note(start: dt.date, grain: str, window: Window) -> str | None:
     if covered >= total or covered <= 0:
         return None
     if grain == "month":
-        amount = f"{covered} of {total} days"
+        amount = ngettext("{covered} of {total} day", "{covered} of {total} days", total).format(
+            covered=covered, total=total)
     else:
-        amount = f"{max(1, round(covered / 30.44))} of {GRAIN_MONTHS[grain]} months"
+        months = GRAIN_MONTHS[grain]
+        amount = ngettext("{covered} of {total} month", "{covered} of {total} months", months).format(
+            covered=max(1, round(covered / 30.44)), total=months)
     if high < last:
-        return f"{period_name(start, grain)} so far: {amount} (to {fmt.day(high)})"
-    return f"{period_name(start, grain)} from {fmt.day(low)}: {amount}"
+        return _("{period} so far: {amount} (to {day})").format(period=period_name(start, grain), amount=amount,
+                                                                day=fmt.day(high))
+    return _("{period} from {day}: {amount}").format(period=period_name(start, grain), day=fmt.day(low),
+                                                     amount=amount)
 
 
 def describe(filters: Filters, as_of: dt.date) -> str:
     """The filters in one sentence, for the print header and exported files."""
     parts = [resolve(filters, as_of).describe()]
-    names = {"region": "Regions", "country": "Countries", "event": "Event types", "topic": "Topics"}
-    parts += [f"{names[k]}: {', '.join(v)}" for k, v in filters.active().items()]
-    return "; ".join(parts)
+    names = {"region": _("Regions"), "country": _("Countries"), "event": _("Event types"), "topic": _("Topics")}
+    parts += [_("{filter}: {values}").format(filter=names[k], values=_(", ").join(v))
+              for k, v in filters.active().items()]
+    return _("; ").join(parts)
 
 
 # --- the filter bar's controls ---------------------------------------------------------------------------------

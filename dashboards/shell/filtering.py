@@ -10,6 +10,7 @@ from dashboards import filters, ids
 from dashboards import formatting as fmt
 from dashboards.components import chips
 from dashboards.filters import Filters
+from dashboards.i18n import negotiate
 from dashboards.queries import common
 from dashboards.queries.db import current_viewer
 from dashboards.shell import notices
@@ -50,7 +51,7 @@ def sync_filters(search, period, quarter, start, end, regions, countries, event_
     chosen = _chosen(ctx.triggered_id, ctx.triggered, search, shown)
     if chosen is None:
         return (no_update,) * 10
-    query = filters.to_query(chosen)
+    query = _query(chosen, search)
     if query != search:
         set_props(ids.URL, {"search": query})
     return _controls(chosen, shown)
@@ -68,6 +69,11 @@ def _chosen(trigger, triggered: list, search: str | None, shown: tuple) -> Filte
     if isinstance(trigger, dict):
         return filters.from_query(search).without(trigger["key"])
     return filters.from_controls(*shown, window=common.window(filters.from_query(search)))
+
+
+def _query(chosen: Filters, search: str | None) -> str:
+    """The URL's query string for `chosen`; the page's language (`lang`) stays whatever changed, reset included."""
+    return filters.to_query(chosen, lang=negotiate.query_language(search))
 
 
 def _controls(chosen: Filters, shown: tuple) -> tuple:

@@ -26,7 +26,7 @@ from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing, current_viewer
 from dashboards.security import access, allowed
 from dashboards.security.access import NOBODY, Viewer
-from dashboards.shell import dash_internals, notices, views_menu
+from dashboards.shell import dash_internals, language, notices, views_menu
 from data_pipeline.contract import REGIONS
 
 # Dash's page router reads the browser's address into its own location and keeps the page in its store: the
@@ -38,8 +38,9 @@ allowed.declare(dash_internals.PAGE_STORE, "data", allowed.STORE)
 APP_NAME = "SCN Impact Dashboard"
 
 
-def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
-    """The navigation bar: the pages this viewer may open, who is signed in, and sign in or out."""
+def _nav(pages: list[dict], viewer: Viewer, shown: dict) -> dbc.Navbar:
+    """The navigation bar: the pages this viewer may open, the language switch, who is signed in, and sign in or
+    out."""
     links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], id=ids.nav_link(p["module"].split(".")[-1])))
              for p in pages if viewer.may_open(p["module"].split(".")[-1])]
     role = access.ROLES.get(viewer.role)
@@ -59,7 +60,9 @@ def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
                             id="brand-link"),
             html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", className="navbar-toggler",
                         n_clicks=0, **{"aria-label": "Show or hide the page menu", "aria-controls": "nav-collapse"}),
-            dbc.Collapse(dbc.Nav([*links, views_menu.nav_item(viewer), account], navbar=True,
+            dbc.Collapse(dbc.Nav([*links, views_menu.nav_item(viewer),
+                                  dbc.NavItem(language.switch(shown.get("pathname"), shown.get("search"))), account],
+                                 navbar=True,
                                  class_name="ms-auto align-items-lg-center"),
                          id="nav-collapse", navbar=True),
         ], fluid=True),
@@ -144,7 +147,7 @@ def layout() -> html.Div:
         dcc.Location(id=ids.URL, refresh=False, **shown),
         dcc.Location(id=ids.NAV, refresh="callback-nav"),
         html.Header([
-            _nav(pages, viewer),
+            _nav(pages, viewer, shown),
             notices.demo_banner(build) if build else notices.missing_database(missing),
             html.Div([
                 filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions),
