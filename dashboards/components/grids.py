@@ -7,6 +7,7 @@ from dash import dcc, html
 
 from dashboards import i18n
 from dashboards.i18n import N_, _
+from dashboards.i18n import codes as code_lists
 from dashboards.ids import PageIds
 
 TRANSLATED_KEYS = ("headerName", "headerTooltip")  # a column's words on screen (marked N_ where declared)
@@ -100,12 +101,14 @@ def indicator_result_columns(*, status: bool = True) -> list[dict]:
 GRID_LIMIT = 500
 
 
-def grid_rows(df, column_defs: list[dict] | None = None, *, limit: int | None = None) -> list[dict]:
+def grid_rows(df, column_defs: list[dict] | None = None, *, limit: int | None = None,
+              codes: dict[str, str] | None = None) -> list[dict]:
     """Rows for a grid: dates as ISO text, missing values as empty cells, floats rounded to 2 places.
 
     With `column_defs`, only the fields the grid shows are sent (and city_id where a column links to the
-    city's profile); with `limit`, only the first rows. Built a column at a time (vectorised conversion, then
-    one zip): several times faster than converting the frame cell by cell.
+    city's profile); with `limit`, only the first rows; `codes` ({"region": "region"}: field -> code list) shows
+    those fields' code-list values in the reader's language (i18n/codes.py). Built a column at a time
+    (vectorised conversion, then one zip): several times faster than converting the frame cell by cell.
     """
     if column_defs is not None:
         wanted = [c["field"] for c in column_defs if "field" in c]
@@ -128,6 +131,8 @@ def grid_rows(df, column_defs: list[dict] | None = None, *, limit: int | None = 
             items = [v.isoformat() if hasattr(v, "isoformat") else v for v in items]
         if missing.any():
             items = [None if gone else v for v, gone in zip(items, missing, strict=True)]
+        if codes and name in codes:
+            items = [code_lists.name(codes[name], v) if isinstance(v, str) else v for v in items]
         columns.append(items)
     names = list(df.columns)
     return [dict(zip(names, row, strict=True)) for row in zip(*columns, strict=True)]

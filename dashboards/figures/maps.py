@@ -14,9 +14,10 @@ import plotly.graph_objects as go
 from dashboards import formatting as fmt
 from dashboards import theme
 from dashboards.figures.common import clickable, empty, figure
+from dashboards.i18n import N_
 from data_pipeline.contract import MILESTONES, REGIONS
 
-COLOUR_BY = {"region": "Region", "engagement": "Engagement ladder"}
+COLOUR_BY = {"region": N_("Region"), "engagement": N_("Engagement ladder")}
 
 
 def _sizes(participants: pd.Series) -> np.ndarray:

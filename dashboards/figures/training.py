@@ -8,9 +8,10 @@ import plotly.graph_objects as go
 
 from dashboards import theme
 from dashboards.figures.common import cell, dashed_tail, empty, figure, grid, mark_partial
+from dashboards.i18n import N_
 from data_pipeline.contract import AGE_BANDS, EVENT_TYPES, GENDERS, MODALITIES, PARTICIPANT_ROLES
 
-BY = {"event_type": "Event type", "modality": "Modality"}
+BY = {"event_type": N_("Event type"), "modality": N_("Modality")}
 DIMENSIONS = {"gender": ("Sex / gender", GENDERS), "age_band": ("Age band", AGE_BANDS),
               "role": ("Role", PARTICIPANT_ROLES)}
 _ORDER = {"event_type": EVENT_TYPES, "modality": MODALITIES}

@@ -2,7 +2,8 @@
 
 In order, the first the app speaks wins:
 
-1. `?lang=` in the request's own URL (a page load, the sign-in page, a link someone shared);
+1. `?lang=` in the request's own URL (a page load, the sign-in page, a link someone shared), or in its `next`
+   (the sign-in page speaks the language of the page it leads to);
 2. for Dash's own requests (the frame `/_dash-layout`, callbacks `/_dash-update-component`), the `lang` of the page
    they are made for: the Referer's query (the app sends `Referrer-Policy: same-origin`, so it is whole; a Referer
    from another site is ignored), so a callback answers in the language of the page that asked;
@@ -33,6 +34,11 @@ def query_language(search: str | None) -> str | None:
     return supported(values[0])
 
 
+def _asked_language() -> str | None:
+    """`lang` of the request's URL; for the sign-in page, also that of the page it will lead to (`next`)."""
+    return supported(request.args.get(QUERY_KEY)) or query_language(urlsplit(request.args.get("next") or "").query)
+
+
 def _page_language() -> str | None:
     """The `lang` of the page a Dash request is made for (its Referer, when it is this site's)."""
     if not request.path.startswith(DASH_PREFIX):
@@ -58,7 +64,7 @@ def _browser_language() -> str | None:
 def request_language() -> str:
     """The language of the current request (see the module's docstring for the order); each source is read only
     when the ones before it named nothing the app speaks."""
-    for source in (lambda: request.args.get(QUERY_KEY), _page_language, _preferred_language, _browser_language):
+    for source in (_asked_language, _page_language, _preferred_language, _browser_language):
         if lang := supported(source()):
             return lang
     return DEFAULT

@@ -16,9 +16,9 @@ from flask_wtf.csrf import generate_csrf, validate_csrf
 from dashboards import i18n, settings
 from dashboards.i18n import _
 from dashboards.i18n.negotiate import QUERY_KEY, query_language
-from dashboards.security import access, audit, users
-from dashboards.shell import document
+from dashboards.security import audit, users
 from dashboards.security.access import Viewer
+from dashboards.shell import document
 
 LOGIN, LOGOUT = "/login", "/logout"
 
@@ -85,7 +85,7 @@ def login_view():
     target = _safe_next(request.args.get("next")) or ""
     html = render_template_string(
         LOGIN_PAGE, error=error, demo=demo if conf.demo else None, demo_password=users.DEMO_PASSWORD,
-        public=conf.public, csrf=generate_csrf(), next=target, lang=request.args.get(QUERY_KEY, ""),
+        public=conf.public, csrf=generate_csrf(), action=_here(target), public_page=_in_language("/impact"),
         t=_login_words(), languages=_switch(target))
     return document.localize(html), status
 
@@ -97,6 +97,13 @@ def _in_language(target: str) -> str:
     if not chosen or query_language(urlparse(target).query):
         return target
     return f"{target}{'&' if '?' in target else '?'}{urlencode({QUERY_KEY: chosen})}"
+
+
+def _here(target: str) -> str:
+    """Where the form posts: this page, with its `next` and `lang`."""
+    asked = {"next": target, QUERY_KEY: i18n.supported(request.args.get(QUERY_KEY))}
+    query = urlencode({k: v for k, v in asked.items() if v})
+    return f"{LOGIN}?{query}" if query else LOGIN
 
 
 def _switch(target: str) -> list[tuple[str, str, str, bool]]:
@@ -159,7 +166,7 @@ LOGIN_PAGE = """<!doctype html>
   <h1 class="h3 mb-1">{{ t.app }}</h1>
   <p class="text-muted mb-4">{{ t.lead }}</p>
   {% if error %}<div class="alert alert-danger" role="alert" id="login-error">{{ error }}</div>{% endif %}
-  <form method="post" action="/login{% if next or lang %}?{% endif %}{% if next %}next={{ next | urlencode }}{% endif %}{% if next and lang %}&amp;{% endif %}{% if lang %}lang={{ lang | urlencode }}{% endif %}" class="card card-body">
+  <form method="post" action="{{ action }}" class="card card-body">
     <input type="hidden" name="csrf_token" value="{{ csrf }}">
     <label class="form-label" for="email">{{ t.email }}</label>
     <input class="form-control mb-3" id="email" name="email" type="email" autocomplete="username" required autofocus>
@@ -168,7 +175,7 @@ LOGIN_PAGE = """<!doctype html>
            autocomplete="current-password" required>
     <button class="btn btn-primary" type="submit" id="sign-in">{{ t.sign_in }}</button>
   </form>
-  {% if public %}<p class="mt-3"><a href="/impact{% if lang %}?lang={{ lang | urlencode }}{% endif %}">{{ t.public }}</a></p>{% endif %}
+  {% if public %}<p class="mt-3"><a href="{{ public_page }}">{{ t.public }}</a></p>{% endif %}
   {% if demo %}
   <section class="card card-body mt-4 border-warning" aria-labelledby="demo-title">
     <h2 class="h6" id="demo-title"><span class="badge text-bg-warning">{{ t.demo_badge }}</span> {{ t.demo_title }}</h2>

@@ -9,6 +9,7 @@ switching keeps the page and its filters.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from urllib.parse import parse_qsl, urlencode
 
 from dash import ALL, Input, Output, State, clientside_callback, html
@@ -44,3 +45,17 @@ clientside_callback(
     Input(ids.URL, "pathname"),
     State({"type": ids.LANG_LINK, "lang": ALL}, "hrefLang"),
 )
+
+
+def page_title(name: str) -> Callable[..., str]:
+    """A page's title for `dash.register_page` (which runs at import, before any language is known): a function
+    Dash calls when the page is shown, so the title is in the reader's language. `name` is marked with N_."""
+    def title(**_variables) -> str:
+        return _("{page} · SCN Impact Dashboard").format(page=_(name))
+
+    return title
+
+
+def translated(text: str) -> Callable[..., str]:
+    """`text` (marked with N_) translated when Dash asks for it: a page's description."""
+    return lambda **_variables: _(text)

@@ -61,6 +61,11 @@ def test_lang_in_the_url_beats_the_persons_preference_and_the_browser(server, mo
     assert spoken(server, "/grants?period=all&lang=ar", accept="fr") == "ar"
 
 
+def test_the_sign_in_page_speaks_the_language_of_the_page_it_leads_to(server) -> None:
+    assert spoken(server, "/login?next=%2Fgrants%3Fperiod%3Dall%26lang%3Dar", accept="fr") == "ar"
+    assert spoken(server, "/login?lang=fr&next=%2F%3Flang%3Dar") == "fr"  # its own lang first
+
+
 def test_an_unknown_lang_in_the_url_is_ignored(server) -> None:
     assert spoken(server, "/?lang=xx", accept="fr") == "fr"
 

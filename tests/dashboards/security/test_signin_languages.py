@@ -48,9 +48,10 @@ def test_a_page_and_its_frame_speak_the_urls_language(app) -> None:
 
     client = sign_in(app, "admin")
     assert '<html lang="ar" dir="rtl">' in client.get("/?lang=ar").get_data(as_text=True)
-    frame = client.get("/_dash-layout", headers={"Referer": "http://localhost/?lang=fr"}).get_data(as_text=True)
-    assert "Français" in frame and "Vue d’ensemble" in frame
-    links = [c for c in _components(json.loads(frame)) if isinstance(c.get("props", {}).get("id"), dict)
+    frame = json.loads(client.get("/_dash-layout", headers={"Referer": "http://localhost/?lang=fr"}).get_data())
+    texts = json.dumps(frame, ensure_ascii=False)
+    assert "Français" in texts and "Vue d’ensemble" in texts and "Se déconnecter" in texts
+    links = [c for c in _components(frame) if isinstance(c.get("props", {}).get("id"), dict)
              and c["props"]["id"].get("type") == "lang-link"]
     assert {c["props"]["href"] for c in links} == {"/?lang=en", "/?lang=fr", "/?lang=ar"}
 
