@@ -12,7 +12,7 @@ from dashboards import components as ui
 from dashboards import filters, ids, notes, theme
 from dashboards import formatting as fmt
 from dashboards.figures import city as fig
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, codes
 from dashboards.queries import city as q
 from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing
@@ -69,19 +69,22 @@ INDICATOR_COLUMNS = [
 def not_found(city_id: str) -> html.Div:
     return html.Div([
         ui.page_header(_("City not found")),
-        ui.empty_state(f"There is no city with the id “{city_id}” in this database.",
+        ui.empty_state(_("There is no city with the id “{city}” in this database.").format(city=city_id),
                        detail=_("It may have been mistyped, or removed from the source data.")),
-        html.P(dcc.Link("Browse the cities of each region", href="/regions", className="mt-3 d-inline-block")),
+        html.P(dcc.Link(_("Browse the cities of each region"), href="/regions", className="mt-3 d-inline-block")),
     ], className="city-not-found")
 
 
 def _status_badges(city: pd.Series) -> list:
-    badges = [dbc.Badge("member" if city["is_member"] else "former member" if pd.notna(city["left_on"])
-                        else "not yet a member", color="success" if city["is_member"] else "secondary",
+    badges = [dbc.Badge(_("member") if city["is_member"] else _("former member") if pd.notna(city["left_on"])
+                        else _("not yet a member"), color="success" if city["is_member"] else "secondary",
                         class_name="me-1"),
-              dbc.Badge(city["membership"], color="light", text_color="dark", class_name="me-1")]
+              dbc.Badge(codes.name("membership", city["membership"]), color="light", text_color="dark",
+                        class_name="me-1")]
     if city["on_steering_committee"]:
-        badges.append(dbc.Badge(f"steering committee {city['steering_role']}", color="primary", class_name="me-1"))
+        role = {"co-chair": _("steering committee co-chair"), "member": _("steering committee member")}
+        badges.append(dbc.Badge(role.get(city["steering_role"], city["steering_role"]), color="primary",
+                                class_name="me-1"))
     if city["dormant"]:
         badges.append(dbc.Badge(_("dormant: no activity in 12 months"), color="warning", text_color="dark",
                                 class_name="me-1"))
@@ -93,13 +96,15 @@ def _status_badges(city: pd.Series) -> list:
 def header(city: pd.Series) -> html.Div:
     region = city["region"]
     facts = [
-        ("Country", city["country_name"] or city["country_iso3"]),
-        ("Region", html.Span([html.Span(className="chip-dot me-1", style={"background": theme.region_colour(region)}),
-                              region])),
-        ("Joined", fmt.day(city["joined_on"])),
-        ("Left", fmt.day(city["left_on"]) if pd.notna(city["left_on"]) else "–"),
-        ("Population", fmt.number(city["population"]) if pd.notna(city["population"]) else "–"),
-        ("Last activity", fmt.day(city["last_activity_on"]) if pd.notna(city["last_activity_on"]) else "none"),
+        (_("Country"), city["country_name"] or city["country_iso3"]),
+        (_("Region"), html.Span([html.Span(className="chip-dot me-1",
+                                           style={"background": theme.region_colour(region)}),
+                                 codes.region_name(region)])),
+        (_("Joined"), fmt.day(city["joined_on"])),
+        (_("Left"), fmt.day(city["left_on"]) if pd.notna(city["left_on"]) else "–"),
+        (_("Population"), fmt.number(city["population"]) if pd.notna(city["population"]) else "–"),
+        (_("Last activity"), fmt.day(city["last_activity_on"]) if pd.notna(city["last_activity_on"])
+         else _("none")),
     ]
     return html.Div([
         html.H1(city["city_name"], className="page-title"),
@@ -111,20 +116,25 @@ def header(city: pd.Series) -> html.Div:
 def ladder(steps: pd.DataFrame) -> html.Ol:
     return html.Ol([
         html.Li([html.Span(str(r.step), className="step"),
-                 html.Span([r.milestone, html.Br(), html.Small(fmt.day(r.achieved_on) if pd.notna(r.achieved_on)
-                                                               else "not reached")])],
+                 html.Span([codes.name("milestone", r.milestone), html.Br(),
+                            html.Small(fmt.day(r.achieved_on) if pd.notna(r.achieved_on) else _("not reached"))])],
                 className="reached" if pd.notna(r.achieved_on) else "missing")
         for r in steps.itertuples()
-    ], className="ladder-list", **{"aria-label": "Engagement ladder"})
+    ], className="ladder-list", **{"aria-label": _("Engagement ladder")})
 
 
 def terms_list(terms: pd.DataFrame) -> html.Div:
     if terms.empty:
         return html.P(_("Has not served on the steering committee."), className="text-muted mb-0")
-    return html.Ul([html.Li(f"{r.role}: {fmt.day(r.term_start)} – "
-                            f"{fmt.day(r.term_end) if pd.notna(r.term_end) else 'serving'}"
-                            + (" (current)" if r.is_current else ""))
-                    for r in terms.itertuples()], className="mb-0")
+    return html.Ul([html.Li(_term(r)) for r in terms.itertuples()], className="mb-0")
+
+
+def _term(r) -> str:
+    """"co-chair: 1 Jan 2024 – serving (current)": a steering committee term in words."""
+    role = {"co-chair": _("co-chair"), "member": _("member")}.get(r.role, r.role)
+    end = fmt.day(r.term_end) if pd.notna(r.term_end) else _("serving")
+    text = _("{role}: {start} – {end}").format(role=role, start=fmt.day(r.term_start), end=end)
+    return _("{term} (current)").format(term=text) if r.is_current else text
 
 
 def layout(city_id: str | None = None, **_query) -> html.Div:
@@ -138,11 +148,11 @@ def layout(city_id: str | None = None, **_query) -> html.Div:
     return html.Div([
         dcc.Store(id=PAGE("city-id"), data=city["city_id"]),
         header(city),
-        ui.kpi_row(PAGE("kpis"), "Key figures of the city"),
+        ui.kpi_row(PAGE("kpis"), _("Key figures of the city")),
         dbc.Row([
             dbc.Col(dbc.Card(dbc.CardBody([
-                html.H2(f"Engagement ladder: {int(city['milestones_reached'])} of {len(MILESTONES)}",
-                        className="section-title"),
+                html.H2(_("Engagement ladder: {reached} of {steps}").format(
+                    reached=int(city["milestones_reached"]), steps=len(MILESTONES)), className="section-title"),
                 ladder(q.milestones(city["city_id"])),
                 html.H2(_("Steering committee"), className="section-title mt-3"),
                 terms_list(q.terms(city["city_id"])),
@@ -161,9 +171,9 @@ def layout(city_id: str | None = None, **_query) -> html.Div:
 @callback(Output(PAGE("kpis"), "children"), Input(ids.URL, "search"), State(PAGE("city-id"), "data"))
 def show_kpis(search, city_id):
     row = q.summary(filters.from_query(search), city_id).iloc[0]
-    shown = {"events_hosted": "Events hosted", "events_attended": "Events attended",
-             "participants": "People who took part", "participant_hours": "Participant-hours"}
-    return ui.kpi_cards([ui.Kpi(label, fmt.number(row[column]), hint="in the period")
+    shown = {"events_hosted": _("Events hosted"), "events_attended": _("Events attended"),
+             "participants": _("People who took part"), "participant_hours": _("Participant-hours")}
+    return ui.kpi_cards([ui.Kpi(label, fmt.number(row[column]), hint=_("in the period"))
                          for column, label in shown.items()], ui.FOUR_PER_ROW)
 
 

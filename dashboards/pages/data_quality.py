@@ -46,12 +46,12 @@ TABLE_COLUMNS = [
 def build_card(build: dict) -> dbc.Card:
     path = settings.get().db_path
     facts = [
-        ("Data as of", fmt.day(build["as_of"])),
-        ("Built at", f"{build['built_at']:%d %b %Y %H:%M}"),
-        ("Sources", versions.describe_source(settings.get().sources_store, build["source"])),
-        ("Pipeline", build["pipeline_version"]),
-        ("Demo data", "yes" if build["is_demo"] else "no"),
-        ("Database", f"{path.name} ({path.stat().st_size / 1e6:,.1f} MB)"),
+        (_("Data as of"), fmt.day(build["as_of"])),
+        (_("Built at"), f"{build['built_at']:%d %b %Y %H:%M}"),
+        (_("Sources"), versions.describe_source(settings.get().sources_store, build["source"])),
+        (_("Pipeline"), build["pipeline_version"]),
+        (_("Demo data"), _("yes") if build["is_demo"] else _("no")),
+        (_("Database"), _("{file} ({size} MB)").format(file=path.name, size=f"{path.stat().st_size / 1e6:,.1f}")),
     ]
     return dbc.Card(dbc.CardBody([
         html.H2(_("Published build"), className="section-title"),

@@ -14,5 +14,5 @@ def layout(**_query) -> html.Div:
     return html.Div([
         ui.page_header(_("Page not found")),
         ui.empty_state(_("There is no page at this address."), detail=_("Use the menu above, or go to the overview.")),
-        html.P(dcc.Link("Go to the overview", href="/"), className="mt-3"),
+        html.P(dcc.Link(_("Go to the overview"), href="/"), className="mt-3"),
     ])

@@ -26,13 +26,13 @@ dash.register_page(__name__, path="/pack", name=N_("Make a pack"), order=8,
                    title=language.page_title(N_("Make a pack")), nav=False)
 
 PAGE = ids.PageIds("pack")
-PAGE_NAMES = {"overview": "Overview", "membership": "Membership", "training": "Training & reach",
-              "grants": "Grants & outcomes", "regions": "Regions", "impact": "Impact summary"}
+PAGE_NAMES = {"overview": N_("Overview"), "membership": N_("Membership"), "training": N_("Training & reach"),
+              "grants": N_("Grants & outcomes"), "regions": N_("Regions"), "impact": N_("Impact summary")}
 SUMMARY = "summary"
 TEXT = {
-    "nothing": "Choose at least one page or chart, or a saved set.",
-    "made": "Your pack “{title}” ({charts} charts) is downloading.",
-    "refused": "The pack was not made: {why}",
+    "nothing": N_("Choose at least one page or chart, or a saved set."),
+    "made": N_("Your pack “{title}” ({charts} charts) is downloading."),
+    "refused": N_("The pack was not made: {why}"),
 }
 
 
@@ -72,19 +72,19 @@ def layout(**_query) -> html.Div:
             dbc.Input(id=PAGE("title"), value="SCN pack", maxLength=packs.MAX_TITLE),
             dbc.Label(_("A saved set"), html_for=PAGE("set"), class_name="mt-3"),
             dcc.Dropdown(id=PAGE("set"), options=[{"label": s.name, "value": s.id} for s in sets],
-                         placeholder="None: the pages and charts below" if sets else "No saved sets yet"),
+                         placeholder=_("None: the pages and charts below") if sets else _("No saved sets yet")),
             html.Fieldset([
                 html.Legend(_("Whole pages"), className="form-label mt-3 fs-6"),
-                dbc.Checklist(id=PAGE("pages"), options=[{"label": PAGE_NAMES.get(p, p), "value": p}
+                dbc.Checklist(id=PAGE("pages"), options=[{"label": _(PAGE_NAMES.get(p, p)), "value": p}
                                                          for p in pages], value=[], inline=True),
             ]),
             html.Fieldset([
                 html.Legend(_("Or single charts"), className="form-label mt-3 fs-6"),
-                dbc.Checklist(id=PAGE("charts"), options=[{"label": c.label, "value": c.id} for c in available],
+                dbc.Checklist(id=PAGE("charts"), options=[{"label": _(c.label), "value": c.id} for c in available],
                               value=[]),
             ]),
             dbc.Checklist(id=PAGE("summary"), class_name="mt-3",
-                          options=[{"label": "Begin with the impact summary's words", "value": SUMMARY}],
+                          options=[{"label": _("Begin with the impact summary's words"), "value": SUMMARY}],
                           value=[SUMMARY] if viewer.may_open("impact") else []),
             html.Button(_("Make the PDF"), id=PAGE("make"), n_clicks=0, className="btn btn-primary mt-3"),
             dcc.Loading(html.P(id=PAGE("message"), className="mt-2", role="status"), type="dot"),
@@ -116,10 +116,10 @@ def make_pack(_clicks, search, title, set_id, pages, chosen, summary):
     try:
         spec = spec_for(viewer, search, title, set_id, pages, chosen, summary)
         if spec is None:
-            return None, TEXT["nothing"]
+            return None, _(TEXT["nothing"])
         pdf = packs.make(viewer, spec)
     except (packs.PackRefused, charts.DrawingFailed) as exc:
-        return None, TEXT["refused"].format(why=exc)
+        return None, _(TEXT["refused"]).format(why=exc)
     made = packs.spec_from(spec)
     return (dcc.send_bytes(pdf, packs.filename(made)),
-            TEXT["made"].format(title=made.title, charts=len(made.items)))
+            _(TEXT["made"]).format(title=made.title, charts=len(made.items)))

@@ -70,7 +70,7 @@ def section() -> html.Div | None:
                    children=html.Div([_("Drop files here or"), " ", html.A(_("choose files"))])),
         dcc.Loading(html.Div(id=PAGE("upload-result"), className="mt-3")),
         dcc.Store(id=PAGE("staged")),
-        html.Div(dbc.Checkbox(id=PAGE("confirm"), value=False, label=(
+        html.Div(dbc.Checkbox(id=PAGE("confirm"), value=False, label=_(
             "I have checked the rows this upload removes: publish it anyway.")), id=PAGE("confirm-box"),
             hidden=True, className="mt-2"),
         dbc.Button(_("Publish this data"), id=PAGE("publish"), color="danger", class_name="mt-2", disabled=True),

@@ -210,7 +210,7 @@ def charts_of_page(pathname):
 def chart_options(viewer: Viewer, pathname: str | None) -> list[dict]:
     """The charts of the page at `pathname` the viewer may write a note on."""
     page = views.PAGE_PATHS.get(pathname or "/")
-    return [{"label": c.label, "value": c.id} for c in CHARTS.values()
+    return [{"label": _(c.label), "value": c.id} for c in CHARTS.values()
             if c.page == page and viewer.may_open(c.page)] if viewer.role in annotations.WRITERS else []
 
 
@@ -222,7 +222,7 @@ def add_note(viewer: Viewer, chart: str | None, period: str | None, audience: st
                                region=region)
     except annotations.NoteRefused as exc:
         return _("Not added: {reason}.").format(reason=exc), False
-    return _(TEXT["note_added"]).format(chart=CHARTS[note.chart_id].label, period=note.period_label), True
+    return _(TEXT["note_added"]).format(chart=_(CHARTS[note.chart_id].label), period=note.period_label), True
 
 
 @callback(Output(ids.NOTE_MESSAGE, "children"), Output(ids.NOTES_CHANGED, "data"), Input(ids.NOTE_ADD, "n_clicks"),
