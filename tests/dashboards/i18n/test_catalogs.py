@@ -32,7 +32,7 @@ CASES = [(domain, lang) for domain in DOMAINS for lang in TRANSLATED]
 
 @cache
 def extracted(domain: str) -> dict[object, str]:
-    """msgid (a tuple for counted messages, (context, msgid) for pgettext) -> the file it was found in."""
+    """Each message of the code -> the file it was found in (a tuple for counted ones, (context, id) for pgettext)."""
     with (SOURCES / "i18n" / f"{domain}.cfg").open(encoding="utf-8") as f:
         method_map, options_map = parse_mapping_cfg(f)
     found = {}
