@@ -230,7 +230,8 @@ def data_names() -> frozenset[str]:
     from dashboards.queries import db
 
     sql = ("select name from ref_countries union select donor_name from stg_donors "
-           "union select city_name from stg_cities")
+           "union select city_name from stg_cities union select title from stg_grants "
+                           "union select title from stg_indicators")
     return frozenset(db.frame(sql)["name"].dropna())
 
 
