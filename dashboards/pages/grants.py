@@ -213,7 +213,9 @@ def show_indicator(indicator_id: str | None) -> tuple:
 def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
     """Options of the indicator picker, off-track first; typing searches all of them on the server."""
     columns = [listed[c].tolist() for c in ("indicator_id", "title", "city_name", "status")]
-    labels = [f"{i} · {title} · {city} ({status})" for i, title, city, status in zip(*columns, strict=True)]
+    statuses = {k: _(v) for k, v in fig.STATUS_WORDS.items()}
+    labels = [f"{i} · {title} · {city} ({statuses.get(status, status)})"
+              for i, title, city, status in zip(*columns, strict=True)]
     return ui.bounded_options(labels, columns[0], text, keep)
 
 

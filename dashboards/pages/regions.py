@@ -13,7 +13,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, codes
 from dashboards.queries import common
 from dashboards.queries import regions as q
 from dashboards.queries.membership import members_not_shown
@@ -70,7 +70,7 @@ def layout(**_query) -> html.Div:
         dbc.Row(dbc.Col(html.Div([
             html.Div([
                 html.Label(_("Cities of the region"), htmlFor=PAGE("region-pick"), className="filter-label"),
-                dcc.Dropdown(id=PAGE("region-pick"), options=list(REGIONS), clearable=False,
+                dcc.Dropdown(id=PAGE("region-pick"), options=codes.options("region", REGIONS), clearable=False,
                              className="region-pick"),
             ], className="mb-2", style={"maxWidth": "360px"}),
             ui.data_grid(PAGE, CITIES, _("Cities"), CITY_COLUMNS, note_id=PAGE.note(CITIES)),

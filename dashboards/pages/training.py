@@ -32,8 +32,8 @@ KPIS = (
     ui.Measure("attendances", N_("Attendances")),
     ui.Measure("participants", N_("Unique participants")),
     ui.Measure("completion_rate", N_("Completion rate"), fmt.share, fmt.points_change),
-    ui.Measure("knowledge_gain", N_("Knowledge gain"), lambda v: fmt.number(v, 1) + " pts"),
-    ui.Measure("satisfaction", N_("Satisfaction"), lambda v: fmt.number(v, 2) + " / 5"),
+    ui.Measure("knowledge_gain", N_("Knowledge gain"), lambda v: _("{value} pts").format(value=fmt.number(v, 1))),
+    ui.Measure("satisfaction", N_("Satisfaction"), lambda v: _("{value} / 5").format(value=fmt.number(v, 2))),
 )
 
 
@@ -121,7 +121,7 @@ def show_regions(search):
     chosen = filters.from_query(search)
     df = oq.by_region(chosen)
     return (explained(partial(ofig.region_bars, df, measure="participants",
-                              title="Reach by region: unique participants"),
+                              title=_("Reach by region: unique participants")),
                       lambda: common.nothing_in("participants", chosen)),
             notes.by_region("participants", df, oq.people_count(chosen)))
 

@@ -155,7 +155,9 @@ def texts(node) -> list[str]:
         elif name == "children" and value is not None:
             found += texts(value)
     for option in values.get("options") or []:
-        if isinstance(option, dict) and isinstance(option.get("label"), str):
+        if isinstance(option, str):  # a dropdown's option given as its value: shown as it is
+            found.append(option)
+        elif isinstance(option, dict) and isinstance(option.get("label"), str):
             found.append(option["label"])
     return found
 
