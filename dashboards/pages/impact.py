@@ -16,6 +16,7 @@ from dashboards.i18n import N_, _, ngettext
 from dashboards.queries import common, db
 from dashboards.queries import impact as q
 from dashboards.queries.db import current_viewer
+from dashboards.queries.impact_data import NETWORK
 from dashboards.reports import exports
 from dashboards.reports.pdf import render_pdf
 from dashboards.reports.words import REACHED, as_awarded, summary_sentences
@@ -129,7 +130,9 @@ def kpi_cards(data) -> list:
 )
 def show(search, donor):
     data = _report(search, donor)
-    audience = f"{data.audience} · {data.period_label}"
+    # the network's own name in the reader's language (a donor's name stays as the data writes it)
+    who = _("Strong Cities Network") if data.audience == NETWORK else data.audience
+    audience = f"{who} · {data.period_label}"
     summary = [html.P(s) for s in summary_sentences(data)]
     return (audience, kpi_cards(data), summary, fig.countries_map(data.by_country),
             ui.grid_rows(data.by_country, COUNTRY_COLUMNS, codes={"region": "region"}),

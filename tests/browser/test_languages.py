@@ -54,7 +54,8 @@ def english_messages(lang: str) -> tuple[re.Pattern, ...]:
             words = re.split(r"\{\w*\}", message.id)
             if not re.search(r"[A-Za-z]{3}", "".join(words)):  # "{period}: {dates}" says nothing in English
                 continue
-            found.append(re.compile(r"(?<!\w)" + r".+?".join(re.escape(w) for w in words) + r"(?!\w)"))
+            # not inside a longer word, nor a file name ("grants.csv" is no "{n} grants")
+            found.append(re.compile(r"(?<!\w)" + r".+?".join(re.escape(w) for w in words) + r"(?!\w|\.\w)"))
     return tuple(found)
 
 
