@@ -18,8 +18,6 @@ STATUS_COLOURS = dict(zip(GRANT_STATUSES, ("#999999", theme.OKABE_ITO[0], theme.
                                            "#555555"), strict=True))
 INDICATOR_STATUSES = {"on track": theme.GOOD, "off track": theme.BAD, "awaiting data": "#E69F00",
                       "not due": "#BBBBBB", "no target": "#888888"}
-STATUS_WORDS = {"on track": N_("on track"), "off track": N_("off track"), "awaiting data": N_("awaiting data"),
-                "not due": N_("not due"), "no target": N_("no target")}
 PORTFOLIO_TITLES = {"donor_name": N_("Awarded and disbursed by donor"),
                     "programme": N_("Awarded and disbursed by programme"),
                     "theme": N_("Awarded and disbursed by theme"), "status": N_("Awarded and disbursed by status"),
@@ -110,7 +108,7 @@ def indicator_status(df: pd.DataFrame, *, title: str | None = None,
         mask = statuses == status
         if not mask.any():
             continue
-        word = _(STATUS_WORDS[status])
+        word = codes.name("indicator_status", status)
         bars.append(mark_partial({"type": "bar", "x": quarters[mask], "y": counts[mask], "name": word,
                                   "marker": {"color": colour},
                                   "hovertemplate": f"{word}<br>" + _("quarter of {month}: {n}").format(

@@ -47,6 +47,9 @@ MILESTONES = {
     "action plan funded": N_("Action plan funded"),
     "good practice published": N_("Good practice published"),
 }
+# an indicator report's status (marts: indicator_achievement), as the grids and charts show it
+INDICATOR_STATUSES = {"on track": N_("on track"), "off track": N_("off track"), "awaiting data": N_("awaiting data"),
+                      "not due": N_("not due"), "no target": N_("no target")}
 MEMBERSHIP_KINDS = {"founding member": N_("Founding member"), "member": N_("Member"), "observer": N_("Observer")}
 # the app's roles (security/access.py ROLES), by code
 ROLES = {
@@ -59,7 +62,10 @@ ROLES = {
 }
 LISTS = {"region": REGIONS, "event_type": EVENT_TYPES, "modality": MODALITIES, "gender": GENDERS,
          "age_band": AGE_BANDS, "role": PARTICIPANT_ROLES, "status": GRANT_STATUSES, "result_type": RESULT_TYPES,
-         "milestone": MILESTONES, "membership": MEMBERSHIP_KINDS}
+         "milestone": MILESTONES, "membership": MEMBERSHIP_KINDS, "indicator_status": INDICATOR_STATUSES}
+# the code-list columns of the app's grids (components/grids.grid_rows(codes=...))
+INDICATOR_GRID = {"result_type": "result_type", "status": "indicator_status", "region": "region"}
+GRANT_GRID = {"status": "status", "region": "region"}
 
 
 def name(kind: str, value: str) -> str:

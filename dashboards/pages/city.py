@@ -196,12 +196,13 @@ def show_activity(search, city_id):
 def show_tables(search, city_id):
     chosen = filters.from_query(search)
     events, grants, indicators = q.events(chosen, city_id), q.grants(chosen, city_id), q.indicators(chosen, city_id)
-    shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT)
+    shown = ui.grid_rows(events, EVENT_COLUMNS, limit=ui.GRID_LIMIT, codes={"event_type": "event_type"})
     attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
-    return (shown, _events_note(chosen, events, len(shown), attended), ui.grid_rows(grants, GRANT_COLUMNS),
+    return (shown, _events_note(chosen, events, len(shown), attended),
+            ui.grid_rows(grants, GRANT_COLUMNS, codes=codes.GRANT_GRID),
             notes.based_on(len(grants), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
-            ui.grid_rows(indicators, INDICATOR_COLUMNS),
+            ui.grid_rows(indicators, INDICATOR_COLUMNS, codes=codes.INDICATOR_GRID),
             notes.based_on(len(indicators), "indicators with a report up to the period's end",
                            one="indicator with a report up to the period's end", ignored=q.GRANTS.ignores(chosen)))
 

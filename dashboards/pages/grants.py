@@ -16,7 +16,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import grants as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, codes
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
 from dashboards.queries.db import current_viewer
@@ -147,7 +147,7 @@ def show_grants(search):
                           extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
                                 "the data's date." if len(df) else "")
     timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
-    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
+    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.GRANT_GRID)
     return (timeline, ui.fitted(timeline), note, rows,
             notes.based_on(len(df), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
@@ -172,7 +172,7 @@ def show_indicators(search, picked):
     keep = picked if picked in set(listed["indicator_id"]) else (
         listed["indicator_id"].iloc[0] if len(listed) else None)
     late = q.off_track(chosen, listed=listed)
-    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
+    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.INDICATOR_GRID)
     return (explained(partial(fig.indicator_status, status), lambda: common.nothing_in("indicators", chosen)),
             _status_note(chosen, status), pick_options(listed, "", keep), keep, rows,
             _indicators_note(chosen, listed, late, len(rows)), *show_indicator(keep))
@@ -213,8 +213,7 @@ def show_indicator(indicator_id: str | None) -> tuple:
 def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
     """Options of the indicator picker, off-track first; typing searches all of them on the server."""
     columns = [listed[c].tolist() for c in ("indicator_id", "title", "city_name", "status")]
-    statuses = {k: _(v) for k, v in fig.STATUS_WORDS.items()}
-    labels = [f"{i} · {title} · {city} ({statuses.get(status, status)})"
+    labels = [f"{i} · {title} · {city} ({codes.name('indicator_status', status)})"
               for i, title, city, status in zip(*columns, strict=True)]
     return ui.bounded_options(labels, columns[0], text, keep)
 

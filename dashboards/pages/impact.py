@@ -12,7 +12,7 @@ from dashboards import components as ui
 from dashboards import filters, ids
 from dashboards import formatting as fmt
 from dashboards.figures import impact as fig
-from dashboards.i18n import N_, _, ngettext
+from dashboards.i18n import N_, _, codes, ngettext
 from dashboards.queries import common, db
 from dashboards.queries import impact as q
 from dashboards.queries.db import current_viewer
@@ -138,7 +138,7 @@ def show(search, donor):
             ui.grid_rows(data.by_country, COUNTRY_COLUMNS, codes={"region": "region"}),
             fig.reached(data.by_gender, "gender", _("People reached by gender")),
             fig.reached(data.by_role, "role", _("People reached by role")),
-            ui.grid_rows(data.indicators, INDICATOR_COLUMNS))
+            ui.grid_rows(data.indicators, INDICATOR_COLUMNS, codes=codes.INDICATOR_GRID))
 
 
 @callback(Output(PAGE("pdf"), "data"), Input(PAGE("pdf-button"), "n_clicks"), State(ids.URL, "search"),

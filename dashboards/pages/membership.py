@@ -128,7 +128,7 @@ def show_dormant(search):
     note = (f"{fmt.counted(len(df), 'member')} with no hosted or attended event, milestone or payment in the 365 "
             "days before "
             f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
-    return ui.grid_rows(df, DORMANT_COLUMNS), note
+    return ui.grid_rows(df, DORMANT_COLUMNS, codes={"region": "region"}), note
 
 
 allowed.declare(PAGE("colour-by"), "value", allowed.one_of(maps.COLOUR_BY, none=False))
