@@ -11,7 +11,7 @@ from dashboards import components as ui
 from dashboards import formatting as fmt
 from dashboards import ids, settings
 from dashboards.figures import quality as fig
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, ngettext
 from dashboards.pages.upload import REPORT_COLUMNS, versions_section
 from dashboards.pages.upload import section as upload_section
 from dashboards.queries import common
@@ -65,10 +65,14 @@ def failed_alert(report: dict) -> html.Div:
     return html.Div([
         dbc.Alert([
             html.H2(_("The last build attempt failed"), className="h5"),
-            html.P([f"On {report.get('finished_at', '?')} the pipeline read the "
-                    f"{versions.describe_source(settings.get().sources_store, report.get('source', '?'))} and found "
-                    f"{errors:,} error{'s' if errors != 1 else ''}; nothing was published. These pages still show "
-                    "the previous database. Fix the rows below and build again."], className="mb-0"),
+            html.P([ngettext(
+                "On {when} the pipeline read the {source} and found {n} error; nothing was published. These pages "
+                "still show the previous database. Fix the rows below and build again.",
+                "On {when} the pipeline read the {source} and found {n} errors; nothing was published. These pages "
+                "still show the previous database. Fix the rows below and build again.", errors).format(
+                    when=report.get("finished_at", "?"), n=f"{errors:,}",
+                    source=versions.describe_source(settings.get().sources_store, report.get("source", "?")))],
+                className="mb-0"),
         ], color="danger", class_name="mb-2"),
         ui.data_grid(PAGE, FAILED, _("Problems of the failed attempt"), REPORT_COLUMNS,
                      row_data=ui.grid_rows(problems)),
@@ -90,7 +94,8 @@ def layout(**_query) -> html.Div:
         build_card(build),
         versions_section(),
         dbc.Row([
-            dbc.Col(ui.data_grid(PAGE, PROBLEMS, f"Validation report of the published build ({len(problems):,})",
+            dbc.Col(ui.data_grid(PAGE, PROBLEMS, _("Validation report of the published build ({n})").format(
+                n=f"{len(problems):,}"),
                                  REPORT_COLUMNS, row_data=ui.grid_rows(problems))
                     if len(problems) else dbc.Card(dbc.CardBody([
                         html.H2(_("Validation report of the published build"), className="section-title"),
@@ -112,7 +117,9 @@ def layout(**_query) -> html.Div:
                dash.Input(ids.URL, "pathname"))
 def show_coverage(_path):
     df = q.sources()
-    return fig.coverage(df), f"Based on {len(df)} source tables; {int(df['rows'].sum()):,} rows in all."
+    return fig.coverage(df), ngettext("Based on {n} source table; {rows} rows in all.",
+                                      "Based on {n} source tables; {rows} rows in all.", len(df)).format(
+        n=len(df), rows=f"{int(df['rows'].sum()):,}")
 
 
 chart_downloads(PAGE, {COVERAGE: lambda _chosen: q.sources()})

@@ -13,7 +13,7 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import components as ui
 from dashboards import ids, settings
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, ngettext
 from dashboards.queries.db import current_viewer
 from dashboards.reports.exports import csv_download, grid_frame
 from dashboards.services import publishing
@@ -84,11 +84,12 @@ def versions_section() -> html.Div | None:
     if not viewer.sees_quality:
         return None
     rows = [v.as_row() for v in versions.history(settings.get().sources_store)]
-    options = [{"label": f"{r['published_at']} · {r['how']} by {r['actor']} ({r['rows']:,} rows)", "value": r["id"]}
+    options = [{"label": _("{when} · {how} by {who} ({rows} rows)").format(
+                    when=r["published_at"], how=r["how"], who=r["actor"], rows=f"{r['rows']:,}"), "value": r["id"]}
                for r in rows if r["status"] != "pruned"]
     rollback = [
         dbc.Checkbox(id=PAGE("rollback-confirm"), value=False, class_name="ms-3",
-                     label="Publish this earlier version again, for everyone"),
+                     label=_("Publish this earlier version again, for everyone")),
         dbc.Button(_("Roll back to this version"), id=PAGE("rollback"), color="warning", size="sm", class_name="ms-2"),
     ] if viewer.can_upload else []
     return dbc.Card(dbc.CardBody([
@@ -139,12 +140,15 @@ def check_view(checked: uploads.CheckedUpload) -> list:
     """The verdict, what each replaced table would change, and the validation report of a checked upload."""
     result, replaced = checked.result, checked.staged.replaced
     verdict = {
-        "errors": (f"{len(result.errors):,} errors: fix them and upload again. Nothing was published.", "danger"),
-        "confirm": ("This upload removes data: the report below says which table loses rows or which months "
-                    "empty. Check it, and confirm below to publish it anyway.", "warning"),
-        "ok": (f"No errors ({len(result.warnings):,} warnings). Replaces: "
-               + ", ".join(f"{t} from {s}" for t, s in replaced.items())
-               + ". Publish to make it the data everyone sees.", "success"),
+        "errors": (ngettext("{n} error: fix it and upload again. Nothing was published.",
+                            "{n} errors: fix them and upload again. Nothing was published.",
+                            len(result.errors)).format(n=f"{len(result.errors):,}"), "danger"),
+        "confirm": (_("This upload removes data: the report below says which table loses rows or which months "
+                      "empty. Check it, and confirm below to publish it anyway."), "warning"),
+        "ok": (_("No errors ({warnings} warnings). Replaces: {tables}. Publish to make it the data everyone "
+                 "sees.").format(warnings=f"{len(result.warnings):,}",
+                                 tables=_(", ").join(_("{table} from {source}").format(table=t, source=s)
+                                                     for t, s in replaced.items())), "success"),
     }[checked.verdict]
     rows = [{"severity": p.severity, "file": p.file, "line": p.line, "column": p.column, "message": p.message}
             for p in result.problems]
@@ -196,5 +200,6 @@ def published(done: publishing.Published, answer_id: str):
     """The answer to a publish or rollback: its failure, or when the data is from now on."""
     if not done.ok:
         return dbc.Alert(_("The build failed; the data everyone sees is unchanged."), color="danger")
-    return dbc.Alert([f"Published in {done.seconds:.1f} s: data as of {done.as_of}. ",
+    return dbc.Alert([_("Published in {seconds} s: data as of {day}.").format(seconds=f"{done.seconds:.1f}",
+                                                                               day=done.as_of), " ",
                       html.A(_("Reload to see it"), href="/data")], color="success", id=PAGE(answer_id))

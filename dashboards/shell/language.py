@@ -26,6 +26,17 @@ def href(pathname: str | None, search: str | None, lang: str) -> str:
     return f"{pathname or '/'}?{urlencode([*kept, (QUERY_KEY, lang)])}"
 
 
+def kept(url: str, search: str | None) -> str:
+    """`url` (a saved view's address) with the `lang` of the page the person is on (`search`), unless it names one:
+    opening a view keeps the language being read."""
+    from dashboards.i18n.negotiate import query_language
+
+    lang = query_language(search)
+    if not lang or query_language(url.partition("?")[2]):
+        return url
+    return f"{url}{'&' if '?' in url else '?'}{urlencode({QUERY_KEY: lang})}"
+
+
 def switch(pathname: str | None = None, search: str | None = None) -> html.Div:
     """The three links, the current language marked (aria-current) and not a link to itself only in style."""
     here = i18n.current_language()

@@ -22,6 +22,7 @@ from dashboards.queries.db import current_viewer
 from dashboards.reports.charts import CHARTS
 from dashboards.security import allowed
 from dashboards.security.access import REGION, ROLES, Viewer
+from dashboards.shell import language
 from dashboards.state import annotations
 from dashboards.state import saved_views as views
 from data_pipeline.contract import REGIONS
@@ -195,11 +196,13 @@ def opened(viewer: Viewer, view_id: int) -> tuple[object, object]:
 
 @callback(Output(ids.NAV, "href", allow_duplicate=True), Output(ids.VIEWS_NOTICE, "children"),
           Output(ids.VIEWS_PANEL, "is_open", allow_duplicate=True),
-          Input({"type": ids.VIEWS_OPEN_ONE, "view": ALL}, "n_clicks"), prevent_initial_call=True)
-def open_saved_view(_clicks):
+          Input({"type": ids.VIEWS_OPEN_ONE, "view": ALL}, "n_clicks"), State(ids.URL, "search"),
+          prevent_initial_call=True)
+def open_saved_view(_clicks, search):
     if not ctx.triggered_id or not ctx.triggered[0]["value"]:  # the list was drawn again, nothing clicked
         return no_update, no_update, no_update
-    return *opened(current_viewer(), ctx.triggered_id["view"]), False
+    url, notice = opened(current_viewer(), ctx.triggered_id["view"])
+    return (language.kept(url, search) if isinstance(url, str) else url), notice, False
 
 
 @callback(Output(ids.NOTE_CHART, "options"), Input(ids.URL, "pathname"))

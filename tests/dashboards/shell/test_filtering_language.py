@@ -29,3 +29,15 @@ def test_to_query_writes_lang_last_and_only_when_given() -> None:
 def test_a_filter_change_keeps_the_pages_language(dashboard_db, trigger, search, expected) -> None:
     chosen = filtering._chosen(trigger, [{"value": 1}], search, SHOWN)
     assert filtering._query(chosen, search) == expected
+
+
+@pytest.mark.parametrize(("url", "search", "expected"), [
+    ("/grants?region=mena", "?period=all&lang=ar", "/grants?region=mena&lang=ar"),
+    ("/", "?lang=fr", "/?lang=fr"),
+    ("/grants?lang=en", "?lang=ar", "/grants?lang=en"),  # the view names its own
+    ("/grants", "?period=all", "/grants"),
+])
+def test_opening_a_saved_view_keeps_the_language_being_read(url, search, expected) -> None:
+    from dashboards.shell import language
+
+    assert language.kept(url, search) == expected
