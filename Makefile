@@ -5,7 +5,7 @@ BIN := $(VENV)/bin
 DB := data/build/scn.duckdb
 STAMP := $(VENV)/.installed
 
-.PHONY: run test test-fast test-browser lint lint-sql data demo-data contract docs bench screenshots clean
+.PHONY: run test test-fast test-browser lint lint-sql data demo-data contract docs bench screenshots translations clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -60,6 +60,29 @@ lint-sql: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python -m pip install --quiet -e ".[dev,bench]"
 	$(BIN)/python -m bench.run
+
+## translations: extract the words of each catalog domain, update the French and Arabic .po, check they compile
+## (the app compiles the .po in memory: nothing compiled is committed; docs/translating.md)
+I18N := dashboards/i18n
+# one domain per mapping $(I18N)/<domain>.cfg, extracted from dashboards/: messages (the app's words); the
+# reports' words (impact summary, notes, PDF, exports, the template, the contract's descriptions) are the domain
+# `reports`, extracted by tools/translations_reports.py (it reads the data contract too, which a mapping cannot)
+DOMAINS := messages
+TRANSLATED := fr ar
+I18N_BUILD := data/build/i18n
+translations: $(STAMP)
+	mkdir -p $(I18N_BUILD)
+	set -e; for domain in $(DOMAINS); do \
+	  $(BIN)/pybabel --quiet extract -F $(I18N)/$$domain.cfg -o $(I18N_BUILD)/$$domain.pot --sort-output \
+	    --add-location=file -c "Translators:" --project "SCN Impact Dashboard" dashboards; \
+	  for lang in $(TRANSLATED); do \
+	    $(BIN)/pybabel --quiet update -i $(I18N_BUILD)/$$domain.pot -d $(I18N)/locale -D $$domain -l $$lang \
+	      --init-missing --ignore-obsolete --no-fuzzy-matching --no-wrap; \
+	    $(BIN)/pybabel compile -i $(I18N)/locale/$$lang/LC_MESSAGES/$$domain.po \
+	      -o $(I18N_BUILD)/$$lang-$$domain.mo -l $$lang --statistics; \
+	  done; \
+	done
+	$(BIN)/python -m tools.translations_reports
 
 screenshots: $(DB)
 	$(BIN)/python -m tools.screenshots --db $(DB) --out docs/screenshots

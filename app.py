@@ -18,6 +18,7 @@ app = Dash(
     use_pages=True,
     pages_folder="dashboards/pages",
     external_stylesheets=[],  # Bootstrap is served from assets/vendor: nothing is fetched from a CDN
+    assets_path_ignore=[shell.document.RTL_FOLDER],  # Bootstrap's RTL sheet: linked for Arabic only (shell/document.py)
     serve_locally=True,
     compress=True,  # gzip/brotli for scripts and callback answers (flask-compress)
     eager_loading=True,  # plotly.js, the graph and the grid come with the page (fingerprinted, cached a year)

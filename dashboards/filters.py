@@ -19,13 +19,13 @@ from dashboards.i18n import N_, _, current_language, ngettext
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 DEFAULT_PERIOD = "last-12-months"
-PRESETS = {
-    "last-12-months": "Last 12 months",
-    "this-year": "This year",
-    "last-year": "Last year",
-    "quarter": "A quarter…",
-    "custom": "Custom range…",
-    "all": "All time",
+PRESETS = {  # the period dropdown's words, translated where shown (components/filter_bar.py)
+    "last-12-months": N_("Last 12 months"),
+    "this-year": N_("This year"),
+    "last-year": N_("Last year"),
+    "quarter": N_("A quarter…"),
+    "custom": N_("Custom range…"),
+    "all": N_("All time"),
 }
 _QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -150,8 +150,11 @@ def _from_query(search: str | None) -> Filters:
     )
 
 
-def to_query(filters: Filters) -> str:
-    """The query string of `filters`, "" for the defaults; `from_query(to_query(f)) == f` for valid filters."""
+def to_query(filters: Filters, *, lang: str | None = None) -> str:
+    """The query string of `filters`, "" for the defaults; `from_query(to_query(f)) == f` for valid filters.
+
+    `lang`, the page's language when the URL names one (i18n/negotiate.py), is written last: it is no filter,
+    but the filter bar writes the whole query string and must not drop it."""
     pairs: list[tuple[str, str]] = []
     if filters.period != DEFAULT_PERIOD:
         pairs.append(("period", filters.period))
@@ -164,6 +167,8 @@ def to_query(filters: Filters) -> str:
     pairs += [("country", c) for c in filters.countries]
     pairs += [("event", slug(t)) for t in filters.event_types]
     pairs += [("topic", t) for t in filters.topics]
+    if lang:
+        pairs.append(("lang", lang))
     return "?" + urlencode(pairs) if pairs else ""
 
 
@@ -194,30 +199,7 @@ class Window:
 
     def describe(self) -> str:
         """"2026 Q3 (1 Jul 2026 – 30 Sep 2026)", in the reader's language ("T3 2026 (1 juil. 2026 – ...)")."""
-        return f"{window_label(self.label)} ({fmt.period(self.start, self.end)})"
-
-
-# The names `resolve` gives a window, as the reader reads them: English as `resolve` writes them, else through the
-# catalogs (the label stays English in the Window: pages compare and key on it).
-_LABELS = {"All time": N_("All time"), "Custom range": N_("Custom range"), "Last 12 months": N_("Last 12 months"),
-           "the 12 months before": N_("the 12 months before"), "the period before": N_("the period before")}
-_LABEL_QUARTER = re.compile(r"^(\d{4}) Q([1-4])( so far)?$")
-_LABEL_YEAR = re.compile(r"^(This year|Last year) \((\d{4})\)$")
-
-
-def window_label(label: str) -> str:
-    """A window's label ("2026 Q3 so far", "This year (2026)") in the reader's language."""
-    if current_language() == "en":
-        return label
-    if label in _LABELS:
-        return _(_LABELS[label])
-    if m := _LABEL_QUARTER.match(label):
-        name = fmt.quarter(dt.date(int(m[1]), 3 * int(m[2]), 1))
-        return _("{quarter} so far").format(quarter=name) if m[3] else name
-    if m := _LABEL_YEAR.match(label):
-        year = int(m[2])
-        return (_("This year ({year})") if m[1] == "This year" else _("Last year ({year})")).format(year=year)
-    return label
+        return f"{self.label} ({fmt.period(self.start, self.end)})"
 
 
 def _years_back(day: dt.date, years: int) -> dt.date:
@@ -233,6 +215,15 @@ def quarter_start(day: dt.date) -> dt.date:
 
 def quarter_name(day: dt.date) -> str:
     return f"{day.year}-Q{(day.month - 1) // 3 + 1}"
+
+
+def quarter_label(quarter: str) -> str:
+    """"2026-Q3" as the reader reads it: "2026 Q3" (pages and saved views compare English labels), "T3 2026",
+    "الربع الثالث 2026" (formatting.quarter, the locale's own quarter names)."""
+    year, number = quarter.split("-Q")
+    if current_language() == "en":
+        return f"{year} Q{number}"
+    return fmt.quarter(dt.date(int(year), 3 * int(number), 1))
 
 
 def _quarter_bounds(name: str) -> tuple[dt.date, dt.date]:
@@ -259,40 +250,42 @@ def resolve(filters: Filters, as_of: dt.date) -> Window:
     """
     p = filters.period
     if p == "all":
-        return Window(None, as_of, "All time")
+        return Window(None, as_of, _("All time"))
     if p == "this-year":
         start = dt.date(as_of.year, 1, 1)
-        prev = Window(dt.date(as_of.year - 1, 1, 1), _years_back(as_of, 1), f"{as_of.year - 1} to the same day")
-        return Window(start, as_of, f"This year ({as_of.year})", prev)
+        prev = Window(dt.date(as_of.year - 1, 1, 1), _years_back(as_of, 1),
+                      _("{year} to the same day").format(year=as_of.year - 1))
+        return Window(start, as_of, _("This year ({year})").format(year=as_of.year), prev)
     if p == "last-year":
         y = as_of.year - 1
         prev = Window(dt.date(y - 1, 1, 1), dt.date(y - 1, 12, 31), str(y - 1))
-        return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), f"Last year ({y})", prev)
+        return Window(dt.date(y, 1, 1), dt.date(y, 12, 31), _("Last year ({year})").format(year=y), prev)
     if _QUARTER.match(p):
         start, last = _quarter_bounds(p)
         end = min(last, as_of)
         prev_start = quarter_start(start - dt.timedelta(days=1))
         # A finished quarter is compared with the whole quarter before; a running one with as many days of it,
         # and says so: "vs 2026 Q3" over one month of it would compare a month with a quarter.
-        prev_name = quarter_name(prev_start).replace("-", " ")
+        prev_name = quarter_label(quarter_name(prev_start))
         if end == last:
-            return Window(start, end, p.replace("-", " "), Window(prev_start, start - dt.timedelta(days=1), prev_name))
+            return Window(start, end, quarter_label(p), Window(prev_start, start - dt.timedelta(days=1), prev_name))
         prev_end = min(prev_start + (end - start), start - dt.timedelta(days=1))
-        return Window(start, end, f"{p.replace('-', ' ')} so far",
-                      Window(prev_start, prev_end, f"{prev_name} to {prev_end.day} {prev_end:%b}"))
+        return Window(start, end, _("{period} so far").format(period=quarter_label(p)),
+                      Window(prev_start, prev_end, _("{period} to {day}").format(
+                          period=prev_name, day=f"{prev_end.day} {prev_end:%b}")))
     if p == "custom":
         start = filters.start
         end = filters.end or as_of
         if start is None:
-            return Window(None, end, "Custom range")
+            return Window(None, end, _("Custom range"))
         length = end - start
         prev_end = start - dt.timedelta(days=1)
-        return Window(start, end, "Custom range", Window(prev_end - length, prev_end, "the period before"))
+        return Window(start, end, _("Custom range"), Window(prev_end - length, prev_end, _("the period before")))
     # Whole calendar months, the last one running to the reference date, so monthly bars are comparable.
     start = _years_back(dt.date(as_of.year, as_of.month, 1), 1) + dt.timedelta(days=32)
     start = start.replace(day=1)
-    prev = Window(_years_back(start, 1), _years_back(as_of, 1), "the 12 months before")
-    return Window(start, as_of, "Last 12 months", prev)
+    prev = Window(_years_back(start, 1), _years_back(as_of, 1), _("the 12 months before"))
+    return Window(start, as_of, _("Last 12 months"), prev)
 
 
 GRAIN_MONTHS = {"month": 1, "quarter": 3, "year": 12}
@@ -324,28 +317,26 @@ def partial_note(start: dt.date, grain: str, window: Window) -> str | None:
     if covered >= total or covered <= 0:
         return None
     if grain == "month":
-        amount = ngettext("{n} of {total} day", "{n} of {total} days", total).format(n=covered, total=total)
+        amount = ngettext("{covered} of {total} day", "{covered} of {total} days", total).format(
+            covered=covered, total=total)
     else:
         months = GRAIN_MONTHS[grain]
-        amount = ngettext("{n} of {total} month", "{n} of {total} months", months).format(
-            n=max(1, round(covered / 30.44)), total=months)
+        amount = ngettext("{covered} of {total} month", "{covered} of {total} months", months).format(
+            covered=max(1, round(covered / 30.44)), total=months)
     if high < last:
-        return _("{period} so far: {amount} (to {date})").format(period=period_name(start, grain), amount=amount,
-                                                                 date=fmt.day(high))
-    return _("{period} from {date}: {amount}").format(period=period_name(start, grain), date=fmt.day(low),
-                                                      amount=amount)
+        return _("{period} so far: {amount} (to {day})").format(period=period_name(start, grain), amount=amount,
+                                                                day=fmt.day(high))
+    return _("{period} from {day}: {amount}").format(period=period_name(start, grain), day=fmt.day(low),
+                                                     amount=amount)
 
 
 def describe(filters: Filters, as_of: dt.date) -> str:
     """The filters in one sentence, for the print header and exported files."""
     parts = [resolve(filters, as_of).describe()]
-    parts += [_("{filter}: {values}").format(filter=_(FILTER_NAMES[k]), values=", ".join(v))
+    names = {"region": _("Regions"), "country": _("Countries"), "event": _("Event types"), "topic": _("Topics")}
+    parts += [_("{filter}: {values}").format(filter=names[k], values=_(", ").join(v))
               for k, v in filters.active().items()]
-    return "; ".join(parts)
-
-
-FILTER_NAMES = {"region": N_("Regions"), "country": N_("Countries"), "event": N_("Event types"),
-                "topic": N_("Topics")}
+    return _("; ").join(parts)
 
 
 # --- the filter bar's controls ---------------------------------------------------------------------------------

@@ -70,6 +70,13 @@ def chart_notes(chart: str) -> dict:
     return {"type": CHART_NOTES, "chart": chart}
 
 
+LANG_LINK = "lang-link"  # the navigation bar's language switch, one link per language (shell/language.py)
+
+
+def lang_link(lang: str) -> dict:
+    return {"type": LANG_LINK, "lang": lang}
+
+
 def nav_link(page: str) -> dict:
     return {"type": NAV_LINK, "page": page}
 

@@ -30,6 +30,9 @@ START_SECONDS = 120  # how long the app may take to answer /login before serve()
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
 PAGES = {"overview": "/", "membership": "/membership", "training": "/training", "grants": "/grants",
          "regions": "/regions", "data": "/data", "impact": "/impact"}
+# the README's languages section: pages in French and in Arabic (right to left)
+LANGUAGE_SHOTS = {f"{page}-{lang}": f"{PAGES[page]}?lang={lang}"
+                  for page in ("overview", "impact") for lang in ("fr", "ar")}
 
 
 def free_port() -> int:
@@ -156,7 +159,7 @@ def main(argv: list[str] | None = None) -> int:
     from playwright.sync_api import sync_playwright
 
     args.out.mkdir(parents=True, exist_ok=True)
-    shots = dict(PAGES, city=f"/city/{busiest_city(args.db)}")
+    shots = dict(PAGES, city=f"/city/{busiest_city(args.db)}", **LANGUAGE_SHOTS)
     with serve(args.db) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for name, path, viewport in [*((n, p, (1440, 900)) for n, p in shots.items()),

@@ -2,6 +2,8 @@
 
     python -m tools.users add EMAIL --role hub_lead --region MENA
     python -m tools.users add EMAIL --role donor --donor DON-01
+    python -m tools.users add EMAIL --role programme_manager --lang fr   (the language the app speaks to them)
+    python -m tools.users language EMAIL ar   (change it; "" for none: their browser's)
     python -m tools.users list | remove EMAIL | password EMAIL | unlock EMAIL
 
 `python -m dashboards.users ...` runs the same command line (dashboards/users.py, the documented alias).
@@ -21,6 +23,7 @@ from dashboards.security.users import (
     add,
     list_users,
     remove,
+    set_language,
     set_password,
     unlock,
 )
@@ -58,13 +61,14 @@ def add_command(
     donor: str | None = typer.Option(None, help="Donors: the donor id whose grants they see"),
     name: str | None = typer.Option(None, help="Name shown in the app"),
     password: str | None = typer.Option(None, help="Prompted (hidden) when left out", hide_input=True),
+    lang: str | None = typer.Option(None, "--lang", help="Preferred language: en, fr or ar (default: the browser's)"),
 ) -> None:
     """Add a user who may sign in."""
     try:
         if donor:
             check_donor(donor)
         password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
-        user = add(email, password, role, regions=tuple(region), donor_id=donor, display_name=name)
+        user = add(email, password, role, regions=tuple(region), donor_id=donor, display_name=name, language=lang)
     except UserError as exc:
         console.print(f"[red]Not added:[/red] {exc}")
         raise typer.Exit(1) from exc
@@ -75,10 +79,10 @@ def add_command(
 @cli.command("list")
 def list_command() -> None:
     """List users (never passwords)."""
-    table = Table("e-mail", "role", "regions", "donor", "locked until", "last sign-in")
+    table = Table("e-mail", "role", "regions", "donor", "lang", "locked until", "last sign-in")
     for u in list_users():
         table.add_row(u["email"], u["role"], u["regions"].replace("|", ", "), u["donor_id"] or "",
-                      u["locked_until"] or "", u["last_sign_in"] or "")
+                      u["language"] or "", u["locked_until"] or "", u["last_sign_in"] or "")
     console.print(table)
 
 
@@ -101,6 +105,17 @@ def password_command(email: str) -> None:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     console.print(f"Password of {email} changed; its sessions are signed out.")
+
+
+@cli.command("language")
+def language_command(email: str, lang: str) -> None:
+    """Set the language the app speaks to a user (en, fr or ar; "" for none: their browser's)."""
+    try:
+        set_language(email, lang)
+    except UserError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"{email} reads the dashboard in {lang or 'their browser language'}.")
 
 
 @cli.command("unlock")

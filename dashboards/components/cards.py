@@ -5,6 +5,8 @@ from __future__ import annotations
 import dash_bootstrap_components as dbc
 from dash import html
 
+from dashboards.i18n import _
+
 
 def page_header(title: str, intro: str | None = None) -> html.Div:
     """A page's title and the sentence under it saying what the page answers."""
@@ -26,9 +28,10 @@ def empty_state(message: str, *, detail: str | None = None) -> html.Div:
 
 
 def segmented(id_, options: dict[str, str], value: str, label: str) -> html.Div:
-    """A small button group to switch what a chart shows (keyboard: arrow keys, like radio buttons)."""
+    """A small button group to switch what a chart shows (keyboard: arrow keys, like radio buttons). The option
+    labels and `label` are translated here: declare them with N_."""
     return html.Div(dbc.RadioItems(
-        id=id_, options=[{"label": v, "value": k} for k, v in options.items()], value=value, inline=True,
+        id=id_, options=[{"label": _(v), "value": k} for k, v in options.items()], value=value, inline=True,
         class_name="segmented", input_class_name="btn-check", label_class_name="btn btn-outline-secondary btn-sm",
         label_checked_class_name="active",
-    ), role="radiogroup", **{"aria-label": label})
+    ), role="radiogroup", **{"aria-label": _(label)})

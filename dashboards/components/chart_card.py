@@ -11,6 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import ids, theme
+from dashboards.i18n import _
 from dashboards.ids import PageIds
 
 GRAPH_CONFIG = {
@@ -41,8 +42,8 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
     tools = [controls] if controls is not None else []
     if csv:
         tools.append(html.Button("CSV", id=page.csv(chart), className="btn btn-sm btn-link chart-csv", n_clicks=0,
-                                 title=f"Download the data of “{title}” as CSV",
-                                 **{"aria-label": f"Download the data of {title} as CSV"}))
+                                 title=_("Download the data of “{title}” as CSV").format(title=title),
+                                 **{"aria-label": _("Download the data of {title} as CSV").format(title=title)}))
     return dbc.Card(
         dbc.CardBody([
             # filled by assets/errors.js when the chart's callback fails: "could not load (reference ...)"

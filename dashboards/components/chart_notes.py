@@ -13,6 +13,7 @@ import re
 from dash import ALL, Input, Output, State, callback, html
 
 from dashboards import filters, ids
+from dashboards.i18n import N_, _
 from dashboards.queries.db import current_viewer
 from dashboards.reports.charts import CHARTS
 from dashboards.security import allowed
@@ -21,7 +22,7 @@ from dashboards.state import annotations
 from data_pipeline.contract import REGIONS
 
 _CHART_ID = re.compile(r"[a-z_]{1,40}/[a-z0-9_-]{1,40}")
-AUDIENCE_LABEL = {annotations.DONORS: "for donors", annotations.PUBLIC: "public"}
+AUDIENCE_LABEL = {annotations.DONORS: N_("for donors"), annotations.PUBLIC: N_("public")}
 
 
 def _is_card(value) -> bool:
@@ -42,9 +43,9 @@ def notes_block(found: list[annotations.Note]) -> list:
     """The notes as the card shows them: dated, with their audience when it is not staff only."""
     if not found:
         return []
-    return [html.H3("Notes", className="chart-notes-title"), html.Ul([
+    return [html.H3(_("Notes"), className="chart-notes-title"), html.Ul([
         html.Li([html.Span(n.dated, className="chart-note-date"),
-                 html.Span(AUDIENCE_LABEL[n.audience], className="badge text-bg-light ms-1")
+                 html.Span(_(AUDIENCE_LABEL[n.audience]), className="badge text-bg-light ms-1")
                  if n.audience in AUDIENCE_LABEL else None,
                  html.Span(n.text, className="chart-note-text")], className="chart-note-item")
         for n in found], className="chart-notes-list")]

@@ -11,7 +11,8 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import ids, theme
-from dashboards.filters import PRESETS, Filters, to_controls
+from dashboards.filters import PRESETS, Filters, quarter_label, to_controls
+from dashboards.i18n import _, codes
 from data_pipeline.contract import EVENT_TYPES, REGIONS
 
 
@@ -36,50 +37,54 @@ def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions:
     c = to_controls(chosen or Filters())
     return html.Div([
         html.Div([
-            html.Label("Period", htmlFor=ids.FILTER_PERIOD, className="filter-label"),
-            dcc.Dropdown(id=ids.FILTER_PERIOD, options=[{"label": v, "value": k} for k, v in PRESETS.items()],
+            html.Label(_("Period"), htmlFor=ids.FILTER_PERIOD, className="filter-label"),
+            dcc.Dropdown(id=ids.FILTER_PERIOD, options=[{"label": _(v), "value": k} for k, v in PRESETS.items()],
                          value=c["period"], clearable=False, searchable=False, className="filter-dropdown"),
         ], className="filter-item filter-period"),
         html.Div([
-            html.Label("Quarter", htmlFor=ids.FILTER_QUARTER, className="filter-label"),
-            dcc.Dropdown(id=ids.FILTER_QUARTER, options=[{"label": q.replace("-", " "), "value": q}
+            html.Label(_("Quarter"), htmlFor=ids.FILTER_QUARTER, className="filter-label"),
+            dcc.Dropdown(id=ids.FILTER_QUARTER, options=[{"label": quarter_label(q), "value": q}
                                                          for q in quarters],
                          value=c["quarter"] or (quarters[0] if quarters else None), clearable=False,
                          className="filter-dropdown"),
         ], id=ids.FILTER_QUARTER_WRAP, className="filter-item filter-quarter", hidden=c["period"] != "quarter"),
         html.Div([
-            html.Label("From – to", htmlFor=ids.FILTER_RANGE, className="filter-label"),
+            html.Label(_("From – to"), htmlFor=ids.FILTER_RANGE, className="filter-label"),
             dcc.DatePickerRange(id=ids.FILTER_RANGE, min_date_allowed=first_day, max_date_allowed=last_day,
                                 initial_visible_month=last_day, display_format="D MMM YYYY",
                                 first_day_of_week=1, clearable=False, className="filter-range",
                                 start_date=c["start"], end_date=c["end"]),
         ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=c["period"] != "custom"),
-        _select(ids.FILTER_REGION, "All regions", "Region",
-                [{"label": r, "value": r} for r in regions], width="filter-wide", value=c["regions"]),
-        _select(ids.FILTER_COUNTRY, "All countries", "Country",
+        _select(ids.FILTER_REGION, _("All regions"), _("Region"), codes.options("region", regions),
+                width="filter-wide", value=c["regions"]),
+        _select(ids.FILTER_COUNTRY, _("All countries"), _("Country"),
                 [{"label": x["name"], "value": x["iso3"]} for x in options["countries"]], value=c["countries"]),
-        _select(ids.FILTER_EVENT_TYPE, "All event types", "Event type",
-                [{"label": t.capitalize(), "value": t} for t in EVENT_TYPES], value=c["event_types"]),
-        _select(ids.FILTER_TOPIC, "All topics", "Topic", [{"label": t, "value": t} for t in options["topics"]],
+        _select(ids.FILTER_EVENT_TYPE, _("All event types"), _("Event type"), codes.options("event_type", EVENT_TYPES),
+                value=c["event_types"]),
+        _select(ids.FILTER_TOPIC, _("All topics"), _("Topic"), [{"label": t, "value": t} for t in options["topics"]],
                 value=c["topics"]),
-        html.Div(dbc.Button("Reset", id=ids.FILTER_RESET, color="link", size="sm", class_name="filter-reset",
-                            title="Back to the last 12 months, everything included"),
+        html.Div(dbc.Button(_("Reset"), id=ids.FILTER_RESET, color="link", size="sm", class_name="filter-reset",
+                            title=_("Back to the last 12 months, everything included")),
                  className="filter-item filter-reset-wrap"),
-    ], className="filter-bar", role="search", **{"aria-label": "Filters"})
+    ], className="filter-bar", role="search", **{"aria-label": _("Filters")})
+
 
 
 def chips(filters: Filters, window_text: str, names: dict[str, str]) -> list:
     """The active filters as removable chips, after the period's dates in words."""
     items: list = [html.Span(window_text, className="window-text")]
-    labels = {"region": "Region", "country": "Country", "event": "Event type", "topic": "Topic"}
+    labels = {"region": _("Region"), "country": _("Country"), "event": _("Event type"), "topic": _("Topic")}
+    cleared = {"region": _("Clear the region filter"), "country": _("Clear the country filter"),
+               "event": _("Clear the event type filter"), "topic": _("Clear the topic filter")}
+    shown_as = {"region": codes.region_name, "event": codes.event_type_name}
     for key, values in filters.active().items():
-        shown = [names.get(v, v) for v in values]
+        shown = [shown_as[key](v) if key in shown_as else names.get(v, v) for v in values]
         dot = ([html.Span(className="chip-dot", style={"background": theme.region_colour(values[0])})]
                if key == "region" and len(values) == 1 else [])
         items.append(html.Span([
-            *dot, f"{labels[key]}: {', '.join(shown)}",
+            *dot, _("{filter}: {values}").format(filter=labels[key], values=_(", ").join(shown)),
             html.Button("×", id=ids.chip_clear(key), className="chip-x", n_clicks=0,
-                        **{"aria-label": f"Clear the {labels[key].lower()} filter"}),
+                        **{"aria-label": cleared[key]}),
         ], className="chip"))
     return items
 

@@ -15,6 +15,7 @@ import pandas as pd
 from dash import html
 
 from dashboards import formatting as fmt
+from dashboards.i18n import _
 
 # How many cards share a row on a wide screen (Bootstrap column widths of each card).
 FIVE_PER_ROW = {"xs": 6, "md": 4, "xl": True, "class_name": "kpi-col"}
@@ -48,9 +49,9 @@ class Measure:
     hint: str | None = None
 
 
-def kpi_row(id_, label: str = "Key figures") -> html.Section:
+def kpi_row(id_, label: str | None = None) -> html.Section:
     """The row a page's KPI callback fills with `kpi_cards`."""
-    return html.Section(dbc.Row(id=id_, class_name="g-3 mb-3 kpi-row"), **{"aria-label": label})
+    return html.Section(dbc.Row(id=id_, class_name="g-3 mb-3 kpi-row"), **{"aria-label": label or _("Key figures")})
 
 
 def kpi_card(label: str, value: str, *, change: str = "", direction: str = "none", versus: str = "",
@@ -66,7 +67,7 @@ def kpi_card(label: str, value: str, *, change: str = "", direction: str = "none
         tone = "good" if direction == good else "bad"
     delta = html.Div(
         [html.Span(arrow, className="kpi-arrow", **{"aria-hidden": "true"}), f" {change}",
-         html.Span(f" vs {versus}", className="kpi-versus") if versus else None],
+         html.Span(_(" vs {period}").format(period=versus), className="kpi-versus") if versus else None],
         className=f"kpi-change kpi-{tone}",
     ) if change else None
     return dbc.Card(
@@ -87,18 +88,19 @@ def kpi_cards(kpis: Iterable[Kpi], columns: dict = FIVE_PER_ROW) -> list[dbc.Col
 
 def compared(df: pd.DataFrame, measures: Sequence[Measure], versus: str) -> list[Kpi]:
     """Each measure's value in the `current` row with its change against the `previous` row, if any (the hint
-    then says the value before). A measure with no current value reads "–"."""
+    then says the value before). A measure with no current value reads "–". Labels and hints are declared with
+    N_ and translated here."""
     current, previous = (_row(df, which) for which in ("current", "previous"))
     kpis = []
     for m in measures:
         now = current[m.column] if current is not None else None
         before = previous[m.column] if previous is not None else None
         change, direction = m.compare(now, before)
+        hint = _(m.hint) if m.hint else None
         if before is not None:
-            hint = f"{m.hint + '; ' if m.hint else ''}before: {m.show(before)}"
-        else:
-            hint = m.hint
-        kpis.append(Kpi(m.label, m.show(now) if now is not None else "–",
+            earlier = _("before: {value}").format(value=m.show(before))
+            hint = _("{hint}; {before}").format(hint=hint, before=earlier) if hint else earlier
+        kpis.append(Kpi(_(m.label), m.show(now) if now is not None else "–",
                         change=change if previous is not None else "", direction=direction, versus=versus,
                         good=m.good, hint=hint))
     return kpis

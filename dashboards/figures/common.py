@@ -20,6 +20,7 @@ from plotly.subplots import make_subplots
 
 from dashboards import theme
 from dashboards.figures.describe import describe
+from dashboards.i18n import _
 
 # The template as a plain dict, built once. go.Figure deep-copies the layout it is given, so no figure
 # shares this dict with another or can change it.
@@ -152,7 +153,7 @@ def fitted_margin(data: list[dict], layout: dict) -> dict | None:
             if end is not None:  # centred on the plot's right edge, the last label reaches past it
                 need["r"] = max(need.get("r", 0), text_width(end, font) / 2)
     margin = dict(given)
-    for _ in range(2):  # the pad depends on the margin it widens (once it reaches 12 px it stays)
+    for _round in range(2):  # the pad depends on the margin it widens (once it reaches 12 px it stays)
         pad = min(_MAX_PAD, *(margin.get(s, 0) for s in "lrtb"))
         margin = {**given, **{s: max(given.get(s, 0), int(px + pad) + 1) for s, px in need.items()}}
     return margin if margin != given else None
@@ -282,9 +283,10 @@ def _format(value: float, axis: dict, step: float, high_end: float | None = None
     return f"{sign}{axis.get('tickprefix', '')}{text}{axis.get('ticksuffix', '')}"
 
 
-def empty(title: str, message: str = "No data for the chosen filters.") -> go.Figure:
+def empty(title: str, message: str | None = None) -> go.Figure:
     """A figure without axes that says in words why there is nothing to show."""
-    note = {"text": message, "x": 0.5, "y": 0.5, "xref": "paper", "yref": "paper", "showarrow": False,
+    note = {"text": message or _("No data for the chosen filters."), "x": 0.5, "y": 0.5, "xref": "paper",
+            "yref": "paper", "showarrow": False,
             "font": {"size": 14, "color": theme.MUTED_INK}}
     return figure([], {"annotations": [note], "xaxis": {"visible": False}, "yaxis": {"visible": False}},
                   title=title, legend=False)

@@ -11,32 +11,34 @@ from dashboards import components as ui
 from dashboards import formatting as fmt
 from dashboards import ids, settings
 from dashboards.figures import quality as fig
+from dashboards.i18n import N_, _, ngettext
 from dashboards.pages.upload import REPORT_COLUMNS, versions_section
 from dashboards.pages.upload import section as upload_section
 from dashboards.queries import common
 from dashboards.queries import quality as q
 from dashboards.queries.db import DatabaseMissing
-from dashboards.shell import chart_downloads
+from dashboards.reports import problems_text
+from dashboards.shell import chart_downloads, language
 from data_pipeline import versions
 
-dash.register_page(__name__, path="/data", name="Data quality", order=5, title="Data quality · SCN Impact Dashboard",
-                   nav=True)
+dash.register_page(__name__, path="/data", name=N_("Data quality"), order=5,
+                   title=language.page_title(N_("Data quality")), nav=True)
 
 PAGE = ids.PageIds("data")
 COVERAGE, SOURCES, PROBLEMS, TABLES, FAILED = "coverage", "sources", "problems", "tables", "failed"
 SOURCE_COLUMNS = [
-    {"field": "table_name", "headerName": "Table"},
-    {"field": "file", "headerName": "File"},
-    {"field": "format", "headerName": "Format", "maxWidth": 110},
-    {"field": "encoding", "headerName": "Encoding", "maxWidth": 130},
-    {"field": "rows", "headerName": "Rows", "type": "numericColumn", "filter": "agNumberColumnFilter"},
-    {"field": "min_date", "headerName": "From"},
-    {"field": "max_date", "headerName": "To"},
-    {"field": "sha256", "headerName": "SHA-256", "minWidth": 160},
+    {"field": "table_name", "headerName": N_("Table")},
+    {"field": "file", "headerName": N_("File")},
+    {"field": "format", "headerName": N_("Format"), "maxWidth": 110},
+    {"field": "encoding", "headerName": N_("Encoding"), "maxWidth": 130},
+    {"field": "rows", "headerName": N_("Rows"), "type": "numericColumn", "filter": "agNumberColumnFilter"},
+    {"field": "min_date", "headerName": N_("From")},
+    {"field": "max_date", "headerName": N_("To")},
+    {"field": "sha256", "headerName": N_("SHA-256"), "minWidth": 160},
 ]
 TABLE_COLUMNS = [
-    {"field": "table_name", "headerName": "Table"},
-    {"field": "rows", "headerName": "Rows", "type": "numericColumn", "filter": "agNumberColumnFilter",
+    {"field": "table_name", "headerName": N_("Table")},
+    {"field": "rows", "headerName": N_("Rows"), "type": "numericColumn", "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "params.value == null ? params.data.kind + ', computed when read' "
                                     ": d3.format(',')(params.value)"}},
 ]
@@ -45,15 +47,15 @@ TABLE_COLUMNS = [
 def build_card(build: dict) -> dbc.Card:
     path = settings.get().db_path
     facts = [
-        ("Data as of", fmt.day(build["as_of"])),
-        ("Built at", f"{build['built_at']:%d %b %Y %H:%M}"),
-        ("Sources", versions.describe_source(settings.get().sources_store, build["source"])),
-        ("Pipeline", build["pipeline_version"]),
-        ("Demo data", "yes" if build["is_demo"] else "no"),
-        ("Database", f"{path.name} ({path.stat().st_size / 1e6:,.1f} MB)"),
+        (_("Data as of"), fmt.day(build["as_of"])),
+        (_("Built at"), f"{build['built_at']:%d %b %Y %H:%M}"),
+        (_("Sources"), versions.describe_source(settings.get().sources_store, build["source"])),
+        (_("Pipeline"), build["pipeline_version"]),
+        (_("Demo data"), _("yes") if build["is_demo"] else _("no")),
+        (_("Database"), _("{file} ({size} MB)").format(file=path.name, size=f"{path.stat().st_size / 1e6:,.1f}")),
     ]
     return dbc.Card(dbc.CardBody([
-        html.H2("Published build", className="section-title"),
+        html.H2(_("Published build"), className="section-title"),
         ui.facts(facts),
     ]), class_name="mb-3")
 
@@ -63,14 +65,18 @@ def failed_alert(report: dict) -> html.Div:
     errors = int((problems["severity"] == "error").sum())
     return html.Div([
         dbc.Alert([
-            html.H2("The last build attempt failed", className="h5"),
-            html.P([f"On {report.get('finished_at', '?')} the pipeline read the "
-                    f"{versions.describe_source(settings.get().sources_store, report.get('source', '?'))} and found "
-                    f"{errors:,} error{'s' if errors != 1 else ''}; nothing was published. These pages still show "
-                    "the previous database. Fix the rows below and build again."], className="mb-0"),
+            html.H2(_("The last build attempt failed"), className="h5"),
+            html.P([ngettext(
+                "On {when} the pipeline read the {source} and found {n} error; nothing was published. These pages "
+                "still show the previous database. Fix the rows below and build again.",
+                "On {when} the pipeline read the {source} and found {n} errors; nothing was published. These pages "
+                "still show the previous database. Fix the rows below and build again.", errors).format(
+                    when=report.get("finished_at", "?"), n=f"{errors:,}",
+                    source=versions.describe_source(settings.get().sources_store, report.get("source", "?")))],
+                className="mb-0"),
         ], color="danger", class_name="mb-2"),
-        ui.data_grid(PAGE, FAILED, "Problems of the failed attempt", REPORT_COLUMNS,
-                     row_data=ui.grid_rows(problems)),
+        ui.data_grid(PAGE, FAILED, _("Problems of the failed attempt"), REPORT_COLUMNS,
+                     row_data=problems_text.rows(ui.grid_rows(problems))),
     ], className="mb-3")
 
 
@@ -78,30 +84,32 @@ def layout(**_query) -> html.Div:
     try:
         build = common.build_info()
     except DatabaseMissing:
-        return ui.empty_state("No database has been built yet.",
-                              detail="Build one with `python -m data_pipeline build`.")
+        return ui.empty_state(_("No database has been built yet."),
+                              detail=_("Build one with `python -m data_pipeline build`."))
     failed = q.failed_attempt()
     problems = q.problems()
     return html.Div([
-        ui.page_header("Data quality", "Where the numbers come from. The filters do not apply on this page."),
+        ui.page_header(_("Data quality"), _("Where the numbers come from. The filters do not apply on this page.")),
         failed_alert(failed) if failed else None,
         upload_section(),
         build_card(build),
         versions_section(),
         dbc.Row([
-            dbc.Col(ui.data_grid(PAGE, PROBLEMS, f"Validation report of the published build ({len(problems):,})",
-                                 REPORT_COLUMNS, row_data=ui.grid_rows(problems))
+            dbc.Col(ui.data_grid(PAGE, PROBLEMS, _("Validation report of the published build ({n})").format(
+                n=f"{len(problems):,}"),
+                                 REPORT_COLUMNS, row_data=problems_text.rows(ui.grid_rows(problems)))
                     if len(problems) else dbc.Card(dbc.CardBody([
-                        html.H2("Validation report of the published build", className="section-title"),
-                        ui.empty_state("No problems: every source file passed every check.")])),
+                        html.H2(_("Validation report of the published build"), className="section-title"),
+                        ui.empty_state(_("No problems: every source file passed every check."))])),
                     class_name="mb-3"),
         ]),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, COVERAGE, "Dates covered by each source", height=380), lg=6, class_name="mb-3"),
-            dbc.Col(ui.data_grid(PAGE, TABLES, "Rows per table", TABLE_COLUMNS, row_data=ui.grid_rows(q.tables())),
+            dbc.Col(ui.chart_card(PAGE, COVERAGE, _("Dates covered by each source"), height=380), lg=6,
+                    class_name="mb-3"),
+            dbc.Col(ui.data_grid(PAGE, TABLES, _("Rows per table"), TABLE_COLUMNS, row_data=ui.grid_rows(q.tables())),
                     lg=6, class_name="mb-3"),
         ]),
-        dbc.Row(dbc.Col(ui.data_grid(PAGE, SOURCES, "Source files", SOURCE_COLUMNS,
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, SOURCES, _("Source files"), SOURCE_COLUMNS,
                                      row_data=ui.grid_rows(q.sources())), class_name="mb-3")),
     ])
 
@@ -110,7 +118,9 @@ def layout(**_query) -> html.Div:
                dash.Input(ids.URL, "pathname"))
 def show_coverage(_path):
     df = q.sources()
-    return fig.coverage(df), f"Based on {len(df)} source tables; {int(df['rows'].sum()):,} rows in all."
+    return fig.coverage(df), ngettext("Based on {n} source table; {rows} rows in all.",
+                                      "Based on {n} source tables; {rows} rows in all.", len(df)).format(
+        n=len(df), rows=f"{int(df['rows'].sum()):,}")
 
 
 chart_downloads(PAGE, {COVERAGE: lambda _chosen: q.sources()})

@@ -16,69 +16,74 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import grants as fig
 from dashboards.figures.common import explained
+from dashboards.i18n import N_, _, codes
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
 from dashboards.queries.db import current_viewer
 from dashboards.security import allowed, audit
-from dashboards.shell import chart_downloads, click_to_filter
+from dashboards.shell import chart_downloads, click_to_filter, language
 
-dash.register_page(__name__, path="/grants", name="Grants & outcomes", order=3,
-                   title="Grants & outcomes · SCN Impact Dashboard", nav=True)
+dash.register_page(__name__, path="/grants", name=N_("Grants & outcomes"), order=3,
+                   title=language.page_title(N_("Grants & outcomes")), nav=True)
 
 PAGE = ids.PageIds("grants")
 PORTFOLIO, TIMELINE, STATUS, INDICATOR, OFF_TRACK, GRANTS = (
     "portfolio", "timeline", "status", "indicator", "off-track", "grants")
-BY = {"donor_name": "Donor", "programme": "Programme", "theme": "Theme", "status": "Status", "region": "Region"}
+BY = {"donor_name": N_("Donor"), "programme": N_("Programme"), "theme": N_("Theme"), "status": N_("Status"),
+      "region": N_("Region")}
 
 OFF_TRACK_COLUMNS = [
-    {"field": "indicator_id", "headerName": "Indicator", "maxWidth": 120},
-    {"field": "title", "headerName": "What is measured", "minWidth": 180},
+    {"field": "indicator_id", "headerName": N_("Indicator"), "maxWidth": 120},
+    {"field": "title", "headerName": N_("What is measured"), "minWidth": 180},
     ui.city_column(),
-    {"field": "grant_title", "headerName": "Grant", "minWidth": 160},
-    {"field": "donor_name", "headerName": "Donor"},
-    {"field": "period_end", "headerName": "Reported to"},
+    {"field": "grant_title", "headerName": N_("Grant"), "minWidth": 160},
+    {"field": "donor_name", "headerName": N_("Donor")},
+    {"field": "period_end", "headerName": N_("Reported to")},
     *ui.indicator_result_columns(status=False),
 ]
 GRANT_COLUMNS = [
-    {"field": "grant_id", "headerName": "Grant", "maxWidth": 110},
-    {"field": "title", "headerName": "Title", "minWidth": 180},
+    {"field": "grant_id", "headerName": N_("Grant"), "maxWidth": 110},
+    {"field": "title", "headerName": N_("Title"), "minWidth": 180},
     ui.city_column(),
-    {"field": "region", "headerName": "Region"},
-    {"field": "donor_name", "headerName": "Donor"},
-    {"field": "programme", "headerName": "Programme"},
-    {"field": "status", "headerName": "Status", "maxWidth": 120},
-    {"field": "awarded_usd", "headerName": "Awarded (USD)", "type": "numericColumn", "filter": "agNumberColumnFilter",
+    {"field": "region", "headerName": N_("Region")},
+    {"field": "donor_name", "headerName": N_("Donor")},
+    {"field": "programme", "headerName": N_("Programme")},
+    {"field": "status", "headerName": N_("Status"), "maxWidth": 120},
+    {"field": "awarded_usd", "headerName": N_("Awarded (USD)"), "type": "numericColumn",
+     "filter": "agNumberColumnFilter",
      "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
-    {"field": "awarded_original", "headerName": "Awarded as", "minWidth": 120,
-     "headerTooltip": "The amount in the currency it was awarded in, when not US dollars"},
-    {"field": "disbursed_usd", "headerName": "Disbursed (USD)", "type": "numericColumn",
+    {"field": "awarded_original", "headerName": N_("Awarded as"), "minWidth": 120,
+     "headerTooltip": N_("The amount in the currency it was awarded in, when not US dollars")},
+    {"field": "disbursed_usd", "headerName": N_("Disbursed (USD)"), "type": "numericColumn",
      "filter": "agNumberColumnFilter", "valueFormatter": {"function": "d3.format(',.0f')(params.value)"}},
-    {"field": "start_date", "headerName": "Start"},
-    {"field": "end_date", "headerName": "End"},
-    {"field": "indicators_off_track", "headerName": "Off track", "type": "numericColumn", "maxWidth": 110},
+    {"field": "start_date", "headerName": N_("Start")},
+    {"field": "end_date", "headerName": N_("End")},
+    {"field": "indicators_off_track", "headerName": N_("Off track"), "type": "numericColumn", "maxWidth": 110},
 ]
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        ui.page_header("Grants & outcomes", "Grants whose funded work overlaps the chosen period: what was awarded, "
-                       "what has been paid, and whether their indicators are on track."),
+        ui.page_header(_("Grants & outcomes"), _("Grants whose funded work overlaps the chosen period: what was "
+                                                 "awarded, what has been paid, and whether their indicators are on "
+                                                 "track.")),
         ui.kpi_row(PAGE("kpis")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, PORTFOLIO, "Portfolio: awarded and disbursed", height=420,
-                                  controls=ui.segmented(PAGE("by"), BY, "donor_name", "Break the portfolio down by")),
+            dbc.Col(ui.chart_card(PAGE, PORTFOLIO, _("Portfolio: awarded and disbursed"), height=420,
+                                  controls=ui.segmented(PAGE("by"), BY, "donor_name",
+                                                        N_("Break the portfolio down by"))),
                     lg=6, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, TIMELINE, "Grant timeline", height=420), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, TIMELINE, _("Grant timeline"), height=420), lg=6, class_name="mb-3"),
         ]),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, STATUS, "Indicator reports by status", height=380), lg=5, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, INDICATOR, "Indicator: actual against target", height=380, controls=html.Div(
-                dcc.Dropdown(id=PAGE("indicator-pick"), clearable=False, placeholder="Choose an indicator"),
-                className="indicator-pick", title="Indicator shown")), lg=7, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, STATUS, _("Indicator reports by status"), height=380), lg=5, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, INDICATOR, _("Indicator: actual against target"), height=380, controls=html.Div(
+                dcc.Dropdown(id=PAGE("indicator-pick"), clearable=False, placeholder=_("Choose an indicator")),
+                className="indicator-pick", title=_("Indicator shown"))), lg=7, class_name="mb-3"),
         ]),
-        dbc.Row(dbc.Col(ui.data_grid(PAGE, OFF_TRACK, "Off-track indicators (latest report)", OFF_TRACK_COLUMNS,
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, OFF_TRACK, _("Off-track indicators (latest report)"), OFF_TRACK_COLUMNS,
                                      note_id=PAGE.note(OFF_TRACK)), class_name="mb-3")),
-        dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, "Grants in the period", GRANT_COLUMNS,
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, GRANTS, _("Grants in the period"), GRANT_COLUMNS,
                                      note_id=PAGE.note(GRANTS)), class_name="mb-3")),
         publishing_card(),
     ])
@@ -90,17 +95,17 @@ def publishing_card() -> dbc.Card | None:
         return None
     donors = standards.donors()
     return dbc.Card(dbc.CardBody([
-        html.H2("Publish to IATI and 360Giving", className="section-title"),
-        html.P("The whole grant portfolio, or one donor's, as an IATI 2.03 activity file with results or as "
+        html.H2(_("Publish to IATI and 360Giving"), className="section-title"),
+        html.P(_("The whole grant portfolio, or one donor's, as an IATI 2.03 activity file with results or as "
                "360Giving grants; each file is checked against its standard before it is offered. Confidential "
-               "member cities are never named or located.", className="small"),
+               "member cities are never named or located."), className="small"),
         dbc.Row([
             dbc.Col(dbc.RadioItems(id=PAGE("standard-format"), value="iati", inline=True,
                                    options=[{"label": v, "value": k} for k, v in standards.FORMATS.items()]), md=6),
-            dbc.Col(dcc.Dropdown(id=PAGE("standard-donor"), placeholder="All donors",
+            dbc.Col(dcc.Dropdown(id=PAGE("standard-donor"), placeholder=_("All donors"),
                                  options=[{"label": n, "value": i} for i, n in donors.itertuples(index=False)]),
                     md=4),
-            dbc.Col(dbc.Button("Download", id=PAGE("standard-button"), color="primary", size="sm"), md=2),
+            dbc.Col(dbc.Button(_("Download"), id=PAGE("standard-button"), color="primary", size="sm"), md=2),
         ], class_name="g-2 align-items-center"),
         dcc.Download(id=PAGE("standard-file")),
         dcc.Loading(html.Div(id=PAGE("standard-result"), className="small mt-2")),
@@ -112,10 +117,10 @@ def kpi_cards(df: pd.DataFrame) -> list:
     rows = df[df["dimension"] == "status"]
     awarded, paid = rows["awarded_usd"].sum(), rows["disbursed_usd"].sum()
     return ui.kpi_cards([
-        ui.Kpi("Grants active", fmt.number(rows["grants"].sum()), hint="work overlapping the period"),
-        ui.Kpi("Awarded", fmt.usd(awarded), hint="USD, full value of these grants"),
-        ui.Kpi("Disbursed to date", fmt.usd(paid), hint="USD paid against them"),
-        ui.Kpi("Disbursement rate", fmt.share(paid / awarded if awarded else None), hint="disbursed / awarded"),
+        ui.Kpi(_("Grants active"), fmt.number(rows["grants"].sum()), hint=_("work overlapping the period")),
+        ui.Kpi(_("Awarded"), fmt.usd(awarded), hint=_("USD, full value of these grants")),
+        ui.Kpi(_("Disbursed to date"), fmt.usd(paid), hint=_("USD paid against them")),
+        ui.Kpi(_("Disbursement rate"), fmt.share(paid / awarded if awarded else None), hint=_("disbursed / awarded")),
     ], ui.FOUR_PER_ROW)
 
 
@@ -126,7 +131,7 @@ def show_portfolio(search, by):
     df = q.portfolio(chosen)
     count = int(df.loc[df["dimension"] == "status", "grants"].sum())
     note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
-                          ignored=q.ACTIVE.ignores(chosen), extra="Disbursed counts every payment to date.")
+                          ignored=q.ACTIVE.ignores(chosen), extra=_("Disbursed counts every payment to date."))
     return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
                                     lambda: common.nothing_in("grants", chosen)), note
 
@@ -142,7 +147,7 @@ def show_grants(search):
                           extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
                                 "the data's date." if len(df) else "")
     timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
-    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT)
+    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.GRANT_GRID)
     return (timeline, ui.fitted(timeline), note, rows,
             notes.based_on(len(df), "grants whose work overlaps the period",
                            one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
@@ -167,7 +172,7 @@ def show_indicators(search, picked):
     keep = picked if picked in set(listed["indicator_id"]) else (
         listed["indicator_id"].iloc[0] if len(listed) else None)
     late = q.off_track(chosen, listed=listed)
-    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT)
+    rows = ui.grid_rows(late, OFF_TRACK_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.INDICATOR_GRID)
     return (explained(partial(fig.indicator_status, status), lambda: common.nothing_in("indicators", chosen)),
             _status_note(chosen, status), pick_options(listed, "", keep), keep, rows,
             _indicators_note(chosen, listed, late, len(rows)), *show_indicator(keep))
@@ -202,13 +207,14 @@ def show_indicator(indicator_id: str | None) -> tuple:
     """The indicator chart and its note."""
     df = q.indicator_series(indicator_id)
     return fig.indicator(df), notes.based_on(len(df), "reporting periods", one="reporting period",
-                                             extra="The dot's colour is the period's status.")
+                                             extra=_("The dot's colour is the period's status."))
 
 
 def pick_options(listed: pd.DataFrame, text: str, keep: str | None) -> list[dict]:
     """Options of the indicator picker, off-track first; typing searches all of them on the server."""
     columns = [listed[c].tolist() for c in ("indicator_id", "title", "city_name", "status")]
-    labels = [f"{i} · {title} · {city} ({status})" for i, title, city, status in zip(*columns, strict=True)]
+    labels = [f"{i} · {title} · {city} ({codes.name('indicator_status', status)})"
+              for i, title, city, status in zip(*columns, strict=True)]
     return ui.bounded_options(labels, columns[0], text, keep)
 
 
@@ -226,10 +232,10 @@ def download_standard(clicks, standard, donor):
     viewer = current_viewer()
     if not standards.may_publish(viewer):
         audit.record("access_denied", actor=viewer.user, role=viewer.role, action="standards_export")
-        return no_update, dbc.Alert("Only ISD staff may download the donor-standard files.", color="warning")
+        return no_update, dbc.Alert(_("Only ISD staff may download the donor-standard files."), color="warning")
     if not (clicks and isinstance(standard, str) and standard in standards.FORMATS
             and (donor is None or isinstance(donor, str))):
-        return no_update, dbc.Alert("Choose a format (and a donor, or none for all).", color="warning")
+        return no_update, dbc.Alert(_("Choose a format (and a donor, or none for all)."), color="warning")
     made = standards.standard_file(standard, donor)
     if made.data is None:
         return no_update, dbc.Alert(f"The file fails its checks ({len(made.errors)} errors), so it is not offered: "

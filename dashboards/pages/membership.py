@@ -15,13 +15,14 @@ from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
 from dashboards.figures.common import explained
+from dashboards.i18n import N_, _
 from dashboards.queries import common
 from dashboards.queries import membership as q
 from dashboards.security import allowed
-from dashboards.shell import chart_downloads, click_to_filter
+from dashboards.shell import chart_downloads, click_to_filter, language
 
-dash.register_page(__name__, path="/membership", name="Membership", order=1,
-                   title="Membership · SCN Impact Dashboard", nav=True)
+dash.register_page(__name__, path="/membership", name=N_("Membership"), order=1,
+                   title=language.page_title(N_("Membership")), nav=True)
 
 PAGE = ids.PageIds("membership")
 GROWTH, FLOWS, MAP, TERMS, SEATS, LADDER, DORMANT = (
@@ -29,35 +30,35 @@ GROWTH, FLOWS, MAP, TERMS, SEATS, LADDER, DORMANT = (
 
 DORMANT_COLUMNS = [
     ui.city_column(),
-    {"field": "country_name", "headerName": "Country"},
-    {"field": "region", "headerName": "Region"},
-    {"field": "membership", "headerName": "Membership"},
-    {"field": "joined_on", "headerName": "Joined"},
-    {"field": "last_activity_on", "headerName": "Last activity"},
-    {"field": "days_quiet", "headerName": "Days quiet", "type": "numericColumn", "filter": "agNumberColumnFilter"},
-    {"field": "milestones_reached", "headerName": "Milestones", "type": "numericColumn",
+    {"field": "country_name", "headerName": N_("Country")},
+    {"field": "region", "headerName": N_("Region")},
+    {"field": "membership", "headerName": N_("Membership")},
+    {"field": "joined_on", "headerName": N_("Joined")},
+    {"field": "last_activity_on", "headerName": N_("Last activity")},
+    {"field": "days_quiet", "headerName": N_("Days quiet"), "type": "numericColumn", "filter": "agNumberColumnFilter"},
+    {"field": "milestones_reached", "headerName": N_("Milestones"), "type": "numericColumn",
      "filter": "agNumberColumnFilter"},
 ]
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        ui.page_header("Membership", "Members over time by region, where they are, the steering committee, the "
-                       "engagement ladder and members with no activity in the last 12 months."),
+        ui.page_header(_("Membership"), _("Members over time by region, where they are, the steering committee, the "
+                       "engagement ladder and members with no activity in the last 12 months.")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, GROWTH, "Members by region", height=380), lg=7, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, FLOWS, "Joins and exits", height=380), lg=5, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, GROWTH, _("Members by region"), height=380), lg=7, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, FLOWS, _("Joins and exits"), height=380), lg=5, class_name="mb-3"),
         ]),
-        dbc.Row(dbc.Col(ui.chart_card(PAGE, MAP, "Member cities map", height=480, controls=ui.segmented(
-            PAGE("colour-by"), maps.COLOUR_BY, "region", "Colour the cities by")), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, MAP, _("Member cities map"), height=480, controls=ui.segmented(
+            PAGE("colour-by"), maps.COLOUR_BY, "region", N_("Colour the cities by"))), class_name="mb-3")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, TERMS, "Steering committee terms", height=420), lg=8, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, SEATS, "Current steering committee by region", height=420), lg=4,
+            dbc.Col(ui.chart_card(PAGE, TERMS, _("Steering committee terms"), height=420), lg=8, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, SEATS, _("Current steering committee by region"), height=420), lg=4,
                     class_name="mb-3"),
         ]),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, LADDER, "Engagement ladder", height=320), lg=5, class_name="mb-3"),
-            dbc.Col(ui.data_grid(PAGE, DORMANT, "Dormant members: no activity in the last 12 months",
+            dbc.Col(ui.chart_card(PAGE, LADDER, _("Engagement ladder"), height=320), lg=5, class_name="mb-3"),
+            dbc.Col(ui.data_grid(PAGE, DORMANT, _("Dormant members: no activity in the last 12 months"),
                                  DORMANT_COLUMNS, note_id=PAGE.note(DORMANT)), lg=7, class_name="mb-3"),
         ]),
     ])
@@ -127,7 +128,7 @@ def show_dormant(search):
     note = (f"{fmt.counted(len(df), 'member')} with no hosted or attended event, milestone or payment in the 365 "
             "days before "
             f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
-    return ui.grid_rows(df, DORMANT_COLUMNS), note
+    return ui.grid_rows(df, DORMANT_COLUMNS, codes={"region": "region"}), note
 
 
 allowed.declare(PAGE("colour-by"), "value", allowed.one_of(maps.COLOUR_BY, none=False))

@@ -15,46 +15,51 @@ from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import overview as fig
 from dashboards.figures.common import explained
+from dashboards.i18n import N_, _, ngettext
 from dashboards.queries import common
 from dashboards.queries import membership as mq
 from dashboards.queries import overview as q
 from dashboards.security import allowed
-from dashboards.shell import chart_downloads, click_to_filter
+from dashboards.shell import chart_downloads, click_to_filter, language
 
-dash.register_page(__name__, path="/", name="Overview", order=0, title="Overview · SCN Impact Dashboard", nav=True,
-                   description="Strong Cities Network: members, training reach, grants and results at a glance.")
+dash.register_page(__name__, path="/", name=N_("Overview"), order=0, title=language.page_title(N_("Overview")),
+                   nav=True, description=language.translated(
+                       N_("Strong Cities Network: members, training reach, grants and results at a glance.")))
 
 PAGE = ids.PageIds("overview")
 TREND, MAP, REGIONS = "trend", "map", "regions"
-MEASURES = {"participants": "Participants", "events": "Events", "members": "Members", "awarded_usd": "USD"}
+MEASURES = {"participants": N_("Participants"), "events": N_("Events"), "members": N_("Members"),
+            "awarded_usd": N_("USD")}
 
 KPIS = (
-    ui.Measure("members", "Member cities", hint="at the period's end"),
-    ui.Measure("new_members", "New members", hint="joined in the period"),
-    ui.Measure("active_cities", "Cities active", hint="hosted or sent someone to an event"),
-    ui.Measure("events", "Events"),
-    ui.Measure("participants", "Unique participants"),
-    ui.Measure("participant_hours", "Participant-hours", fmt.compact, hint="learning hours, all participants"),
-    ui.Measure("women_share", "Women among participants", fmt.share, fmt.points_change, "neutral",
-               "of participants of known gender"),
-    ui.Measure("awarded_usd", "Grants awarded", fmt.usd, hint="USD, awarded in the period"),
-    ui.Measure("disbursed_usd", "Disbursed", fmt.usd, hint="USD, paid in the period"),
-    ui.Measure("on_track_share", "Indicators on track", fmt.share, fmt.points_change,
-               hint="of indicator reports due in the period"),
+    ui.Measure("members", N_("Member cities"), hint=N_("at the period's end")),
+    ui.Measure("new_members", N_("New members"), hint=N_("joined in the period")),
+    ui.Measure("active_cities", N_("Cities active"), hint=N_("hosted or sent someone to an event")),
+    ui.Measure("events", N_("Events")),
+    ui.Measure("participants", N_("Unique participants")),
+    ui.Measure("participant_hours", N_("Participant-hours"), fmt.compact, hint=N_("learning hours, all participants")),
+    ui.Measure("women_share", N_("Women among participants"), fmt.share, fmt.points_change, "neutral",
+               N_("of participants of known gender")),
+    ui.Measure("awarded_usd", N_("Grants awarded"), fmt.usd, hint=N_("USD, awarded in the period")),
+    ui.Measure("disbursed_usd", N_("Disbursed"), fmt.usd, hint=N_("USD, paid in the period")),
+    ui.Measure("on_track_share", N_("Indicators on track"), fmt.share, fmt.points_change,
+               hint=N_("of indicator reports due in the period")),
 )
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        ui.page_header("Overview", "The network at a glance for the chosen period, compared with the period "
-                       "before. Click a region or a country to filter; click a city to open its profile."),
+        ui.page_header(_("Overview"), _("The network at a glance for the chosen period, compared with the period "
+                                        "before. Click a region or a country to filter; click a city to open its "
+                                        "profile.")),
         ui.kpi_row(PAGE("kpis")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, MAP, "Member cities map", height=440), lg=7, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, REGIONS, "Activity by region", height=440, controls=ui.segmented(
-                PAGE("region-measure"), MEASURES, "participants", "Measure shown by region")), lg=5, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, MAP, _("Member cities map"), height=440), lg=7, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, REGIONS, _("Activity by region"), height=440, controls=ui.segmented(
+                PAGE("region-measure"), MEASURES, "participants", N_("Measure shown by region"))), lg=5,
+                class_name="mb-3"),
         ]),
-        dbc.Row(dbc.Col(ui.chart_card(PAGE, TREND, "Main KPIs over time", height=420), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, TREND, _("Main KPIs over time"), height=420), class_name="mb-3")),
     ])
 
 
@@ -70,7 +75,7 @@ def show_map(search):
     chosen = filters.from_query(search)
     df = mq.member_map(chosen)
     note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
-                          extra="Point size: people from the city who took part in events in the period. "
+                          extra=_("Point size: people from the city who took part in events in the period.") + " "
                                 + notes.not_shown(mq.members_not_shown(chosen)))
     return maps.member_map(df, fit=bool(chosen.regions or chosen.countries)), note
 
@@ -91,12 +96,19 @@ def show_trend(search):
     win = common.window(chosen)
     df = q.trend(chosen)
     grain = df["grain"].iloc[0] if len(df) else win.grain
-    note = " ".join(filter(None, (
-        f"Per {grain}: {fmt.counted(df['events'].sum(), 'event')}, "
-        f"{fmt.counted(df['new_members'].sum(), 'new member')}, {fmt.usd(df['awarded_usd'].sum())} awarded, as in "
-        "the key figures. Participants are counted once per period, so the bars do not add up to the period's "
-        "total.", notes.partial_periods(df, win, grain))))
+    note = " ".join(filter(None, (trend_note(grain, df), notes.partial_periods(df, win, grain))))
     return explained(partial(fig.kpi_trend, df), lambda: common.nothing_in("events", chosen)), note
+
+
+def trend_note(grain: str, df) -> str:
+    """What the trend adds up to, as in the key figures, and why its participants do not add up."""
+    events, members = int(df["events"].sum()), int(df["new_members"].sum())
+    per = {"month": _("Per month"), "quarter": _("Per quarter"), "year": _("Per year")}.get(grain, grain)
+    return _("{per}: {events}, {members}, {awarded} awarded, as in the key figures. Participants are counted once per "
+             "period, so the bars do not add up to the period's total.").format(
+        per=per, awarded=fmt.usd(df["awarded_usd"].sum()),
+        events=ngettext("{n} event", "{n} events", events).format(n=fmt.number(events)),
+        members=ngettext("{n} new member", "{n} new members", members).format(n=fmt.number(members)))
 
 
 allowed.declare(PAGE("region-measure"), "value", allowed.one_of(MEASURES, none=False))

@@ -14,23 +14,25 @@ from dash import Input, Output, State, callback, dcc, html
 
 from dashboards import components as ui
 from dashboards import ids
+from dashboards.i18n import N_, _
 from dashboards.queries.db import current_viewer
 from dashboards.reports import charts
 from dashboards.reports import pack as packs
 from dashboards.security import allowed
 from dashboards.security.access import Viewer
+from dashboards.shell import language
 
-dash.register_page(__name__, path="/pack", name="Make a pack", order=8, title="Make a pack · SCN Impact Dashboard",
-                   nav=False)
+dash.register_page(__name__, path="/pack", name=N_("Make a pack"), order=8,
+                   title=language.page_title(N_("Make a pack")), nav=False)
 
 PAGE = ids.PageIds("pack")
-PAGE_NAMES = {"overview": "Overview", "membership": "Membership", "training": "Training & reach",
-              "grants": "Grants & outcomes", "regions": "Regions", "impact": "Impact summary"}
+PAGE_NAMES = {"overview": N_("Overview"), "membership": N_("Membership"), "training": N_("Training & reach"),
+              "grants": N_("Grants & outcomes"), "regions": N_("Regions"), "impact": N_("Impact summary")}
 SUMMARY = "summary"
 TEXT = {
-    "nothing": "Choose at least one page or chart, or a saved set.",
-    "made": "Your pack “{title}” ({charts} charts) is downloading.",
-    "refused": "The pack was not made: {why}",
+    "nothing": N_("Choose at least one page or chart, or a saved set."),
+    "made": N_("Your pack “{title}” ({charts} charts) is downloading."),
+    "refused": N_("The pack was not made: {why}"),
 }
 
 
@@ -63,28 +65,28 @@ def layout(**_query) -> html.Div:
     pages = list(dict.fromkeys(c.page for c in available))
     sets = usable_sets(viewer)
     return html.Div([
-        ui.page_header("Make a pack", "One A4 PDF of the charts you choose, with the filters above, their "
-                       "“based on” notes and the notes on the numbers, for a meeting or a report."),
+        ui.page_header(_("Make a pack"), _("One A4 PDF of the charts you choose, with the filters above, their "
+                       "“based on” notes and the notes on the numbers, for a meeting or a report.")),
         dbc.Card(dbc.CardBody([
-            dbc.Label("Title", html_for=PAGE("title")),
+            dbc.Label(_("Title"), html_for=PAGE("title")),
             dbc.Input(id=PAGE("title"), value="SCN pack", maxLength=packs.MAX_TITLE),
-            dbc.Label("A saved set", html_for=PAGE("set"), class_name="mt-3"),
+            dbc.Label(_("A saved set"), html_for=PAGE("set"), class_name="mt-3"),
             dcc.Dropdown(id=PAGE("set"), options=[{"label": s.name, "value": s.id} for s in sets],
-                         placeholder="None: the pages and charts below" if sets else "No saved sets yet"),
+                         placeholder=_("None: the pages and charts below") if sets else _("No saved sets yet")),
             html.Fieldset([
-                html.Legend("Whole pages", className="form-label mt-3 fs-6"),
-                dbc.Checklist(id=PAGE("pages"), options=[{"label": PAGE_NAMES.get(p, p), "value": p}
+                html.Legend(_("Whole pages"), className="form-label mt-3 fs-6"),
+                dbc.Checklist(id=PAGE("pages"), options=[{"label": _(PAGE_NAMES.get(p, p)), "value": p}
                                                          for p in pages], value=[], inline=True),
             ]),
             html.Fieldset([
-                html.Legend("Or single charts", className="form-label mt-3 fs-6"),
-                dbc.Checklist(id=PAGE("charts"), options=[{"label": c.label, "value": c.id} for c in available],
+                html.Legend(_("Or single charts"), className="form-label mt-3 fs-6"),
+                dbc.Checklist(id=PAGE("charts"), options=[{"label": _(c.label), "value": c.id} for c in available],
                               value=[]),
             ]),
             dbc.Checklist(id=PAGE("summary"), class_name="mt-3",
-                          options=[{"label": "Begin with the impact summary's words", "value": SUMMARY}],
+                          options=[{"label": _("Begin with the impact summary's words"), "value": SUMMARY}],
                           value=[SUMMARY] if viewer.may_open("impact") else []),
-            html.Button("Make the PDF", id=PAGE("make"), n_clicks=0, className="btn btn-primary mt-3"),
+            html.Button(_("Make the PDF"), id=PAGE("make"), n_clicks=0, className="btn btn-primary mt-3"),
             dcc.Loading(html.P(id=PAGE("message"), className="mt-2", role="status"), type="dot"),
             dcc.Download(id=PAGE("download")),
         ]), class_name="pack-form"),
@@ -114,10 +116,10 @@ def make_pack(_clicks, search, title, set_id, pages, chosen, summary):
     try:
         spec = spec_for(viewer, search, title, set_id, pages, chosen, summary)
         if spec is None:
-            return None, TEXT["nothing"]
+            return None, _(TEXT["nothing"])
         pdf = packs.make(viewer, spec)
     except (packs.PackRefused, charts.DrawingFailed) as exc:
-        return None, TEXT["refused"].format(why=exc)
+        return None, _(TEXT["refused"]).format(why=exc)
     made = packs.spec_from(spec)
     return (dcc.send_bytes(pdf, packs.filename(made)),
-            TEXT["made"].format(title=made.title, charts=len(made.items)))
+            _(TEXT["made"]).format(title=made.title, charts=len(made.items)))

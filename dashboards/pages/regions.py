@@ -13,66 +13,67 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.figures.common import explained
+from dashboards.i18n import N_, _, codes
 from dashboards.queries import common
 from dashboards.queries import regions as q
 from dashboards.queries.membership import members_not_shown
 from dashboards.security import allowed
-from dashboards.shell import chart_downloads, click_to_filter
+from dashboards.shell import chart_downloads, click_to_filter, language
 from data_pipeline.contract import REGIONS
 
-dash.register_page(__name__, path="/regions", name="Regions", order=4, title="Regions · SCN Impact Dashboard",
+dash.register_page(__name__, path="/regions", name=N_("Regions"), order=4, title=language.page_title(N_("Regions")),
                    nav=True)
 
 PAGE = ids.PageIds("regions")
-MEASURES = {"events": "Events", "unique_participants": "Participants", "participant_hours": "Hours", "joins": "Joins",
-            "awarded_usd": "USD"}
+MEASURES = {"events": N_("Events"), "unique_participants": N_("Participants"), "participant_hours": N_("Hours"),
+            "joins": N_("Joins"), "awarded_usd": N_("USD")}
 HEATMAP, SUMMARY, CITIES = "heatmap", "summary", "cities"
 _usd = {"valueFormatter": {"function": "d3.format(',.0f')(params.value)"}}
 _num = {"type": "numericColumn", "filter": "agNumberColumnFilter"}
 
 SUMMARY_COLUMNS = [
-    {"field": "region", "headerName": "Region", "minWidth": 200, "pinned": "left"},
-    {"field": "members", "headerName": "Members", **_num},
-    {"field": "new_members", "headerName": "New", **_num},
-    {"field": "dormant", "headerName": "Dormant", **_num},
-    {"field": "steering_seats", "headerName": "Steering seats", **_num},
-    {"field": "events", "headerName": "Events", **_num},
-    {"field": "participants", "headerName": "Participants", **_num},
-    {"field": "participant_hours", "headerName": "Participant-hours", **_num, **_usd},
-    {"field": "awarded_usd", "headerName": "Awarded (USD)", **_num, **_usd},
-    {"field": "disbursed_usd", "headerName": "Disbursed (USD)", **_num, **_usd},
+    {"field": "region", "headerName": N_("Region"), "minWidth": 200, "pinned": "left"},
+    {"field": "members", "headerName": N_("Members"), **_num},
+    {"field": "new_members", "headerName": N_("New"), **_num},
+    {"field": "dormant", "headerName": N_("Dormant"), **_num},
+    {"field": "steering_seats", "headerName": N_("Steering seats"), **_num},
+    {"field": "events", "headerName": N_("Events"), **_num},
+    {"field": "participants", "headerName": N_("Participants"), **_num},
+    {"field": "participant_hours", "headerName": N_("Participant-hours"), **_num, **_usd},
+    {"field": "awarded_usd", "headerName": N_("Awarded (USD)"), **_num, **_usd},
+    {"field": "disbursed_usd", "headerName": N_("Disbursed (USD)"), **_num, **_usd},
 ]
 CITY_COLUMNS = [
     ui.city_column(),
-    {"field": "country_name", "headerName": "Country"},
-    {"field": "membership", "headerName": "Membership"},
-    {"field": "member_at_end", "headerName": "Member", "maxWidth": 110},
-    {"field": "joined_on", "headerName": "Joined"},
-    {"field": "events_hosted", "headerName": "Hosted", **_num},
-    {"field": "events_attended", "headerName": "Attended", **_num},
-    {"field": "participants", "headerName": "Participants", **_num},
-    {"field": "milestones_reached", "headerName": "Milestones", **_num},
-    {"field": "last_activity_on", "headerName": "Last activity"},
-    {"field": "dormant", "headerName": "Dormant", "maxWidth": 110},
+    {"field": "country_name", "headerName": N_("Country")},
+    {"field": "membership", "headerName": N_("Membership")},
+    {"field": "member_at_end", "headerName": N_("Member"), "maxWidth": 110},
+    {"field": "joined_on", "headerName": N_("Joined")},
+    {"field": "events_hosted", "headerName": N_("Hosted"), **_num},
+    {"field": "events_attended", "headerName": N_("Attended"), **_num},
+    {"field": "participants", "headerName": N_("Participants"), **_num},
+    {"field": "milestones_reached", "headerName": N_("Milestones"), **_num},
+    {"field": "last_activity_on", "headerName": N_("Last activity")},
+    {"field": "dormant", "headerName": N_("Dormant"), "maxWidth": 110},
 ]
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        ui.page_header("Regions", "How active each region is, quarter by quarter, and the cities behind it. Click a "
-                       "row of the heatmap to filter every page to that region."),
-        dbc.Row(dbc.Col(ui.chart_card(PAGE, HEATMAP, "Activity by region and quarter", height=480,
+        ui.page_header(_("Regions"), _("How active each region is, quarter by quarter, and the cities behind it. "
+                                       "Click a row of the heatmap to filter every page to that region.")),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, HEATMAP, _("Activity by region and quarter"), height=480,
                                       controls=ui.segmented(PAGE("measure"), MEASURES, "events",
-                                                            "Measure shown in the heatmap")), class_name="mb-3")),
-        dbc.Row(dbc.Col(ui.data_grid(PAGE, SUMMARY, "Summary per region", SUMMARY_COLUMNS,
+                                                            N_("Measure shown in the heatmap"))), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.data_grid(PAGE, SUMMARY, _("Summary per region"), SUMMARY_COLUMNS,
                                      note_id=PAGE.note(SUMMARY), page_size=15), class_name="mb-3")),
         dbc.Row(dbc.Col(html.Div([
             html.Div([
-                html.Label("Cities of the region", htmlFor=PAGE("region-pick"), className="filter-label"),
-                dcc.Dropdown(id=PAGE("region-pick"), options=list(REGIONS), clearable=False,
+                html.Label(_("Cities of the region"), htmlFor=PAGE("region-pick"), className="filter-label"),
+                dcc.Dropdown(id=PAGE("region-pick"), options=codes.options("region", REGIONS), clearable=False,
                              className="region-pick"),
             ], className="mb-2", style={"maxWidth": "360px"}),
-            ui.data_grid(PAGE, CITIES, "Cities", CITY_COLUMNS, note_id=PAGE.note(CITIES)),
+            ui.data_grid(PAGE, CITIES, _("Cities"), CITY_COLUMNS, note_id=PAGE.note(CITIES)),
         ]), class_name="mb-3")),
     ])
 
@@ -91,20 +92,20 @@ def show_heatmap(search, measure):
                                notes.whole_quarters(df, win),
                                notes.partial_periods(df[df["partial"]], win, "quarter", "quarter",
                                                      drawn="labelled “so far”"),
-                               "Activity without a region (global webinars, people from non-member cities) is not "
-                               "shown.")))))
+                               _("Activity without a region (global webinars, people from non-member cities) is "
+                                 "not shown."))))))
 
 
 @callback(Output(PAGE.grid(SUMMARY), "rowData"), Output(PAGE.note(SUMMARY), "children"), Input(ids.URL, "search"))
 def show_summary(search):
     df = q.summary(filters.from_query(search))
-    return ui.grid_rows(df, SUMMARY_COLUMNS), " ".join(filter(None, (
-        "Members at the period's end; the rest in the period. Dormant: no activity in the 365 days before the "
-        "data's date.",
-        "“No region”: global events and people from non-member cities, so that each column adds up to the "
-        "network's total." if (df["region"] == "No region").any() else "",
-        "Participants are counted in each region they took part in, so the column can add up to more than the "
-        "number of different people.")))
+    return ui.grid_rows(df, SUMMARY_COLUMNS, codes={"region": "region"}), " ".join(filter(None, (
+        _("Members at the period's end; the rest in the period. Dormant: no activity in the 365 days before the "
+          "data's date."),
+        _("“No region”: global events and people from non-member cities, so that each column adds up to the "
+          "network's total.") if (df["region"] == "No region").any() else "",
+        _("Participants are counted in each region they took part in, so the column can add up to more than the "
+          "number of different people."))))
 
 
 allowed.declare(PAGE("measure"), "value", allowed.one_of(MEASURES, none=False))

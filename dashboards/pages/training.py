@@ -15,43 +15,44 @@ from dashboards import formatting as fmt
 from dashboards.figures import overview as ofig
 from dashboards.figures import training as fig
 from dashboards.figures.common import explained
+from dashboards.i18n import N_, _
 from dashboards.queries import common
 from dashboards.queries import overview as oq
 from dashboards.queries import training as q
 from dashboards.security import allowed
-from dashboards.shell import chart_downloads, click_to_filter
+from dashboards.shell import chart_downloads, click_to_filter, language
 
-dash.register_page(__name__, path="/training", name="Training & reach", order=2,
-                   title="Training & reach · SCN Impact Dashboard", nav=True)
+dash.register_page(__name__, path="/training", name=N_("Training & reach"), order=2,
+                   title=language.page_title(N_("Training & reach")), nav=True)
 
 PAGE = ids.PageIds("training")
 EVENTS, PEOPLE, TOPICS, WHO, LEARNING, REGIONS = "events", "people", "topics", "who", "learning", "regions"
 
 KPIS = (
-    ui.Measure("attendances", "Attendances"),
-    ui.Measure("participants", "Unique participants"),
-    ui.Measure("completion_rate", "Completion rate", fmt.share, fmt.points_change),
-    ui.Measure("knowledge_gain", "Knowledge gain", lambda v: fmt.number(v, 1) + " pts"),
-    ui.Measure("satisfaction", "Satisfaction", lambda v: fmt.number(v, 2) + " / 5"),
+    ui.Measure("attendances", N_("Attendances")),
+    ui.Measure("participants", N_("Unique participants")),
+    ui.Measure("completion_rate", N_("Completion rate"), fmt.share, fmt.points_change),
+    ui.Measure("knowledge_gain", N_("Knowledge gain"), lambda v: _("{value} pts").format(value=fmt.number(v, 1))),
+    ui.Measure("satisfaction", N_("Satisfaction"), lambda v: _("{value} / 5").format(value=fmt.number(v, 2))),
 )
 
 
 def layout(**_query) -> html.Div:
     return html.Div([
-        ui.page_header("Training & reach", "Events and the people they reached, what they learned and how "
-                       "satisfied they were. People are counted once however many events they attended."),
+        ui.page_header(_("Training & reach"), _("Events and the people they reached, what they learned and how "
+                       "satisfied they were. People are counted once however many events they attended.")),
         ui.kpi_row(PAGE("kpis")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, EVENTS, "Events over time", height=360, controls=ui.segmented(
-                PAGE("events-by"), fig.BY, "event_type", "Split events by")), lg=6, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, PEOPLE, "People reached over time", height=360), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, EVENTS, _("Events over time"), height=360, controls=ui.segmented(
+                PAGE("events-by"), fig.BY, "event_type", N_("Split events by"))), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, PEOPLE, _("People reached over time"), height=360), lg=6, class_name="mb-3"),
         ]),
-        dbc.Row(dbc.Col(ui.chart_card(PAGE, WHO, "Who took part", height=380), class_name="mb-3")),
-        dbc.Row(dbc.Col(ui.chart_card(PAGE, LEARNING, "Learning results by event type", height=340),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, WHO, _("Who took part"), height=380), class_name="mb-3")),
+        dbc.Row(dbc.Col(ui.chart_card(PAGE, LEARNING, _("Learning results by event type"), height=340),
                         class_name="mb-3")),
         dbc.Row([
-            dbc.Col(ui.chart_card(PAGE, TOPICS, "Topics", height=400), lg=6, class_name="mb-3"),
-            dbc.Col(ui.chart_card(PAGE, REGIONS, "Reach by region", height=400), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, TOPICS, _("Topics"), height=400), lg=6, class_name="mb-3"),
+            dbc.Col(ui.chart_card(PAGE, REGIONS, _("Reach by region"), height=400), lg=6, class_name="mb-3"),
         ]),
     ])
 
@@ -120,7 +121,7 @@ def show_regions(search):
     chosen = filters.from_query(search)
     df = oq.by_region(chosen)
     return (explained(partial(ofig.region_bars, df, measure="participants",
-                              title="Reach by region: unique participants"),
+                              title=_("Reach by region: unique participants")),
                       lambda: common.nothing_in("participants", chosen)),
             notes.by_region("participants", df, oq.people_count(chosen)))
 

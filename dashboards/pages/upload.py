@@ -13,42 +13,44 @@ from dash import Input, Output, State, callback, dcc, html, no_update
 
 from dashboards import components as ui
 from dashboards import ids, settings
+from dashboards.i18n import N_, _, ngettext
 from dashboards.queries.db import current_viewer
+from dashboards.reports import problems_text
 from dashboards.reports.exports import csv_download, grid_frame
+from dashboards.reports.template import template_bytes
 from dashboards.services import publishing
 from data_pipeline import uploads, versions
-from data_pipeline.template import template_bytes
 
 PAGE = ids.PageIds("data")
 # Columns of a validation report (the upload's here, the published build's on the data-quality page).
 REPORT_COLUMNS = [
-    {"field": "severity", "headerName": "Severity", "maxWidth": 120},
-    {"field": "file", "headerName": "File", "maxWidth": 240},
-    {"field": "line", "headerName": "Line", "maxWidth": 100},
-    {"field": "column", "headerName": "Column", "maxWidth": 180},
-    {"field": "message", "headerName": "Problem", "minWidth": 320, "wrapText": True, "autoHeight": True},
+    {"field": "severity", "headerName": N_("Severity"), "maxWidth": 120},
+    {"field": "file", "headerName": N_("File"), "maxWidth": 240},
+    {"field": "line", "headerName": N_("Line"), "maxWidth": 100},
+    {"field": "column", "headerName": N_("Column"), "maxWidth": 180},
+    {"field": "message", "headerName": N_("Problem"), "minWidth": 320, "wrapText": True, "autoHeight": True},
 ]
 _COUNT = {"type": "numericColumn", "filter": "agNumberColumnFilter", "maxWidth": 130,
           "valueFormatter": {"function": "params.value == null ? '' : d3.format(',')(params.value)"}}
 CHANGE_COLUMNS = [
-    {"field": "table", "headerName": "Table"},
-    {"field": "before", "headerName": "Rows before", **_COUNT},
-    {"field": "after", "headerName": "Rows after", **_COUNT},
-    {"field": "added", "headerName": "Added", **_COUNT},
-    {"field": "removed", "headerName": "Removed", **_COUNT},
-    {"field": "changed", "headerName": "Changed", **_COUNT},
+    {"field": "table", "headerName": N_("Table")},
+    {"field": "before", "headerName": N_("Rows before"), **_COUNT},
+    {"field": "after", "headerName": N_("Rows after"), **_COUNT},
+    {"field": "added", "headerName": N_("Added"), **_COUNT},
+    {"field": "removed", "headerName": N_("Removed"), **_COUNT},
+    {"field": "changed", "headerName": N_("Changed"), **_COUNT},
 ]
 VERSION_COLUMNS = [
-    {"field": "published_at", "headerName": "Published (UTC)", "minWidth": 200},
-    {"field": "actor", "headerName": "By", "minWidth": 180},
-    {"field": "how", "headerName": "How", "maxWidth": 130},
-    {"field": "rows", "headerName": "Rows", **_COUNT},
-    {"field": "warnings", "headerName": "Warnings", **_COUNT},
-    {"field": "as_of", "headerName": "Data as of", "maxWidth": 130},
-    {"field": "status", "headerName": "Status", "maxWidth": 110},
-    {"field": "note", "headerName": "Note", "minWidth": 200, "wrapText": True, "autoHeight": True},
-    {"field": "tables", "headerName": "Rows per table", "minWidth": 260, "wrapText": True, "autoHeight": True},
-    {"field": "id", "headerName": "Version", "maxWidth": 220},
+    {"field": "published_at", "headerName": N_("Published (UTC)"), "minWidth": 200},
+    {"field": "actor", "headerName": N_("By"), "minWidth": 180},
+    {"field": "how", "headerName": N_("How"), "maxWidth": 130},
+    {"field": "rows", "headerName": N_("Rows"), **_COUNT},
+    {"field": "warnings", "headerName": N_("Warnings"), **_COUNT},
+    {"field": "as_of", "headerName": N_("Data as of"), "maxWidth": 130},
+    {"field": "status", "headerName": N_("Status"), "maxWidth": 110},
+    {"field": "note", "headerName": N_("Note"), "minWidth": 200, "wrapText": True, "autoHeight": True},
+    {"field": "tables", "headerName": N_("Rows per table"), "minWidth": 260, "wrapText": True, "autoHeight": True},
+    {"field": "id", "headerName": N_("Version"), "maxWidth": 220},
 ]
 
 
@@ -57,22 +59,22 @@ def section() -> html.Div | None:
     if not current_viewer().can_upload:
         return None
     return dbc.Card(dbc.CardBody([
-        html.H2("Upload new data", className="section-title"),
-        html.P(["Upload one or more source files (CSV named after its table, such as grants.csv, or an Excel "
-                "workbook with a sheet per table). They replace those tables in the current sources; everything is "
-                "checked exactly as the command line would, and nothing changes until you publish. ",
-                html.Button("Download the Excel template", id=PAGE("template-button"),
+        html.H2(_("Upload new data"), className="section-title"),
+        html.P([_("Upload one or more source files (CSV named after its table, such as grants.csv, or an Excel "
+                  "workbook with a sheet per table). They replace those tables in the current sources; everything "
+                  "is checked exactly as the command line would, and nothing changes until you publish."), " ",
+                html.Button(_("Download the Excel template"), id=PAGE("template-button"),
                             className="btn btn-link btn-sm p-0 align-baseline"),
                 dcc.Download(id=PAGE("template"))], className="small"),
         dcc.Upload(id=PAGE("upload"), multiple=True, max_size=settings.get().upload_max_mb * 1024 * 1024,
                    accept=".csv,.xlsx", className="upload-drop",
-                   children=html.Div(["Drop files here or ", html.A("choose files")])),
+                   children=html.Div([_("Drop files here or"), " ", html.A(_("choose files"))])),
         dcc.Loading(html.Div(id=PAGE("upload-result"), className="mt-3")),
         dcc.Store(id=PAGE("staged")),
-        html.Div(dbc.Checkbox(id=PAGE("confirm"), value=False, label=(
+        html.Div(dbc.Checkbox(id=PAGE("confirm"), value=False, label=_(
             "I have checked the rows this upload removes: publish it anyway.")), id=PAGE("confirm-box"),
             hidden=True, className="mt-2"),
-        dbc.Button("Publish this data", id=PAGE("publish"), color="danger", class_name="mt-2", disabled=True),
+        dbc.Button(_("Publish this data"), id=PAGE("publish"), color="danger", class_name="mt-2", disabled=True),
         dcc.Loading(html.Div(id=PAGE("publish-result"), className="mt-2")),
     ]), class_name="mb-3")
 
@@ -83,21 +85,23 @@ def versions_section() -> html.Div | None:
     if not viewer.sees_quality:
         return None
     rows = [v.as_row() for v in versions.history(settings.get().sources_store)]
-    options = [{"label": f"{r['published_at']} · {r['how']} by {r['actor']} ({r['rows']:,} rows)", "value": r["id"]}
+    options = [{"label": _("{when} · {how} by {who} ({rows} rows)").format(
+                    when=r["published_at"], how=r["how"], who=r["actor"], rows=f"{r['rows']:,}"), "value": r["id"]}
                for r in rows if r["status"] != "pruned"]
     rollback = [
         dbc.Checkbox(id=PAGE("rollback-confirm"), value=False, class_name="ms-3",
-                     label="Publish this earlier version again, for everyone"),
-        dbc.Button("Roll back to this version", id=PAGE("rollback"), color="warning", size="sm", class_name="ms-2"),
+                     label=_("Publish this earlier version again, for everyone")),
+        dbc.Button(_("Roll back to this version"), id=PAGE("rollback"), color="warning", size="sm", class_name="ms-2"),
     ] if viewer.can_upload else []
     return dbc.Card(dbc.CardBody([
-        ui.data_grid(PAGE, "versions", "Published versions", VERSION_COLUMNS, row_data=rows, page_size=15)
-        if rows else html.Div([html.H2("Published versions", className="section-title"),
-                               ui.empty_state("Nothing has been published from an upload or the command line yet.")]),
+        ui.data_grid(PAGE, "versions", _("Published versions"), VERSION_COLUMNS, row_data=rows, page_size=15)
+        if rows else html.Div([html.H2(_("Published versions"), className="section-title"),
+                               ui.empty_state(_("Nothing has been published from an upload or the command line "
+                                                "yet."))]),
         html.Div([
-            dcc.Dropdown(id=PAGE("version"), options=options, placeholder="Choose a version", clearable=False,
+            dcc.Dropdown(id=PAGE("version"), options=options, placeholder=_("Choose a version"), clearable=False,
                          className="version-pick", style={"minWidth": "28rem"}),
-            dbc.Button("Download its report", id=PAGE("version-report-button"), color="secondary", outline=True,
+            dbc.Button(_("Download its report"), id=PAGE("version-report-button"), color="secondary", outline=True,
                        size="sm", class_name="ms-2"),
             dcc.Download(id=PAGE("version-report")),
             *rollback,
@@ -137,20 +141,22 @@ def check_view(checked: uploads.CheckedUpload) -> list:
     """The verdict, what each replaced table would change, and the validation report of a checked upload."""
     result, replaced = checked.result, checked.staged.replaced
     verdict = {
-        "errors": (f"{len(result.errors):,} errors: fix them and upload again. Nothing was published.", "danger"),
-        "confirm": ("This upload removes data: the report below says which table loses rows or which months "
-                    "empty. Check it, and confirm below to publish it anyway.", "warning"),
-        "ok": (f"No errors ({len(result.warnings):,} warnings). Replaces: "
-               + ", ".join(f"{t} from {s}" for t, s in replaced.items())
-               + ". Publish to make it the data everyone sees.", "success"),
+        "errors": (ngettext("{n} error: fix it and upload again. Nothing was published.",
+                            "{n} errors: fix them and upload again. Nothing was published.",
+                            len(result.errors)).format(n=f"{len(result.errors):,}"), "danger"),
+        "confirm": (_("This upload removes data: the report below says which table loses rows or which months "
+                      "empty. Check it, and confirm below to publish it anyway."), "warning"),
+        "ok": (_("No errors ({warnings} warnings). Replaces: {tables}. Publish to make it the data everyone "
+                 "sees.").format(warnings=f"{len(result.warnings):,}",
+                                 tables=_(", ").join(_("{table} from {source}").format(table=t, source=s)
+                                                     for t, s in replaced.items())), "success"),
     }[checked.verdict]
-    rows = [{"severity": p.severity, "file": p.file, "line": p.line, "column": p.column, "message": p.message}
-            for p in result.problems]
+    rows = problems_text.rows(result.problems)
     return [
         dbc.Alert(verdict[0], color=verdict[1], id=PAGE("upload-verdict")),
-        ui.data_grid(PAGE, "upload-changes", "What the upload changes", CHANGE_COLUMNS,
+        ui.data_grid(PAGE, "upload-changes", _("What the upload changes"), CHANGE_COLUMNS,
                      row_data=[d.as_dict() for d in checked.diffs]) if checked.diffs else None,
-        ui.data_grid(PAGE, "upload-report", "Validation report of the upload", REPORT_COLUMNS,
+        ui.data_grid(PAGE, "upload-report", _("Validation report of the upload"), REPORT_COLUMNS,
                      row_data=rows) if rows else None,
     ]
 
@@ -187,12 +193,13 @@ def download_version_report(clicks, version_id):
         problems = versions.problems_of(settings.get().sources_store, version_id)
     except versions.VersionRefused:
         return no_update
-    return csv_download(grid_frame(problems, REPORT_COLUMNS), f"scn-report-{version_id}")
+    return csv_download(grid_frame(problems_text.rows(problems), REPORT_COLUMNS), f"scn-report-{version_id}")
 
 
 def published(done: publishing.Published, answer_id: str):
     """The answer to a publish or rollback: its failure, or when the data is from now on."""
     if not done.ok:
-        return dbc.Alert("The build failed; the data everyone sees is unchanged.", color="danger")
-    return dbc.Alert([f"Published in {done.seconds:.1f} s: data as of {done.as_of}. ",
-                      html.A("Reload to see it", href="/data")], color="success", id=PAGE(answer_id))
+        return dbc.Alert(_("The build failed; the data everyone sees is unchanged."), color="danger")
+    return dbc.Alert([_("Published in {seconds} s: data as of {day}.").format(seconds=f"{done.seconds:.1f}",
+                                                                               day=done.as_of), " ",
+                      html.A(_("Reload to see it"), href="/data")], color="success", id=PAGE(answer_id))

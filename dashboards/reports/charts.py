@@ -28,6 +28,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from dashboards import settings
+from dashboards.i18n import N_
 from dashboards.queries import db
 from dashboards.security.access import Viewer
 
@@ -68,39 +69,40 @@ def _chart(page: str, chart: str, label: str, call: Callable, figure: int, note:
 
 
 CHARTS: dict[str, Chart] = {c.id: c for c in (
-    _chart("overview", "map", "Overview: member cities map", lambda m, s, o: m.show_map(s), 0, 1),
-    _chart("overview", "regions", "Overview: activity by region",
+    _chart("overview", "map", N_("Overview: member cities map"), lambda m, s, o: m.show_map(s), 0, 1),
+    _chart("overview", "regions", N_("Overview: activity by region"),
            lambda m, s, o: m.show_regions(s, o["measure"]), 0, 1, measure=("region-measure", "participants")),
-    _chart("overview", "trend", "Overview: main KPIs over time", lambda m, s, o: m.show_trend(s), 0, 1),
-    _chart("membership", "growth", "Membership: members by region", lambda m, s, o: m.show_growth(s), 0, 1),
-    _chart("membership", "flows", "Membership: joins and exits", lambda m, s, o: m.show_growth(s), 2, 3),
-    _chart("membership", "map", "Membership: member cities map",
+    _chart("overview", "trend", N_("Overview: main KPIs over time"), lambda m, s, o: m.show_trend(s), 0, 1),
+    _chart("membership", "growth", N_("Membership: members by region"), lambda m, s, o: m.show_growth(s), 0, 1),
+    _chart("membership", "flows", N_("Membership: joins and exits"), lambda m, s, o: m.show_growth(s), 2, 3),
+    _chart("membership", "map", N_("Membership: member cities map"),
            lambda m, s, o: m.show_map(s, o["colour_by"]), 0, 1, colour_by=("colour-by", "region")),
-    _chart("membership", "terms", "Membership: steering committee terms", lambda m, s, o: m.show_committee(s), 0, 2),
-    _chart("membership", "seats", "Membership: steering committee by region",
+    _chart("membership", "terms", N_("Membership: steering committee terms"),
+           lambda m, s, o: m.show_committee(s), 0, 2),
+    _chart("membership", "seats", N_("Membership: steering committee by region"),
            lambda m, s, o: m.show_committee(s), 3, 4),
-    _chart("membership", "ladder", "Membership: engagement ladder", lambda m, s, o: m.show_ladder(s), 0, 1),
-    _chart("training", "events", "Training: events over time",
+    _chart("membership", "ladder", N_("Membership: engagement ladder"), lambda m, s, o: m.show_ladder(s), 0, 1),
+    _chart("training", "events", N_("Training: events over time"),
            lambda m, s, o: m.show_events(s, o["by"]), 0, 1, by=("events-by", "event_type")),
-    _chart("training", "people", "Training: people reached over time", lambda m, s, o: m.show_people(s), 0, 1),
-    _chart("training", "who", "Training: who took part", lambda m, s, o: m.show_who(s), 0, 1),
-    _chart("training", "learning", "Training: learning results", lambda m, s, o: m.show_learning(s), 0, 1),
-    _chart("training", "topics", "Training: topics", lambda m, s, o: m.show_topics(s), 0, 1),
-    _chart("training", "regions", "Training: reach by region", lambda m, s, o: m.show_regions(s), 0, 1),
-    _chart("grants", "portfolio", "Grants: portfolio awarded and disbursed",
+    _chart("training", "people", N_("Training: people reached over time"), lambda m, s, o: m.show_people(s), 0, 1),
+    _chart("training", "who", N_("Training: who took part"), lambda m, s, o: m.show_who(s), 0, 1),
+    _chart("training", "learning", N_("Training: learning results"), lambda m, s, o: m.show_learning(s), 0, 1),
+    _chart("training", "topics", N_("Training: topics"), lambda m, s, o: m.show_topics(s), 0, 1),
+    _chart("training", "regions", N_("Training: reach by region"), lambda m, s, o: m.show_regions(s), 0, 1),
+    _chart("grants", "portfolio", N_("Grants: portfolio awarded and disbursed"),
            lambda m, s, o: m.show_portfolio(s, o["by"]), 1, 2, by=("by", "donor_name")),
-    _chart("grants", "timeline", "Grants: grant timeline", lambda m, s, o: m.show_grants(s), 0, 2),
-    _chart("grants", "status", "Grants: indicator reports by status",
+    _chart("grants", "timeline", N_("Grants: grant timeline"), lambda m, s, o: m.show_grants(s), 0, 2),
+    _chart("grants", "status", N_("Grants: indicator reports by status"),
            lambda m, s, o: m.show_indicators(s, o["indicator"]), 0, 1, indicator=("indicator-pick", None)),
-    _chart("grants", "indicator", "Grants: one indicator against its target",
+    _chart("grants", "indicator", N_("Grants: one indicator against its target"),
            lambda m, s, o: m.show_indicators(s, o["indicator"]), 6, 7, indicator=("indicator-pick", None)),
-    _chart("regions", "heatmap", "Regions: activity by region and quarter",
+    _chart("regions", "heatmap", N_("Regions: activity by region and quarter"),
            lambda m, s, o: m.show_heatmap(s, o["measure"]), 0, 1, measure=("measure", "events")),
-    _chart("impact", "countries", "Impact: where the grants are", lambda m, s, o: m.show(s, o["audience"]), 3,
+    _chart("impact", "countries", N_("Impact: where the grants are"), lambda m, s, o: m.show(s, o["audience"]), 3,
            audience=("donor", None)),
-    _chart("impact", "gender", "Impact: people reached by gender", lambda m, s, o: m.show(s, o["audience"]), 5,
+    _chart("impact", "gender", N_("Impact: people reached by gender"), lambda m, s, o: m.show(s, o["audience"]), 5,
            audience=("donor", None)),
-    _chart("impact", "role", "Impact: people reached by role", lambda m, s, o: m.show(s, o["audience"]), 6,
+    _chart("impact", "role", N_("Impact: people reached by role"), lambda m, s, o: m.show(s, o["audience"]), 6,
            audience=("donor", None)),
 )}
 

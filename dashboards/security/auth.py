@@ -253,9 +253,11 @@ def _guarded(key: str, layout) -> Callable:
 
 def forbidden(viewer: Viewer):
     from dashboards import components as ui
+    from dashboards.i18n import _
 
-    return ui.empty_state("This page is not available to your role.",
-                          detail=f"Signed in as {viewer.user}. Go to {home(viewer)} for what you can see.")
+    return ui.empty_state(_("This page is not available to your role."),
+                          detail=_("Signed in as {user}. Go to {page} for what you can see.").format(
+                              user=viewer.user, page=home(viewer)))
 
 
 def _security_headers(response):

@@ -63,7 +63,8 @@ create table if not exists users (
     failures integer not null default 0,
     locked_until text,
     created_at text not null,
-    last_sign_in text
+    last_sign_in text,
+    language text  -- the language the person reads the app in (en, fr, ar); null: their browser's
 );
 create table if not exists sessions (
     token_hash text primary key,
@@ -95,6 +96,7 @@ class User:
     donor_id: str | None
     display_name: str | None
     session_version: int
+    language: str | None = None  # preferred language (dashboards/i18n/negotiate.py), None: the browser's
 
     def viewer(self, donor_name: str | None = None) -> access.Viewer:
         return access.Viewer(self.email, self.role, regions=self.regions, donor_id=self.donor_id,
@@ -128,13 +130,28 @@ def _ensure_schema(path: str, inode: int, changed_ns: int) -> None:
     try:
         with con:
             con.executescript(_SCHEMA)
+            # stores made before the preferred language was kept: add its column (empty: the browser's language)
+            if "language" not in {row[1] for row in con.execute("pragma table_info(users)")}:
+                con.execute("alter table users add column language text")
     finally:
         con.close()
 
 
 def _user(row: sqlite3.Row) -> User:
     regions = tuple(r for r in row["regions"].split("|") if r)
-    return User(row["email"], row["role"], regions, row["donor_id"], row["display_name"], row["session_version"])
+    return User(row["email"], row["role"], regions, row["donor_id"], row["display_name"], row["session_version"],
+                row["language"])
+
+
+def _language(language: str | None) -> str | None:
+    """`language` as the app's code ("fr-CA" -> "fr"), None for none; a UserError for one the app does not speak."""
+    from dashboards import i18n
+
+    if language is None or language == "":
+        return None
+    if not (spoken := i18n.supported(language)):
+        raise UserError(f"language {language!r} is not one of {', '.join(i18n.LANGUAGES)}")
+    return spoken
 
 
 def _check(email: str, role: str, regions: tuple[str, ...], donor_id: str | None, password: str | None) -> None:
@@ -158,10 +175,12 @@ def _check(email: str, role: str, regions: tuple[str, ...], donor_id: str | None
 
 
 def add(email: str, password: str, role: str, *, regions: tuple[str, ...] = (), donor_id: str | None = None,
-        display_name: str | None = None, path: Path | None = None, replace: bool = False) -> User:
+        display_name: str | None = None, path: Path | None = None, replace: bool = False,
+        language: str | None = None) -> User:
     """Add a user (or, with `replace`, overwrite one), checking the role's requirements."""
     email = email.strip().lower()
     _check(email, role, tuple(regions), donor_id, password)
+    language = _language(language)
     with _db(path) as con:
         exists = con.execute("select session_version from users where email = ?", (email,)).fetchone()
         if exists and not replace:
@@ -170,9 +189,9 @@ def add(email: str, password: str, role: str, *, regions: tuple[str, ...] = (), 
         con.execute("delete from sessions where email = ?", (email,))
         con.execute(
             "insert into users (email, password_hash, role, regions, donor_id, display_name, session_version,"
-            " created_at) values (?, ?, ?, ?, ?, ?, ?, ?)",
+            " created_at, language) values (?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (email, _hasher.hash(password), role, "|".join(regions), donor_id, display_name,
-             (exists["session_version"] + 1) if exists else 1, _now().isoformat()))
+             (exists["session_version"] + 1) if exists else 1, _now().isoformat(), language))
     return get(email, path=path)
 
 
@@ -209,6 +228,17 @@ def from_session(token: str, *, path: Path | None = None) -> User | None:
     return _user(row) if row else None
 
 
+def set_language(email: str, language: str | None, *, path: Path | None = None) -> None:
+    """Keep `email`'s preferred language (None or "": none, the browser's decides); UserError for an unknown
+    person or a language the app does not speak."""
+    language = _language(language)
+    with _db(path) as con:
+        changed = con.execute("update users set language = ? where email = ?",
+                              (language, email.strip().lower())).rowcount
+    if not changed:
+        raise UserError(f"no user {email}")
+
+
 def end_session(token: str, *, path: Path | None = None) -> None:
     with _db(path) as con:
         con.execute("delete from sessions where token_hash = ?", (_digest(token or ""),))
@@ -217,7 +247,7 @@ def end_session(token: str, *, path: Path | None = None) -> None:
 def list_users(*, path: Path | None = None) -> list[dict]:
     with _db(path) as con:
         rows = con.execute("select u.email, role, regions, donor_id, active, t.failures, t.locked_until, created_at,"
-                           " last_sign_in from users u left join throttle t on t.key = 'email:' || u.email"
+                           " last_sign_in, language from users u left join throttle t on t.key = 'email:' || u.email"
                            " order by u.email").fetchall()
     return [dict(r) for r in rows]
 

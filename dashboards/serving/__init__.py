@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gc
 
+from dashboards.i18n import negotiate
 from dashboards.queries import db
 from dashboards.security import auth
 from dashboards.serving import answers, bundles, static
@@ -27,6 +28,7 @@ def init(app) -> None:
     db.init_cache(app.server)
     db.warm()  # the connection and its policy views are ready before the first request
     auth.init(app)  # sign-in and the gate before every request; refuses to start without a secret key
+    negotiate.install(app.server)  # the request's language, right after the gate (which knows who is signed in)
     answers.init(app)  # repeat requests of a page's data callbacks answered from the cache (after the gate)
 
 

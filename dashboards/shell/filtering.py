@@ -10,6 +10,7 @@ from dashboards import filters, ids
 from dashboards import formatting as fmt
 from dashboards.components import chips
 from dashboards.filters import Filters
+from dashboards.i18n import _, negotiate
 from dashboards.queries import common
 from dashboards.queries.db import current_viewer
 from dashboards.shell import notices
@@ -50,7 +51,7 @@ def sync_filters(search, period, quarter, start, end, regions, countries, event_
     chosen = _chosen(ctx.triggered_id, ctx.triggered, search, shown)
     if chosen is None:
         return (no_update,) * 10
-    query = filters.to_query(chosen)
+    query = _query(chosen, search)
     if query != search and not notices.keeps_link(ctx.triggered_id, region_notice(current_viewer(), search or "")):
         set_props(ids.URL, {"search": query})
     return _controls(chosen, shown)
@@ -68,6 +69,11 @@ def _chosen(trigger, triggered: list, search: str | None, shown: tuple) -> Filte
     if isinstance(trigger, dict):
         return filters.from_query(search).without(trigger["key"])
     return filters.from_controls(*shown, window=common.window(filters.from_query(search)))
+
+
+def _query(chosen: Filters, search: str | None) -> str:
+    """The URL's query string for `chosen`; the page's language (`lang`) stays whatever changed, reset included."""
+    return filters.to_query(chosen, lang=negotiate.query_language(search))
 
 
 def _controls(chosen: Filters, shown: tuple) -> tuple:
@@ -111,8 +117,11 @@ def show_active_filters(search, pathname):
     """Chips for the active filters, and the header printed at the top of every printed page."""
     chosen = filters.from_query(search)
     win = common.window(chosen)
-    compared = f" · compared with {fmt.period(win.previous.start, win.previous.end)}" if win.previous else ""
-    shown = chips(chosen, f"{win.label}: {fmt.period(win.start, win.end)}{compared}", common.country_names())
+    dates = _("{period}: {dates}").format(period=win.label, dates=fmt.period(win.start, win.end))
+    if win.previous:
+        dates = _("{period} · compared with {dates}").format(period=dates,
+                                                             dates=fmt.period(win.previous.start, win.previous.end))
+    shown = chips(chosen, dates, common.country_names())
     # the rule saved views use: only regions the link names can be left out (a link naming none leaves none out)
     notice = notices.region_chip(region_notice(current_viewer(), search or ""))
     return [*shown, notice] if notice else shown, _printed_header(chosen, pathname)
@@ -121,10 +130,11 @@ def show_active_filters(search, pathname):
 def _printed_header(chosen: Filters, pathname: str | None) -> list:
     """The header at the top of every printed page: the app and page, the filters, the data's date."""
     build = common.build_info()
-    page = next((p["name"] for p in dash.page_registry.values() if p["path"] == pathname), "")
+    page = next((_(p["name"]) for p in dash.page_registry.values() if p["path"] == pathname), "")
     return [
-        html.Div([html.Strong(APP_NAME), f" · {page}" if page else ""], className="print-title"),
-        html.Div(f"Filters: {filters.describe(chosen, build['as_of'])}"),
-        html.Div(f"Data as of {fmt.day(build['as_of'])}; database built {build['built_at']:%d %b %Y %H:%M}"
-                 + (" · DEMO DATA" if build.get("is_demo") else "")),
+        html.Div([html.Strong(_(APP_NAME)), f" · {page}" if page else ""], className="print-title"),
+        html.Div(_("Filters: {filters}").format(filters=filters.describe(chosen, build["as_of"]))),
+        html.Div(_("Data as of {day}; database built {built}").format(
+            day=fmt.day(build["as_of"]), built=f"{build['built_at']:%d %b %Y %H:%M}")
+                 + (_(" · DEMO DATA") if build.get("is_demo") else "")),
     ]

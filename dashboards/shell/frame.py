@@ -16,17 +16,18 @@ from dash import dcc, html
 from flask import has_request_context, request
 from flask_wtf.csrf import generate_csrf
 
-from dashboards import filters, ids
+from dashboards import filters, i18n, ids
 from dashboards import formatting as fmt
 from dashboards.components import (
     chart_notes,  # noqa: F401  (its callback fills the chart cards' notes)
     filter_bar,
 )
+from dashboards.i18n import _, codes
 from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing, current_viewer
 from dashboards.security import access, allowed
 from dashboards.security.access import NOBODY, Viewer
-from dashboards.shell import dash_internals, notices, views_menu
+from dashboards.shell import dash_internals, language, notices, views_menu
 from data_pipeline.contract import REGIONS
 
 # Dash's page router reads the browser's address into its own location and keeps the page in its store: the
@@ -38,28 +39,38 @@ allowed.declare(dash_internals.PAGE_STORE, "data", allowed.STORE)
 APP_NAME = "SCN Impact Dashboard"
 
 
-def _nav(pages: list[dict], viewer: Viewer) -> dbc.Navbar:
-    """The navigation bar: the pages this viewer may open, who is signed in, and sign in or out."""
-    links = [dbc.NavItem(dbc.NavLink(p["name"], href=p["path"], id=ids.nav_link(p["module"].split(".")[-1])))
+def _logout_action() -> str:
+    """Signing out leads to the sign-in page in the language the person was reading (signin.logout_view)."""
+    lang = i18n.current_language()
+    return "/logout" if lang == i18n.DEFAULT else f"/logout?lang={lang}"
+
+
+def _nav(pages: list[dict], viewer: Viewer, shown: dict) -> dbc.Navbar:
+    """The navigation bar: the pages this viewer may open, the language switch, who is signed in, and sign in or
+    out."""
+    links = [dbc.NavItem(dbc.NavLink(_(p["name"]), href=p["path"], id=ids.nav_link(p["module"].split(".")[-1])))
              for p in pages if viewer.may_open(p["module"].split(".")[-1])]
-    role = access.ROLES.get(viewer.role)
-    who = [html.Span(viewer.user, className="user-name"), html.Span(role.label if role else "", className="user-role")]
+    who = [html.Span(viewer.user, className="user-name"),
+           html.Span(codes.role_name(viewer.role) if viewer.kind else "", className="user-role")]
     account = (dbc.NavItem(html.Div([
         html.Span(who, className="user-who"),
         # a POST with the form token: a link or another site cannot sign anyone out (auth.logout_view)
         html.Form([dcc.Input(type="hidden", name="csrf_token", value=generate_csrf()),
-                   html.Button("Sign out", type="submit", id="sign-out",
+                   html.Button(_("Sign out"), type="submit", id="sign-out",
                                className="btn btn-sm btn-outline-light ms-2")],
-                  action="/logout", method="post", className="d-inline"),
+                  action=_logout_action(), method="post", className="d-inline"),
     ], className="user-menu d-flex align-items-center")) if viewer.role != "public"
-        else dbc.NavItem(html.A("Sign in", href="/login", className="btn btn-sm btn-outline-light", id="sign-in-link")))
+        else dbc.NavItem(html.A(_("Sign in"), href=f"/login?lang={i18n.current_language()}",
+                                className="btn btn-sm btn-outline-light", id="sign-in-link")))
     return dbc.Navbar(
         dbc.Container([
-            dbc.NavbarBrand([html.Span("SCN", className="brand-mark"), " Impact Dashboard"], href="/",
+            dbc.NavbarBrand([html.Span("SCN", className="brand-mark"), " ", _("Impact Dashboard")], href="/",
                             id="brand-link"),
             html.Button(html.Span(className="navbar-toggler-icon"), id="nav-toggle", className="navbar-toggler",
-                        n_clicks=0, **{"aria-label": "Show or hide the page menu", "aria-controls": "nav-collapse"}),
-            dbc.Collapse(dbc.Nav([*links, views_menu.nav_item(viewer), account], navbar=True,
+                        n_clicks=0, **{"aria-label": _("Show or hide the page menu"), "aria-controls": "nav-collapse"}),
+            dbc.Collapse(dbc.Nav([*links, views_menu.nav_item(viewer),
+                                  dbc.NavItem(language.switch(shown.get("pathname"), shown.get("search"))), account],
+                                 navbar=True,
                                  class_name="ms-auto align-items-lg-center"),
                          id="nav-collapse", navbar=True),
         ], fluid=True),
@@ -93,7 +104,7 @@ def _route(path: str, search: str) -> tuple[object, str]:
     if not page:
         page = next((p for module, p in dash.page_registry.items() if module.split(".")[-1] == "not_found_404"), {})
         variables = None
-    layout, title = page.get("layout", html.H1("404 - Page not found")), page.get("title", APP_NAME)
+    layout, title = page.get("layout", html.H1(_("404 - Page not found"))), page.get("title", APP_NAME)
     if callable(layout):
         layout = layout(**{**(variables or {}), **dash_internals.parse_query_string(search)})
     if callable(title):
@@ -140,11 +151,11 @@ def layout() -> html.Div:
     requested = None if missing else _requested_page()
     shown = dict(zip(("pathname", "search"), requested, strict=True)) if requested else {}
     return html.Div([
-        html.A("Skip to the page content", href="#page-content", className="skip-link"),
+        html.A(_("Skip to the page content"), href="#page-content", className="skip-link"),
         dcc.Location(id=ids.URL, refresh=False, **shown),
         dcc.Location(id=ids.NAV, refresh="callback-nav"),
         html.Header([
-            _nav(pages, viewer),
+            _nav(pages, viewer, shown),
             notices.demo_banner(build) if build else notices.missing_database(missing),
             html.Div([
                 filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions,
@@ -159,7 +170,7 @@ def layout() -> html.Div:
         html.Main(_page_container(requested), id="page-content", className="app-main container-fluid",
                   tabIndex="-1", hidden=bool(missing)),
         html.Footer([
-            f"Data as of {fmt.day(as_of)} · built {build['built_at']:%d %b %Y %H:%M} · pipeline "
-            f"{build['pipeline_version']}",
+            _("Data as of {day} · built {built} · pipeline {version}").format(
+                day=fmt.day(as_of), built=f"{build['built_at']:%d %b %Y %H:%M}", version=build["pipeline_version"]),
         ] if build else [], className="app-footer d-print-none"),
     ], className="scn-app")

@@ -6,20 +6,21 @@ import dash_bootstrap_components as dbc
 from dash import html
 
 from dashboards import ids, settings
+from dashboards.i18n import _
 
 
 def demo_banner(build: dict) -> dbc.Alert | None:
     if not (build.get("is_demo") or settings.get().demo):
         return None
     return dbc.Alert(
-        [html.Strong("Demo data. "), "The numbers on these pages are synthetic, generated for demonstration; "
-         "they describe no real city or person."],
+        [html.Strong(_("Demo data.")), " ", _("The numbers on these pages are synthetic, generated for "
+                                                "demonstration; they describe no real city or person.")],
         color="warning", class_name="demo-banner mb-0", id=ids.DEMO_BANNER,
     )
 
 
 def missing_database(message: str) -> dbc.Alert:
-    return dbc.Alert([html.H1("No data to show yet", className="h4"), html.P(message, className="mb-0")],
+    return dbc.Alert([html.H1(_("No data to show yet"), className="h4"), html.P(message, className="mb-0")],
                      color="secondary", class_name="m-3")
 
 

@@ -17,21 +17,23 @@ import dash_bootstrap_components as dbc
 from dash import ALL, Input, Output, State, callback, ctx, dcc, html, no_update
 
 from dashboards import ids
+from dashboards.i18n import N_, _, codes
 from dashboards.queries.db import current_viewer
 from dashboards.reports.charts import CHARTS
 from dashboards.security import allowed
 from dashboards.security.access import REGION, ROLES, Viewer
+from dashboards.shell import language
 from dashboards.state import annotations
 from dashboards.state import saved_views as views
 from data_pipeline.contract import REGIONS
 
 SHARE_ROLES = tuple(r for r in ROLES if r != "public")
-TEXT = {
-    "saved": "Saved “{name}”.",
-    "shared": "“{name}” is shared with {role}.",
-    "none": "No saved views yet: name this page and its filters above.",
-    "note_added": "Note added to {chart} for {period}.",
-    "pick_view": "Choose one of your views to share.",
+TEXT = {  # translated where shown
+    "saved": N_("Saved “{name}”."),
+    "shared": N_("“{name}” is shared with {role}."),
+    "none": N_("No saved views yet: name this page and its filters above."),
+    "note_added": N_("Note added to {chart} for {period}."),
+    "pick_view": N_("Choose one of your views to share."),
 }
 
 
@@ -56,7 +58,7 @@ def nav_item(viewer: Viewer) -> dbc.NavItem | None:
     if viewer.kind is None or viewer.role == "public":
         return None
     # the panel (a dialog) exists only while open: aria-controls would name an id that is not there
-    return dbc.NavItem(html.Button("Views", id=ids.VIEWS_OPEN, n_clicks=0,
+    return dbc.NavItem(html.Button(_("Views"), id=ids.VIEWS_OPEN, n_clicks=0,
                                    className="btn btn-sm btn-outline-light ms-2", **{"aria-haspopup": "dialog"}))
 
 
@@ -71,26 +73,27 @@ def _note_form(viewer: Viewer) -> html.Section:
     staff_only = viewer.scope == REGION
     regions = viewer.regions if staff_only else REGIONS
     return html.Section([
-        html.H2("Note on a chart", className="h6 mt-4"),
-        html.P("A short dated note shown beside the chart and printed in packs, to the readers you choose.",
+        html.H2(_("Note on a chart"), className="h6 mt-4"),
+        html.P(_("A short dated note shown beside the chart and printed in packs, to the readers you choose."),
                className="small text-muted"),
-        dbc.Label("Chart", html_for=ids.NOTE_CHART),
-        dcc.Dropdown(id=ids.NOTE_CHART, options=[], placeholder="A chart of this page", clearable=False),
-        dbc.Label("Period (2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)", html_for=ids.NOTE_PERIOD,
+        dbc.Label(_("Chart"), html_for=ids.NOTE_CHART),
+        dcc.Dropdown(id=ids.NOTE_CHART, options=[], placeholder=_("A chart of this page"), clearable=False),
+        dbc.Label(_("Period (2026-Q3, 2026-09, 2026 or 2026-07-01..2026-09-30)"), html_for=ids.NOTE_PERIOD,
                   class_name="mt-2"),
         dbc.Input(id=ids.NOTE_PERIOD, value=_current_quarter(), maxLength=40),
-        dbc.Label("Readers", html_for=ids.NOTE_AUDIENCE, class_name="mt-2"),
+        dbc.Label(_("Readers"), html_for=ids.NOTE_AUDIENCE, class_name="mt-2"),
         dcc.Dropdown(id=ids.NOTE_AUDIENCE, clearable=False, value=annotations.STAFF, disabled=staff_only,
-                     options=[{"label": "Staff only", "value": annotations.STAFF},
-                              {"label": "Staff and donors", "value": annotations.DONORS},
-                              {"label": "Everyone (public)", "value": annotations.PUBLIC}]),
-        dbc.Label("About", html_for=ids.NOTE_REGION, class_name="mt-2"),
-        dcc.Dropdown(id=ids.NOTE_REGION, options=list(regions), value=regions[0] if staff_only else None,
-                     clearable=not staff_only, placeholder="The whole network"),
-        dbc.Label("Note", html_for=ids.NOTE_TEXT, class_name="mt-2"),
+                     options=[{"label": _("Staff only"), "value": annotations.STAFF},
+                              {"label": _("Staff and donors"), "value": annotations.DONORS},
+                              {"label": _("Everyone (public)"), "value": annotations.PUBLIC}]),
+        dbc.Label(_("About"), html_for=ids.NOTE_REGION, class_name="mt-2"),
+        dcc.Dropdown(id=ids.NOTE_REGION, options=codes.options("region", regions),
+                     value=regions[0] if staff_only else None,
+                     clearable=not staff_only, placeholder=_("The whole network")),
+        dbc.Label(_("Note"), html_for=ids.NOTE_TEXT, class_name="mt-2"),
         dbc.Textarea(id=ids.NOTE_TEXT, maxLength=annotations.MAX_TEXT, rows=3,
-                     placeholder="Q3 dip: elections in two hub countries"),
-        html.Button("Add the note", id=ids.NOTE_ADD, n_clicks=0, className="btn btn-sm btn-primary mt-2"),
+                     placeholder=_("Q3 dip: elections in two hub countries")),
+        html.Button(_("Add the note"), id=ids.NOTE_ADD, n_clicks=0, className="btn btn-sm btn-primary mt-2"),
         html.P(id=ids.NOTE_MESSAGE, className="small mt-2", role="status"),
     ], hidden=viewer.role not in annotations.WRITERS)
 
@@ -101,26 +104,26 @@ def panel(viewer: Viewer) -> html.Div | None:
     if nav_item(viewer) is None:
         return None
     share = html.Section([
-        html.H2("Share a view", className="h6 mt-4"),
-        dcc.Dropdown(id=ids.VIEWS_SHARE_VIEW, options=[], placeholder="One of your views"),
-        dcc.Dropdown(id=ids.VIEWS_SHARE_ROLE, options=[{"label": ROLES[r].label, "value": r} for r in SHARE_ROLES],
-                     placeholder="with everyone of the role", className="mt-2"),
-        html.Button("Share", id=ids.VIEWS_SHARE, n_clicks=0, className="btn btn-sm btn-outline-primary mt-2"),
+        html.H2(_("Share a view"), className="h6 mt-4"),
+        dcc.Dropdown(id=ids.VIEWS_SHARE_VIEW, options=[], placeholder=_("One of your views")),
+        dcc.Dropdown(id=ids.VIEWS_SHARE_ROLE, options=[{"label": codes.role_name(r), "value": r} for r in SHARE_ROLES],
+                     placeholder=_("with everyone of the role"), className="mt-2"),
+        html.Button(_("Share"), id=ids.VIEWS_SHARE, n_clicks=0, className="btn btn-sm btn-outline-primary mt-2"),
     ], hidden=viewer.role not in views.SHARERS)  # there but hidden for the others, as the note form
     return html.Div([dbc.Offcanvas([
         html.Section([
-            dbc.Label("Name this page and its filters", html_for=ids.VIEWS_NAME),
+            dbc.Label(_("Name this page and its filters"), html_for=ids.VIEWS_NAME),
             dbc.InputGroup([dbc.Input(id=ids.VIEWS_NAME, maxLength=views.MAX_NAME,
-                                      placeholder="MENA, this year, trainings"),
-                            html.Button("Save", id=ids.VIEWS_SAVE, n_clicks=0, className="btn btn-primary")]),
+                                      placeholder=_("MENA, this year, trainings")),
+                            html.Button(_("Save"), id=ids.VIEWS_SAVE, n_clicks=0, className="btn btn-primary")]),
             html.P(id=ids.VIEWS_MESSAGE, className="small mt-2", role="status"),
-            html.H2("Saved views", className="h6 mt-3"),
+            html.H2(_("Saved views"), className="h6 mt-3"),
             html.Ul(id=ids.VIEWS_LIST, className="saved-views list-unstyled"),
         ]),
         share,
         _note_form(viewer),
-        html.P(html.A("Make a pack (PDF) …", href="/pack", id="views-pack-link"), className="mt-4"),
-    ], id=ids.VIEWS_PANEL, title="Views, notes and packs", placement="end", is_open=False,
+        html.P(html.A(_("Make a pack (PDF) …"), href="/pack", id="views-pack-link"), className="mt-4"),
+    ], id=ids.VIEWS_PANEL, title=_("Views, notes and packs"), placement="end", is_open=False,
         class_name="d-print-none"), html.Div(id=ids.VIEWS_NOTICE, className="views-notice d-print-none")])
 
 
@@ -130,12 +133,20 @@ def view_items(viewer: Viewer) -> tuple[list, list[dict]]:
     found = views.list_for(viewer)
     items = [html.Li([html.Button(v.name, id={"type": ids.VIEWS_OPEN_ONE, "view": v.id}, n_clicks=0,
                                   className="btn btn-link p-0 saved-view-link"),
-                      html.Span(f" · {v.page}" + ("" if v.mine(viewer) else f" · shared by {v.owner}")
-                                + (f" · shared with {', '.join(v.shared_with)}" if v.shared_with and v.mine(viewer)
-                                   else ""), className="small text-muted"),
+                      html.Span(_view_about(viewer, v), className="small text-muted"),
                       html.Div(v.url, className="small text-muted saved-view-url")]) for v in found]
-    return items or [html.Li(TEXT["none"], className="small text-muted")], \
+    return items or [html.Li(_(TEXT["none"]), className="small text-muted")], \
         [{"label": v.name, "value": v.id} for v in found if v.mine(viewer)]
+
+
+def _view_about(viewer: Viewer, view) -> str:
+    """" · overview · shared by …": the page a saved view shows and who shared it, or with whom it is shared."""
+    about = _(" · {page}").format(page=view.page)
+    if not view.mine(viewer):
+        about += _(" · shared by {owner}").format(owner=view.owner)
+    elif view.shared_with:
+        about += _(" · shared with {roles}").format(roles=_(", ").join(codes.role_name(r) for r in view.shared_with))
+    return about
 
 
 def act(viewer: Viewer, action: str | None, url: str, name: str | None, view_id: int | None,
@@ -143,14 +154,15 @@ def act(viewer: Viewer, action: str | None, url: str, name: str | None, view_id:
     """Save or share as asked; what to tell the person (the store's refusal, in its words)."""
     try:
         if action == ids.VIEWS_SAVE:
-            return TEXT["saved"].format(name=views.save(viewer, name or "", url).name)
+            return _(TEXT["saved"]).format(name=views.save(viewer, name or "", url).name)
         if action == ids.VIEWS_SHARE:
             if view_id is None:
-                return TEXT["pick_view"]
+                return _(TEXT["pick_view"])
             shared = views.share(viewer, view_id, role or "")
-            return TEXT["shared"].format(name=shared.name, role=ROLES[role].label)
+            return _(TEXT["shared"]).format(name=shared.name, role=codes.role_name(role))
     except views.ViewRefused as exc:
-        return f"Not saved: {exc}." if action == ids.VIEWS_SAVE else f"Not shared: {exc}."
+        return (_("Not saved: {reason}.") if action == ids.VIEWS_SAVE else _("Not shared: {reason}.")).format(
+            reason=exc)
     return None
 
 
@@ -177,18 +189,20 @@ def opened(viewer: Viewer, view_id: int) -> tuple[object, object]:
     try:
         view = views.open_view(viewer, view_id)
     except views.ViewRefused as exc:
-        return no_update, dbc.Alert(f"Not opened: {exc}.", color="warning", dismissable=True)
+        return no_update, dbc.Alert(_("Not opened: {reason}.").format(reason=exc), color="warning", dismissable=True)
     notice = dbc.Alert(view.notice, color="info", dismissable=True, id="views-region-notice") if view.notice else None
     return view.url, notice
 
 
 @callback(Output(ids.NAV, "href", allow_duplicate=True), Output(ids.VIEWS_NOTICE, "children"),
           Output(ids.VIEWS_PANEL, "is_open", allow_duplicate=True),
-          Input({"type": ids.VIEWS_OPEN_ONE, "view": ALL}, "n_clicks"), prevent_initial_call=True)
-def open_saved_view(_clicks):
+          Input({"type": ids.VIEWS_OPEN_ONE, "view": ALL}, "n_clicks"), State(ids.URL, "search"),
+          prevent_initial_call=True)
+def open_saved_view(_clicks, search):
     if not ctx.triggered_id or not ctx.triggered[0]["value"]:  # the list was drawn again, nothing clicked
         return no_update, no_update, no_update
-    return *opened(current_viewer(), ctx.triggered_id["view"]), False
+    url, notice = opened(current_viewer(), ctx.triggered_id["view"])
+    return (language.kept(url, search) if isinstance(url, str) else url), notice, False
 
 
 @callback(Output(ids.NOTE_CHART, "options"), Input(ids.URL, "pathname"))
@@ -199,7 +213,7 @@ def charts_of_page(pathname):
 def chart_options(viewer: Viewer, pathname: str | None) -> list[dict]:
     """The charts of the page at `pathname` the viewer may write a note on."""
     page = views.PAGE_PATHS.get(pathname or "/")
-    return [{"label": c.label, "value": c.id} for c in CHARTS.values()
+    return [{"label": _(c.label), "value": c.id} for c in CHARTS.values()
             if c.page == page and viewer.may_open(c.page)] if viewer.role in annotations.WRITERS else []
 
 
@@ -210,8 +224,8 @@ def add_note(viewer: Viewer, chart: str | None, period: str | None, audience: st
         note = annotations.add(viewer, chart or "", period or "", text or "", audience or annotations.STAFF,
                                region=region)
     except annotations.NoteRefused as exc:
-        return f"Not added: {exc}.", False
-    return TEXT["note_added"].format(chart=CHARTS[note.chart_id].label, period=note.period_label), True
+        return _("Not added: {reason}.").format(reason=exc), False
+    return _(TEXT["note_added"]).format(chart=_(CHARTS[note.chart_id].label), period=note.period_label), True
 
 
 @callback(Output(ids.NOTE_MESSAGE, "children"), Output(ids.NOTES_CHANGED, "data"), Input(ids.NOTE_ADD, "n_clicks"),

@@ -25,11 +25,11 @@ def test_partial_periods_and_whole_quarters_in_french_and_arabic() -> None:
     frame, window = _running_quarter()
     with using("fr"):
         assert notes.partial_periods(frame, window, "quarter") == (
-            "T4 2026 jusqu'ici : 1 sur 3 mois (jusqu'au 30 oct. 2026), en plus clair : elle ne couvre pas un "
+            "T4 2026 en cours : 1 mois sur 3 (jusqu’au 30 oct. 2026), en plus clair : elle ne couvre pas un "
             "trimestre entier.")
     with using("ar"):
         arabic = notes.partial_periods(frame, window, "quarter")
-    assert "الربع الرابع 2026 حتى الآن" in arabic and "1 من أصل 3 أشهر" in arabic and "ربعًا كاملًا" in arabic
+    assert "الربع الرابع 2026 حتى الآن" in arabic and "1 من 3 أشهر" in arabic and "ربعًا كاملًا" in arabic
     started = Window(dt.date(2026, 8, 15), AS_OF, "Custom range")
     heat = pd.DataFrame({"quarter": pd.to_datetime(["2026-07-01"])})
     with using("fr"):
@@ -67,9 +67,9 @@ def test_period_names_and_the_filters_sentence_in_french_and_arabic() -> None:
     with using("fr"):
         assert period_name(dt.date(2026, 10, 1), "month") == "oct. 2026"
         assert period_name(dt.date(2026, 10, 1), "quarter") == "T4 2026"
-        assert filters.describe(chosen, AS_OF) == "T3 2026 (1 juil. 2026 – 30 sept. 2026); Régions : MENA"
+        assert filters.describe(chosen, AS_OF) == "T3 2026 (1 juil. 2026 – 30 sept. 2026) ; Régions : MENA"
         assert resolve(filters.make("all"), AS_OF).describe() == "Depuis le début (jusqu'au 30 oct. 2026)"
-        assert resolve(filters.from_query("?period=2026-Q4"), AS_OF).describe().startswith("T4 2026 jusqu'ici")
+        assert resolve(filters.from_query("?period=2026-Q4"), AS_OF).describe().startswith("T4 2026 en cours")
         assert resolve(filters.make("this-year"), AS_OF).describe().startswith("Cette année (2026)")
     with using("ar"):
         assert filters.describe(chosen, AS_OF).startswith("الربع الثالث 2026")

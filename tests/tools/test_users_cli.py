@@ -47,3 +47,41 @@ def test_python_dash_m_runs_the_command_line_as_the_readme_says(module: str, tmp
                           text=True, timeout=120, check=False)
     assert done.returncode == 0, done.stderr
     assert "e-mail" in done.stdout
+
+
+def test_a_preferred_language_is_kept_changed_and_cleared(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    monkeypatch.setenv("SCN_USERS", str(tmp_path / "users.sqlite"))
+    monkeypatch.setenv("SCN_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    settings.get.cache_clear()
+    runner = CliRunner()
+    added = runner.invoke(users_cli.cli, ["add", "pm@isd.org", "--role", "programme_manager", "--lang", "fr",
+                                          "--password", "a long enough password"])
+    assert added.exit_code == 0, added.output
+    assert users.get("pm@isd.org").language == "fr"
+    assert "fr" in runner.invoke(users_cli.cli, ["list"]).output
+    assert runner.invoke(users_cli.cli, ["language", "pm@isd.org", "ar-EG"]).exit_code == 0
+    assert users.get("pm@isd.org").language == "ar"
+    refused = runner.invoke(users_cli.cli, ["language", "pm@isd.org", "de"])
+    assert refused.exit_code == 1 and "not one of en, fr, ar" in refused.output
+    assert runner.invoke(users_cli.cli, ["language", "pm@isd.org", ""]).exit_code == 0
+    assert users.get("pm@isd.org").language is None
+    assert runner.invoke(users_cli.cli, ["language", "nobody@isd.org", "fr"]).exit_code == 1
+    settings.get.cache_clear()
+
+
+def test_a_store_made_before_languages_gains_the_column_and_keeps_its_people(tmp_path: Path):
+    import sqlite3
+
+    path = tmp_path / "old.sqlite"
+    con = sqlite3.connect(path)
+    # the users table as stores were made before the preferred language existed
+    con.executescript(users._SCHEMA.replace(",\n    language text  -- the language the person reads the app in "
+                                            "(en, fr, ar); null: their browser's", ""))
+    assert "language" not in {r[1] for r in con.execute("pragma table_info(users)")}
+    con.execute("insert into users (email, password_hash, role, created_at) values (?, ?, ?, ?)",
+                ("old@isd.org", "x", "programme_manager", "2026-01-01"))
+    con.commit()
+    con.close()
+    assert users.get("old@isd.org", path=path).language is None
+    users.set_language("old@isd.org", "ar", path=path)
+    assert users.get("old@isd.org", path=path).language == "ar"

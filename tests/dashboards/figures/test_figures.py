@@ -137,7 +137,7 @@ def test_breakdown_keeps_the_contract_order() -> None:
     df = pd.DataFrame({"dimension": ["gender", "gender", "age_band", "role"], "value": ["male", "female", "18-24",
                        "police"], "participants": [4, 6, 10, 10]})
     fig = training.breakdown(df)
-    assert list(fig.data[0].y) == ["male", "female"]  # drawn bottom-up: female first on screen
+    assert list(fig.data[0].y) == ["Male", "Female"]  # drawn bottom-up: female first on screen, in the reader's words
     assert list(fig.data[0].customdata) == [0.4, 0.6]
 
 
