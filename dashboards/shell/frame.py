@@ -147,8 +147,18 @@ def layout() -> html.Div:
             _nav(pages, viewer),
             notices.demo_banner(build) if build else notices.missing_database(missing),
             html.Div([
-                filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions),
-                html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
+                # folded on a phone and in the scrolled header's compact bar (assets/header.js, header.css)
+                html.Button(["Filters", html.Span(id=ids.FILTER_COUNT, className="filter-count")],
+                            id=ids.FILTERS_TOGGLE, className="btn btn-sm btn-outline-secondary filters-toggle",
+                            **{"aria-expanded": "false", "aria-controls": ids.FILTER_BODY}),
+                html.Div(filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions),
+                         id=ids.FILTER_BODY, className="filter-body"),
+                html.Div([
+                    html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
+                    # the browser's print with assets/print.css; its "Save as PDF" makes the PDF
+                    html.Button("Print / PDF", id=ids.PRINT_BUTTON, className="btn btn-sm btn-outline-secondary",
+                                title="Print this page on A4, or save it as a PDF"),
+                ], className="chips-row"),
             ], className="filter-panel d-print-none", hidden=bool(missing)),
         ], className="app-header"),
         html.Div(id=ids.PRINT_HEADER, className="print-header"),
