@@ -1,21 +1,21 @@
 // Charts drawn for the box they are in: a phone's narrow card, and the printed page.
 //
 // The figures are built on the server for a laptop's card (dashboards/figures): margins wide enough for whole
-// category labels, panels side by side, legends on the right. On a phone's ~360 px card that leaves the bars no
-// room (the labels take the width) and puts panels on top of each other's labels. Every figure reaches the page
-// through Plotly.react (dcc.Graph), so this wraps it and lays the figure out again for the box it is drawn in:
+// category labels, panels side by side, a heatmap's colour bar on its right. On a phone's ~360 px card that
+// leaves the bars no room (the labels take the width) and puts panels on top of each other's labels. Every
+// figure reaches the page through Plotly.react (dcc.Graph), so this wraps it and lays the figure out again for
+// the box it is drawn in:
 //   narrow (a card under NARROW px): long category labels cut with an ellipsis (the hover keeps the whole name),
 //   panels side by side stacked one under another, a heatmap's colour bar above it and its quarters upright and
 //   short, long titles on two lines (legends are below the plot already: dashboards/theme.py);
-//   print (the page is being printed, assets/print.js): the figure drawn at the printable width of A4, so
-//   nothing runs past the paper's right edge.
+//   print (the page is being printed, assets/print.js): the figure as it is, drawn again in its box, which
+//   assets/print.css keeps within A4's printable width, so nothing runs past the paper's right edge.
 // The figure dcc.Graph gave is kept (gd.scnFigure) and drawn again when the box changes kind (a phone turned,
 // the print dialog opened or closed). window.scnCharts.redraw() does that for every chart and says when done.
 (function () {
     "use strict";
 
     var NARROW = 576; // px: Bootstrap's "sm" breakpoint; a card below it is a phone's
-    var PRINT_WIDTH = 718; // px: A4 (210 mm) less 10 mm margins each side (assets/print.css), at 96 px an inch
     var LABEL_SHARE = 0.3; // of a narrow chart's width, the most its category labels may take
     var CHAR_PX = 6.6; // a 12-13 px label's average character, to cut labels before drawing them
 
@@ -290,7 +290,7 @@
         return Promise.all(drawn);
     }
 
-    window.scnCharts = {redraw: redraw, NARROW: NARROW, PRINT_WIDTH: PRINT_WIDTH};
+    window.scnCharts = {redraw: redraw, NARROW: NARROW};
 
     var pending = null;
     window.addEventListener("resize", function () {
