@@ -43,11 +43,15 @@
         return value === null || value === undefined ? "" : String(value);
     }
 
+    var TOKEN = /^\S{21,}$/; // a word no column should be made as wide as (a checksum, a path)
+
     function cell(tag, text, numeric) {
         var element = document.createElement(tag);
         element.textContent = text;
         if (numeric) {
             element.className = "num";
+        } else if (TOKEN.test(text)) {
+            element.className = "token";
         }
         return element;
     }
