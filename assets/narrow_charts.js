@@ -6,7 +6,7 @@
 // figure reaches the page through Plotly.react (dcc.Graph), so this wraps it and lays the figure out again for
 // the box it is drawn in:
 //   narrow (a card under NARROW px): long category labels cut with an ellipsis (the hover keeps the whole name),
-//   panels side by side stacked one under another, a heatmap's colour bar above it and its quarters upright and
+//   panels side by side stacked one under another, a heatmap's colour bar under it and its quarters upright and
 //   short, long titles on two lines (legends are below the plot already: dashboards/theme.py);
 //   print (the page is being printed, assets/print.js): the figure as it is, drawn again in its box, which
 //   assets/print.css keeps within A4's printable width, so nothing runs past the paper's right edge.
@@ -170,7 +170,7 @@
         }
     }
 
-    // Heatmap columns: "Q3 2026 so far" as "Q3 '26*" upright; the colour bar under the chart.
+    // Heatmap columns: "Q3 2026 so far" as "Q3 '26*" upright; the colour bar at the chart's foot.
     function heatmapFits(layout, data) {
         data.forEach(function (trace, i) {
             if (trace.type !== "heatmap" || !trace.x) {
@@ -193,14 +193,15 @@
             bar.orientation = "h";
             bar.x = 0.5;
             bar.xanchor = "center";
-            bar.y = 1.02;
+            bar.yref = "container"; // at the foot of the chart, under the upright quarter labels
+            bar.y = 0.01;
             bar.yanchor = "bottom";
             bar.thickness = 10;
             bar.len = 0.9;
             bar.title = Object.assign(copy(bar.title), {side: "top"});
             data[i] = Object.assign(copy(trace), {colorbar: bar});
             var margin = copy(layout.margin);
-            margin.t = Math.max(margin.t || 0, 118);
+            margin.b = Math.max(margin.b || 0, 150);
             layout.margin = margin;
         });
     }

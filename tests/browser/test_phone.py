@@ -54,6 +54,7 @@ _CHARTS = """() => Array.from(document.querySelectorAll('.js-plotly-plot')).map(
     const bars = (gd.data || []).filter(t => t.type === 'bar');
     return {
         id: gd.parentElement.id,
+        box: box(gd),
         width: full.width,
         plot: full._size.w,
         bars: bars.length,
@@ -86,6 +87,8 @@ def test_a_page_on_a_phone_fits_and_nothing_overlaps(phone: Page, sample_db: Pat
         if chart["bars"]:
             assert chart["plot"] >= 0.5 * chart["width"], f"{where}: labels take the width ({chart})"
             assert chart["barWidths"] and max(chart["barWidths"]) > 2, f"{where}: no bar drawn"
+        outside = [t[0] for t in chart["titles"] if t[2] < chart["box"][1] - 1 or t[4] > chart["box"][3] + 1]
+        assert not outside, f"{where}: titles drawn outside the chart (under its controls): {outside}"
         titles = overlapping(chart["titles"])
         assert not titles, f"{where}: titles on top of each other: {titles}"
         labels = overlapping(chart["yticks"] + chart["titles"])
