@@ -14,6 +14,10 @@ URL = "url"  # dcc.Location whose query string holds the full filter state (refr
 NAV = "nav"  # dcc.Location used by callbacks to open another page (refresh="callback-nav")
 NAV_LINKS = "nav-links"
 PRINT_HEADER = "print-header"
+PRINT_BUTTON = "print-page"  # window.print with the page made ready for paper (assets/print.js)
+FILTERS_TOGGLE = "filters-toggle"  # shows or hides the filter bar where it is folded (assets/header.js)
+FILTER_BODY = "filter-body"
+FILTER_COUNT = "filter-count"  # the number of active filters, on the toggle (assets/header.js)
 DEMO_BANNER = "demo-banner"
 CHIPS = "filter-chips"
 FILTER_PERIOD = "filter-period"

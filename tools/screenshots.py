@@ -1,6 +1,9 @@
-"""Start the dashboard against a database and save a screenshot of every page (and the Overview on a phone).
+"""Start the dashboard against a database and save screenshots of every page: desktop, phone and printed.
 
     python -m tools.screenshots --db data/build/scn.duckdb --out docs/screenshots
+
+<page>.png (1440 x 900, scaled to 1200 px wide), <page>-phone.png (390 x 844, touch) and print/<page>.png (the page
+as printed on A4: print media at A4's width, assets/print.css and print.js); docs/printing.md shows them.
 
 Uses the system Chromium (/usr/bin/chromium) through Playwright; every request that is not to the app is
 blocked, so the screenshots also prove the pages need nothing from the internet. `serve()` is reused by the
@@ -151,6 +154,35 @@ def busiest_city(db: Path) -> str:
                            "city_id limit 1").fetchone()[0]
 
 
+DESKTOP = {"viewport": {"width": 1440, "height": 900}}
+# An iPhone-sized screen: 390 x 844 CSS pixels, touch, the mobile viewport rules
+PHONE = {"viewport": {"width": 390, "height": 844}, "is_mobile": True, "has_touch": True, "device_scale_factor": 2}
+# A4's width at 96 px an inch (210 mm): the page as print media lays it out before the printer's margins
+A4_WIDTH = 794
+
+
+def wait_for_paper(page, timeout: float = 20_000) -> None:
+    """Switch the page to print media and wait until assets/print.js has made it ready: every grid written as a
+    table, every chart drawn again at the paper's width (<html data-print-ready>)."""
+    page.emulate_media(media="print")
+    page.wait_for_function("() => document.documentElement.getAttribute('data-print-ready') === '1'",
+                           timeout=timeout)
+    wait_until_drawn(page, timeout)
+
+
+def optimised(path: Path, *, width: int | None = None) -> None:
+    """Shrink a screenshot in place: scaled to `width` px wide if wider, and reduced to a 256-colour palette
+    (a dashboard's flat colours survive it; the files are a fraction of the size)."""
+    from PIL import Image
+
+    with Image.open(path) as image:
+        image.load()
+    if width and image.width > width:
+        image = image.resize((width, round(image.height * width / image.width)), Image.Resampling.LANCZOS)
+    image.convert("RGB").quantize(colors=256, method=Image.Quantize.MEDIANCUT, dither=Image.Dither.NONE).save(
+        path, optimize=True)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--db", type=Path, default=ROOT / "data/build/scn.duckdb")
@@ -158,25 +190,35 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     from playwright.sync_api import sync_playwright
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    shots = dict(PAGES, city=f"/city/{busiest_city(args.db)}", **LANGUAGE_SHOTS)
+    (args.out / "print").mkdir(parents=True, exist_ok=True)
+    shots = dict(PAGES, city=f"/city/{busiest_city(args.db)}")
+    # (file, context options, paper?, width to scale the saved image to, the pages): the overview and impact pages
+    # in French and Arabic at desktop size too (#18)
+    kinds = [("{}.png", DESKTOP, False, 1200, {**shots, **LANGUAGE_SHOTS}), ("{}-phone.png", PHONE, False, 390, shots),
+             ("print/{}.png", {"viewport": {"width": A4_WIDTH, "height": 1123}}, True, None, shots)]
     with serve(args.db) as base, sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for name, path, viewport in [*((n, p, (1440, 900)) for n, p in shots.items()),
-                                     ("overview-phone", "/", (390, 844))]:
-            context = browser.new_context(viewport={"width": viewport[0], "height": viewport[1]},
-                                          accept_downloads=False)
+        for pattern, options, paper, width, pages in kinds:
+            context = browser.new_context(**options, accept_downloads=False)
             page = context.new_page()
             blocked: list[str] = []
             block_outside(page, base, blocked)
             count_requests(page)
             sign_in(page, base)
-            started = time.perf_counter()
-            page.goto(base + path)
-            wait_until_drawn(page)
-            seconds = time.perf_counter() - started
-            page.screenshot(path=str(args.out / f"{name}.png"), full_page=True)
-            print(f"{name:>16}: {path:<24} drawn in {seconds:.1f} s" + (f"; BLOCKED {blocked}" if blocked else ""))
+            for name, path in pages.items():
+                started = time.perf_counter()
+                page.goto(base + path)
+                wait_until_drawn(page)
+                seconds = time.perf_counter() - started
+                if paper:
+                    wait_for_paper(page)
+                target = args.out / pattern.format(name)
+                page.screenshot(path=str(target), full_page=True)
+                if paper:
+                    page.emulate_media(media="screen")
+                optimised(target, width=width)
+                print(f"{pattern.format(name):>22}: {path:<24} drawn in {seconds:.1f} s, "
+                      f"{target.stat().st_size / 1024:.0f} KB" + (f"; BLOCKED {blocked}" if blocked else ""))
             context.close()
         browser.close()
     return 0

@@ -158,9 +158,19 @@ def layout() -> html.Div:
             _nav(pages, viewer, shown),
             notices.demo_banner(build) if build else notices.missing_database(missing),
             html.Div([
-                filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions,
-                           filters.from_query(requested[1]) if requested else None),
-                html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
+                # folded on a phone and in the scrolled header's compact bar (assets/header.js, header.css)
+                html.Button([_("Filters"), html.Span(id=ids.FILTER_COUNT, className="filter-count")],
+                            id=ids.FILTERS_TOGGLE, className="btn btn-sm btn-outline-secondary filters-toggle",
+                            **{"aria-expanded": "false", "aria-controls": ids.FILTER_BODY}),
+                html.Div(filter_bar(options, filters.quarters_between(first, as_of), first, as_of, regions,
+                                    filters.from_query(requested[1]) if requested else None),
+                         id=ids.FILTER_BODY, className="filter-body"),
+                html.Div([
+                    html.Div(id=ids.CHIPS, className="chips", **{"aria-live": "polite"}),
+                    # the browser's print with assets/print.css; its "Save as PDF" makes the PDF
+                    html.Button(_("Print / PDF"), id=ids.PRINT_BUTTON, className="btn btn-sm btn-outline-secondary",
+                                title=_("Print this page on A4, or save it as a PDF")),
+                ], className="chips-row"),
             ], className="filter-panel d-print-none", hidden=bool(missing)),
         ], className="app-header"),
         html.Div(id=ids.PRINT_HEADER, className="print-header"),
