@@ -3,6 +3,16 @@
 // it could not load and gives the reference to quote. A later answer for the same output clears the message; an
 // answer for another output of the card (the notes beside a chart) leaves it.
 (function () {
+    // The reader's words, handed over by the frame (dashboards/i18n/browser.py), else `english`.
+    function word(key, english) {
+        var element = document.getElementById("scn-words");
+        try {
+            return (element && JSON.parse(element.getAttribute("data-words"))[key]) || english;
+        } catch (e) {
+            return english;
+        }
+    }
+
     var CALLBACK = "/_dash-update-component";
     var realFetch = window.fetch.bind(window);
 
@@ -56,8 +66,9 @@
                     ids.forEach(function (id) {
                         var message = slot(id);
                         if (message) {
-                            message.textContent = "This could not load (reference " + (error.reference || "unknown")
-                                + "). Reload the page; if it happens again, tell the data team the reference.";
+                            message.textContent = word("could_not_load", "This could not load (reference "
+                                + "{reference}). Reload the page; if it happens again, tell the data team the "
+                                + "reference.").replace("{reference}", error.reference || "unknown");
                             message.hidden = false;
                             message.dataset.output = id;
                         }

@@ -7,10 +7,21 @@
     "use strict";
 
     var KINDS = {
-        region: "Filter by region…",
-        country: "Filter by country…",
-        city: "Open a city…",
+        region: ["filter_region", "Filter by region…"],
+        country: ["filter_country", "Filter by country…"],
+        city: ["open_city", "Open a city…"],
     };
+
+    // A kind's words in the reader's language, handed over by the frame (dashboards/i18n/browser.py), else English.
+    function words(kind) {
+        var element = document.getElementById("scn-words");
+        try {
+            var all = element ? JSON.parse(element.getAttribute("data-words")) : {};
+            return all[KINDS[kind][0]] || KINDS[kind][1];
+        } catch (e) {
+            return KINDS[kind][1];
+        }
+    }
     var MARK = "scnKeys"; // the graph's hook is set once (gd.on survives every redraw of the same graph)
 
     function isPair(value) {
@@ -97,10 +108,10 @@
         details.className = "chart-keys d-print-none";
         details.dataset.kind = kind;
         var summary = document.createElement("summary");
-        summary.textContent = KINDS[kind];
+        summary.textContent = words(kind);
         details.appendChild(summary);
         var list = document.createElement("ul");
-        list.setAttribute("aria-label", KINDS[kind].replace("…", ""));
+        list.setAttribute("aria-label", words(kind).replace("…", ""));
         marks.forEach(function (mark) {
             var item = document.createElement("li");
             var button = document.createElement("button");

@@ -12,6 +12,16 @@
 (function () {
     "use strict";
 
+    // The reader's words, handed over by the frame (dashboards/i18n/browser.py), else `english`.
+    function word(key, english) {
+        var element = document.getElementById("scn-words");
+        try {
+            return (element && JSON.parse(element.getAttribute("data-words"))[key]) || english;
+        } catch (e) {
+            return english;
+        }
+    }
+
     var PRINT_ROWS = 100;
     var printing = false;
     var ready = null;
@@ -92,12 +102,12 @@
             var line = document.createElement("p");
             line.className = "print-more";
             line.setAttribute("data-more", String(more));
-            line.textContent = "and " + more.toLocaleString("en") + " more " + (more === 1 ? "row" : "rows")
-                + " \u2014 see the Excel export.";
+            line.textContent = word("print_more", "Rows not printed: {n}. See the Excel export.")
+                .replace("{n}", more.toLocaleString(document.documentElement.lang || "en"));
             box.appendChild(line);
         }
         if (!nodes.length) {
-            box.appendChild(cell("p", "No rows for the chosen filters."));
+            box.appendChild(cell("p", word("print_none", "No rows for the chosen filters.")));
         }
         return box;
     }

@@ -22,7 +22,7 @@ from dashboards.components import (
     chart_notes,  # noqa: F401  (its callback fills the chart cards' notes)
     filter_bar,
 )
-from dashboards.i18n import _, codes
+from dashboards.i18n import _, browser, codes
 from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing, current_viewer
 from dashboards.security import access, allowed
@@ -177,6 +177,7 @@ def layout() -> html.Div:
         views_menu.panel(viewer),
         # Read by the chart notes on every page, the public's too; the note form (signed in only) bumps it.
         dcc.Store(id=ids.NOTES_CHANGED, data=0),
+        html.Div(id=browser.ELEMENT_ID, hidden=True, **{"data-words": browser.words_json()}),  # assets/*.js
         html.Main(_page_container(requested), id="page-content", className="app-main container-fluid",
                   tabIndex="-1", hidden=bool(missing)),
         html.Footer([

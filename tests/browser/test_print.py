@@ -133,7 +133,7 @@ def test_a_long_grid_prints_every_row_or_says_how_many_more(dash_page: Page) -> 
     assert printed_rows > 15, printed_rows
     assert printed_rows + shown_more == rows_on_screen, (printed_rows, shown_more, rows_on_screen)
     if shown_more:
-        assert more.inner_text() == f"and {shown_more:,} more rows — see the Excel export."
+        assert more.inner_text() == f"Rows not printed: {shown_more:,}. See the Excel export."
 
 
 def test_leaving_print_draws_the_charts_for_the_screen_again(dash_page: Page) -> None:
