@@ -11,7 +11,7 @@ import dash_bootstrap_components as dbc
 from dash import dcc, html
 
 from dashboards import ids, theme
-from dashboards.i18n import _
+from dashboards.i18n import _, current_language
 from dashboards.ids import PageIds
 
 GRAPH_CONFIG = {
@@ -27,6 +27,14 @@ GRAPH_CONFIG = {
     "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d", "toggleSpikelines", "sendChartToCloud"],
     "toImageButtonOptions": {"format": "png", "scale": 2},
 }
+
+
+def graph_config() -> dict:
+    """GRAPH_CONFIG in the reader's language: plotly.js's own locale (assets/plotly_locales.js) names the months and
+    days on time axes and sets the number separators of ticks and hovers ("janv. 2026", "1 234")."""
+    return {**GRAPH_CONFIG, "locale": current_language()}
+
+
 # What a graph shows before its callback answers: nothing, rather than empty axes.
 BLANK_FIGURE = {"data": [], "layout": {"xaxis": {"visible": False}, "yaxis": {"visible": False},
                                        "paper_bgcolor": "white", "plot_bgcolor": "white"}}
@@ -52,7 +60,7 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
             html.Figure([
                 # responsive: the chart takes its card's height from its first draw, whatever height the figure
                 # asks for; without it a figure of another height was drawn again once the card resized it
-                dcc.Loading(dcc.Graph(id=page.graph(chart), figure=BLANK_FIGURE, config=GRAPH_CONFIG,
+                dcc.Loading(dcc.Graph(id=page.graph(chart), figure=BLANK_FIGURE, config=graph_config(),
                                       responsive=True, style={"height": f"{height}px"}, className="chart-graph"),
                             type="dot", delay_show=400, color=theme.PRIMARY),
                 # The chart in words for screen readers: the sentence the figure carries (figures/describe.py),

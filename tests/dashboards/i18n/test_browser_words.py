@@ -29,3 +29,15 @@ def test_the_words_are_in_the_readers_language() -> None:
         assert french[key] != text and arabic[key] != text, key
         for place in re.findall(r"\{\w+\}", text):
             assert place in french[key] and place in arabic[key], (key, place)
+
+
+def test_charts_speak_the_readers_language_through_plotlys_own_locales() -> None:
+    from dashboards.components.chart_card import graph_config
+
+    script = (ROOT / "assets" / "plotly_locales.js").read_text()
+    for lang in ("fr", "ar"):
+        assert f'"name": "{lang}"' in script
+        with using(lang):
+            assert graph_config()["locale"] == lang
+    assert "janv." in script and "يناير" in script  # the months a time axis shows
+    assert graph_config()["locale"] == "en"
