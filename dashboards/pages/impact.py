@@ -19,7 +19,8 @@ from dashboards.queries.db import current_viewer
 from dashboards.queries.impact_data import NETWORK
 from dashboards.reports import exports
 from dashboards.reports.pdf import render_pdf
-from dashboards.reports.words import REACHED, as_awarded, summary_sentences
+from dashboards.reports.phrases import REACHED, as_awarded
+from dashboards.reports.words import summary_sentences
 from dashboards.security import allowed
 from dashboards.shell import language
 

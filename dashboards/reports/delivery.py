@@ -18,28 +18,25 @@ An administrator subscribes people, by role (everyone of it, or named people of 
   after settings.delivery_max_attempts failures it is given up and the administrators are told (and the audit log);
 - one run at a time (a lock beside the state file): a second one started meanwhile does nothing.
 
-E-mail goes through SMTP with the settings module's host, port, STARTTLS or SSL, and login. A send is recorded
-right after the server accepted it: a crash in between (rare) sends that one again next run, never loses it.
+The e-mail itself (the pack printed for its recipient, its words, the SMTP sender) is mail.py's. It goes through
+SMTP with the settings module's host, port, STARTTLS or SSL, and login. A send is recorded right after the server
+accepted it: a crash in between (rare) sends that one again next run, never loses it.
 """
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import fcntl
 import smtplib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from email.utils import formataddr
 from pathlib import Path
 
-from dashboards import formatting as fmt
 from dashboards import settings
 from dashboards.filters import period_bounds, period_name, quarter_name, quarter_start
-from dashboards.i18n import _, current_language, using
 from dashboards.queries import db
-from dashboards.reports import charts, mail, pack_pdf
+from dashboards.reports import charts, mail
 from dashboards.reports import pack as packs
 from dashboards.reports.mail import DeliveryError, Sender
 from dashboards.security import access, audit, users
@@ -260,7 +257,7 @@ def recipients(sub: Subscription) -> list[users.User]:
     return found
 
 
-# --- sending (the SMTP side and the messages' words: mail.py) -------------------------------------------
+# --- sending (the SMTP side, the messages and their words: mail.py) -----------------------------------
 
 def _alert_once(con_path: Path | None, key: str, subject: str, body: str, send: Sender, report: RunReport) -> None:
     """Tell the administrators, once for `key` (a failed build, a given-up send)."""
@@ -367,20 +364,8 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
         shape = (viewer.role, viewer.regions, viewer.donor_id, repr(spec), sub.lang)
         if shape not in made:
             made[shape] = packs.gather(viewer, spec, sub.lang)
-        with using(sub.lang):  # the recipient reads the pack and its e-mail in the subscription's language
-            printed = dataclasses.replace(made[shape], prepared_for=_prepared_for(viewer))
-            pdf = pack_pdf.render(printed)
-            contents = "\n".join(f"- {c.drawn.title}" for c in printed.charts)
-            label = _period_label(period)
-            body = _(mail.TEXT["body"]).format(
-                name=name, period=label, pages=len(printed.charts), contents=contents, as_of=printed.as_of,
-                built=_built(printed.built_at), url=settings.get().app_url,
-                role=_(access.ROLES[viewer.role].label), id=sub.id,
-                cadence=_(mail.CADENCE_WORDS[sub.cadence]) if sub.cadence in mail.CADENCE_WORDS else sub.cadence)
-            subject = _(mail.TEXT["subject"]).format(name=name, period=label)
-        message = mail.message(formataddr(((user.display_name or ""), user.email)), subject, body,
-                               (packs.filename(printed, period.key.removeprefix("publish:")), pdf))
-        send(message)
+        send(mail.pack_message(user, made[shape], name=name, period_key=period.key, period_label=period.label,
+                               subscription=sub.id, cadence=sub.cadence, lang=sub.lang))
     except Exception as exc:  # a pack that cannot be made or sent is retried later; the error is kept to read
         _failed(sub, name, period, user.email, attempts, now, exc, send, report, path)
         return
@@ -393,28 +378,6 @@ def _deliver(sub: Subscription, name: str, spec: packs.Spec, period: Due, user: 
     audit.record("pack_sent", actor="deliver", subject=user.email, subscription=sub.id, period=period.key,
                  pack=name, attempts=attempts)
     report.sent.append((sub.id, period.key, user.email))
-
-
-def _prepared_for(viewer: Viewer) -> str:
-    return f"{viewer.user} ({_(access.ROLES[viewer.role].label)})"
-
-
-def _period_label(period: Due) -> str:
-    """The period an e-mail is about, in the current language: "Q3 2026" ("T3 2026"), "Oct 2026" ("oct. 2026")."""
-    if current_language() == "en":
-        return period.label
-    if len(period.key) == 7 and period.key[4:6] == "-Q":
-        return period_name(dt.date(int(period.key[:4]), 3 * int(period.key[6]) - 2, 1), "quarter")
-    if len(period.key) == 7 and period.key[4] == "-":
-        return period_name(dt.date(int(period.key[:4]), int(period.key[5:]), 1), "month")
-    if period.key.startswith("publish:"):
-        return _(mail.TEXT["publish_period"]).format(when=period.label.rsplit(" ", 1)[-1])
-    return period.label
-
-
-def _built(when: dt.datetime) -> str:
-    """When the database was built, as the e-mail says it ("30 Oct 2026 06:00"; "30 oct. 2026 06:00")."""
-    return f"{when:%d %b %Y %H:%M}" if current_language() == "en" else f"{fmt.day(when.date())} {when:%H:%M}"
 
 
 def _failed(sub: Subscription, name: str, period: Due, email: str, attempts: int, now: dt.datetime,

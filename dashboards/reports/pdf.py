@@ -1,8 +1,9 @@
 """The impact summary as an A4 PDF: the headline numbers, the summary's words, money, countries, participants and
 indicators, with the suppression note on every page.
 
-Pure: made from `ImpactData` (queries/impact_data.py) and the words (reports/words.py); the only files read are
-the fonts bundled in `dashboards/reports/fonts/`. The same data gives the same bytes on any machine.
+Pure: made from `ImpactData` (queries/impact_data.py) and the words (reports/words.py, reports/phrases.py); the
+only files read are the fonts bundled in `dashboards/reports/fonts/`. The same data gives the same bytes on any
+machine.
 
 It speaks the current language (`dashboards.i18n.current_language()`: the request's when downloaded from the
 impact page, `using(lang)` elsewhere): its words through the `reports` catalogs, its numbers and dates through
@@ -24,15 +25,8 @@ from dashboards.i18n import N_, _, current_language, ngettext
 from dashboards.queries.impact_data import NETWORK, ImpactData
 from dashboards.reports.a4 import A4, BODY, DEMO, FONT, MARGIN, PANEL, fit, room
 from dashboards.reports.exports import neutral
-from dashboards.reports.words import (
-    PLAIN_COUNT,
-    as_awarded,
-    category_column,
-    count_text,
-    summary_sentences,
-    target_text,
-    usd,
-)
+from dashboards.reports.phrases import PLAIN_COUNT, as_awarded, category_column, count_text, target_text, usd
+from dashboards.reports.words import summary_sentences
 
 # An indicator's level and status as a heading or a table cell shows them (the data says "output", "on track").
 LEVEL_WORDS = {"output": N_("Output"), "outcome": N_("Outcome"), "impact": N_("Impact")}

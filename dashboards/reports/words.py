@@ -8,122 +8,22 @@ Every sentence speaks the current language: its words through the `reports` cata
 six plural forms), its numbers and dates through formatting.py. The sentences are long and their parts depend on the
 data (a money clause only when money was awarded, a list of the indicators behind), so each part is a translatable
 phrase with named places, `{start}` standing for what the sentence says before it: a translator can move a part's
-own words around its figures, not reorder the parts.
+own words around its figures, not reorder the parts. The pieces the sentences share with the PDF (money, counted
+nouns, "A, B and C", what a suppressed table lets be said) are phrases.py's.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 
 import pandas as pd
 
 from dashboards import formatting as fmt
 from dashboards.i18n import DEFAULT, N_, _, current_language, ngettext, pgettext
-from dashboards.queries.impact_data import PARTICIPANT_COLUMNS, STATUSES, Count, ImpactData
-from data_pipeline import macros
+from dashboards.queries.impact_data import STATUSES, ImpactData
+from dashboards.reports import phrases
 
 LEVELS = ("output", "outcome", "impact")
-# Who counts as reached (queries.impact.participants): people at events hosted in a funded city while a grant ran
-# there, not everyone who attended an event somewhere.
-REACHED = N_("at events in funded cities while a grant ran there")
-FEWER_THAN = re.compile(r"\s*<\s*(\d+)\s*")
-PLAIN_COUNT = re.compile(r"\s*\d[\d,]*\s*")
-
-
-def usd(value: float | None, *, unit_of: float | None = None, currency: str = "USD") -> str:
-    """Money as a report writes it: "US$1.4 million", "US$850k", "US$8.5k", "US$950". `unit_of` makes a figure
-    share the million/billion unit of a larger one beside it ("US$0.9 million" next to "US$1.4 million").
-    Another `currency` is written by its code: "GBP 1.1 million". In French and Arabic the amount is the locale's
-    ("1,4 million $US", "850 000 $US")."""
-    if value is None or pd.isna(value):
-        return "–"
-    size = abs(float(value))
-    sign = "-" if value < 0 else ""
-    reference = max(size, abs(float(unit_of))) if unit_of is not None and not pd.isna(unit_of) else size
-    english = current_language() == DEFAULT
-    amount = None
-    # Each unit starts where the smaller one would round to 1,000 ("US$1,000k"): k shows no decimal, million one.
-    for limit, start, suffix in ((1e9, 999_950_000, " billion"), (1e6, 999_500, " million")):
-        if reference >= start and size >= 0.05 * limit:
-            if english:
-                amount = f"{size / limit:,.1f}".removesuffix(".0") + suffix
-            else:
-                figure = fmt.number(round(size / limit, 1), 0 if round(size / limit, 1).is_integer() else 1)
-                amount = (_("{amount} billion") if limit == 1e9 else _("{amount} million")).format(amount=figure)
-            break
-    if amount is None and size >= 999.5 and english:
-        digits = 1 if size < 9_950 else 0
-        amount = f"{size / 1e3:,.{digits}f}".removesuffix(".0") + "k"
-    if amount is None:
-        amount = f"{size:,.0f}" if english else fmt.number(size)
-    if currency == "USD":
-        return _("US${amount}").format(amount=sign + amount)
-    return _("{currency} {amount}").format(currency=currency, amount=sign + amount)
-
-
-def as_awarded(data: ImpactData) -> str:
-    """What the grants were awarded in, beside the US dollars they are added up in: "awarded as GBP 1.1 million"
-    (one other currency), "awarded in EUR, GBP and USD, each converted at its award date's rate" (several), or ""
-    (all in US dollars)."""
-    currencies = sorted(c for c, amount in data.awarded_by_currency.items() if amount > 0)
-    if not currencies or currencies == ["USD"]:
-        return ""
-    if len(currencies) == 1:
-        return _("awarded as {amount}").format(
-            amount=usd(data.awarded_by_currency[currencies[0]], currency=currencies[0]))
-    return _("awarded in {currencies}, each converted at its award date's rate").format(
-        currencies=_words(currencies))
-
-
-def _cities(n: int) -> str:
-    return ngettext("{n} city", "{n} cities", n).format(n=fmt.number(n))
-
-
-def _countries(n: int) -> str:
-    return ngettext("{n} country", "{n} countries", n).format(n=fmt.number(n))
-
-
-def _participants(n: int) -> str:
-    return ngettext("{n} participant", "{n} participants", n).format(n=fmt.number(n))
-
-
-def _fewer_cities(n: int) -> str:
-    return ngettext("fewer than {n} city", "fewer than {n} cities", n).format(n=fmt.number(n))
-
-
-def _fewer_participants(n: int) -> str:
-    return ngettext("fewer than {n} participant", "fewer than {n} participants", n).format(n=fmt.number(n))
-
-
-def _count_phrase(value: Count, counted, fewer) -> str | None:
-    """"9 cities" (`counted(9)`), "fewer than 5 cities" for a "<5" label (`fewer(5)`), or None when the count is
-    hidden by another marker."""
-    if isinstance(value, str):
-        match = FEWER_THAN.fullmatch(value)
-        return fewer(int(match.group(1))) if match else None
-    if value is None or pd.isna(value):
-        return None
-    return counted(int(value))
-
-
-def count_text(value: Count) -> str:
-    """A count as a figure: "1,240", or its label ("<5") when suppressed."""
-    if isinstance(value, str):
-        return value
-    return "–" if value is None or pd.isna(value) else fmt.number(int(value))
-
-
-def _words(items: Sequence[str]) -> str:
-    """"A, B and C" in the current language."""
-    items = list(items)
-    if len(items) == 1:
-        return items[0]
-    return _("{items} and {last}").format(items=pgettext("list", ", ").join(items[:-1]), last=items[-1])
-
-
-def _sentence(text: str) -> str:
-    return text[:1].upper() + text[1:] + ("" if text.endswith(".") else ".")
 
 
 def _opening(data: ImpactData) -> tuple[str, bool]:
@@ -158,33 +58,6 @@ def _filtered(filters_text: str) -> bool:
     return filters_text.strip().lower() not in {"", "no filters", "none"}
 
 
-def _published(frame: pd.DataFrame) -> bool:
-    """True when every cell of a suppressed table is printed as a plain number: nothing in it is hidden."""
-    return bool(frame["participants"].notna().all()) and all(
-        PLAIN_COUNT.fullmatch(str(label)) for label in frame["participants_label"])
-
-
-def category_column(frame: pd.DataFrame) -> str:
-    return next(c for c in frame.columns if c not in PARTICIPANT_COLUMNS)
-
-
-def women_share(by_gender: pd.DataFrame) -> float | None:
-    """Women's share of the participants who stated a gender, or None when it cannot be told safely.
-
-    Conservative on purpose: with any gender cell hidden there is no share at all, even one whose numerator and
-    denominator are both printed, because a rounded share next to the table and the total is one more equation
-    for someone backing out the hidden cells, and deciding when it is harmless is not worth the risk."""
-    if by_gender.empty or not _published(by_gender):
-        return None
-    counts = pd.DataFrame({"gender": by_gender[category_column(by_gender)].astype("string").str.strip().str.lower(),
-                           "participants": by_gender["participants"].astype("Int64")})
-    # the definition of data_pipeline/sql/macros/gender.sql, as the Overview and kpi_by_period use it
-    share = macros.evaluate("""select women_share(sum(participants) filter (where is_woman(gender)),
-                                                  sum(participants) filter (where gender_stated(gender)))
-                               from counts""", counts=counts)
-    return None if share is None else float(share)
-
-
 def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
     n = data.grants
     if data.is_public:
@@ -197,11 +70,11 @@ def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
                 if to_date else ngettext("{opening}, you funded {n} grant", "{opening}, you funded {n} grants", n))
     text = text.format(opening=opening, n=fmt.number(n))
     if data.awarded_usd > 0:
-        text = _("{start} worth {amount}").format(start=text, amount=usd(data.awarded_usd))
-        if as_awarded(data):
-            text = _("{start} ({as_awarded})").format(start=text, as_awarded=as_awarded(data))
-    cities = _count_phrase(data.cities, _cities, _fewer_cities)
-    countries = _countries(data.countries) if data.countries else None
+        text = _("{start} worth {amount}").format(start=text, amount=phrases.usd(data.awarded_usd))
+        if phrases.as_awarded(data):
+            text = _("{start} ({as_awarded})").format(start=text, as_awarded=phrases.as_awarded(data))
+    cities = phrases.count_phrase(data.cities, phrases.cities, phrases.fewer_cities)
+    countries = phrases.countries(data.countries) if data.countries else None
     if cities and countries:
         text = _("{start} in {cities} across {countries}").format(start=text, cities=cities, countries=countries)
     elif cities or countries:
@@ -210,10 +83,10 @@ def _money_sentence(data: ImpactData, opening: str, to_date: bool) -> str:
         if data.disbursed_usd > 0:
             paid = data.disbursed_usd / data.awarded_usd
             text = _("{start}; {amount} ({share}) has been paid out").format(
-                start=text, amount=usd(data.disbursed_usd, unit_of=data.awarded_usd), share=fmt.share(paid))
+                start=text, amount=phrases.usd(data.disbursed_usd, unit_of=data.awarded_usd), share=fmt.share(paid))
         else:
             text = _("{start}; nothing has been paid out yet").format(start=text)
-    return _sentence(text)
+    return phrases.sentence(text)
 
 
 def _portfolio_sentence(data: ImpactData) -> str:
@@ -235,12 +108,12 @@ def _portfolio_sentence(data: ImpactData) -> str:
         top = named.sort_values("awarded_usd", ascending=False, kind="stable").iloc[0]
         if top["awarded_usd"] > 0:
             parts.append(_("the largest share of the money went to {country} ({amount}, {share})").format(
-                country=top["country"], amount=usd(top["awarded_usd"], unit_of=data.awarded_usd),
+                country=top["country"], amount=phrases.usd(top["awarded_usd"], unit_of=data.awarded_usd),
                 share=fmt.share(top["awarded_usd"] / data.awarded_usd)))
     text = parts[0]
     for part in parts[1:]:
         text = _("{start}, and {more}").format(start=text, more=part)
-    return _sentence(text)
+    return phrases.sentence(text)
 
 
 def _participants_sentences(data: ImpactData, to_date: bool) -> list[str]:
@@ -249,24 +122,24 @@ def _participants_sentences(data: ImpactData, to_date: bool) -> list[str]:
         return [_("No participants have been recorded at events in funded cities while a grant ran there.")
                 if to_date else _("No participants have been recorded at events in funded cities while a grant "
                                   "ran there in this period.")]
-    reached = _count_phrase(total, _participants, _fewer_participants)
+    reached = phrases.count_phrase(total, phrases.participants, phrases.fewer_participants)
     if reached is None:
         return []
     text = _("Events held in funded cities while a grant ran there reached {reached}").format(reached=reached)
-    share = None if isinstance(total, str) else women_share(data.by_gender)
+    share = None if isinstance(total, str) else phrases.women_share(data.by_gender)
     if share is not None:
         text = _("{start}; of those who stated a gender, {share} were women").format(start=text,
                                                                                      share=fmt.share(share))
-    sentences = [_sentence(text)]
+    sentences = [phrases.sentence(text)]
     roles = data.by_role
     # The largest role is only "the largest" if no cell is hidden: a hidden complement cell may be bigger.
-    if len(roles) > 1 and _published(roles):
+    if len(roles) > 1 and phrases.published(roles):
         top = roles.sort_values("participants", ascending=False, kind="stable").iloc[0]
         label = str(top["participants_label"]).strip()
         count = int(label.replace(",", ""))
         sentences.append(ngettext("By role, the largest group was “{role}”, with {n} participant.",
                                   "By role, the largest group was “{role}”, with {n} participants.", count).format(
-            role=top[category_column(roles)], n=label if current_language() == DEFAULT else fmt.number(count)))
+            role=top[phrases.category_column(roles)], n=label if current_language() == DEFAULT else fmt.number(count)))
     return sentences
 
 
@@ -275,11 +148,6 @@ def _short_title(row: pd.Series) -> str:
     city = row.get("city")
     return (_("{title} in {city}").format(title=title, city=city)
             if city is not None and not pd.isna(city) and str(city) else title)
-
-
-def target_text(row: pd.Series) -> str:
-    return fmt.indicator_target(row["target_to_date"], row["direction"], row["measure"], row["unit"],
-                                low=row["range_low"], high=row["range_high"])
 
 
 def _behind(row: pd.Series, first: bool) -> str:
@@ -292,8 +160,8 @@ def _behind(row: pd.Series, first: bool) -> str:
         return _("{share} of the way to target").format(share=fmt.share(progress)) if first else fmt.share(progress)
     actual = fmt.indicator_value(row["actual_to_date"], row["measure"], row["unit"])
     if row["direction"] == "range":
-        return _("{actual}, outside {target}").format(actual=actual, target=target_text(row))
-    return _("{actual} against a target of {target}").format(actual=actual, target=target_text(row))
+        return _("{actual}, outside {target}").format(actual=actual, target=phrases.target_text(row))
+    return _("{actual} against a target of {target}").format(actual=actual, target=phrases.target_text(row))
 
 
 def _level(level: str, on: int, total: int) -> str:
@@ -377,18 +245,18 @@ def _indicator_sentences(indicators: pd.DataFrame) -> list[str]:
                 head = ngettext("All {n} indicator measured against a target is behind",
                                 "All {n} indicators measured against a target are behind", reported).format(
                     n=fmt.number(reported))
-            sentences.append(_("{head}: {named}.").format(head=head, named=_words(named)))
+            sentences.append(_("{head}: {named}.").format(head=head, named=phrases.listed(named)))
     rest = len(indicators) - reported
     if rest:
         waiting = [s for s in ("awaiting data", "not due", "no target") if counts[s]]
         clauses = [_waiting(s, counts[s]) for s in waiting]
         if reported:
             sentences.append(ngettext("Of the other {n}, {clauses}.", "Of the other {n}, {clauses}.", rest).format(
-                n=fmt.number(rest), clauses=_words(clauses)) if rest > 1 else _(ONE_MORE[waiting[0]]))
+                n=fmt.number(rest), clauses=phrases.listed(clauses)) if rest > 1 else _(ONE_MORE[waiting[0]]))
         else:
             sentences.append(ngettext("None of the {n} indicator has a result against a target yet: {clauses}.",
                                       "None of the {n} indicators has a result against a target yet: {clauses}.",
-                                      rest).format(n=fmt.number(rest), clauses=_words(clauses))
+                                      rest).format(n=fmt.number(rest), clauses=phrases.listed(clauses))
                              if rest > 1 else _(THE_ONE[waiting[0]]))
     return sentences
 

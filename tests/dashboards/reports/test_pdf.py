@@ -16,7 +16,8 @@ import pytest
 
 from dashboards.queries.impact_data import NETWORK, ImpactData
 from dashboards.reports.pdf import render_pdf
-from dashboards.reports.words import summary_sentences, usd
+from dashboards.reports.phrases import usd
+from dashboards.reports.words import summary_sentences
 
 BUILT = dt.datetime(2026, 11, 1, 6, 12)
 BUILT_TEXT = "Data as of 31 Oct 2026, built 1 Nov 2026 06:12"
