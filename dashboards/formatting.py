@@ -83,9 +83,10 @@ def usd(value) -> str:
 
 def money(value, currency: str | None, *, short: bool = False) -> str:
     """An amount in its own currency, by its ISO code: "GBP 250,000", or "GBP 1.2M" when `short`; US dollars as
-    `usd` writes them."""
+    `usd` writes them. A missing currency (None, NaN: a group of grants in several) is read as US dollars."""
     if _missing(value):
         return "–"
+    currency = None if _missing(currency) or not currency else str(currency)
     if lang := _foreign():
         if short and abs(value) >= 1e3:
             return babel_numbers.format_compact_currency(value, currency or "USD", locale=lang, fraction_digits=1)

@@ -44,7 +44,9 @@ def usd(value: float | None, *, unit_of: float | None = None, currency: str = "U
                 amount = f"{size / limit:,.1f}".removesuffix(".0") + suffix
             else:
                 figure = fmt.number(round(size / limit, 1), 0 if round(size / limit, 1).is_integer() else 1)
-                amount = (_("{amount} billion") if limit == 1e9 else _("{amount} million")).format(amount=figure)
+                whole = int(round(size / limit, 1))  # the form: "1,4 million", "2,5 millions" (gettext counts whole)
+                amount = (ngettext("{amount} billion", "{amount} billion", whole) if limit == 1e9
+                          else ngettext("{amount} million", "{amount} million", whole)).format(amount=figure)
             break
     if amount is None and size >= 999.5 and english:
         digits = 1 if size < 9_950 else 0

@@ -59,3 +59,12 @@ def test_arabic_uses_latin_digits_and_arabic_month_names() -> None:
 def test_missing_values_are_a_dash_in_every_language(lang: str) -> None:
     with using(lang):
         assert {fmt.number(None), fmt.usd(None), fmt.share(None), fmt.day(None), fmt.quarter(None)} == {"–"}
+
+
+def test_money_without_a_currency_is_us_dollars_in_every_language() -> None:
+    # a group of grants in several currencies has none (NaN): Babel's compact currency raised on it (HTTP 500
+    # on the grants page's portfolio by region in French and Arabic)
+    for lang in ("en", "fr", "ar"):
+        with using(lang):
+            assert fmt.money(1_250_000, float("nan"), short=True) == fmt.money(1_250_000, "USD", short=True)
+            assert fmt.money(250, None) == fmt.money(250, "USD")
