@@ -30,7 +30,7 @@ def test_summary_in_french_carries_the_numbers_in_french_form() -> None:
         sentences = summary_sentences(_data())
     first = sentences[0]
     assert "vous avez financé 12 subventions d'un montant de" in first
-    assert "1,4 million(s) $US" in first and "dans 9 villes réparties dans 6 pays" in first
+    assert "1,4 million $US" in first and "dans 9 villes réparties dans 6 pays" in first
     assert "(64\u00a0%) ont été versés" in first
     assert any("1\u202f200 participants" in s for s in sentences)
     with using("fr"):
