@@ -38,7 +38,7 @@ def test_a_shared_link_keeps_its_filters_through_sign_in(fresh_page: Page) -> No
     expect(fresh_page.locator("#filter-region")).to_contain_text("MENA")
     expect(fresh_page.locator("#filter-event-type")).to_contain_text("Training")
     expect(fresh_page.locator("#filter-chips")).to_contain_text("Region: MENA")
-    expect(fresh_page.locator("#filter-chips")).to_contain_text("Event type: training")
+    expect(fresh_page.locator("#filter-chips")).to_contain_text("Event type: Training")
     assert fresh_page.url == base + LINK  # the page did not rewrite it once drawn
 
 
