@@ -236,6 +236,8 @@ class Callback:
 def _name(outputs: list[dict]) -> str:
     first = outputs[0]["id"]
     text = first if isinstance(first, str) else first.get("grid") or first.get("chart") or _id_text(first)
+    if not isinstance(text, str):  # a wildcard id ({"chart": ["ALL"]}: the notes beside every chart of a page)
+        text = _id_text(first)
     return re.sub(r"-(graph|note)$", "", text)
 
 
