@@ -199,7 +199,7 @@ def _values(values) -> list[str]:
 
 def _label(value) -> str:
     if hasattr(value, "strftime"):
-        return value.strftime("%-d %b %Y") if getattr(value, "day", 1) != 1 else value.strftime("%b %Y")
+        return formatting.day(value) if getattr(value, "day", 1) != 1 else formatting.month(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

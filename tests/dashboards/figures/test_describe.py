@@ -99,3 +99,6 @@ def test_the_description_speaks_the_readers_language() -> None:
     with using("ar"):
         assert describe(common.figure([{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], {}, title="T")) == (
             "مخطط أعمدة: T. عمودان؛ الأعلى b 2، والأدنى a 1.")
+    with using("fr"):
+        assert describe(common.figure([{"type": "bar", "x": [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-05")],
+                                        "y": [1, 2]}], {}, title="T")).endswith("mars 2024 1.")
