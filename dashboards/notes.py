@@ -1,9 +1,8 @@
 """The sentence under each chart that says what it is based on, and what it leaves out.
 
 In the reader's language: each sentence is a message of the `reports` catalogs with named places, counts through
-ngettext, numbers and dates through formatting.py. The nouns a page passes (`unit`, `one`, `why`, `what`) are its
-own words: they are looked up in the catalogs as they are (ngettext(one, unit, n)), so a page may pass English
-ones that a catalog translates, or words it has already translated.
+ngettext, numbers and dates through formatting.py. The nouns a page passes to based_on (`things`, `why`,
+`extra`) it has translated itself (the page's catalog, `messages`); `what` of nothing_in is looked up as it is.
 """
 
 from __future__ import annotations
@@ -21,15 +20,16 @@ OFF_TRACK = N_("target not met and, where progress can be measured from a baseli
              "there")
 
 
-def based_on(count: int, unit: str, *, one: str | None = None, left_out: int = 0, why: str = "",
-             ignored: list[str] | tuple = (), extra: str = "") -> str:
-    """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply. `unit` is the
-    plural ("events whose ..."), `one` the singular ("event whose ..."), used when the count is 1."""
-    things = ngettext(one or unit, unit, count)
+def based_on(count: int, things: str, *, left_out: int = 0, why: str = "", ignored: list[str] | tuple = (),
+             extra: str = "") -> str:
+    """"Based on 1,204 events; 37 without a region are left out." plus filters that do not apply. `things` is what
+    is counted, already in the reader's language and in the form for `count`: the page passes
+    ngettext("event", "events", count), so the catalogs hold the page's nouns with their plural forms. `why` and
+    `extra` are whole sentences (or phrases) the page has translated too."""
     if left_out:
         text = ngettext("Based on {n} {things}; {left_out} {why} is left out.",
                         "Based on {n} {things}; {left_out} {why} are left out.", left_out).format(
-            n=fmt.number(count), things=things, left_out=fmt.number(left_out), why=_(why) if why else why)
+            n=fmt.number(count), things=things, left_out=fmt.number(left_out), why=why)
     else:
         text = _("Based on {n} {things}.").format(n=fmt.number(count), things=things)
     if extra.strip():
@@ -94,9 +94,10 @@ def by_region(measure: str, df: pd.DataFrame, people: int | None = None) -> str:
                      "({total} in all).").format(drawn=fmt.usd(drawn), unplaced=fmt.usd(unplaced),
                                                  total=fmt.usd(drawn + unplaced))
         return _("Based on {drawn} awarded to grants in a region.").format(drawn=fmt.usd(drawn))
-    unit, one = {"events": (N_("events"), N_("event")),
-                 "members": (N_("member cities at the period's end"), N_("member city at the period's end"))}[measure]
-    return based_on(int(drawn), unit, one=one, left_out=int(unplaced), why=N_("without a region"),
+    n = int(drawn)
+    things = (ngettext("event", "events", n) if measure == "events" else
+              ngettext("member city at the period's end", "member cities at the period's end", n))
+    return based_on(n, things, left_out=int(unplaced), why=_("without a region"),
                     extra=_("{n} in all.").format(n=fmt.number(drawn + unplaced)) if unplaced else "")
 
 

@@ -1,8 +1,10 @@
 """A chart in one sentence, for people who cannot see it: what kind of chart, what it measures, its extremes.
 
-`describe` reads only the figure's own traces and layout (the plain dicts `common.figure` builds), so the
-sentence always says what the chart draws. `common.figure` keeps it in `layout.meta.description`; the chart card
-gives it to screen readers as the graph's description (components/chart_card.py, assets/a11y.js).
+In the reader's language: every sentence is a message of the `messages` catalogs with named places, counts
+through ngettext, numbers through formatting.py; English reads as it always did. `describe` reads only the
+figure's own traces and layout (the plain dicts `common.figure` builds), so the sentence always says what the
+chart draws. `common.figure` keeps it in `layout.meta.description`; the chart card gives it to screen readers as
+the graph's description (components/chart_card.py, assets/a11y.js).
 """
 
 from __future__ import annotations
@@ -14,9 +16,11 @@ import numpy as np
 import pandas as pd
 
 from dashboards import formatting
+from dashboards.i18n import N_, _, ngettext, pgettext
 
 MAX_SERIES = 4  # series described one by one; more are counted
-_KINDS = {"bar": "Bar chart", "heatmap": "Heatmap", "choropleth": "Map", "scattergeo": "Map", "pie": "Pie chart"}
+_KINDS = {"bar": N_("Bar chart"), "heatmap": N_("Heatmap"), "choropleth": N_("Map"), "scattergeo": N_("Map"),
+          "pie": N_("Pie chart")}
 
 
 def describe(fig) -> str:
@@ -33,17 +37,19 @@ def describe(fig) -> str:
     title = _title(layout)
     if not data:
         notes = [_plain(a.get("text", "")) for a in layout.get("annotations") or [] if a.get("text")]
-        return f"Empty chart: {title}. {' '.join(notes) or 'Nothing to show.'}".strip()
-    head = f"{_kind(data, layout)}: {title}"
+        return _("Empty chart: {title}. {notes}").format(title=title,
+                                                         notes=" ".join(notes) or _("Nothing to show.")).strip()
     axes = _axes(layout)
-    if axes:
-        head += f" ({axes})"
+    kind = _kind(data, layout)
+    head = (_("{kind}: {title} ({axes}).").format(kind=kind, title=title, axes=axes) if axes else
+            _("{kind}: {title}.").format(kind=kind, title=title))
     series = _merged(data)
     named = len(series) > 1
     shown = [_series(t, layout, named) for t in series[:MAX_SERIES]]
     if len(series) > MAX_SERIES:
-        shown.append(f"And {formatting.counted(len(series) - MAX_SERIES, 'more series', 'more series')}.")
-    return " ".join([head + ".", *shown])
+        more = len(series) - MAX_SERIES
+        shown.append(ngettext("And {n} more series.", "And {n} more series.", more).format(n=formatting.number(more)))
+    return " ".join([head, *shown])
 
 
 # --- the parts of the sentence ---------------------------------------------------------------------------------------
@@ -54,7 +60,7 @@ def _title(layout: dict) -> str:
     if not title:
         given = layout.get("title")
         title = given.get("text") if isinstance(given, dict) else given
-    return _plain(title or "untitled chart")
+    return _plain(title or _("untitled chart"))
 
 
 def _kind(data: list[dict], layout: dict) -> str:
@@ -62,21 +68,21 @@ def _kind(data: list[dict], layout: dict) -> str:
     kind = first.get("type", "scatter")
     if kind == "scatter":
         mode = first.get("mode") or "lines"
-        return "Line chart" if "lines" in mode else "Scatter plot"
+        return _("Line chart") if "lines" in mode else _("Scatter plot")
     if kind == "bar" and len(data) > 1 and layout.get("barmode") == "stack":
-        return "Stacked bar chart"
-    return _KINDS.get(kind, "Chart")
+        return _("Stacked bar chart")
+    return _(_KINDS.get(kind, N_("Chart")))
 
 
 def _axes(layout: dict) -> str:
     parts = []
-    for name in ("xaxis", "yaxis"):
+    for name, words in (("xaxis", N_("x: {title}")), ("yaxis", N_("y: {title}"))):
         axis = layout.get(name) or {}
         title = axis.get("title")
         text = title.get("text") if isinstance(title, dict) else title
         if text:
-            parts.append(f"{name[0]}: {_plain(text)}")
-    return ", ".join(parts)
+            parts.append(_(words).format(title=_plain(text)))
+    return pgettext("list", ", ").join(parts)
 
 
 def _merged(data: list[dict]) -> list[dict]:
@@ -98,14 +104,15 @@ def _merged(data: list[dict]) -> list[dict]:
 def _series(trace: dict, layout: dict, named: bool) -> str:
     kind = trace.get("type", "scatter")
     name = _plain(trace.get("name") or "") if named else ""
-    lead = f"{name}: " if name else ""
+    lead = _("{series}: ").format(series=name) if name else ""
     if kind == "heatmap":
         return lead + _heatmap(trace)
     if kind == "choropleth":
         places = _values(trace.get("text")) if trace.get("text") is not None else _values(trace.get("locations"))
-        return lead + _extremes(places, _numbers(trace.get("z")), None, {}, ("country", "countries"))
+        return lead + _extremes(places, _numbers(trace.get("z")), None, {}, "country")
     if kind == "scattergeo":
-        return lead + formatting.counted(len(_values(trace.get("lat"))), "place") + " marked."
+        marked = len(_values(trace.get("lat")))
+        return lead + ngettext("{n} place marked.", "{n} places marked.", marked).format(n=formatting.number(marked))
     horizontal = trace.get("orientation") == "h"
     categories = _values(trace.get("y" if horizontal else "x"))
     if kind == "bar" and trace.get("base") is not None:  # a timeline: bars from a start, lengths in milliseconds
@@ -114,24 +121,26 @@ def _series(trace: dict, layout: dict, named: bool) -> str:
     axis = layout.get(_axis_key(trace.get("xaxis" if horizontal else "yaxis"), "x" if horizontal else "y")) or {}
     texts = trace.get("text")
     labels = _values(texts) if isinstance(texts, (list, tuple, np.ndarray)) else None
-    noun = ("bar", "bars") if kind == "bar" else ("point", "points")
-    return lead + _extremes(categories, values, labels, axis, noun)
+    return lead + _extremes(categories, values, labels, axis, "bar" if kind == "bar" else "point")
 
 
 def _span(categories: list[str], base, lengths) -> str:
     starts = pd.to_datetime(pd.Series(_list(base)), errors="coerce")
     ends = starts + pd.to_timedelta(pd.Series(_numbers(lengths)), unit="ms")
+    n = len(categories)
     if starts.isna().all():
-        return f"{formatting.counted(len(categories), 'bar')}."
+        return ngettext("{n} bar.", "{n} bars.", n).format(n=formatting.number(n))
     first, last = starts.idxmin(), ends.idxmax()
-    return (f"{formatting.counted(len(categories), 'bar')} from {_label(starts[first])} ({categories[first]}) "
-            f"to {_label(ends[last])} ({categories[last]}).")
+    return ngettext("{n} bar from {start} ({first}) to {end} ({last}).",
+                    "{n} bars from {start} ({first}) to {end} ({last}).", n).format(
+        n=formatting.number(n), start=_label(starts[first]), first=categories[first], end=_label(ends[last]),
+        last=categories[last])
 
 
 def _heatmap(trace: dict) -> str:
     z = np.asarray(trace.get("z") if trace.get("z") is not None else [], dtype="float64")
     if z.ndim != 2 or not np.isfinite(z).any():
-        return "No values."
+        return _("No values.")
     xs, ys = _values(trace.get("x")), _values(trace.get("y"))
     hi = np.unravel_index(np.nanargmax(z), z.shape)
     lo = np.unravel_index(np.nanargmin(z), z.shape)
@@ -140,16 +149,17 @@ def _heatmap(trace: dict) -> str:
         row, col = at
         y = ys[row] if row < len(ys) else str(row)
         x = xs[col] if col < len(xs) else str(col)
-        return f"{y}, {x} {_number(z[at], {})}"
+        return _("{row}, {column} {value}").format(row=y, column=x, value=_number(z[at], {}))
 
-    return f"Highest {cell(hi)}, lowest {cell(lo)}."
+    return _("Highest {high}, lowest {low}.").format(high=cell(hi), low=cell(lo))
 
 
 def _extremes(categories: list[str], values: np.ndarray, labels: list[str] | None, axis: dict,
-              noun: tuple[str, str]) -> str:
+              noun: str) -> str:
+    """`noun`: what a value is drawn as ("bar", "point" or "country")."""
     finite = [i for i, v in enumerate(values) if math.isfinite(v)]
     if not finite:
-        return "No values."
+        return _("No values.")
     hi = max(finite, key=lambda i: values[i])
     lo = min(finite, key=lambda i: values[i])
 
@@ -158,10 +168,14 @@ def _extremes(categories: list[str], values: np.ndarray, labels: list[str] | Non
         shown = labels[i] if labels is not None and i < len(labels) and labels[i] else _number(values[i], axis)
         return f"{where} {shown}"
 
-    count = formatting.counted(len(finite), *noun)
+    n = len(finite)
+    count = {"bar": ngettext("{n} bar", "{n} bars", n), "point": ngettext("{n} point", "{n} points", n),
+             "country": ngettext("{n} country", "{n} countries", n)}[noun].format(n=formatting.number(n))
     if values[hi] == values[lo]:
-        return f"{count}, all {point(hi).rsplit(' ', 1)[-1]}." if len(finite) > 1 else f"{count}: {point(hi)}."
-    return f"{count}; highest {point(hi)}, lowest {point(lo)}."
+        if n > 1:
+            return _("{count}, all {value}.").format(count=count, value=point(hi).rsplit(" ", 1)[-1])
+        return _("{count}: {point}.").format(count=count, point=point(hi))
+    return _("{count}; highest {high}, lowest {low}.").format(count=count, high=point(hi), low=point(lo))
 
 
 # --- values ---------------------------------------------------------------------------------------------------------
@@ -185,7 +199,7 @@ def _values(values) -> list[str]:
 
 def _label(value) -> str:
     if hasattr(value, "strftime"):
-        return value.strftime("%-d %b %Y") if getattr(value, "day", 1) != 1 else value.strftime("%b %Y")
+        return formatting.day(value) if getattr(value, "day", 1) != 1 else formatting.month(value)
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)

@@ -24,6 +24,9 @@ PORTFOLIO_TITLES = {"donor_name": N_("Awarded and disbursed by donor"),
                     "region": N_("Awarded and disbursed by region")}
 SHOWN = {"region": "region", "status": "status"}  # dimensions whose values are code lists (i18n/codes.py)
 
+# An indicator's measure when it has no unit to name its axis (the data contract's codes), for the catalogs.
+MEASURE_WORDS = {"unit": N_("unit"), "percentage": N_("percentage")}
+
 
 def portfolio(df: pd.DataFrame, *, dimension: str = "donor_name", label: str = "donor",
               title: str | None = None, empty_text: str | None = None) -> go.Figure:
@@ -156,8 +159,10 @@ def indicator(df: pd.DataFrame, *, title: str | None = None) -> go.Figure:
                                       + suffix + unit_text + "<extra></extra>"})
     data.append(actual)
     what = unit if isinstance(unit, str) and not suffix else measure
-    axis = (f"{what}, {fmt.AGGREGATION_WORDS.get(first['aggregation'], '')} "
-            f"({fmt.DIRECTION_WORDS.get(direction, '')})")
+    aggregation, better = fmt.AGGREGATION_WORDS.get(first["aggregation"]), fmt.DIRECTION_WORDS.get(direction)
+    axis = _("{what}, {adds_up} ({better})").format(what=_(MEASURE_WORDS.get(what, what)),
+                                                     adds_up=_(aggregation) if aggregation else "",
+                                                     better=_(better) if better else "")
     layout = {"yaxis": {"title": {"text": axis}, "ticksuffix": suffix},
               "xaxis": {"title": {"text": _("Reporting period end")}, "type": "date"}}
     first_end, last_end = pd.Timestamp(periods.min()), pd.Timestamp(periods.max())

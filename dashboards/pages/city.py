@@ -12,7 +12,7 @@ from dashboards import components as ui
 from dashboards import filters, ids, notes, theme
 from dashboards import formatting as fmt
 from dashboards.figures import city as fig
-from dashboards.i18n import N_, _, codes
+from dashboards.i18n import N_, _, codes, ngettext
 from dashboards.queries import city as q
 from dashboards.queries import common
 from dashboards.queries.db import DatabaseMissing
@@ -184,8 +184,9 @@ def show_activity(search, city_id):
     win = common.window(chosen)
     df = q.activity(chosen, city_id)
     name = q.profile(city_id)["city_name"].iloc[0]
-    return fig.activity(df, city=name), notes.based_on(int(df["events_hosted"].sum()), "events hosted",
-                                                       one="event hosted", ignored=q.ACTIVITY.ignores(chosen),
+    return fig.activity(df, city=name), notes.based_on(hosted := int(df["events_hosted"].sum()),
+                                                       ngettext("event hosted", "events hosted", hosted),
+                                                       ignored=q.ACTIVITY.ignores(chosen),
                                                        extra=notes.partial_periods(df, win, win.grain))
 
 
@@ -200,18 +201,20 @@ def show_tables(search, city_id):
     attended = int(q.summary(chosen, city_id)["events_attended"].iloc[0])
     return (shown, _events_note(chosen, events, len(shown), attended),
             ui.grid_rows(grants, GRANT_COLUMNS, codes=codes.GRANT_GRID),
-            notes.based_on(len(grants), "grants whose work overlaps the period",
-                           one="grant whose work overlaps the period", ignored=q.GRANTS.ignores(chosen)),
+            notes.based_on(len(grants), ngettext("grant whose work overlaps the period",
+                                                 "grants whose work overlaps the period", len(grants)),
+                           ignored=q.GRANTS.ignores(chosen)),
             ui.grid_rows(indicators, INDICATOR_COLUMNS, codes=codes.INDICATOR_GRID),
-            notes.based_on(len(indicators), "indicators with a report up to the period's end",
-                           one="indicator with a report up to the period's end", ignored=q.GRANTS.ignores(chosen)))
+            notes.based_on(len(indicators), ngettext("indicator with a report up to the period's end",
+                                                     "indicators with a report up to the period's end",
+                                                     len(indicators)), ignored=q.GRANTS.ignores(chosen)))
 
 
 def _events_note(chosen, events, shown: int, attended: int) -> str:
     """What the events table is based on: how many, hosted and attended, and whether the list is cut."""
     extra = " ".join(filter(None, (notes.hosted_and_attended(events["involvement"], attended),
-                                   notes.capped(shown, len(events), "events (latest first)"))))
-    return notes.based_on(len(events), "events in the period", one="event in the period",
+                                   notes.capped(shown, len(events), _("events (latest first)")))))
+    return notes.based_on(len(events), ngettext("event in the period", "events in the period", len(events)),
                           ignored=q.ACTIVITY.ignores(chosen), extra=extra)
 
 

@@ -16,7 +16,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import grants as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _, codes
+from dashboards.i18n import N_, _, codes, ngettext
 from dashboards.queries import common, standards
 from dashboards.queries import grants as q
 from dashboards.queries.db import current_viewer
@@ -130,7 +130,8 @@ def show_portfolio(search, by):
     chosen = filters.from_query(search)
     df = q.portfolio(chosen)
     count = int(df.loc[df["dimension"] == "status", "grants"].sum())
-    note = notes.based_on(count, "grants whose work overlaps the period", one="grant whose work overlaps the period",
+    note = notes.based_on(count, ngettext("grant whose work overlaps the period",
+                                          "grants whose work overlaps the period", count),
                           ignored=q.ACTIVE.ignores(chosen), extra=_("Disbursed counts every payment to date."))
     return kpi_cards(df), explained(partial(fig.portfolio, df, dimension=by, label=BY[by].lower()),
                                     lambda: common.nothing_in("grants", chosen)), note
@@ -143,16 +144,20 @@ def show_grants(search):
     chosen = filters.from_query(search)
     df = q.grants(chosen)
     shown = min(len(df), 25)
-    note = notes.based_on(len(df), "grants", one="grant",
-                          extra=f"The {shown} largest are drawn; the diamond marks the award date, the dotted line "
-                                "the data's date." if len(df) else "")
+    note = notes.based_on(len(df), ngettext("grant", "grants", len(df)),
+                          extra=ngettext("The largest is drawn; the diamond marks the award date, the dotted line "
+                                         "the data's date.",
+                                         "The {n} largest are drawn; the diamond marks the award date, the dotted "
+                                         "line the data's date.", shown).format(n=fmt.number(shown))
+                          if len(df) else "")
     timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
     rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.GRANT_GRID)
     return (timeline, ui.fitted(timeline), note, rows,
-            notes.based_on(len(df), "grants whose work overlaps the period",
-                           one="grant whose work overlaps the period", ignored=q.ACTIVE.ignores(chosen),
-                           extra=notes.capped(len(rows), len(df), "grants (largest first)",
-                                              "download the full list with the timeline's CSV")))
+            notes.based_on(len(df), ngettext("grant whose work overlaps the period",
+                                             "grants whose work overlaps the period", len(df)),
+                           ignored=q.ACTIVE.ignores(chosen),
+                           extra=notes.capped(len(rows), len(df), _("grants (largest first)"),
+                                              _("download the full list with the timeline's CSV"))))
 
 
 @callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),
@@ -180,17 +185,23 @@ def show_indicators(search, picked):
 
 def _status_note(chosen, status) -> str:
     """What the status chart is based on: the indicator reports due in the period."""
-    return notes.based_on(int(status["indicators"].sum()), "indicator reports due in the period",
-                          one="indicator report due in the period", ignored=common.INDICATORS.ignores(chosen),
+    n = int(status["indicators"].sum())
+    return notes.based_on(n, ngettext("indicator report due in the period", "indicator reports due in the period", n),
+                          ignored=common.INDICATORS.ignores(chosen),
                           extra=notes.partial_periods(status, common.window(chosen), "quarter", "quarter"))
 
 
 def _indicators_note(chosen, listed, late, shown: int) -> str:
     """What the off-track table is based on, how many are off track, and whether the list is cut."""
-    extra = " ".join(filter(None, (f"{fmt.number(len(late))} off track: {notes.OFF_TRACK}.",
-                                   notes.capped(shown, len(late), "off-track indicators (furthest behind first)"))))
-    return notes.based_on(len(listed), "indicators with a report up to the period's end",
-                          one="indicator with a report up to the period's end", extra=extra,
+    off_track = ngettext("{n} off track: target not met and, where progress can be measured from a baseline, less "
+                         "than 90% of the way there.",
+                         "{n} off track: target not met and, where progress can be measured from a baseline, less "
+                         "than 90% of the way there.", len(late)).format(n=fmt.number(len(late)))
+    extra = " ".join(filter(None, (off_track, notes.capped(shown, len(late),
+                                                           _("off-track indicators (furthest behind first)")))))
+    return notes.based_on(len(listed), ngettext("indicator with a report up to the period's end",
+                                                "indicators with a report up to the period's end", len(listed)),
+                          extra=extra,
                           ignored=common.INDICATORS.ignores(chosen))
 
 
@@ -206,7 +217,7 @@ def _picked_alone() -> bool:
 def show_indicator(indicator_id: str | None) -> tuple:
     """The indicator chart and its note."""
     df = q.indicator_series(indicator_id)
-    return fig.indicator(df), notes.based_on(len(df), "reporting periods", one="reporting period",
+    return fig.indicator(df), notes.based_on(len(df), ngettext("reporting period", "reporting periods", len(df)),
                                              extra=_("The dot's colour is the period's status."))
 
 

@@ -15,7 +15,7 @@ from dashboards import formatting as fmt
 from dashboards.figures import maps
 from dashboards.figures import membership as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, ngettext
 from dashboards.queries import common
 from dashboards.queries import membership as q
 from dashboards.security import allowed
@@ -72,11 +72,14 @@ def show_growth(search):
     df = q.members_over_time(chosen)
     last = df[df["period"] == df["period"].max()] if len(df) else df
     growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0,
-                                 "member cities at the last period's end", one="member city at the last period's end",
-                                 extra="Members are counted at the end of each period.",
+                                 ngettext("member city at the last period's end",
+                                          "member cities at the last period's end",
+                                          int(last["members"].sum()) if len(df) else 0),
+                                 extra=_("Members are counted at the end of each period."),
                                  ignored=common.CITIES.ignores(chosen))
-    flow_note = notes.based_on(int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0, "joins and exits",
-                               one="join or exit", ignored=common.CITIES.ignores(chosen),
+    moves = int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0
+    flow_note = notes.based_on(moves, ngettext("join or exit", "joins and exits", moves),
+                               ignored=common.CITIES.ignores(chosen),
                                extra=notes.partial_periods(df, win, win.grain))
     flows = explained(partial(fig.joins_and_exits, df), lambda: common.nothing_in("joins", chosen))
     return fig.members_by_region(df), growth_note, flows, flow_note
@@ -87,9 +90,10 @@ def show_growth(search):
 def show_map(search, colour_by):
     chosen = filters.from_query(search)
     df = q.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
-                          extra="Point size: people from the city who took part in events in the period; "
-                                "countries shaded by their number of member cities. "
+    note = notes.based_on(len(df), ngettext("member city at the period's end", "member cities at the period's end",
+                                            len(df)),
+                          extra=_("Point size: people from the city who took part in events in the period; "
+                                  "countries shaded by their number of member cities.") + " "
                                 + notes.not_shown(q.members_not_shown(chosen)))
     return maps.member_map(df, colour_by=colour_by, fit=bool(chosen.regions or chosen.countries)), note
 
@@ -101,11 +105,12 @@ def show_committee(search):
     df = q.steering_terms(chosen)
     as_of = common.as_of()
     ignored = common.CITIES.ignores(chosen)
-    terms_note = notes.based_on(len(df), "terms overlapping the period", one="term overlapping the period",
-                                ignored=ignored,
-                                extra="Outlined bars are co-chair terms; the dotted line is the data's date.")
-    seats_note = notes.based_on(int(df["is_current"].sum()), "seats held at the data's date",
-                                one="seat held at the data's date", ignored=ignored)
+    terms_note = notes.based_on(len(df), ngettext("term overlapping the period", "terms overlapping the period",
+                                                  len(df)), ignored=ignored,
+                                extra=_("Outlined bars are co-chair terms; the dotted line is the data's date."))
+    seats = int(df["is_current"].sum())
+    seats_note = notes.based_on(seats, ngettext("seat held at the data's date", "seats held at the data's date",
+                                                seats), ignored=ignored)
     terms = fig.steering_timeline(df, as_of=as_of)
     return terms, ui.fitted(terms), terms_note, fig.committee_composition(df), seats_note
 
@@ -115,8 +120,8 @@ def show_ladder(search):
     chosen = filters.from_query(search)
     df = q.ladder(chosen)
     members = int(df["members"].iloc[0]) if len(df) else 0
-    return fig.ladder(df), notes.based_on(members, "member cities at the period's end",
-                                          one="member city at the period's end",
+    return fig.ladder(df), notes.based_on(members, ngettext("member city at the period's end",
+                                                            "member cities at the period's end", members),
                                           extra=notes.not_shown(q.members_not_shown(chosen)),
                                           ignored=common.CITIES.ignores(chosen))
 
@@ -125,9 +130,11 @@ def show_ladder(search):
 def show_dormant(search):
     chosen = filters.from_query(search)
     df = q.dormant(chosen)
-    note = (f"{fmt.counted(len(df), 'member')} with no hosted or attended event, milestone or payment in the 365 "
-            "days before "
-            f"the data's date ({common.as_of():%d %b %Y}); the period filter does not apply.")
+    note = ngettext("{n} member with no hosted or attended event, milestone or payment in the 365 days before the "
+                    "data's date ({date}); the period filter does not apply.",
+                    "{n} members with no hosted or attended event, milestone or payment in the 365 days before the "
+                    "data's date ({date}); the period filter does not apply.", len(df)).format(
+        n=fmt.number(len(df)), date=fmt.day(common.as_of()))
     return ui.grid_rows(df, DORMANT_COLUMNS, codes={"region": "region"}), note
 
 

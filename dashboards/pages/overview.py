@@ -74,7 +74,8 @@ def show_kpis(search):
 def show_map(search):
     chosen = filters.from_query(search)
     df = mq.member_map(chosen)
-    note = notes.based_on(len(df), "member cities at the period's end", one="member city at the period's end",
+    note = notes.based_on(len(df), ngettext("member city at the period's end", "member cities at the period's end",
+                                            len(df)),
                           extra=_("Point size: people from the city who took part in events in the period.") + " "
                                 + notes.not_shown(mq.members_not_shown(chosen)))
     return maps.member_map(df, fit=bool(chosen.regions or chosen.countries)), note

@@ -13,7 +13,7 @@ from dashboards import filters, ids, notes
 from dashboards import formatting as fmt
 from dashboards.figures import regions as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _, codes
+from dashboards.i18n import N_, _, codes, ngettext
 from dashboards.queries import common
 from dashboards.queries import regions as q
 from dashboards.queries.membership import members_not_shown
@@ -87,11 +87,12 @@ def show_heatmap(search, measure):
     quarters = df["quarter"].nunique()
     return (explained(partial(fig.heatmap, df, measure=measure),
                       lambda: common.nothing_in(measure, chosen, where=" in any region")),
-            notes.based_on(quarters, "quarters overlapping the period", one="quarter overlapping the period",
+            notes.based_on(quarters, ngettext("quarter overlapping the period", "quarters overlapping the period",
+                                               quarters),
                            ignored=q.QUARTERLY.ignores(chosen), extra=" ".join(filter(None, (
                                notes.whole_quarters(df, win),
                                notes.partial_periods(df[df["partial"]], win, "quarter", "quarter",
-                                                     drawn="labelled “so far”"),
+                                                     drawn=N_("labelled “so far”")),
                                _("Activity without a region (global webinars, people from non-member cities) is "
                                  "not shown."))))))
 
@@ -128,10 +129,12 @@ def show_cities(search, region):
     df = q.cities(chosen, region)
     members = int(df["member_at_end"].sum()) if len(df) else 0
     rows = ui.grid_rows(df, CITY_COLUMNS, limit=ui.GRID_LIMIT)
-    return rows, notes.based_on(len(df), f"cities of {region}", one=f"city of {region}", extra=" ".join(filter(None, (
-        f"{fmt.counted(members, 'member')} at the period's end; activity in the period.",
+    cities = ngettext("city of {region}", "cities of {region}", len(df)).format(region=region)
+    return rows, notes.based_on(len(df), cities, extra=" ".join(filter(None, (
+        ngettext("{n} member at the period's end; activity in the period.",
+                 "{n} members at the period's end; activity in the period.", members).format(n=fmt.number(members)),
         notes.not_shown(members_not_shown(chosen, region)),
-        notes.capped(len(rows), len(df), "cities")))))
+        notes.capped(len(rows), len(df), _("cities"))))))
 
 
 chart_downloads(PAGE, {HEATMAP: q.heatmap})

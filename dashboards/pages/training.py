@@ -15,7 +15,7 @@ from dashboards import formatting as fmt
 from dashboards.figures import overview as ofig
 from dashboards.figures import training as fig
 from dashboards.figures.common import explained
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, _, ngettext
 from dashboards.queries import common
 from dashboards.queries import overview as oq
 from dashboards.queries import training as q
@@ -71,7 +71,7 @@ def show_events(search, by):
     win = common.window(chosen)
     df = q.events_over_time(chosen)
     return (explained(partial(fig.events_over_time, df, by=by), lambda: common.nothing_in("events", chosen)),
-            notes.based_on(int(df["events"].sum()), "events", one="event",
+            notes.based_on(n := int(df["events"].sum()), ngettext("event", "events", n),
                            extra=notes.partial_periods(df, win, win.grain)))
 
 
@@ -81,9 +81,9 @@ def show_people(search):
     win = common.window(chosen)
     df = q.attendance_over_time(chosen)
     return (explained(partial(fig.attendance_over_time, df), lambda: common.nothing_in("attendances", chosen)),
-            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
-                           extra="People are counted once per period, so the line does not add up across periods. "
-                                 + notes.partial_periods(df, win, win.grain)))
+            notes.based_on(n := int(df["attendances"].sum()), ngettext("attendance", "attendances", n),
+                           extra=_("People are counted once per period, so the line does not add up across "
+                                   "periods.") + " " + notes.partial_periods(df, win, win.grain)))
 
 
 @callback(Output(PAGE.graph(WHO), "figure"), Output(PAGE.note(WHO), "children"), Input(ids.URL, "search"))
@@ -93,8 +93,9 @@ def show_who(search):
     total = int(df.loc[df["dimension"] == "gender", "participants"].sum())
     undisclosed = int(df.loc[(df["dimension"] == "gender") & (df["value"] == "undisclosed"), "participants"].sum())
     return (explained(partial(fig.breakdown, df), lambda: common.nothing_in("participants", chosen)),
-            notes.based_on(total, "unique participants", one="unique participant",
-                           extra=f"{fmt.number(undisclosed)} did not disclose their gender." if undisclosed else ""))
+            notes.based_on(total, ngettext("unique participant", "unique participants", total),
+                           extra=ngettext("{n} did not disclose their gender.", "{n} did not disclose their gender.",
+                                          undisclosed).format(n=fmt.number(undisclosed)) if undisclosed else ""))
 
 
 @callback(Output(PAGE.graph(LEARNING), "figure"), Output(PAGE.note(LEARNING), "children"), Input(ids.URL, "search"))
@@ -102,9 +103,17 @@ def show_learning(search):
     chosen = filters.from_query(search)
     df = q.learning(chosen)
     return (explained(partial(fig.learning, df), lambda: common.nothing_in("attendances", chosen)),
-            notes.based_on(int(df["attendances"].sum()), "attendances", one="attendance",
-                           extra=f"Knowledge gain from {fmt.counted(df['scored'].sum(), 'attendance')} with both test "
-                                 f"scores; satisfaction from {fmt.counted(df['rated'].sum(), 'rating')}."))
+            notes.based_on(n := int(df["attendances"].sum()), ngettext("attendance", "attendances", n),
+                           extra=_learning_sources(int(df["scored"].sum()), int(df["rated"].sum()))))
+
+
+def _learning_sources(scored: int, rated: int) -> str:
+    """Which attendances the learning chart's two measures come from, each counted in the reader's language."""
+    return " ".join((
+        ngettext("Knowledge gain from {n} attendance with both test scores.",
+                 "Knowledge gain from {n} attendances with both test scores.", scored).format(n=fmt.number(scored)),
+        ngettext("Satisfaction from {n} rating.", "Satisfaction from {n} ratings.", rated).format(
+            n=fmt.number(rated))))
 
 
 @callback(Output(PAGE.graph(TOPICS), "figure"), Output(PAGE.note(TOPICS), "children"), Input(ids.URL, "search"))
@@ -112,8 +121,8 @@ def show_topics(search):
     chosen = filters.from_query(search)
     df = q.topics(chosen)
     return explained(partial(fig.topics, df), lambda: common.nothing_in("events", chosen)), notes.based_on(
-        int(df["events"].sum()), "events", one="event",
-        extra="Someone who took part in two topics counts in both." if len(df) > 1 else "")
+        n := int(df["events"].sum()), ngettext("event", "events", n),
+        extra=_("Someone who took part in two topics counts in both.") if len(df) > 1 else "")
 
 
 @callback(Output(PAGE.graph(REGIONS), "figure"), Output(PAGE.note(REGIONS), "children"), Input(ids.URL, "search"))

@@ -11,6 +11,7 @@ import pandas as pd
 from dashboards import formatting as fmt
 from dashboards import notes
 from dashboards.filters import Filters, Window, partial_note, resolve
+from dashboards.i18n import _
 from dashboards.queries import db
 from dashboards.security.access import Viewer
 from data_pipeline.contract import EVENT_TYPES
@@ -238,5 +239,6 @@ def with_indicator_labels(frame: pd.DataFrame) -> pd.DataFrame:
                                            low=r["range_low"], high=r["range_high"]) for r in rows],
         actual_label=[fmt.indicator_value(r["actual_to_date"], r["measure"], r["unit"]) for r in rows],
         progress_label=[fmt.indicator_progress(r["progress"], r["target_met"], r["direction"]) for r in rows],
-        adds_up=[fmt.AGGREGATION_WORDS.get(r["aggregation"], "") for r in rows],
+        adds_up=[_(fmt.AGGREGATION_WORDS[r["aggregation"]]) if r["aggregation"] in fmt.AGGREGATION_WORDS else ""
+                 for r in rows],
     )

@@ -11,6 +11,7 @@ import pytest
 from dashboards.figures import common, impact, overview
 from dashboards.figures.describe import describe
 from dashboards.filters import from_query
+from dashboards.i18n import using
 from tests.dashboards.figures.test_figures_valid import CASES
 
 
@@ -84,3 +85,20 @@ def test_every_figure_carries_its_description(dashboard_db: Path) -> None:
 def test_a_series_without_numbers_says_so(values) -> None:
     fig = common.figure([{"type": "bar", "x": ["a", "b"][: len(values)], "y": values}], {}, title="T")
     assert describe(fig) == "Bar chart: T. No values."
+
+
+def test_the_description_speaks_the_readers_language() -> None:
+    """French and Arabic readers get the sentence from the catalogs, counted in their language's plural forms."""
+    solid = {"type": "bar", "name": "Joins", "x": ["Q1", "Q2"], "y": [3, 4]}
+    tail = {"type": "bar", "name": "Joins", "x": ["Q3"], "y": [-2], "showlegend": False}
+    with using("fr"):
+        assert describe(common.figure([solid, tail], {}, title="Joins")) == (
+            "Diagramme en barres : Joins. 3 barres ; maximum : Q2 4, minimum : Q3 -2.")
+        assert describe({"data": [{"type": "bar", "x": ["a"], "y": [None]}], "layout": {"title": "T"}}) == (
+            "Diagramme en barres : T. Aucune valeur.")
+    with using("ar"):
+        assert describe(common.figure([{"type": "bar", "x": ["a", "b"], "y": [1, 2]}], {}, title="T")) == (
+            "مخطط أعمدة: T. عمودان؛ الأعلى b 2، والأدنى a 1.")
+    with using("fr"):
+        assert describe(common.figure([{"type": "bar", "x": [pd.Timestamp("2024-03-01"), pd.Timestamp("2024-03-05")],
+                                        "y": [1, 2]}], {}, title="T")).endswith("mars 2024 1.")

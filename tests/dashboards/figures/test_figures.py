@@ -230,8 +230,8 @@ def test_grid_export_uses_the_grid_headers_and_order() -> None:
 def test_notes_and_formats_read_like_a_report() -> None:
     assert notes.based_on(1204, "events", left_out=37, why="without a region") == (
         "Based on 1,204 events; 37 without a region are left out.")
-    assert notes.based_on(1, "grants", left_out=1, why="without a city", ignored=["event type", "topic"]) == (
-        "Based on 1 grants; 1 without a city is left out. The event type and topic filters do not apply here.")
+    assert notes.based_on(1, "grant", left_out=1, why="without a city", ignored=["event type", "topic"]) == (
+        "Based on 1 grant; 1 without a city is left out. The event type and topic filters do not apply here.")
     assert (fmt.usd(1_234_567), fmt.compact(12_400), fmt.share(0.456), fmt.day(AS_OF)) == (
         "$1.2M", "12.4k", "46%", "30 Oct 2026")
     assert fmt.change(110, 100) == ("+10%", "up") and fmt.change(5, 0) == ("new", "up")

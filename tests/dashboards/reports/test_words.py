@@ -15,6 +15,7 @@ from typer.testing import CliRunner
 
 from dashboards import filters, notes, settings
 from dashboards import formatting as fmt
+from dashboards.i18n import _, ngettext, using
 from dashboards.queries import db, impact
 from dashboards.queries import grants as grants_q
 from dashboards.queries.impact_data import ImpactData
@@ -26,22 +27,43 @@ from tools import users as users_cli
 
 
 def test_count_words_agree_in_number() -> None:
-    assert notes.based_on(1, "grants whose work overlaps the period", one="grant whose work overlaps the period") \
-        == "Based on 1 grant whose work overlaps the period."
-    assert notes.based_on(2, "grants", one="grant", left_out=1, why="without a region") == (
+    assert notes.based_on(1, ngettext("grant whose work overlaps the period", "grants whose work overlaps the period",
+                                      1)) == "Based on 1 grant whose work overlaps the period."
+    assert notes.based_on(2, ngettext("grant", "grants", 2), left_out=1, why="without a region") == (
         "Based on 2 grants; 1 without a region is left out.")
     assert (fmt.counted(1, "event"), fmt.counted(1204, "city", "cities")) == ("1 event", "1,204 cities")
 
 
-def test_every_note_under_a_chart_names_its_singular() -> None:
-    """A note's count may be 1 on any filter: each call of notes.based_on says what one of its things is called."""
-    missing = []
+def test_a_note_under_a_chart_is_in_the_readers_language() -> None:
+    """A page's counted things and its sentences go through the catalogs: the French note of the training page's
+    training chart reads French, in the right number."""
+    with using("fr"):
+        assert notes.based_on(1, ngettext("attendance", "attendances", 1)) == "Sur la base de 1 participation."
+        assert notes.based_on(3, ngettext("event", "events", 3), left_out=2, why=_("without a region")) == (
+            "Sur la base de 3 événements ; 2 sans région sont laissés de côté.")
+        assert ngettext("{n} did not disclose their gender.", "{n} did not disclose their gender.", 2).format(
+            n=2) == "2 n’ont pas indiqué leur genre."
+    with using("ar"):
+        assert "فعاليتين" in notes.based_on(2, ngettext("event", "events", 2))
+
+
+def test_every_note_under_a_chart_is_translated() -> None:
+    """A note's count may be 1 on any filter and its reader may read French or Arabic: each call of
+    notes.based_on passes what it counts through ngettext (or a name holding it) and no English literal as its
+    `extra` or `why`."""
+    untranslated = []
     for path in sorted((ROOT / "dashboards").rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-            if (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "based_on"
-                    and not any(k.arg == "one" for k in node.keywords)):
-                missing.append(f"{path.relative_to(ROOT)}:{node.lineno}")
-    assert not missing, f"notes.based_on without one=: {missing}"
+            if not (isinstance(node, ast.Call) and getattr(node.func, "attr", None) == "based_on"):
+                continue
+            things = node.args[1]
+            words = [things] + [k.value for k in node.keywords if k.arg in ("why", "extra")]
+            literal = any(isinstance(w, ast.JoinedStr) or (isinstance(w, ast.Constant) and w.value) for w in words)
+            counted = isinstance(things, ast.Name) or (getattr(things, "func", None) is not None and getattr(
+                things.func, "id", getattr(things.func, "attr", "")) in ("ngettext", "format"))
+            if literal or not counted or any(k.arg == "one" for k in node.keywords):
+                untranslated.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+    assert not untranslated, f"notes.based_on with English words: {untranslated}"
 
 
 def _impact(**changes) -> ImpactData:
