@@ -26,7 +26,7 @@ def test_a_suppressed_count_reads_as_its_label_not_the_hidden_number() -> None:
     table = pd.DataFrame({"gender": ["female", "male", "non-binary"], "participants": [541, 300, None],
                           "participants_label": ["541", "300", "<5"]})
     text = describe(impact.reached(table, "gender", "By gender"))
-    assert text == "Bar chart: By gender (x: people). 3 bars; highest female 541, lowest non-binary <5."
+    assert text == "Bar chart: By gender (x: people). 3 bars; highest Female 541, lowest Non-binary <5."
 
 
 def test_line_chart_per_series_with_axis_prefix() -> None:
