@@ -118,7 +118,7 @@ def kpi_cards(data) -> list:
                    n=fmt.number(data.grants_active))),
         ui.Kpi(_("Cities reached"), fmt.number(data.cities)),
         ui.Kpi(_("Countries"), fmt.number(data.countries)),
-        ui.Kpi(_("People reached"), reached, hint=REACHED),
+        ui.Kpi(_("People reached"), reached, hint=_(REACHED)),
     ], ui.SIX_PER_ROW)
 
 

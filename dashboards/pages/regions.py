@@ -129,7 +129,7 @@ def show_cities(search, region):
     df = q.cities(chosen, region)
     members = int(df["member_at_end"].sum()) if len(df) else 0
     rows = ui.grid_rows(df, CITY_COLUMNS, limit=ui.GRID_LIMIT)
-    cities = ngettext("city of {region}", "cities of {region}", len(df)).format(region=region)
+    cities = ngettext("city of {region}", "cities of {region}", len(df)).format(region=codes.name("region", region))
     return rows, notes.based_on(len(df), cities, extra=" ".join(filter(None, (
         ngettext("{n} member at the period's end; activity in the period.",
                  "{n} members at the period's end; activity in the period.", members).format(n=fmt.number(members)),

@@ -21,7 +21,8 @@ ROLES = {"admin@demo.scn": ("/", "/membership", "/training", "/grants", "/region
          "donor@demo.scn": ("/impact",)}
 DIRECTION = {"fr": "ltr", "ar": "rtl"}
 # Grids' cells show the data's own names (cities, donors, grant and indicator titles, as the sources write them).
-OTHERS = ".ag-cell"
+# Notes on the numbers are people's own words, in whatever language they wrote them.
+OTHERS = ".ag-cell, .chart-note-text"
 # The visible text of the page: every text node shown (SVG text of the charts included), outside OTHERS.
 VISIBLE_TEXT = """(others) => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
@@ -77,6 +78,9 @@ def english_left(texts: list[str], lang: str, names: tuple[str, ...] = ()) -> li
         head = text.split("…")[0]
         if "…" in text and any(name.startswith(head) for name in names):
             continue  # a name cut short to fit a chart's axis: "MENA hub capacity bu… (G-2024-021)"
+        for cut in re.findall(r"\(([^()…]{3,80})…", text):  # one cut short inside a sentence: "(Local preven… (G-…"
+            if any(name.startswith(cut) for name in names):
+                text = text.replace(cut + "…", " ")
         for name in names:
             if name in text:
                 text = text.replace(name, " ")
