@@ -143,21 +143,29 @@ def show_portfolio(search, by):
 def show_grants(search):
     chosen = filters.from_query(search)
     df = q.grants(chosen)
-    shown = min(len(df), 25)
-    note = notes.based_on(len(df), ngettext("grant", "grants", len(df)),
+    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
+    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.GRANT_GRID)
+    return timeline, ui.fitted(timeline), _timeline_note(len(df)), rows, _grid_note(len(rows), len(df), chosen)
+
+
+def _timeline_note(count: int) -> str:
+    """What the timeline counts, and that it draws the largest grants only."""
+    shown = min(count, 25)
+    return notes.based_on(count, ngettext("grant", "grants", count),
                           extra=ngettext("The largest is drawn; the diamond marks the award date, the dotted line "
                                          "the data's date.",
                                          "The {n} largest are drawn; the diamond marks the award date, the dotted "
                                          "line the data's date.", shown).format(n=fmt.number(shown))
-                          if len(df) else "")
-    timeline = explained(partial(fig.timeline, df, as_of=common.as_of()), lambda: common.nothing_in("grants", chosen))
-    rows = ui.grid_rows(df, GRANT_COLUMNS, limit=ui.GRID_LIMIT, codes=codes.GRANT_GRID)
-    return (timeline, ui.fitted(timeline), note, rows,
-            notes.based_on(len(df), ngettext("grant whose work overlaps the period",
-                                             "grants whose work overlaps the period", len(df)),
-                           ignored=q.ACTIVE.ignores(chosen),
-                           extra=notes.capped(len(rows), len(df), _("grants (largest first)"),
-                                              _("download the full list with the timeline's CSV"))))
+                          if count else "")
+
+
+def _grid_note(shown: int, count: int, chosen) -> str:
+    """What the grants grid counts, and how much of it it lists."""
+    return notes.based_on(count, ngettext("grant whose work overlaps the period",
+                                          "grants whose work overlaps the period", count),
+                          ignored=q.ACTIVE.ignores(chosen),
+                          extra=notes.capped(shown, count, _("grants (largest first)"),
+                                             _("download the full list with the timeline's CSV")))
 
 
 @callback(Output(PAGE.graph(STATUS), "figure"), Output(PAGE.note(STATUS), "children"),

@@ -68,21 +68,25 @@ def layout(**_query) -> html.Div:
           Output(PAGE.graph(FLOWS), "figure"), Output(PAGE.note(FLOWS), "children"), Input(ids.URL, "search"))
 def show_growth(search):
     chosen = filters.from_query(search)
-    win = common.window(chosen)
     df = q.members_over_time(chosen)
-    last = df[df["period"] == df["period"].max()] if len(df) else df
-    growth_note = notes.based_on(int(last["members"].sum()) if len(df) else 0,
-                                 ngettext("member city at the last period's end",
-                                          "member cities at the last period's end",
-                                          int(last["members"].sum()) if len(df) else 0),
+    flows = explained(partial(fig.joins_and_exits, df), lambda: common.nothing_in("joins", chosen))
+    growth_note, flow_note = _growth_notes(df, chosen)
+    return fig.members_by_region(df), growth_note, flows, flow_note
+
+
+def _growth_notes(df, chosen) -> tuple[str, str]:
+    """What the members chart counts (the cities at the last period's end) and what the joins and exits count."""
+    win = common.window(chosen)
+    members = int(df.loc[df["period"] == df["period"].max(), "members"].sum()) if len(df) else 0
+    growth_note = notes.based_on(members, ngettext("member city at the last period's end",
+                                                   "member cities at the last period's end", members),
                                  extra=_("Members are counted at the end of each period."),
                                  ignored=common.CITIES.ignores(chosen))
     moves = int(df["joins"].sum() + df["exits"].sum()) if len(df) else 0
     flow_note = notes.based_on(moves, ngettext("join or exit", "joins and exits", moves),
                                ignored=common.CITIES.ignores(chosen),
                                extra=notes.partial_periods(df, win, win.grain))
-    flows = explained(partial(fig.joins_and_exits, df), lambda: common.nothing_in("joins", chosen))
-    return fig.members_by_region(df), growth_note, flows, flow_note
+    return growth_note, flow_note
 
 
 @callback(Output(PAGE.graph(MAP), "figure"), Output(PAGE.note(MAP), "children"),
