@@ -8,7 +8,9 @@ busy server spends its time on once the queries are cached.
 The key holds the whole viewer (user, role, regions, donor) and the reader's language, so an answer is only ever
 sent again to the same person in the same language; it is looked up after the sign-in gate has let the request
 through (auth.py registers the gate first).
-Only callbacks that take the URL's filters and have no button, upload or download are kept.
+Only callbacks that take the URL's filters and have no button, upload or download are kept, and none that reads
+the app's own state (notes on the numbers, dashboards/state/): that changes without a new database, and a kept
+answer would show a note again after it was removed, or hide one just written, once the page is reloaded.
 
 An answer is computed once at a time: a request for an answer another thread of the process is already
 computing waits for it (at most `WAIT_S`) and is sent the kept result, instead of computing it a second time.
@@ -25,12 +27,13 @@ import threading
 import plotly.io.json
 from flask import Response, g, request
 
-from dashboards import i18n
+from dashboards import i18n, ids
 from dashboards.queries import db
 from dashboards.security.access import NOBODY
 
 CALLBACK_PATH = "/_dash-update-component"
 _ACTIONS = {"n_clicks", "contents", "filename", "search_value"}
+_STATE = {ids.NOTES_CHANGED}  # read by the callbacks that show the app's own state (its count resets on a reload)
 WAIT_S = 30  # past this, a request stops waiting for another's computation of its answer and computes it itself
 
 
@@ -77,6 +80,8 @@ def cacheable(callback_map: dict) -> frozenset[str]:
         if not any(i.get("id") == "url" and i.get("property") == "search" for i in inputs):
             continue
         if any(i.get("property") in _ACTIONS for i in inputs) or "download" in output.lower():
+            continue
+        if any(i.get("id") in _STATE for i in [*inputs, *spec.get("state", [])]):
             continue
         keep.add(output)
     return frozenset(keep)
