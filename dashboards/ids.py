@@ -44,6 +44,11 @@ VIEWS_MESSAGE = "views-message"
 VIEWS_SHARE_VIEW = "views-share-view"
 VIEWS_SHARE_ROLE = "views-share-role"
 VIEWS_SHARE = "views-share"
+VIEWS_REMOVE = "views-remove"  # pattern: one's own view's Remove button, {"type", "view": its number}
+VIEWS_CONFIRM = "views-confirm"  # where "Remove this view?" is asked, under the list
+VIEWS_REMOVE_YES = "views-remove-yes"  # pattern: the question's buttons, {"type", "view": its number}
+VIEWS_REMOVE_NO = "views-remove-no"
+VIEWS_UNSHARE = "views-unshare"  # pattern: stop sharing a view, {"type", "view": its number, "role": the role}
 NOTE_CHART = "note-chart"
 NOTE_PERIOD = "note-period"
 NOTE_AUDIENCE = "note-audience"
@@ -51,6 +56,7 @@ NOTE_REGION = "note-region"
 NOTE_TEXT = "note-text"
 NOTE_ADD = "note-add"
 NOTE_MESSAGE = "note-message"
+NOTE_REMOVE = "note-remove"  # pattern: a note's Remove button beside its chart, {"type", "note": its number}
 NOTES_CHANGED = "notes-changed"  # a count the note form bumps: the charts' notes are read again
 
 # Pattern-matching types, one callback each (registered in dashboards/shell/).

@@ -4,13 +4,15 @@ Which notes a person reads is decided by dashboards/state/annotations.py on the 
 reach donors or the public, a hub lead reads those about their regions, and a note on a chart of a page the role
 may not open is never read. The chart ids come from the browser (the cards' own ids), so each is checked by its
 allowed-values rule and again by `for_chart`; an id that names no chart of the pack's registry gets no notes.
+A note its reader may remove (annotations.removable: its author, or an administrator) has a Remove button; the
+removal is the store's, as the signed-in viewer, whatever note number a request names.
 """
 
 from __future__ import annotations
 
 import re
 
-from dash import ALL, Input, Output, State, callback, html
+from dash import ALL, Input, Output, State, callback, ctx, html, no_update
 
 from dashboards import filters, ids
 from dashboards.i18n import N_, _
@@ -34,21 +36,32 @@ allowed.ids_of(ids.CHART_NOTES, _is_card)
 allowed.declare(ids.CHART_NOTES, "id", allowed.Allowed(lambda v, _viewer: _is_card(v),
                                                        lambda _viewer: ids.chart_notes("overview/map"),
                                                        "a chart card's notes id"))
+allowed.ids_of(ids.NOTE_REMOVE, lambda i: set(i) == {"type", "note"} and isinstance(i["note"], int)
+               and not isinstance(i["note"], bool) and 0 < i["note"] < 2**53)
 allowed.declare(ids.NOTES_CHANGED, "data", allowed.Allowed(
     lambda v, _viewer: v is None or (isinstance(v, int) and not isinstance(v, bool) and 0 <= v < 2**31),
     lambda _viewer: 0, "a count"))
 
 
-def notes_block(found: list[annotations.Note]) -> list:
-    """The notes as the card shows them: dated, with their audience when it is not staff only."""
+def notes_block(found: list[annotations.Note], viewer=None) -> list:
+    """The notes as the card shows them: dated, with their audience when it is not staff only, and a Remove
+    button on those `viewer` may remove."""
     if not found:
         return []
     return [html.H3(_("Notes"), className="chart-notes-title"), html.Ul([
         html.Li([html.Span(n.dated, className="chart-note-date"),
                  html.Span(_(AUDIENCE_LABEL[n.audience]), className="badge text-bg-light ms-1")
                  if n.audience in AUDIENCE_LABEL else None,
-                 html.Span(n.text, className="chart-note-text")], className="chart-note-item")
+                 html.Span(n.text, className="chart-note-text"),
+                 remove_button(n) if viewer is not None and annotations.removable(viewer, n) else None],
+                className="chart-note-item")
         for n in found], className="chart-notes-list")]
+
+
+def remove_button(note: annotations.Note) -> html.Button:
+    return html.Button(_("Remove"), id={"type": ids.NOTE_REMOVE, "note": note.id}, n_clicks=0,
+                       className="btn btn-link btn-sm p-0 ms-2 chart-note-remove d-print-none",
+                       **{"aria-label": _("Remove the note “{text}”").format(text=note.text[:60])})
 
 
 def notes_for(viewer, chart_id: str, search: str | None) -> list[annotations.Note]:
@@ -65,4 +78,23 @@ def notes_for(viewer, chart_id: str, search: str | None) -> list[annotations.Not
           State({"type": ids.CHART_NOTES, "chart": ALL}, "id"))
 def show_chart_notes(search, _changed, cards):
     viewer = current_viewer()
-    return [notes_block(notes_for(viewer, card["chart"], search)) for card in cards]
+    return [notes_block(notes_for(viewer, card["chart"], search), viewer) for card in cards]
+
+
+def removed(viewer, note_id: int) -> bool:
+    """Remove the note as `viewer` (annotations.remove decides); whether the notes are to be read again: yes when
+    it was removed or was no longer there, no when the viewer may not remove it."""
+    try:
+        annotations.remove(viewer, note_id)
+    except annotations.NoteRefused:
+        return False
+    return True
+
+
+@callback(Output(ids.NOTES_CHANGED, "data", allow_duplicate=True),
+          Input({"type": ids.NOTE_REMOVE, "note": ALL}, "n_clicks"), State(ids.NOTES_CHANGED, "data"),
+          prevent_initial_call=True)
+def remove_note(_clicks, changed):
+    if not ctx.triggered_id or not ctx.triggered[0]["value"]:  # the notes were drawn again, nothing clicked
+        return no_update
+    return (changed or 0) + 1 if removed(current_viewer(), ctx.triggered_id["note"]) else no_update

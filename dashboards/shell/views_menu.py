@@ -1,5 +1,6 @@
 """The shell's Views menu: save the page and filters you are looking at, open your saved views and those shared
-with your role, share one with a role (staff), write a note on one of the page's charts, and make a pack.
+with your role, share one with a role and stop sharing it (staff), remove one of your own (after a question: it
+cannot be undone), write a note on one of the page's charts, and make a pack.
 
 Every action is checked on the server by the store it calls, as the signed-in viewer (never a role the browser
 names): dashboards/state/saved_views.py (who saves, shares and opens what; a view's URL checked by the filter bar's own
@@ -34,6 +35,8 @@ TEXT = {  # translated where shown
     "none": N_("No saved views yet: name this page and its filters above."),
     "note_added": N_("Note added to {chart} for {period}."),
     "pick_view": N_("Choose one of your views to share."),
+    "removed": N_("Removed “{name}”."),
+    "unshared": N_("“{name}” is no longer shared with {role}."),
 }
 
 
@@ -41,7 +44,15 @@ def _view_id(value, _viewer) -> bool:
     return value is None or (isinstance(value, int) and not isinstance(value, bool) and 0 < value < 2**53)
 
 
+def _one_view(i: dict) -> bool:
+    return set(i) == {"type", "view"} and i["view"] is not None and _view_id(i["view"], None)
+
+
 allowed.ids_of(ids.VIEWS_OPEN_ONE, lambda i: set(i) == {"type", "view"} and isinstance(i["view"], int))
+for _kind in (ids.VIEWS_REMOVE, ids.VIEWS_REMOVE_YES, ids.VIEWS_REMOVE_NO):
+    allowed.ids_of(_kind, _one_view)
+allowed.ids_of(ids.VIEWS_UNSHARE, lambda i: set(i) == {"type", "view", "role"} and i["view"] is not None
+               and _view_id(i["view"], None) and i["role"] in SHARE_ROLES)
 allowed.declare(ids.VIEWS_NAME, "value", allowed.text(views.MAX_NAME + 20))
 allowed.declare(ids.VIEWS_SHARE_VIEW, "value", allowed.Allowed(_view_id, lambda _v: None, "a saved view's number"))
 allowed.declare(ids.VIEWS_SHARE_ROLE, "value", allowed.one_of(SHARE_ROLES))
@@ -119,6 +130,7 @@ def panel(viewer: Viewer) -> html.Div | None:
             html.P(id=ids.VIEWS_MESSAGE, className="small mt-2", role="status"),
             html.H2(_("Saved views"), className="h6 mt-3"),
             html.Ul(id=ids.VIEWS_LIST, className="saved-views list-unstyled"),
+            html.Div(id=ids.VIEWS_CONFIRM, **{"aria-live": "polite"}),
         ]),
         share,
         _note_form(viewer),
@@ -128,13 +140,14 @@ def panel(viewer: Viewer) -> html.Div | None:
 
 
 def view_items(viewer: Viewer) -> tuple[list, list[dict]]:
-    """The list of the viewer's views (each a button that opens it, with its URL to copy) and the options of the
-    share picker (their own views)."""
+    """The list of the viewer's views (each a button that opens it, with its URL to copy, and on their own its
+    Remove and Stop sharing buttons) and the options of the share picker (their own views)."""
     found = views.list_for(viewer)
     items = [html.Li([html.Button(v.name, id={"type": ids.VIEWS_OPEN_ONE, "view": v.id}, n_clicks=0,
                                   className="btn btn-link p-0 saved-view-link"),
                       html.Span(_view_about(viewer, v), className="small text-muted"),
-                      html.Div(v.url, className="small text-muted saved-view-url")]) for v in found]
+                      html.Div(v.url, className="small text-muted saved-view-url"),
+                      _view_tools(viewer, v)]) for v in found]
     return items or [html.Li(_(TEXT["none"]), className="small text-muted")], \
         [{"label": v.name, "value": v.id} for v in found if v.mine(viewer)]
 
@@ -147,6 +160,56 @@ def _view_about(viewer: Viewer, view) -> str:
     elif view.shared_with:
         about += _(" · shared with {roles}").format(roles=_(", ").join(codes.role_name(r) for r in view.shared_with))
     return about
+
+
+def _view_tools(viewer: Viewer, view) -> html.Div | None:
+    """Remove (the owner's own views only) and, for staff, Stop sharing with each role it is shared with; a view
+    shared with the viewer by someone else has neither."""
+    if not view.mine(viewer):
+        return None
+    unshare = [html.Button(_("Stop sharing with {role}").format(role=codes.role_name(r)), n_clicks=0,
+                           id={"type": ids.VIEWS_UNSHARE, "view": view.id, "role": r},
+                           className="btn btn-link btn-sm p-0 me-3 saved-view-unshare")
+               for r in view.shared_with if viewer.role in views.SHARERS and r in SHARE_ROLES]
+    remove = html.Button(_("Remove"), id={"type": ids.VIEWS_REMOVE, "view": view.id}, n_clicks=0,
+                         className="btn btn-link btn-sm p-0 text-danger saved-view-remove",
+                         **{"aria-label": _("Remove “{name}”").format(name=view.name)})
+    return html.Div([*unshare, remove], className="saved-view-tools")
+
+
+def asked(viewer: Viewer, view_id: int) -> html.Div:
+    """The question before a view is removed (it cannot be undone), or why it cannot be removed."""
+    try:
+        view = views.get(viewer, view_id)
+        if not view.mine(viewer):
+            raise views.ViewRefused(views.TEXT["not_owner"].format(id=view_id))
+    except views.ViewRefused as exc:
+        return html.P(_("Not removed: {reason}.").format(reason=exc), className="small text-danger")
+    return html.Div([
+        html.P(_("Remove “{name}”? This cannot be undone.").format(name=view.name), className="small mb-2"),
+        html.Button(_("Remove it"), id={"type": ids.VIEWS_REMOVE_YES, "view": view.id}, n_clicks=0,
+                    className="btn btn-sm btn-danger"),
+        html.Button(_("Keep it"), id={"type": ids.VIEWS_REMOVE_NO, "view": view.id}, n_clicks=0,
+                    className="btn btn-sm btn-outline-secondary ms-2"),
+    ], className="saved-view-confirm border rounded p-2 mt-2")
+
+
+def changed(viewer: Viewer, button: dict) -> str:
+    """Remove or stop sharing the view `button` names, as `viewer` (the store refuses a view not theirs); what to
+    tell the person."""
+    removing = button["type"] == ids.VIEWS_REMOVE_YES
+    try:
+        if removing:
+            return _(TEXT["removed"]).format(name=views.remove(viewer, button["view"]).name)
+        view = views.unshare(viewer, button["view"], button["role"])
+        return _(TEXT["unshared"]).format(name=view.name, role=codes.role_name(button["role"]))
+    except views.ViewRefused as exc:
+        return (_("Not removed: {reason}.") if removing else _("Not unshared: {reason}.")).format(reason=exc)
+
+
+def _clicked() -> bool:
+    """Whether a pattern's button was clicked: a list drawn again calls its buttons' callbacks with no click."""
+    return bool(ctx.triggered_id) and bool(ctx.triggered[0]["value"])
 
 
 def act(viewer: Viewer, action: str | None, url: str, name: str | None, view_id: int | None,
@@ -192,6 +255,29 @@ def opened(viewer: Viewer, view_id: int) -> tuple[object, object]:
         return no_update, dbc.Alert(_("Not opened: {reason}.").format(reason=exc), color="warning", dismissable=True)
     notice = dbc.Alert(view.notice, color="info", dismissable=True, id="views-region-notice") if view.notice else None
     return view.url, notice
+
+
+@callback(Output(ids.VIEWS_CONFIRM, "children"), Input({"type": ids.VIEWS_REMOVE, "view": ALL}, "n_clicks"),
+          Input({"type": ids.VIEWS_REMOVE_NO, "view": ALL}, "n_clicks"), prevent_initial_call=True)
+def ask_to_remove(_remove, _keep):
+    if not _clicked():
+        return no_update
+    return asked(current_viewer(), ctx.triggered_id["view"]) if ctx.triggered_id["type"] == ids.VIEWS_REMOVE else None
+
+
+@callback(Output(ids.VIEWS_LIST, "children", allow_duplicate=True),
+          Output(ids.VIEWS_MESSAGE, "children", allow_duplicate=True),
+          Output(ids.VIEWS_SHARE_VIEW, "options", allow_duplicate=True),
+          Output(ids.VIEWS_CONFIRM, "children", allow_duplicate=True),
+          Input({"type": ids.VIEWS_REMOVE_YES, "view": ALL}, "n_clicks"),
+          Input({"type": ids.VIEWS_UNSHARE, "view": ALL, "role": ALL}, "n_clicks"), prevent_initial_call=True)
+def change_view(_remove, _unshare):
+    if not _clicked():
+        return no_update, no_update, no_update, no_update
+    viewer = current_viewer()
+    message = changed(viewer, ctx.triggered_id)
+    items, options = view_items(viewer)
+    return items, message, options, None
 
 
 @callback(Output(ids.NAV, "href", allow_duplicate=True), Output(ids.VIEWS_NOTICE, "children"),

@@ -232,13 +232,19 @@ def for_chart(viewer: Viewer, chart_id: str, filters: Filters | None = None, *, 
             and (n.region is None or not filters.regions or n.region in filters.regions)]
 
 
+def removable(viewer: Viewer, note: Note) -> bool:
+    """Whether `viewer` may remove `note`: one they read, written by them, or any they read if an administrator
+    (the page offers its Remove button on this rule; `remove` applies it)."""
+    return visible(viewer, note) and (note.author == viewer.user or viewer.role == "admin")
+
+
 def remove(viewer: Viewer, note_id: int, *, path: Path | None = None) -> bool:
     """Remove a note (its author or an administrator); False when there is no such note."""
     with appstate.transaction(SCHEMA, path=path) as con:
         row = con.execute("select * from chart_notes where id = ? and removed_at is null", (note_id,)).fetchone()
         if row is None or not visible(viewer, _note(row)):
             return False
-        if not (row["author"] == viewer.user or viewer.role == "admin"):
+        if not removable(viewer, _note(row)):
             raise NoteRefused(TEXT["not_yours"].format(id=note_id))
         con.execute("update chart_notes set removed_at = ?, removed_by = ? where id = ?",
                     (dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), viewer.user, note_id))

@@ -308,10 +308,11 @@ def unshare(viewer: Viewer, view_id: int, role: str, *, path: Path | None = None
     return view
 
 
-def remove(viewer: Viewer, view_id: int, *, path: Path | None = None) -> None:
-    """Remove `viewer`'s own view (and its shares)."""
+def remove(viewer: Viewer, view_id: int, *, path: Path | None = None) -> SavedView:
+    """Remove `viewer`'s own view (and its shares); the view as it was, to say which was removed."""
     _signed_in(viewer)
     with appstate.transaction(SCHEMA, path=path) as con:
-        _own(con, viewer, view_id)
+        view = _own(con, viewer, view_id)
         con.execute("delete from saved_views where id = ?", (view_id,))
     audit.record("view_removed", actor=viewer.user, role=viewer.role, view=view_id)
+    return view

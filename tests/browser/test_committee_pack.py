@@ -137,3 +137,41 @@ def test_a_view_shared_with_hub_leads_opens_narrowed_to_their_region_with_a_noti
     wait_until_drawn(fresh_page)
     expect(fresh_page.locator(f"#{ids.VIEWS_NOTICE}")).to_contain_text("Not in your view: Europe. Showing MENA.")
     expect(fresh_page.locator(f"#{ids.CHIPS}")).to_contain_text("MENA")  # the numbers are the hub lead's own
+
+
+def test_a_view_and_a_note_removed_from_the_page_stay_removed_after_a_reload(dash_page: Page) -> None:
+    base = dash_page.app_url  # type: ignore[attr-defined]
+    listed = dash_page.locator(f"#{ids.VIEWS_LIST}")
+    for name in ("Kept trainings", "Trainings to remove"):
+        save_view(dash_page, f"{base}/training?period=all", name)
+        expect(dash_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text(f"Saved “{name}”")
+    listed.get_by_role("button", name="Remove “Trainings to remove”", exact=True).click()
+    question = dash_page.locator(f"#{ids.VIEWS_CONFIRM}")
+    expect(question).to_contain_text("Remove “Trainings to remove”? This cannot be undone.")
+    expect(listed).to_contain_text("Trainings to remove")  # asking removes nothing
+    question.get_by_role("button", name="Remove it", exact=True).click()
+    expect(dash_page.locator(f"#{ids.VIEWS_MESSAGE}")).to_contain_text("Removed “Trainings to remove”.")
+    expect(listed).not_to_contain_text("Trainings to remove")
+    expect(question).to_be_empty()
+
+    for text in ("Kept beside the chart", "A note to remove"):
+        choose(dash_page, ids.NOTE_CHART, "Training: events over time")
+        dash_page.fill(f"#{ids.NOTE_PERIOD}", "2025")
+        dash_page.fill(f"#{ids.NOTE_TEXT}", text)
+        dash_page.click(f"#{ids.NOTE_ADD}")
+        expect(dash_page.locator(f"#{ids.NOTE_MESSAGE}")).to_contain_text("Note added")
+        dash_page.fill(f"#{ids.NOTE_TEXT}", "")
+    dash_page.keyboard.press("Escape")
+    notes = dash_page.locator(".chart-card", has=dash_page.locator("#training-events-graph")).locator(".chart-notes")
+    expect(notes).to_contain_text("A note to remove")
+    notes.get_by_role("button", name="Remove the note “A note to remove”", exact=True).click()
+    expect(notes).not_to_contain_text("A note to remove")
+    expect(notes).to_contain_text("Kept beside the chart")
+
+    dash_page.reload()
+    wait_until_drawn(dash_page)
+    expect(notes).to_contain_text("Kept beside the chart")  # the notes are in: the removed one is not
+    expect(notes).not_to_contain_text("A note to remove")
+    open_menu(dash_page)
+    expect(listed).to_contain_text("Kept trainings")
+    expect(listed).not_to_contain_text("Trainings to remove")
