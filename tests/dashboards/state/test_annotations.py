@@ -118,6 +118,15 @@ def test_only_its_author_or_an_administrator_removes_a_note(pack_env) -> None:
     assert notes.remove(ADMIN, note.id) is False
 
 
+def test_the_remove_button_follows_the_stores_rule(pack_env) -> None:
+    from dashboards.security.access import Viewer
+
+    note = notes.add(MANAGER, "training/events", "2026-Q3", "whose to remove", region="MENA")
+    assert notes.removable(MANAGER, note) and notes.removable(ADMIN, note)  # its author; an administrator
+    others = (Viewer("other-manager@test.scn", "programme_manager"), STEERING, HUB, HUB_EUROPE, DONOR, PUBLIC)
+    assert not any(notes.removable(viewer, note) for viewer in others)
+
+
 def test_notes_survive_a_rebuild_of_the_database(pack_env, sample_db, tmp_path, monkeypatch) -> None:
     from data_pipeline.build import build
     from tests.paths import SAMPLE
