@@ -53,7 +53,7 @@ def test_a_saved_view_is_found_in_the_menu_and_reopens_its_page_and_filters(dash
     dash_page.goto(f"{base}/grants")  # elsewhere, other filters
     wait_until_drawn(dash_page)
     open_menu(dash_page)
-    dash_page.get_by_role("button", name="MENA, all time, trainings").click()
+    dash_page.get_by_role("button", name="MENA, all time, trainings", exact=True).click()  # not its Remove
     dash_page.wait_for_url(re.compile(r"/training\?.*region=mena"))
     wait_until_drawn(dash_page)
     assert "period=all" in dash_page.url
@@ -132,7 +132,7 @@ def test_a_view_shared_with_hub_leads_opens_narrowed_to_their_region_with_a_noti
     wait_until_drawn(fresh_page)
     open_menu(fresh_page)
     expect(fresh_page.locator(f"#{ids.VIEWS_LIST}")).to_contain_text("shared by manager@demo.scn")
-    fresh_page.get_by_role("button", name="Europe trainings").click()
+    fresh_page.get_by_role("button", name="Europe trainings", exact=True).click()
     fresh_page.wait_for_url(re.compile(r"/training\?.*region=europe"))
     wait_until_drawn(fresh_page)
     expect(fresh_page.locator(f"#{ids.VIEWS_NOTICE}")).to_contain_text("Not in your view: Europe. Showing MENA.")
