@@ -72,7 +72,7 @@ def chart_card(page: PageIds, chart: str, title: str, *, controls=None, height: 
                 **{"aria-label": title, "aria-describedby": summary_id(page, chart)}),
             # the notes on the numbers the viewer may read (dashboards/components/chart_notes.py fills it)
             html.Aside(id=ids.chart_notes(f"{page.page}/{chart}"), className="chart-notes",
-                       **{"aria-label": f"Notes on {title}"}),
+                       **{"aria-label": _("Notes on {title}").format(title=title)}),
             dcc.Download(id=page.download(chart)) if csv else None,
         ]),
         class_name="chart-card h-100",
