@@ -182,7 +182,7 @@ def asked(viewer: Viewer, view_id: int) -> html.Div:
     try:
         view = views.get(viewer, view_id)
         if not view.mine(viewer):
-            raise views.ViewRefused(views.TEXT["not_owner"].format(id=view_id))
+            raise views.ViewRefused("not_owner", id=view_id)
     except views.ViewRefused as exc:
         return html.P(_("Not removed: {reason}.").format(reason=exc), className="small text-danger")
     return html.Div([

@@ -26,6 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboards import filters, ids, settings
 from dashboards.filters import Filters
+from dashboards.i18n import N_, _
 from dashboards.security import allowed, audit
 from dashboards.security.access import ROLES, Viewer, chosen_regions
 from dashboards.state import store as appstate
@@ -44,23 +45,23 @@ MAX_NAME = 80
 MAX_VIEWS = 200  # per person
 
 TEXT = {
-    "no_account": "only people who sign in can save views",
-    "name": f"a view needs a name of 1 to {MAX_NAME} characters",
-    "duplicate": "you already have a view named {name!r}",
-    "too_many": f"you have {MAX_VIEWS} saved views; remove some first",
-    "not_site": "{url!r} is not a page of this dashboard",
-    "unknown_page": "{path!r} is not a page of this dashboard",
-    "page_closed": "your role may not open {path}",
-    "unknown_key": "{key!r} is not a filter of the dashboard (filters are: {keys})",
-    "bad_value": "{key}={value!r} is not a value the filter bar offers you",
-    "unused": "{key} is only used with period=custom",
-    "fragment": "a saved view keeps the page and its filters only, not a #fragment",
-    "not_found": "there is no view {id} of yours or shared with your role",
-    "not_owner": "only the owner of view {id} may change it",
-    "no_sharing": "only administrators and programme managers share views",
-    "share_role": "role {role!r} is not one a view can be shared with ({roles})",
-    "share_page": "the {role} role may not open {path}, so the view cannot be shared with it",
-    "notice": "Not in your view: {left_out}. Showing {shown}.",
+    "no_account": N_("only people who sign in can save views"),
+    "name": N_("a view needs a name of 1 to {n} characters"),
+    "duplicate": N_("you already have a view named {name!r}"),
+    "too_many": N_("you have {n} saved views; remove some first"),
+    "not_site": N_("{url!r} is not a page of this dashboard"),
+    "unknown_page": N_("{path!r} is not a page of this dashboard"),
+    "page_closed": N_("your role may not open {path}"),
+    "unknown_key": N_("{key!r} is not a filter of the dashboard (filters are: {keys})"),
+    "bad_value": N_("{key}={value!r} is not a value the filter bar offers you"),
+    "unused": N_("{key} is only used with period=custom"),
+    "fragment": N_("a saved view keeps the page and its filters only, not a #fragment"),
+    "not_found": N_("there is no view {id} of yours or shared with your role"),
+    "not_owner": N_("only the owner of view {id} may change it"),
+    "no_sharing": N_("only administrators and programme managers share views"),
+    "share_role": N_("role {role!r} is not one a view can be shared with ({roles})"),
+    "share_page": N_("the {role} role may not open {path}, so the view cannot be shared with it"),
+    "notice": N_("Not in your view: {left_out}. Showing {shown}."),
 }
 
 SCHEMA = """
@@ -84,7 +85,15 @@ create table if not exists saved_view_shares (
 
 
 class ViewRefused(ValueError):
-    """A view that may not be saved, shared, opened or removed as asked; the message says why."""
+    """A view that may not be saved, shared, opened or removed as asked; the message says why, in the language of
+    whoever reads it (`str()` translates `TEXT[key]` then, not when the store refuses)."""
+
+    def __init__(self, reason: str, /, **fields: object) -> None:
+        super().__init__(reason)
+        self.reason, self.fields = reason, fields
+
+    def __str__(self) -> str:
+        return _(TEXT[self.reason]).format(**self.fields)
 
 
 @dataclass(frozen=True)
@@ -117,26 +126,26 @@ def _now() -> str:
 
 def _signed_in(viewer: Viewer) -> None:
     if viewer.kind is None or viewer.role == "public":
-        raise ViewRefused(TEXT["no_account"])
+        raise ViewRefused("no_account")
 
 
 def checked_url(viewer: Viewer, url: str) -> tuple[str, str]:
     """(the canonical URL, its page) of `url` if it is a view `viewer` may save; else ViewRefused saying why."""
     text = str(url or "").strip()
     if not text or len(text) > allowed.MAX_TEXT:
-        raise ViewRefused(TEXT["not_site"].format(url=text[:80]))
+        raise ViewRefused("not_site", url=text[:80])
     parts = urlsplit(text)
     own = urlsplit(settings.get().app_url)
     if (parts.scheme or parts.netloc) and (parts.scheme, parts.netloc) != (own.scheme, own.netloc):
-        raise ViewRefused(TEXT["not_site"].format(url=text[:80]))
+        raise ViewRefused("not_site", url=text[:80])
     if parts.fragment:
-        raise ViewRefused(TEXT["fragment"])
+        raise ViewRefused("fragment")
     path = parts.path or "/"
     page = PAGE_PATHS.get(path) or ("city" if CITY_PATH.match(path) else None)
     if page is None:
-        raise ViewRefused(TEXT["unknown_page"].format(path=path[:80]))
+        raise ViewRefused("unknown_page", path=path[:80])
     if not viewer.may_open(page):
-        raise ViewRefused(TEXT["page_closed"].format(path=path))
+        raise ViewRefused("page_closed", path=path)
     if page == "city":
         _check_city(viewer, CITY_PATH.match(path).group(1), path)
     return path + checked_query(viewer, parts.query), page
@@ -147,7 +156,7 @@ def _check_city(viewer: Viewer, city_id: str, path: str) -> None:
     from dashboards.queries import city
 
     if city.profile(city_id, viewer=viewer).empty:
-        raise ViewRefused(TEXT["unknown_page"].format(path=path))
+        raise ViewRefused("unknown_page", path=path)
 
 
 def checked_query(viewer: Viewer, query: str | None, *, other_regions: bool = False) -> str:
@@ -159,24 +168,24 @@ def checked_query(viewer: Viewer, query: str | None, *, other_regions: bool = Fa
     params = parse_qs(query, keep_blank_values=True)
     for key, values in params.items():
         if key not in FILTER_KEYS:
-            raise ViewRefused(TEXT["unknown_key"].format(key=key[:40], keys=", ".join(FILTER_KEYS)))
+            raise ViewRefused("unknown_key", key=key[:40], keys=", ".join(FILTER_KEYS))
         if len(values) > 1 and key in ("period", "from", "to"):
-            raise ViewRefused(TEXT["bad_value"].format(key=key, value=values))
+            raise ViewRefused("bad_value", key=key, value=values)
     first = {k: v[0] for k, v in params.items()}
     period = first.get("period")
     if period is not None:
         # a preset, or a quarter ("2026-Q3"): the URL's form of the period control set to "a quarter"
         preset = period != "quarter" and _accepts(ids.FILTER_PERIOD, period, viewer)
         if not (preset or (period and _accepts(ids.FILTER_QUARTER, period, viewer))):
-            raise ViewRefused(TEXT["bad_value"].format(key="period", value=period))
+            raise ViewRefused("bad_value", key="period", value=period)
     for key, prop in (("from", "start_date"), ("to", "end_date")):
         if key in first:
             if period != "custom":
-                raise ViewRefused(TEXT["unused"].format(key=key))
+                raise ViewRefused("unused", key=key)
             if not first[key] or not _accepts(ids.FILTER_RANGE, first[key], viewer, prop=prop):
-                raise ViewRefused(TEXT["bad_value"].format(key=key, value=first[key]))
+                raise ViewRefused("bad_value", key=key, value=first[key])
     if period == "custom" and not (first.get("from") or first.get("to")):
-        raise ViewRefused(TEXT["bad_value"].format(key="period", value=period))
+        raise ViewRefused("bad_value", key="period", value=period)
     lists = {"region": [filters.REGION_BY_SLUG.get(v, v) for v in params.get("region", [])],
              "country": params.get("country", []),
              "event": [filters.EVENT_TYPE_BY_SLUG.get(v, v) for v in params.get("event", [])],
@@ -184,7 +193,7 @@ def checked_query(viewer: Viewer, query: str | None, *, other_regions: bool = Fa
     for key, values in lists.items():
         known = other_regions and key == "region" and all(v in REGIONS for v in values)
         if values and (any(not v for v in values) or not (known or _accepts(FILTER_KEYS[key], values, viewer))):
-            raise ViewRefused(TEXT["bad_value"].format(key=key, value=", ".join(params[key])[:80]))
+            raise ViewRefused("bad_value", key=key, value=", ".join(params[key])[:80])
     return filters.to_query(_parsed(query))
 
 
@@ -218,14 +227,14 @@ def save(viewer: Viewer, name: str, url: str, *, path: Path | None = None) -> Sa
     _signed_in(viewer)
     name = " ".join(str(name or "").split())
     if not 1 <= len(name) <= MAX_NAME:
-        raise ViewRefused(TEXT["name"])
+        raise ViewRefused("name", n=MAX_NAME)
     canonical, page = checked_url(viewer, url)
     with appstate.transaction(SCHEMA, path=path) as con:
         if con.execute("select count(*) from saved_views where owner = ?", (viewer.user,)).fetchone()[0] >= MAX_VIEWS:
-            raise ViewRefused(TEXT["too_many"])
+            raise ViewRefused("too_many", n=MAX_VIEWS)
         if con.execute("select 1 from saved_views where owner = ? and lower(name) = lower(?)",
                        (viewer.user, name)).fetchone():
-            raise ViewRefused(TEXT["duplicate"].format(name=name))
+            raise ViewRefused("duplicate", name=name)
         view_id = con.execute("insert into saved_views (owner, name, url, page, created_at) values (?, ?, ?, ?, ?)",
                               (viewer.user, name, canonical, page, _now())).lastrowid
         view = _views(con, "v.id = ?", (view_id,))[0]
@@ -248,7 +257,7 @@ def get(viewer: Viewer, view_id: int, *, path: Path | None = None) -> SavedView:
     for view in list_for(viewer, path=path):
         if view.id == view_id:
             return view
-    raise ViewRefused(TEXT["not_found"].format(id=view_id))
+    raise ViewRefused("not_found", id=view_id)
 
 
 def region_notice(viewer: Viewer, search: str) -> str | None:
@@ -259,7 +268,7 @@ def region_notice(viewer: Viewer, search: str) -> str | None:
     left_out = [r for r in wanted if r not in shown]
     if not left_out:
         return None
-    return TEXT["notice"].format(left_out=", ".join(left_out), shown=", ".join(shown))
+    return _(TEXT["notice"]).format(left_out=", ".join(left_out), shown=", ".join(shown))
 
 
 def open_view(viewer: Viewer, view_id: int, *, path: Path | None = None) -> Opened:
@@ -271,10 +280,10 @@ def open_view(viewer: Viewer, view_id: int, *, path: Path | None = None) -> Open
 def _own(con, viewer: Viewer, view_id: int) -> SavedView:
     found = _views(con, "v.id = ?", (view_id,))
     if not found or (not viewer.may_open(found[0].page) and not found[0].mine(viewer)):
-        raise ViewRefused(TEXT["not_found"].format(id=view_id))
+        raise ViewRefused("not_found", id=view_id)
     if not found[0].mine(viewer):
         visible = viewer.role in found[0].shared_with
-        raise ViewRefused(TEXT["not_owner" if visible else "not_found"].format(id=view_id))
+        raise ViewRefused("not_owner" if visible else "not_found", id=view_id)
     return found[0]
 
 
@@ -282,14 +291,14 @@ def share(viewer: Viewer, view_id: int, role: str, *, path: Path | None = None) 
     """Share `viewer`'s view with everyone of `role` (administrators and programme managers only)."""
     _signed_in(viewer)
     if viewer.role not in SHARERS:
-        raise ViewRefused(TEXT["no_sharing"])
+        raise ViewRefused("no_sharing")
     roles = [r for r in ROLES if r != "public"]
     if role not in roles:
-        raise ViewRefused(TEXT["share_role"].format(role=role, roles=", ".join(roles)))
+        raise ViewRefused("share_role", role=role, roles=", ".join(roles))
     with appstate.transaction(SCHEMA, path=path) as con:
         view = _own(con, viewer, view_id)
         if not ROLES[role].pages or view.page not in ROLES[role].pages:
-            raise ViewRefused(TEXT["share_page"].format(role=role, path=urlsplit(view.url).path))
+            raise ViewRefused("share_page", role=role, path=urlsplit(view.url).path)
         con.execute("insert or ignore into saved_view_shares (view_id, role, shared_by, shared_at) "
                     "values (?, ?, ?, ?)", (view_id, role, viewer.user, _now()))
         view = _views(con, "v.id = ?", (view_id,))[0]

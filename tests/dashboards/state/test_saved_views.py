@@ -147,3 +147,18 @@ def test_page_paths_are_the_pages_registered(pack_env) -> None:
     assert views.PAGE_PATHS == registered
     templates = [p["path_template"] for p in dash.page_registry.values() if p.get("path_template")]
     assert templates == ["/city/<city_id>"]
+
+
+def test_a_refusal_and_a_notice_speak_the_language_of_whoever_reads_them(pack_env) -> None:
+    from dashboards.i18n import using
+
+    saved = views.save(HUB, "mine", "/")
+    with pytest.raises(views.ViewRefused) as refused:
+        views.remove(MANAGER, saved.id)
+    with using("fr"):
+        assert str(refused.value) == f"il n’y a pas de vue {saved.id} à vous ou partagée avec votre rôle"
+    with using("ar"):
+        assert str(refused.value) == f"لا يوجد عرض {saved.id} خاص بكم أو مشارَك مع دوركم"
+    assert str(refused.value) == f"there is no view {saved.id} of yours or shared with your role"
+    with using("fr"):
+        assert views.region_notice(HUB, "?region=europe").startswith("Hors de votre périmètre : Europe.")
