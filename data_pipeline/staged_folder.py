@@ -19,7 +19,8 @@ from openpyxl.cell import WriteOnlyCell
 from data_pipeline.build import DEMO_MARKER
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import FORMATS, normalise_header
-from data_pipeline.load.workbook import scan_sheet, sheet_tables
+from data_pipeline.load.sheet_xml import scan_sheet
+from data_pipeline.load.workbook import sheet_tables
 from data_pipeline.upload_files import Upload
 
 

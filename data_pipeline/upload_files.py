@@ -18,7 +18,8 @@ import openpyxl
 
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import normalise_header
-from data_pipeline.load.workbook import SheetTooLarge, scan_sheet, sheet_tables
+from data_pipeline.load.sheet_xml import SheetTooLarge, scan_sheet
+from data_pipeline.load.workbook import sheet_tables
 
 UPLOAD_SUFFIXES = (".csv", ".xlsx")
 # An .xlsx is a zip: past this many times the upload limit unpacked, it is a zip bomb, not a spreadsheet.
