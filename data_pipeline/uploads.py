@@ -21,6 +21,7 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from data_pipeline import versions
+from data_pipeline.bounds import Bounds
 from data_pipeline.build import BuildBusy, BuildResult, Progress, build, report_path_for
 from data_pipeline.changes import TableDiff, diff_tables
 from data_pipeline.contract import SHRINK_SHARE
@@ -143,7 +144,8 @@ def open_staged(store: Path, staged_id: str) -> Staged:
 
 
 def check(staged: Staged, *, today: dt.date | None = None, progress: Progress | None = None,
-          compare_with: Path | None = None, shrink_share: float = SHRINK_SHARE) -> BuildResult:
+          compare_with: Path | None = None, shrink_share: float = SHRINK_SHARE,
+          bounds: Bounds | None = None) -> BuildResult:
     """Validate and build the staged set exactly as `python -m data_pipeline build` would, publishing nothing.
 
     The build goes to a scratch database in the staged folder, deleted afterwards; its report stays
@@ -153,13 +155,14 @@ def check(staged: Staged, *, today: dt.date | None = None, progress: Progress | 
     """
     db = staged.folder / CHECK_DB
     result = build(staged.folder, db, today=today, progress=progress,  # BuildBusy: this upload is being checked
-                   compare_with=compare_with, shrink_share=shrink_share)
+                   compare_with=compare_with, shrink_share=shrink_share, bounds=bounds)
     db.unlink(missing_ok=True)
     return result
 
 
 def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None, progress: Progress | None = None,
-            confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE, actor: str | None = None) -> BuildResult:
+            confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE, actor: str | None = None,
+            bounds: Bounds | None = None) -> BuildResult:
     """Publish a checked staged set: the CLI's build onto `db_path`, then CURRENT points at the staged folder and
     the publish is recorded in the store's history (versions.py) under `actor` (default: who uploaded it).
 
@@ -179,7 +182,7 @@ def publish(staged: Staged, *, db_path: Path, today: dt.date | None = None, prog
                                  "again so that change is not lost")
         _require_clean_check(staged, confirm_shrink)
         result = build(staged.folder, Path(db_path), today=today, progress=progress, confirm_shrink=confirm_shrink,
-                       shrink_share=shrink_share)
+                       shrink_share=shrink_share, bounds=bounds)
         if result.ok:
             versions.write_pointer(store, staged.id)
             versions.record(store, staged.id, result, actor=actor or staged.actor, how="upload",
@@ -216,7 +219,7 @@ class CheckedUpload:
 
 def check_upload(files: list[tuple[str, bytes]], *, store: Path, default_source: Path, db_path: Path,
                  max_bytes: int, actor: str, today: dt.date | None = None,
-                 shrink_share: float = SHRINK_SHARE) -> CheckedUpload:
+                 shrink_share: float = SHRINK_SHARE, bounds: Bounds | None = None) -> CheckedUpload:
     """Stage uploaded files on top of the current set, check them against the served database, and count what
     they change in each replaced table (rows before and after, added, removed, changed).
 
@@ -226,7 +229,7 @@ def check_upload(files: list[tuple[str, bytes]], *, store: Path, default_source:
     staged = stage(files, current=current_source(store, default_source), store=store, max_bytes=max_bytes,
                    actor=actor)
     try:
-        result = check(staged, today=today, compare_with=db_path, shrink_share=shrink_share)
+        result = check(staged, today=today, compare_with=db_path, shrink_share=shrink_share, bounds=bounds)
     except BuildBusy as exc:
         raise UploadRefused("this upload is already being checked; wait for its report") from exc
     base = Path(staged.base)
@@ -235,14 +238,15 @@ def check_upload(files: list[tuple[str, bytes]], *, store: Path, default_source:
 
 
 def publish_upload(store: Path, staged_id: object, *, db_path: Path, actor: str, confirm_shrink: bool = False,
-                   today: dt.date | None = None, shrink_share: float = SHRINK_SHARE) -> BuildResult:
+                   today: dt.date | None = None, shrink_share: float = SHRINK_SHARE,
+                   bounds: Bounds | None = None) -> BuildResult:
     """Publish a checked upload by its id (kept by the page between requests). Raises UploadRefused with a
     message for the person publishing: unknown or expired id, unchecked, errors, a shrink not confirmed,
     overtaken by another publish, or another publish running."""
     staged = open_staged(store, staged_id)  # type: ignore[arg-type]
     try:
         return publish(staged, db_path=db_path, today=today, confirm_shrink=confirm_shrink,
-                       shrink_share=shrink_share, actor=actor)
+                       shrink_share=shrink_share, actor=actor, bounds=bounds)
     except BuildBusy as exc:
         raise UploadRefused("another publish is running; try again in a minute") from exc
 
