@@ -245,11 +245,12 @@ def check_360_command(file: Path = typer.Argument(..., exists=True, dir_okay=Fal
 
 def _import(standard: str, file: Path, source: Path, out: Path, db: Path | None, months: int | None,
             region: str | None, today: str | None) -> None:
+    from dashboards import settings
     from data_pipeline.standards import publish
 
     try:
         result = publish.import_file(file, standard, source=source, out=out, db=db, months=months, region=region,
-                                     today=_parse_date(today))
+                                     today=_parse_date(today), bounds=settings.get().bounds)  # BoundsError: ValueError
     except (ValueError, FileExistsError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc
