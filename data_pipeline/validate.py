@@ -10,6 +10,7 @@ so the checks and the messages read them as they are.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import duckdb
 
@@ -205,7 +206,7 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
                 keys.duplicates(con, loaded, table, log)
                 keys.repeated_rows(con, loaded, table, log)
     limits = bounds or plausible.read()
-    for name, across in (("money", lambda *a: money.check(*a, limits)), ("dates", dates.check),
+    for name, across in (("money", partial(money.check, bounds=limits)), ("dates", dates.check),
                          ("places", places.check)):
         with timed(timings, f"validate {name}"):
             across(con, sources, log)
