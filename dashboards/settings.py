@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
+from data_pipeline import bounds
 from data_pipeline.contract import SHRINK_SHARE
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
@@ -38,6 +39,9 @@ class Settings:
     session_hours: int
     upload_max_mb: int
     shrink_share: float  # a publish losing more than this share of a table's rows needs a confirmation
+    # The money checks' bounds per table and column: data_pipeline/bounds.toml, with the file SCN_BOUNDS names
+    # (only the bounds it changes) over it; read and checked here, so a bad file stops the app and the CLI.
+    bounds: bounds.Bounds
     trusted_email_header: str | None  # set when an identity-aware proxy (OIDC) signs people in
     proxy_hops: int  # reverse proxies in front that set X-Forwarded-For (sign-in limits count the client's address)
     # The app's own state (saved views, notes on the numbers, pack sets, subscriptions, the delivery ledger): SQLite,
@@ -97,6 +101,7 @@ def get() -> Settings:
         session_hours=int(env.get("SCN_SESSION_HOURS", "8")),
         upload_max_mb=int(env.get("SCN_UPLOAD_MAX_MB", "50")),
         shrink_share=float(env.get("SCN_CONFIRM_SHRINK_OVER", str(SHRINK_SHARE))),
+        bounds=bounds.read(_path(env["SCN_BOUNDS"], "") if env.get("SCN_BOUNDS") else None),
         trusted_email_header=env.get("SCN_TRUSTED_EMAIL_HEADER") or None,
         proxy_hops=int(env.get("SCN_PROXY_HOPS", "0")),
         state_path=_path(env.get("SCN_STATE"), f"{private}/state.sqlite"),

@@ -22,6 +22,7 @@ from pathlib import Path
 import duckdb
 
 from data_pipeline import __version__, changes
+from data_pipeline.bounds import Bounds
 from data_pipeline.checks.dates import completed_in_future
 from data_pipeline.contract import MILESTONES, SHRINK_SHARE, TABLES
 from data_pipeline.datatests import run_data_tests
@@ -218,7 +219,7 @@ def _fsync_dir(folder: Path) -> None:
 
 def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress: Progress | None = None,
           confirm_shrink: bool = False, shrink_share: float = SHRINK_SHARE,
-          compare_with: Path | None = None, sql_dir: Path = SQL_DIR) -> BuildResult:
+          compare_with: Path | None = None, sql_dir: Path = SQL_DIR, bounds: Bounds | None = None) -> BuildResult:
     """Build `db_path` from the source files in `source`, publishing only a database that passed every check.
 
     Returns a BuildResult whose `problems` are every validation problem (capped) and data-test failure;
@@ -226,7 +227,8 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
     is built in a hidden file beside it and renamed over it at the end. The build compares itself with the
     database served at `compare_with` (default `db_path`): losing more than `shrink_share` of a table's rows, or a
     month of activity, is an error unless `confirm_shrink` (changes.py). The models are those of `sql_dir`
-    (data_pipeline/models.py), built in the order their references give.
+    (data_pipeline/models.py), built in the order their references give. The money checks keep within `bounds`
+    (bounds.py; default: the shipped bounds.toml).
     """
     started = time.perf_counter()
     today = today or dt.date.today()
@@ -280,7 +282,7 @@ def build(source: Path, db_path: Path, *, today: dt.date | None = None, progress
             result.changes = {t: ((previous.rows.get(t) if previous else None), i.rows) for t, i in loaded.items()}
             result.unconfirmed += changes.shrinking(previous, loaded, share=shrink_share, confirmed=confirm_shrink)
             say("validating")
-            validate(con, loaded, log, today=today, timings=times, later=frozenset(PROVEN_BY_FACT))
+            validate(con, loaded, log, today=today, timings=times, later=frozenset(PROVEN_BY_FACT), bounds=bounds)
             if log.errors:  # the build stops before the facts: their sources' remaining checks run on the text
                 for name in PROVEN_BY_FACT:
                     with timed(times, f"validate {name} links"):

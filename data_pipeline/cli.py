@@ -13,6 +13,7 @@ from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from data_pipeline import versions
+from data_pipeline.bounds import BoundsError
 from data_pipeline.build import DEMO_MARKER, BuildBusy, build
 
 app = typer.Typer(help="SCN data pipeline: validate source files and build the analytics database.",
@@ -55,11 +56,16 @@ def build_command(
     """
     from dashboards import settings
 
-    conf = settings.get()
+    try:
+        conf = settings.get()
+    except BoundsError as exc:
+        err.print(f"[red]{exc}[/red]")
+        raise typer.Exit(2) from exc
     served = db is None or db.resolve() == conf.db_path.resolve()
     db = conf.db_path if db is None else db
     current = versions.current_source(conf.sources_store, conf.source_dir)
-    options = {"today": _parse_date(today), "confirm_shrink": confirm_shrink, "shrink_share": conf.shrink_share}
+    options = {"today": _parse_date(today), "confirm_shrink": confirm_shrink, "shrink_share": conf.shrink_share,
+               "bounds": conf.bounds}
     show = not quiet and err.is_terminal
     try:
         with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
@@ -239,11 +245,12 @@ def check_360_command(file: Path = typer.Argument(..., exists=True, dir_okay=Fal
 
 def _import(standard: str, file: Path, source: Path, out: Path, db: Path | None, months: int | None,
             region: str | None, today: str | None) -> None:
+    from dashboards import settings
     from data_pipeline.standards import publish
 
     try:
         result = publish.import_file(file, standard, source=source, out=out, db=db, months=months, region=region,
-                                     today=_parse_date(today))
+                                     today=_parse_date(today), bounds=settings.get().bounds)  # BoundsError: ValueError
     except (ValueError, FileExistsError) as exc:
         err.print(f"[red]{exc}[/red]")
         raise typer.Exit(2) from exc

@@ -110,10 +110,9 @@ class Column:
     earliest: str | None = None
     # (another date column, days): this date may lie at most that many days after the other one.
     within: tuple[str, int] | None = None
-    # Money: the largest plausible amount in US dollars (converted at the amount's date), and whether an amount
-    # far from the others of its table (in USD, robust z-score, see OUTLIER_Z) is a warning.
-    max_usd: float | None = None
-    outliers: bool = False
+    # Money: judged in US dollars (converted at the amount's date) against its bounds in the bounds file (bounds.py,
+    # bounds.toml): above the ceiling is an error, far from the other amounts of its table a warning.
+    usd_bounds: bool = False
 
     @property
     def length_limit(self) -> int | None:
@@ -156,7 +155,7 @@ def _past_date(name: str, what: str, **kw) -> Column:
 
 
 def _money(name: str, what: str, **kw) -> Column:
-    return Column(name, "number", what, minimum=0, max_usd=MAX_USD, outliers=True, **kw)
+    return Column(name, "number", what, minimum=0, usd_bounds=True, **kw)
 
 
 # How long one row can last: an event (a self-paced module can run a year), a steering term (terms are two years;
@@ -165,10 +164,6 @@ MAX_EVENT_DAYS = 366
 MAX_TERM_DAYS = 5 * 366
 MAX_GRANT_DAYS = 10 * 366
 MAX_PERIOD_DAYS = 5 * 366
-# The largest plausible grant or payment, in US dollars: a bound for absurd values (a grant of 1e15), above the
-# largest real donor activities (IATI files hold programmes of a few hundred million); the SCN's programmes run to
-# a few million, and an amount merely unusual for its table is an outlier warning instead.
-MAX_USD = 1_000_000_000
 
 TABLES: tuple[Table, ...] = (
     Table(
@@ -374,36 +369,6 @@ TABLES: tuple[Table, ...] = (
 
 TABLES_BY_NAME: dict[str, Table] = {t.name: t for t in TABLES}
 
-# Column names that hold personal data of a person, in the network's languages (English, French, Arabic, Bosnian/
-# Croatian/Serbian, Spanish, German), compared without accents. Refused wherever they appear, unless the contract
-# itself names the column (city_name, donor_name are organisations, not people).
-PERSONAL_COLUMN_WORDS = (
-    "name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "fullname",
-    "given_name", "family_name", "email", "e_mail", "mail", "phone", "telephone", "mobile", "cell",
-    "whatsapp", "address", "street", "postcode", "zip", "birth", "dob", "date_of_birth", "passport",
-    "national_id", "ssn", "ip_address",
-    # French, Spanish, German, Bosnian/Croatian/Serbian, Arabic
-    "prenom", "courriel", "adresse", "telephone", "portable", "naissance", "passeport",
-    "apellido", "apellidos", "correo", "direccion", "telefono", "movil", "celular", "nacimiento", "pasaporte",
-    "vorname", "nachname", "familienname", "anschrift", "telefon", "handy", "geburtsdatum", "geburtstag",
-    "reisepass", "prezime", "adresa", "mobitel", "rodenja", "rodjenja", "rođenja", "pasos", "jmbg",
-    "لقب", "هاتف", "جوال", "موبايل", "بريد", "عنوان", "ميلاد", "جواز",
-)
-# Words meaning "name": a column holding one is a person's name unless another of its words says whose
-# (ORGANISATION_WORDS: city_name, nom_ville, ime_grada, اسم_المدينة).
-PERSON_NAME_WORDS = ("name", "nom", "nombre", "ime", "naziv_osobe", "vorname", "nome", "naam", "اسم", "الاسم")
-ORGANISATION_WORDS = (
-    "city", "donor", "country", "event", "org", "organisation", "organization", "programme", "program",
-    "region", "venue", "project", "grant", "funder", "partner", "hub", "file", "sheet", "topic", "theme",
-    "indicator", "institution", "ministry", "company", "school",
-    "ville", "pays", "organisme", "evenement", "projet", "bailleur", "donateur", "partenaire", "lieu", "fichier",
-    "feuille", "indicateur", "ciudad", "pais", "organizacion", "evento", "proyecto", "donante", "socio", "lugar",
-    "archivo", "hoja", "indicador", "stadt", "land", "gemeinde", "veranstaltung", "projekt", "spender", "ort",
-    "datei", "grad", "grada", "opstina", "opstine", "opcina", "opcine", "drzava", "drzave", "organizacija",
-    "organizacije", "projekta", "dogadaj", "dogadaja", "mjesto", "mesto",
-    "مدينة", "المدينة", "بلد", "البلد", "الدولة", "منظمة", "المنظمة", "الجهة", "مشروع", "المشروع",
-)
-
 # Cells that stand for "no value": refused in required text and identifier columns, where they would pass for
 # a real name or id (a city called "N/A"). Compared ignoring case and outer spaces. In optional text columns they
 # are kept as written: "None" is a real answer to a disaggregation such as "disability".
@@ -413,24 +378,6 @@ MISSING_WORDS = (
     "tba", "unknown", "missing", "n/d", "nd", "s/d", "s.o.", "inconnu", "non renseigne", "non renseigné",
     "desconocido", "sin datos", "unbekannt", "k.a.", "nepoznato", "غير معروف", "لا يوجد",
 )
-
-# --- money -----------------------------------------------------------------------------------------------------
-# An amount whose robust z-score (0.6745 * (x - median) / MAD, over log10 of the amounts in USD of its table:
-# Iglewicz and Hoaglin's outlier test, as DHIS2 offers it) exceeds this is a warning; only with enough amounts.
-OUTLIER_Z = 3.5
-OUTLIER_MIN_ROWS = 20
-# A gap in a currency's rates is refused: an amount converted with a rate older than FX_GAP_FACTOR times the usual
-# spacing of that currency's rates (the median; monthly rates: ~39 days, a month without its rate; quarterly: ~114;
-# yearly: ~456), and never older than FX_MAX_AGE_DAYS whatever the spacing.
-FX_GAP_FACTOR = 1.25
-FX_MAX_AGE_DAYS = 400
-# A rate this many times higher or lower than the rate before it is a warning (typed upside down, a slipped
-# decimal); a rate that is about 1 / the one before is called inverted.
-FX_JUMP_FACTOR = 1.5
-# Payments of a grant may add up to this much more than its award before a warning: rounding when paid in the
-# award's currency; exchange-rate movement between award and payment when paid in another.
-OVERPAID_TOLERANCE = 0.005
-OVERPAID_TOLERANCE_FX = 0.05
 
 # --- places ----------------------------------------------------------------------------------------------------
 # A city's point may lie this far outside its country's Natural Earth 1:50m boundary before it is an error. The

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from data_pipeline import contract
+from data_pipeline import bounds, contract
+from data_pipeline.checks import money
 from data_pipeline.contract import FUTURE_TOLERANCE_DAYS, TABLES, Column
 from data_pipeline.load import SHEET_RULE
 from data_pipeline.load.rules import file_rules
@@ -33,10 +34,8 @@ def _rules(column: Column) -> str:
         rules.append(f"not before {column.earliest}")
     if column.within:
         rules.append(f"at most {column.within[1]} days after `{column.within[0]}`")
-    if column.max_usd is not None:
-        rules.append(f"at most {column.max_usd:,.0f} USD once converted")
-    if column.outliers:
-        rules.append("far from the others: warning")
+    if column.usd_bounds:
+        rules.append("at most its `max_usd` once converted (Money bounds); far from the others: warning")
     if column.requires:
         rules.append(f"needs `{column.requires}`")
     if not column.header_required:
@@ -66,7 +65,7 @@ def render() -> str:
         "line or the sheet's row (the header's is usually 1; see Reading files).",
         "",
     ]
-    lines += _checks()
+    lines += _checks() + _bounds()
     for table in TABLES:
         key = f" Unique key: `({', '.join(table.key)})`." if table.key else ""
         lines += [f"## `{table.name}`", "", table.description + key, "",
@@ -89,6 +88,7 @@ def render() -> str:
 def _checks() -> list[str]:
     """Every check beyond a column's own rules: what it refuses or warns about, and its bounds."""
     c = contract
+    rates = bounds.read().rates
     rows = [
         ("Keys", "error", "A key repeated; codes and currencies compared after normalising (`eur` = `EUR`), ids "
          "ignoring case (`SCN-0042` = `scn-0042`). Both lines are named."),
@@ -122,18 +122,19 @@ def _checks() -> list[str]:
          "its country's Natural Earth 1:50m boundary. In another country, or put right by swapping latitude and "
          "longitude or a sign (the message says which): error. In no country's shape with no fix (the sea, or an "
          "island too small for the 1:50m shapes): warning."),
-        ("Plausible amounts", "error", f"A grant or payment above {c.MAX_USD:,.0f} USD once converted."),
-        ("Outlying amounts", "warning", f"A grant or payment whose robust z-score (0.6745 x distance to the median "
-         f"/ median absolute deviation, on log10 of the USD amounts of its table) exceeds {c.OUTLIER_Z:g}; with at "
-         f"least {c.OUTLIER_MIN_ROWS} amounts."),
-        ("Gap in exchange rates", "error", f"An amount converted with a rate older than {c.FX_GAP_FACTOR:g} times "
-         f"the usual spacing of its currency's rates (monthly rates: {round(31 * c.FX_GAP_FACTOR)} days), or than "
-         f"{c.FX_MAX_AGE_DAYS} days whatever the spacing."),
-        ("Exchange-rate jump", "warning", f"A rate more than {c.FX_JUMP_FACTOR:g} times higher or lower than the one "
+        ("Plausible amounts", "error", "A grant or payment above its column's `max_usd` USD once converted (Money "
+         "bounds below)."),
+        ("Outlying amounts", "warning", "A grant or payment whose robust z-score (0.6745 x distance to the median "
+         "/ median absolute deviation, on log10 of the USD amounts of its table) exceeds its column's `outlier_z`; "
+         "with at least `outlier_min_rows` amounts."),
+        ("Gap in exchange rates", "error", f"An amount converted with a rate older than `gap_factor` times "
+         f"the usual spacing of its currency's rates (monthly rates: {round(31 * rates.gap_factor)} days by "
+         "default), or than `max_age_days` whatever the spacing."),
+        ("Exchange-rate jump", "warning", "A rate more than `jump_factor` times higher or lower than the one "
          "before it (the message says when it looks inverted)."),
         ("Payments and awards", "warning", f"Payments of a grant adding up to more than its award (by "
-         f"{c.OVERPAID_TOLERANCE:.1%} in its currency, {c.OVERPAID_TOLERANCE_FX:.0%} when converted), or a payment "
-         "before the award date; the payment's line is named."),
+         f"{money.OVERPAID_TOLERANCE:.1%} in its currency, {money.OVERPAID_TOLERANCE_FX:.0%} when converted), or a "
+         "payment before the award date; the payment's line is named."),
         ("Shrinking data", "error unless confirmed", f"A table keeping fewer than {1 - c.SHRINK_SHARE:.0%} of the "
          f"rows of the published database (`SCN_CONFIRM_SHRINK_OVER`), or a month that had at least "
          f"{c.GONE_MONTH_MIN_ROWS} rows of " + ", ".join(c.ACTIVITY_DATES) + " and would have none. Publish with "
@@ -142,3 +143,29 @@ def _checks() -> list[str]:
     return ["## Checks", "", "Beyond each column's rules (the tables below), every build checks:", "",
             "| check | level | what and bounds |", "|---|---|---|",
             *[f"| {name} | {level} | {what} |" for name, level, what in rows], ""]
+
+
+BOUND_WORDS = {
+    "max_usd": "the largest plausible amount in US dollars, once converted (above it: error)",
+    "outlier_z": "the robust z-score past which an amount is far from the others of its table (warning)",
+    "outlier_min_rows": "the fewest amounts in the table before outliers are looked for",
+    "jump_factor": "how many times higher or lower than the rate before it a rate may be (past it: warning)",
+    "gap_factor": "how many times the usual spacing of a currency's rates a rate may be old (past it: error)",
+    "max_age_days": "the oldest a rate may be, whatever the spacing (past it: error)",
+}
+
+
+def _bounds() -> list[str]:
+    """The money checks' bounds per table and column, as shipped, and how to change them."""
+    shipped = bounds.read()
+    rows = [f"| `{table}` | `{column}` | `{name}` | {value:,} | {BOUND_WORDS[name]} |"
+            for (table, column), found in shipped.columns.items() for name, value in vars(found).items()]
+    return ["## Money bounds", "",
+            "The money checks' bounds are set per table and column in `data_pipeline/bounds.toml`. To change them",
+            "without changing code, write a TOML file holding only the bounds you change, in the same layout, and",
+            "name it in `SCN_BOUNDS` (the app, the upload page and `python -m data_pipeline build` read it over the",
+            "shipped file):", "",
+            "```toml", "[grants.amount_awarded]", "max_usd = 5_000_000_000", "```", "",
+            "The file is checked when read: an unknown table, column or bound, or a value of the wrong kind, stops",
+            "the app and the command line with a message naming the file, the key and what was expected.", "",
+            "| table | column | bound | shipped | what it bounds |", "|---|---|---|---|---|", *rows, ""]

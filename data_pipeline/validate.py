@@ -10,9 +10,11 @@ so the checks and the messages read them as they are.
 from __future__ import annotations
 
 import datetime as dt
+from functools import partial
 
 import duckdb
 
+from data_pipeline import bounds as plausible
 from data_pipeline.checks import dates, keys, money, personal, places, text
 from data_pipeline.checks.core import Check
 from data_pipeline.checks.core import quoted as _v
@@ -163,13 +165,15 @@ def _fx_coverage(loaded: LoadedSource, date_column: str, sources: dict[str, Load
 
 
 def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog,
-             *, today: dt.date, timings: Timings | None = None, later: frozenset[str] = frozenset()) -> None:
+             *, today: dt.date, timings: Timings | None = None, later: frozenset[str] = frozenset(),
+             bounds: plausible.Bounds | None = None) -> None:
     """Check every loaded source against the contract, adding each problem found to `log`.
 
     Needs `ref_countries` and `ref_currencies` in `con`. Cross-table checks (references, exchange-rate
     coverage) run only against tables that loaded, so one broken file does not drown the report in echoes.
     `timings`, when given, receives the wall time of each table's checks. The tables named in `later` skip
     their reference and duplicate-key checks: the caller runs them with `validate_links` (see PROVEN_BY_FACT).
+    The money checks keep within `bounds` (default: the shipped bounds.toml).
     """
     personal.install(con)
     for table in TABLES:
@@ -201,7 +205,9 @@ def validate(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], l
             with timed(timings, f"validate {table.name} duplicates"):
                 keys.duplicates(con, loaded, table, log)
                 keys.repeated_rows(con, loaded, table, log)
-    for name, across in (("money", money.check), ("dates", dates.check), ("places", places.check)):
+    limits = bounds or plausible.read()
+    for name, across in (("money", partial(money.check, bounds=limits)), ("dates", dates.check),
+                         ("places", places.check)):
         with timed(timings, f"validate {name}"):
             across(con, sources, log)
 

@@ -58,7 +58,8 @@ def check(viewer: Viewer, names: object, contents: object) -> uploads.CheckedUpl
         files = [(str(name), _decode(data)) for name, data in zip(names, contents, strict=True)]
         checked = uploads.check_upload(files, store=conf.sources_store, default_source=conf.source_dir,
                                        db_path=conf.db_path, max_bytes=conf.upload_max_mb * 1024 * 1024,
-                                       actor=viewer.user, shrink_share=conf.shrink_share)
+                                       actor=viewer.user, shrink_share=conf.shrink_share,
+                                       bounds=conf.bounds)
     except uploads.UploadRefused as exc:
         audit.record("upload_refused", actor=viewer.user, role=viewer.role, reason=str(exc))
         raise Refused(str(exc)) from exc
@@ -77,7 +78,8 @@ def publish(viewer: Viewer, staged_id: str | None, *, confirmed: bool) -> Publis
     conf = settings.get()
     try:
         result = uploads.publish_upload(conf.sources_store, staged_id, db_path=conf.db_path, actor=viewer.user,
-                                        confirm_shrink=confirmed, shrink_share=conf.shrink_share)
+                                        confirm_shrink=confirmed, shrink_share=conf.shrink_share,
+                                        bounds=conf.bounds)
     except uploads.UploadRefused as exc:
         audit.record("publish_failed", actor=viewer.user, role=viewer.role, upload=str(staged_id)[:40],
                      reason=str(exc))
@@ -94,7 +96,8 @@ def rollback(viewer: Viewer, version_id: str | None, *, confirmed: bool) -> Publ
         raise Refused("Tick the box to confirm: everyone will see that version's data.", "incomplete")
     conf = settings.get()
     try:
-        result = versions.rollback(conf.sources_store, version_id, db_path=conf.db_path, actor=viewer.user)
+        result = versions.rollback(conf.sources_store, version_id, db_path=conf.db_path, actor=viewer.user,
+                                   bounds=conf.bounds)
     except (versions.VersionRefused, uploads.BuildBusy) as exc:
         audit.record("rollback_failed", actor=viewer.user, role=viewer.role, version=str(version_id)[:40],
                      reason=str(exc))

@@ -2,9 +2,9 @@
 a newer database is published.
 
 flask-caching's FileSystemCache kept every entry in one folder and, past CACHE_THRESHOLD files, read every file
-on every write to find the expired ones (1 ms -> 66 ms a write): after a rebuild under 20 users the server fell
-from 40-65 to 6-11 requests a second for the rest of the run, and a rebuild from the command line left the old
-database's answers on disk for good. Here:
+on every write to find the expired ones, so writes slowed many times over and a server under load after a rebuild
+stayed slow for the rest of the run (the figures: bench/README.md, "Figures behind the app's comments"); and a
+rebuild from the command line left the old database's answers on disk for good. Here:
 
 - every key the app writes starts with the database version it was computed from (db.py, answers.py:
   "<version>/<kind>:<hash>"), and each version's entries live in a folder of their own, spread over 256

@@ -6,8 +6,7 @@ Every action is checked on the server by the store it calls, as the signed-in vi
 names): dashboards/state/saved_views.py (who saves, shares and opens what; a view's URL checked by the filter bar's own
 allowed-values rules) and dashboards/state/annotations.py (who writes which note). The callbacks here only read the
 controls, call them and say what happened. A saved view is listed as a link: opening it is opening its URL, so the
-page narrows it to the viewer's limits with the shell's notice. (To move into dashboards/shell/ once that is a
-package, issue #22.)
+page narrows it to the viewer's limits with the shell's notice.
 """
 
 from __future__ import annotations

@@ -2,17 +2,19 @@
 
 Amounts are judged in US dollars, converted as staging converts them (the latest rate on or before the amount's
 date), so a bound means the same in every currency:
-- an amount above its column's `max_usd` (contract.MAX_USD) is an error: a grant of 1e15 is a typing slip;
+- an amount above its column's `max_usd` is an error: a grant of 1e15 is a typing slip;
 - an amount far from the others of its table is a warning: the robust z-score 0.6745 * (x - median) / MAD over
-  log10 of the USD amounts (Iglewicz and Hoaglin; DHIS2's outlier check), beyond contract.OUTLIER_Z. Amounts
+  log10 of the USD amounts (Iglewicz and Hoaglin; DHIS2's outlier check), beyond its column's `outlier_z`. Amounts
   spread over orders of magnitude (a 5,000 USD exchange and a 2M USD programme), so the scale is logarithmic;
   all currencies are pooled in USD, as one currency may have only a handful of grants;
-- an amount converted across a gap in its currency's rates is an error (older than contract.FX_GAP_FACTOR times
-  the currency's usual spacing, at most FX_MAX_AGE_DAYS): a month without its rate would use an old one silently;
-- a rate that jumps against the one before it by more than contract.FX_JUMP_FACTOR is a warning, saying when
+- an amount converted across a gap in its currency's rates is an error (older than `gap_factor` times the
+  currency's usual spacing, at most `max_age_days`): a month without its rate would use an old one silently;
+- a rate that jumps against the one before it by more than `jump_factor` is a warning, saying when
   it looks inverted (typed as units per dollar: payments in that month come out ~80 times too high);
 - payments that add up to more than the grant's award, or are paid before it was awarded, are warnings naming
   the payment's line (a cost extension may not be recorded yet; a pre-financing letter may precede the award).
+
+The bounds in `backticks` are per table and column, in the bounds file (data_pipeline/bounds.py, bounds.toml).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import math
 
 import duckdb
 
-from data_pipeline import contract
+from data_pipeline.bounds import AmountBounds, Bounds, RateBounds
 from data_pipeline.checks.core import quoted
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import LoadedSource
@@ -30,6 +32,10 @@ from data_pipeline.problems import ProblemLog
 # Amounts that convert to USD: (table, amount column, currency column, date column).
 AMOUNTS = (("grants", "amount_awarded", "currency", "award_date"), ("disbursements", "amount", "currency", "paid_on"))
 RATES = "scn_rates"
+# Payments of a grant may add up to this much more than its award before a warning: rounding when paid in the
+# award's currency; exchange-rate movement between award and payment when paid in another.
+OVERPAID_TOLERANCE = 0.005
+OVERPAID_TOLERANCE_FX = 0.05
 
 
 def _has(sources: dict[str, LoadedSource], table: str, *columns: str) -> LoadedSource | None:
@@ -80,43 +86,42 @@ def _amounts(con: duckdb.DuckDBPyConnection, loaded: LoadedSource, amount: str, 
     return view
 
 
-def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog) -> None:
-    """Every money check of this module over the loaded sources (those a check needs must have loaded)."""
+def check(con: duckdb.DuckDBPyConnection, sources: dict[str, LoadedSource], log: ProblemLog,
+          bounds: Bounds) -> None:
+    """Every money check of this module over the loaded sources (those a check needs must have loaded), within
+    `bounds` (bounds.read())."""
     if not _rates(con, sources):
         return
     fx_label = sources["fx_rates"].source.label
-    _rate_jumps(con, fx_label, log)
+    _rate_jumps(con, fx_label, log, bounds.rates)
     views = {}
     for table, amount, currency, day in AMOUNTS:
         loaded = _has(sources, table, amount, currency, day)
         if loaded is None:
             continue
         views[table] = _amounts(con, loaded, amount, currency, day)
-        column = TABLES_BY_NAME[table].column(amount)
-        _too_large(con, views[table], loaded.source.label, column, log)
-        _outliers(con, views[table], loaded.source.label, column, log)
-        _stale_rates(con, views[table], loaded.source.label, currency, fx_label, log)
+        if TABLES_BY_NAME[table].column(amount).usd_bounds:
+            limits = bounds.amount(table, amount)
+            _too_large(con, views[table], loaded.source.label, amount, limits, log)
+            _outliers(con, views[table], loaded.source.label, amount, limits, log)
+        _stale_rates(con, views[table], loaded.source.label, currency, fx_label, bounds.rates, log)
     if {"grants", "disbursements"} <= set(views) and _has(sources, "disbursements", "grant_id") \
             and _has(sources, "grants", "grant_id"):
         _payments_fit_grants(con, sources, views, log)
 
 
-def _too_large(con, view: str, label: str, column: contract.Column, log: ProblemLog) -> None:
-    if column.max_usd is None:
-        return
-    bound = column.max_usd
-    what = "grant" if column.name == "amount_awarded" else "payment"
+def _too_large(con, view: str, label: str, column: str, limits: AmountBounds, log: ProblemLog) -> None:
+    bound = limits.max_usd
+    what = "grant" if column == "amount_awarded" else "payment"
     rows = con.execute(f"select _line, amount, currency, usd from {view} where usd > {bound} order by _line").fetchall()
-    log.add_rows(label, column.name, [
+    log.add_rows(label, column, [
         (line, f"{_money(amount)} {cur} is about {_money(usd)} USD, more than the plausible maximum of "
                f"{_money(bound)} USD for one {what}; check the digits")
         for line, amount, cur, usd in rows[:log.per_kind]], len(rows) - log.per_kind)
 
 
-def _outliers(con, view: str, label: str, column: contract.Column, log: ProblemLog) -> None:
-    if not column.outliers:
-        return
-    bound = column.max_usd if column.max_usd is not None else "'infinity'"
+def _outliers(con, view: str, label: str, column: str, limits: AmountBounds, log: ProblemLog) -> None:
+    bound = limits.max_usd
     found = con.execute(f"""
         with amounts as (select _line, amount, currency, usd, log10(usd) as x from {view}
                          where usd > 0 and usd <= {bound}),
@@ -124,18 +129,19 @@ def _outliers(con, view: str, label: str, column: contract.Column, log: ProblemL
         spread as (select median(abs(x - m)) as mad from amounts, centre)
         select _line, amount, currency, usd, 0.6745 * (x - m) / mad as z, power(10, m) as typical
         from amounts, centre, spread
-        where n >= {contract.OUTLIER_MIN_ROWS} and mad > 0 and abs(0.6745 * (x - m) / mad) > {contract.OUTLIER_Z}
+        where n >= {limits.outlier_min_rows} and mad > 0 and abs(0.6745 * (x - m) / mad) > {limits.outlier_z}
         order by _line""").fetchall()
-    what = "grants" if column.name == "amount_awarded" else "payments"
-    log.add_rows(label, column.name, [
+    what = "grants" if column == "amount_awarded" else "payments"
+    log.add_rows(label, column, [
         (line, f"{_money(amount)} {cur} (about {_money(usd)} USD) is far {'above' if z > 0 else 'below'} the other "
                f"{what} (typical {_money(typical)} USD; robust z-score {z:+.1f}); check the amount and its currency")
         for line, amount, cur, usd, z, typical in found[:log.per_kind]], len(found) - log.per_kind, "warning")
 
 
-def _stale_rates(con, view: str, label: str, currency: str, fx_label: str, log: ProblemLog) -> None:
-    """An amount converted across a gap in its currency's rates: with a rate older than FX_GAP_FACTOR times the
-    currency's usual spacing (its median), or than FX_MAX_AGE_DAYS. Monthly rates then allow ~39 days, yearly
+def _stale_rates(con, view: str, label: str, currency: str, fx_label: str, limits: RateBounds,
+                 log: ProblemLog) -> None:
+    """An amount converted across a gap in its currency's rates: with a rate older than `gap_factor` times the
+    currency's usual spacing (its median), or than `max_age_days`. Monthly rates then allow ~39 days, yearly
     ones a year: the rule follows the series the finance team keeps rather than assuming one."""
     rows = con.execute(f"""
         with spacing as (
@@ -145,8 +151,8 @@ def _stale_rates(con, view: str, label: str, currency: str, fx_label: str, log: 
             group by currency
         ),
         limits as (
-            select currency, least(coalesce(ceil(usual * {contract.FX_GAP_FACTOR}), {contract.FX_MAX_AGE_DAYS}),
-                                   {contract.FX_MAX_AGE_DAYS}) as days, usual
+            select currency, least(coalesce(ceil(usual * {limits.gap_factor}), {limits.max_age_days}),
+                                   {limits.max_age_days}) as days, usual
             from spacing
         )
         select _line, a.currency, day, rate_day, rate_line, day - rate_day as age, limits.days, limits.usual
@@ -169,9 +175,9 @@ def _spacing(days: float | None) -> str:
     return f"{days:.0f} days"
 
 
-def _rate_jumps(con, fx_label: str, log: ProblemLog) -> None:
+def _rate_jumps(con, fx_label: str, log: ProblemLog, limits: RateBounds) -> None:
     """Warn on a rate far from the one before it; a spike's return to normal is not warned about again."""
-    factor = math.log(contract.FX_JUMP_FACTOR)
+    factor = math.log(limits.jump_factor)
     rows = con.execute(f"""
         with ordered as (
             select _line, currency, valid_on, usd_per_unit as rate,
@@ -197,7 +203,7 @@ def _rate_jumps(con, fx_label: str, log: ProblemLog) -> None:
             size = f"{times:,.0f} times" if times >= 2 else f"{times:.2f} times"
         else:
             size = f"1/{1 / times:,.0f} of" if 1 / times >= 2 else f"{times:.2f} times"
-        inverted = abs(math.log(rate * before)) < math.log(contract.FX_JUMP_FACTOR) and abs(math.log(times)) > 1
+        inverted = abs(math.log(rate * before)) < factor and abs(math.log(times)) > 1
         hint = (f"; it looks inverted (1/{rate:g} = {1 / rate:.4g}): the column is US dollars for one {cur}"
                 if inverted else "; check it (a slipped decimal?)")
         messages.append((line, f"{cur} rate {rate:g} is {size} the rate before it ({before:g} on line "
@@ -228,8 +234,8 @@ def _payments_fit_grants(con, sources: dict[str, LoadedSource], views: dict[str,
                                rows between unbounded preceding and current row)
         ),
         over_award as (
-            select *, case when same_currency then paid > awarded * (1 + {contract.OVERPAID_TOLERANCE})
-                           else paid_usd > awarded_usd * (1 + {contract.OVERPAID_TOLERANCE_FX}) end as over
+            select *, case when same_currency then paid > awarded * (1 + {OVERPAID_TOLERANCE})
+                           else paid_usd > awarded_usd * (1 + {OVERPAID_TOLERANCE_FX}) end as over
             from joined
         )
         select _line, grant_id, 'early' as what, paid_on, award_date, grant_line, null, null, null, null

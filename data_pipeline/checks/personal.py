@@ -14,7 +14,37 @@ import unicodedata
 import duckdb
 
 from data_pipeline.checks.core import Check, quoted
-from data_pipeline.contract import ORGANISATION_WORDS, PERSON_NAME_WORDS, PERSONAL_COLUMN_WORDS
+
+# Column names that hold personal data of a person, in the network's languages (English, French, Arabic, Bosnian/
+# Croatian/Serbian, Spanish, German), compared without accents. Refused wherever they appear, unless the contract
+# itself names the column (city_name, donor_name are organisations, not people).
+PERSONAL_COLUMN_WORDS = (
+    "name", "first_name", "firstname", "last_name", "lastname", "surname", "full_name", "fullname",
+    "given_name", "family_name", "email", "e_mail", "mail", "phone", "telephone", "mobile", "cell",
+    "whatsapp", "address", "street", "postcode", "zip", "birth", "dob", "date_of_birth", "passport",
+    "national_id", "ssn", "ip_address",
+    # French, Spanish, German, Bosnian/Croatian/Serbian, Arabic
+    "prenom", "courriel", "adresse", "telephone", "portable", "naissance", "passeport",
+    "apellido", "apellidos", "correo", "direccion", "telefono", "movil", "celular", "nacimiento", "pasaporte",
+    "vorname", "nachname", "familienname", "anschrift", "telefon", "handy", "geburtsdatum", "geburtstag",
+    "reisepass", "prezime", "adresa", "mobitel", "rodenja", "rodjenja", "rođenja", "pasos", "jmbg",
+    "لقب", "هاتف", "جوال", "موبايل", "بريد", "عنوان", "ميلاد", "جواز",
+)
+# Words meaning "name": a column holding one is a person's name unless another of its words says whose
+# (ORGANISATION_WORDS: city_name, nom_ville, ime_grada, اسم_المدينة).
+PERSON_NAME_WORDS = ("name", "nom", "nombre", "ime", "naziv_osobe", "vorname", "nome", "naam", "اسم", "الاسم")
+ORGANISATION_WORDS = (
+    "city", "donor", "country", "event", "org", "organisation", "organization", "programme", "program",
+    "region", "venue", "project", "grant", "funder", "partner", "hub", "file", "sheet", "topic", "theme",
+    "indicator", "institution", "ministry", "company", "school",
+    "ville", "pays", "organisme", "evenement", "projet", "bailleur", "donateur", "partenaire", "lieu", "fichier",
+    "feuille", "indicateur", "ciudad", "pais", "organizacion", "evento", "proyecto", "donante", "socio", "lugar",
+    "archivo", "hoja", "indicador", "stadt", "land", "gemeinde", "veranstaltung", "projekt", "spender", "ort",
+    "datei", "grad", "grada", "opstina", "opstine", "opcina", "opcine", "drzava", "drzave", "organizacija",
+    "organizacije", "projekta", "dogadaj", "dogadaja", "mjesto", "mesto",
+    "مدينة", "المدينة", "بلد", "البلد", "الدولة", "منظمة", "المنظمة", "الجهة", "مشروع", "المشروع",
+)
+
 
 EMAIL_PATTERN = r"[A-Za-z0-9._%+\-]+@[A-Za-z0-9\-]+(\.[A-Za-z0-9\-]+)*\.[A-Za-z]{2,}"
 # "amira [at] example [dot] org": written so a scraper misses it, still an address.

@@ -6,14 +6,14 @@ Every bound is the constant the code uses, so the page and the loader cannot dis
 from __future__ import annotations
 
 from data_pipeline.contract import MAX_LENGTH
-from data_pipeline.load import delimited, workbook
+from data_pipeline.load import delimited, sheet_xml, workbook
 from data_pipeline.load.sniff import ENCODING_NAMES, LEGACY_ENCODINGS
 from data_pipeline.problems import QUOTE_LIMIT, ProblemLog
 
 
 def file_rules() -> list[tuple[str, str, str]]:
     """(what is checked, level, the rule and its bounds), in the order a file is read."""
-    from data_pipeline import uploads  # its bounds only
+    from data_pipeline import upload_files  # its bounds only
 
     legacy = " or ".join(ENCODING_NAMES[e] for e in LEGACY_ENCODINGS)
     lengths = ", ".join(f"{kind} {limit}" for kind, limit in MAX_LENGTH.items())
@@ -68,9 +68,9 @@ def file_rules() -> list[tuple[str, str, str]]:
         ("which sheet", "warning", workbook.SHEET_RULE + " A hidden sheet named after a table, and a table read "
          "from a sheet not named after it in a workbook with other visible sheets, are warned about."),
         ("sheet size", "error",
-         f"A sheet over {workbook.MAX_SHEET_BYTES // 2**20} MB of XML or {workbook.MAX_SHEET_CELLS:,} cells is "
-         f"refused before it is parsed (uploads: {uploads.UPLOAD_MAX_SHEET_BYTES // 2**20} MB, "
-         f"{uploads.UPLOAD_MAX_CELLS:,} cells); a sheet is parsed only to its last row holding a value, and its "
+         f"A sheet over {sheet_xml.MAX_SHEET_BYTES // 2**20} MB of XML or {sheet_xml.MAX_SHEET_CELLS:,} cells is "
+         f"refused before it is parsed (uploads: {upload_files.UPLOAD_MAX_SHEET_BYTES // 2**20} MB, "
+         f"{upload_files.UPLOAD_MAX_CELLS:,} cells); a sheet is parsed only to its last row holding a value, and its "
          "rows are read whatever its `<dimension>` record says."),
         ("percent cells", "read",
          "A number formatted as a percentage is read as the number shown: 0.45 shown as 45% is 45, the unit of "

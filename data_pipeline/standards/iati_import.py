@@ -1,8 +1,8 @@
 """Read an IATI activity file (2.01-2.03, and the 1.0x files older donors still publish) into contract rows.
 
-Both syntaxes are read by one set of helpers: text comes from `<narrative>` (English first) or, in 1.0x, from the
-element itself; codes are numeric in 2.0x and letters or words in 1.0x (`mapping` has both). Versions may be
-mixed within one file (datastore downloads are).
+Both syntaxes are read by one set of helpers (iati_activity.py): text comes from `<narrative>` (English first) or,
+in 1.0x, from the element itself; codes are numeric in 2.0x and letters or words in 1.0x (`mapping` has both).
+Versions may be mixed within one file (datastore downloads are). The results are read by iati_results.py.
 
 Per activity: the grant (identifier, title, funder, status, planned or actual dates, the commitments as the
 amount awarded and the first one's date as the award date, the city or region, the programme tag and the sector
@@ -12,86 +12,21 @@ that is not one, an unknown status or currency) is an error at the element's lin
 published. Parts the contract has no place for (qualitative indicators, results of type "other", expenditure
 and incoming-funds transactions) are left out with a warning, since no edit of the file could make them fit.
 """
-
 from __future__ import annotations
 
 import datetime as dt
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
 from data_pipeline.standards import codelists
 from data_pipeline.standards import mapping as m
+from data_pipeline.standards.iati_activity import Activity, code, date_of, decimal, iso_date
 from data_pipeline.standards.iati_export import number
+from data_pipeline.standards.iati_results import read_results
 from data_pipeline.standards.importing import Base, Mapped, Origin, add_months, place
-from data_pipeline.standards.safexml import RefusedXml, parse, path_of
-
-XML_LANG = "{http://www.w3.org/XML/1998/namespace}lang"
-
-
-class _Activity:
-    """One iati-activity being read: where its elements are, and how to report about them."""
-
-    def __init__(self, element: etree._Element, index: int, count: int, name: str, mapped: Mapped) -> None:
-        self.element, self.name, self.mapped = element, name, mapped
-        self.prefix = f"iati-activity[{index}]" if count > 1 else "iati-activity"
-        self.lang = (element.get(XML_LANG) or "en").lower()
-
-    def origin(self, element: etree._Element | None = None) -> Origin:
-        element = self.element if element is None else element
-        below = path_of(element, within=self.element) if element is not self.element else ""
-        return Origin(self.name, element.sourceline or "-", f"{self.prefix}/{below}".rstrip("/"))
-
-    def error(self, element, kind: str, message: str) -> None:
-        self.mapped.report(self.origin(element), kind, message)
-
-    def warn(self, element, kind: str, message: str) -> None:
-        self.mapped.report(self.origin(element), kind, message, "warning")
-
-    def text(self, element: etree._Element | None) -> str | None:
-        """An element's text: its English narrative, else its first, else (1.0x) its own text."""
-        if element is None:
-            return None
-        narratives = element.findall("narrative")
-        if narratives:
-            lang = [n for n in narratives if (n.get(XML_LANG) or self.lang).lower().startswith("en")]
-            chosen = (lang or narratives)[0].text
-        else:
-            chosen = element.text
-        return " ".join(chosen.split()) if chosen and chosen.strip() else None
-
-
-def _date(element: etree._Element | None) -> str | None:
-    """An element's date: @iso-date (2.0x), else its text (1.0x), as written."""
-    if element is None:
-        return None
-    return (element.get("iso-date") or element.text or "").strip() or None
-
-
-def iso_date(text: str | None) -> dt.date | None:
-    """'2012-03-31' or '2012-03-31T00:00:00Z' -> a date; anything else -> None."""
-    match = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(T[0-9:.]+(Z|[+-]\d{2}:?\d{2})?)?", (text or "").strip())
-    if not match:
-        return None
-    try:
-        return dt.date.fromisoformat(match.group(1))
-    except ValueError:
-        return None
-
-
-def _decimal(text: str | None) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip())
-    except InvalidOperation:
-        return None
-    return value if value.is_finite() else None
-
-
-def _code(value: str | None, v1: dict[str, str]) -> str | None:
-    """A 2.0x code as is; a 1.0x letter or word through its table."""
-    value = (value or "").strip()
-    return v1.get(value) or v1.get(value.lower()) or v1.get(value.upper()) or value or None
+from data_pipeline.standards.safexml import RefusedXml, parse
 
 
 def read_iati(data: bytes, *, name: str, base: Base, reporting_ref: str = m.REPORTING_ORG.ref) -> Mapped:
@@ -112,12 +47,12 @@ def read_iati(data: bytes, *, name: str, base: Base, reporting_ref: str = m.REPO
         mapped.report(Origin(name, root.sourceline or "-", "-"), "empty", "the file holds no iati-activity")
     seen: dict[str, Origin] = {}
     for index, element in enumerate(activities, start=1):
-        activity = _Activity(element, index, len(activities), name, mapped)
+        activity = Activity(element, index, len(activities), name, mapped)
         _read_activity(activity, base, reporting_ref, seen)
     return mapped.finish()
 
 
-def _read_activity(a: _Activity, base: Base, reporting_ref: str, seen: dict[str, Origin]) -> None:
+def _read_activity(a: Activity, base: Base, reporting_ref: str, seen: dict[str, Origin]) -> None:
     el = a.element
     identifier_el = el.find("iati-identifier")
     identifier = (identifier_el.text or "").strip() if identifier_el is not None else ""
@@ -149,12 +84,12 @@ def _read_activity(a: _Activity, base: Base, reporting_ref: str, seen: dict[str,
     _programme_and_theme(a, grant)
     base.keep_confidential(grant)
     a.mapped.add("grants", grant, a.origin())
-    _results(a, grant_id, own)
+    read_results(a, grant_id, own)
 
 
-def _funder(a: _Activity, base: Base, grant: dict) -> None:
+def _funder(a: Activity, base: Base, grant: dict) -> None:
     el = a.element
-    funders = [p for p in el.findall("participating-org") if _code(p.get("role"), m.ORG_ROLE_V1) == m.FUNDING]
+    funders = [p for p in el.findall("participating-org") if code(p.get("role"), m.ORG_ROLE_V1) == m.FUNDING]
     org = funders[0] if funders else el.find("reporting-org")
     if org is None:
         a.error(el, "no funder", "has neither a funding participating-org nor a reporting-org")
@@ -166,7 +101,7 @@ def _funder(a: _Activity, base: Base, grant: dict) -> None:
                                    org_type=org.get("type"))
 
 
-def _status(a: _Activity, grant: dict) -> None:
+def _status(a: Activity, grant: dict) -> None:
     status = a.element.find("activity-status")
     code = (status.get("code") or "").strip() if status is not None else ""
     if status is not None and not code:  # 1.0x: the status as a word
@@ -180,11 +115,11 @@ def _status(a: _Activity, grant: dict) -> None:
         grant["status"] = m.IATI_TO_GRANT_STATUS[code]
 
 
-def _dates(a: _Activity, base: Base, grant: dict) -> None:
+def _dates(a: Activity, base: Base, grant: dict) -> None:
     found: dict[str, dt.date] = {}
     for element in a.element.findall("activity-date"):
-        kind = _code(element.get("type"), m.DATE_TYPE_V1)
-        text = _date(element)
+        kind = code(element.get("type"), m.DATE_TYPE_V1)
+        text = date_of(element)
         day = iso_date(text)
         if day is None:
             a.error(element, "bad date", "activity-date has no iso-date" + (f" (its text '{text}' is not a date)"
@@ -206,14 +141,14 @@ def _dates(a: _Activity, base: Base, grant: dict) -> None:
     grant["end_date"] = end and end.isoformat()
 
 
-def _value(a: _Activity, base: Base, holder: etree._Element, default_currency: str | None
+def _value(a: Activity, base: Base, holder: etree._Element, default_currency: str | None
            ) -> tuple[Decimal, str, dt.date | None] | None:
     """The amount, currency and value date of a transaction's or budget's <value>, or None (reported)."""
     value = holder.find("value")
     if value is None:
         a.error(holder, "no value", f"{holder.tag} has no value")
         return None
-    amount = _decimal(value.text)
+    amount = decimal(value.text)
     currency = (value.get("currency") or default_currency or "").strip().upper()
     if amount is None:
         a.error(value, "bad amount", f"value '{(value.text or '').strip()}' is not a number")
@@ -229,22 +164,22 @@ def _value(a: _Activity, base: Base, holder: etree._Element, default_currency: s
     return amount, currency, iso_date(value.get("value-date"))
 
 
-def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
+def _money(a: Activity, base: Base, grant: dict, currency: str | None) -> None:
     """Commitments are the award (amount, currency, first date); disbursements are the payments."""
     commitments, payments, skipped, committed = [], [], {}, 0
     for transaction in a.element.findall("transaction"):
         kind_el = transaction.find("transaction-type")
-        kind = _code(kind_el.get("code") if kind_el is not None else None, m.TRANSACTION_V1)
+        kind = code(kind_el.get("code") if kind_el is not None else None, m.TRANSACTION_V1)
         if kind not in (m.COMMITMENT, m.DISBURSEMENT):
             skipped[kind or "(none)"] = skipped.get(kind or "(none)", 0) + 1
             continue
         committed += kind == m.COMMITMENT
         value = _value(a, base, transaction, currency)
         date_el = transaction.find("transaction-date")
-        if date_el is not None and _date(date_el) and iso_date(_date(date_el)) is None:
-            a.error(date_el, "bad date", f"transaction-date '{_date(date_el)}' is not a date (YYYY-MM-DD)")
+        if date_el is not None and date_of(date_el) and iso_date(date_of(date_el)) is None:
+            a.error(date_el, "bad date", f"transaction-date '{date_of(date_el)}' is not a date (YYYY-MM-DD)")
             continue
-        on = iso_date(_date(date_el)) or (value[2] if value else None)
+        on = iso_date(date_of(date_el)) or (value[2] if value else None)
         if value is None:
             continue
         if on is None:
@@ -273,7 +208,7 @@ def _money(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
         a.mapped.paid.add(grant["grant_id"])
 
 
-def _netted(a: _Activity, payments: list) -> list:
+def _netted(a: Activity, payments: list) -> list:
     """Payments with each reversal (a negative disbursement) taken off the latest earlier payments in its currency:
     the contract holds what was paid, so a payment corrected later counts at what it came to."""
     kept = [list(p) for p in sorted(payments, key=lambda p: p[3]) if p[1] >= 0]
@@ -294,7 +229,7 @@ def _netted(a: _Activity, payments: list) -> list:
     return [tuple(k) for k in kept if k[1] > 0]
 
 
-def _award_from_budgets(a: _Activity, base: Base, grant: dict, currency: str | None) -> None:
+def _award_from_budgets(a: Activity, base: Base, grant: dict, currency: str | None) -> None:
     budgets = [(b, _value(a, base, b, currency)) for b in a.element.findall("budget")]
     budgets = [(b, v) for b, v in budgets if v is not None]
     if not budgets:
@@ -313,7 +248,7 @@ def _award_from_budgets(a: _Activity, base: Base, grant: dict, currency: str | N
                                             "budgets and the award date its start date")
 
 
-def _where(a: _Activity, base: Base, grant: dict) -> None:
+def _where(a: Activity, base: Base, grant: dict) -> None:
     el = a.element
     countries, regions, cities = [], [], []
     for country in el.findall("recipient-country"):
@@ -345,12 +280,12 @@ def _where(a: _Activity, base: Base, grant: dict) -> None:
                          point=point)
         cities.append(city)
     for org in el.findall("participating-org"):
-        if _code(org.get("role"), m.ORG_ROLE_V1) == m.IMPLEMENTING:
+        if code(org.get("role"), m.ORG_ROLE_V1) == m.IMPLEMENTING:
             cities.append(base.city(name=a.text(org), country=only_country))
     place(base, a.mapped, a.origin(), grant, cities=cities, countries=countries, region_names=regions)
 
 
-def _programme_and_theme(a: _Activity, grant: dict) -> None:
+def _programme_and_theme(a: Activity, grant: dict) -> None:
     el = a.element
     tags = [t for t in el.findall("tag") if t.get("vocabulary") == m.TAG_VOCABULARY_OWN]
     reporting = a.text(el.find("reporting-org")) or (el.find("reporting-org").get("ref")
@@ -362,94 +297,9 @@ def _programme_and_theme(a: _Activity, grant: dict) -> None:
     if own:
         grant["theme"] = a.text(own[0])
     elif dac:
-        top = max(dac, key=lambda s: _decimal(s.get("percentage")) or Decimal(0))
+        top = max(dac, key=lambda s: decimal(s.get("percentage")) or Decimal(0))
         code = (top.get("code") or "").strip()
         grant["theme"] = codelists.get().sectors.get(code) or a.text(top) or f"DAC sector {code}"
     else:
         grant["theme"] = "not given"
         a.warn(el, "no sector", "has no sector: its theme is imported as 'not given'")
-
-
-def _results(a: _Activity, grant_id: str, own: bool) -> None:
-    fields = m.INDICATOR_FIELDS
-    found = False
-    for r_index, result in enumerate(a.element.findall("result"), start=1):
-        result_type = fields["result_type"].from_iati(result.get("type") or "")
-        if result_type is None:
-            a.warn(result, "result type", f"result of type '{result.get('type')}' has no level in the contract "
-                                          "(output, outcome, impact): left out")
-            continue
-        for i_index, indicator in enumerate(result.findall("indicator"), start=1):
-            code = (indicator.get("measure") or "1").strip()
-            measure = fields["measure"].from_iati(code)
-            if measure is None:
-                kind = m.NOT_NUMERIC_MEASURES.get(code, f"measure '{code}'")
-                a.warn(indicator, "not numeric", f"{kind} indicator left out: the contract holds numbers only")
-                continue
-            reference = [r for r in indicator.findall("reference")
-                         if r.get("vocabulary") == m.INDICATOR_VOCABULARY_OWN and r.get("code")]
-            indicator_id = reference[0].get("code") if own and reference else f"{grant_id}-R{r_index}-I{i_index}"
-            ascending = m.IATI_BOOLEAN.get((indicator.get("ascending") or "1").strip().lower())
-            if ascending is None:
-                a.error(indicator, "bad ascending", f"ascending '{indicator.get('ascending')}' is not a boolean")
-                continue
-            direction = fields["direction"].from_iati("1" if ascending == "true" else "0")
-            codes = [m.read_own_reference(r.get("code")) for r in reference[1:]] if own else []
-            own_columns = dict(code for code in codes if code)
-            direction = own_columns.get("direction", direction)
-            row = {"indicator_id": indicator_id, "grant_id": grant_id, "result_type": result_type,
-                   "measure": measure, **own_columns, "direction": direction, "ascending": m.ascending_of(direction),
-                   "title": a.text(indicator.find("title")) or a.text(result.find("title"))}
-            if not row["title"]:
-                a.error(indicator, "no indicator title", "indicator has no title (nor has its result)")
-            _baseline(a, indicator, row)
-            a.mapped.add("indicators", row, a.origin(indicator))
-            found = True
-            for period in indicator.findall("period"):
-                _period(a, period, indicator_id)
-    if found:
-        a.mapped.with_results.add(grant_id)
-
-
-def _baseline(a: _Activity, indicator: etree._Element, row: dict) -> None:
-    baselines = [b for b in indicator.findall("baseline") if b.find("dimension") is None]
-    if not baselines:
-        return
-    baseline = baselines[0]
-    value, year = baseline.get("value"), (baseline.get("year") or "").strip()
-    if value is not None and value.strip():
-        if _decimal(value) is None:
-            a.error(baseline, "bad number", f"baseline value '{value}' is not a number")
-        else:
-            row["baseline_value"] = number(_decimal(value))
-    if year:
-        if not year.isdigit():
-            a.error(baseline, "bad year", f"baseline year '{year}' is not a year")
-        else:
-            row["baseline_year"] = year
-
-
-def _period(a: _Activity, period: etree._Element, indicator_id: str) -> None:
-    start, end = (iso_date(_date(period.find(edge))) for edge in ("period-start", "period-end"))
-    if start is None or end is None:
-        a.error(period, "bad period", "period has no start or end date (period-start/period-end @iso-date)")
-        return
-    for kind in ("target", "actual"):
-        for element in period.findall(kind):
-            value = element.get("value")
-            if value is None or not value.strip():
-                a.warn(element, "no value", f"{kind} without a value left out")
-                continue
-            if _decimal(value) is None:
-                a.error(element, "bad number", f"{kind} value '{value}' is not a number")
-                continue
-            dimensions = element.findall("dimension")
-            if len(dimensions) > 1:
-                a.warn(element, "several dimensions", f"{kind} split by {len(dimensions)} dimensions at once left "
-                                                      "out: the contract holds one dimension per value")
-                continue
-            row = {"indicator_id": indicator_id, "period_start": start.isoformat(), "period_end": end.isoformat(),
-                   "kind": kind, "value": number(_decimal(value))}
-            if dimensions:
-                row |= {"dimension": dimensions[0].get("name"), "dimension_value": dimensions[0].get("value")}
-            a.mapped.add("indicator_values", row, a.origin(element))

@@ -34,6 +34,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from data_pipeline.bounds import Bounds
 from data_pipeline.build import DEMO_MARKER, BuildResult, build
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import find_sources, load
@@ -368,10 +369,11 @@ def translate(problems: list[Problem], origins: dict[str, list[Origin]]) -> list
     return out
 
 
-def run_import(mapped: Mapped, base: Base, *, out: Path, db: Path | None, today: dt.date | None = None
-               ) -> ImportResult:
+def run_import(mapped: Mapped, base: Base, *, out: Path, db: Path | None, today: dt.date | None = None,
+               bounds: Bounds | None = None) -> ImportResult:
     """Merge `mapped` into `base`, write the source set to `out`, and build it: into `db` (published only when
-    clean), or into a throw-away database when `db` is None (a check). Nothing is written when mapping failed."""
+    clean), or into a throw-away database when `db` is None (a check), its money checks within `bounds` (default:
+    the shipped bounds.toml). Nothing is written when mapping failed."""
     problems = list(base.problems) + list(mapped.problems)
     if any(p.severity == "error" for p in problems):
         return ImportResult(problems)
@@ -380,8 +382,8 @@ def run_import(mapped: Mapped, base: Base, *, out: Path, db: Path | None, today:
     counts = {t: len(mapped.rows[t]) for t in MERGED}
     if db is None:
         with tempfile.TemporaryDirectory(prefix="scn-import-check-") as scratch:
-            result = build(out, Path(scratch) / "check.duckdb", today=today)
+            result = build(out, Path(scratch) / "check.duckdb", today=today, bounds=bounds)
     else:
-        result = build(out, db, today=today)
+        result = build(out, db, today=today, bounds=bounds)
     problems += translate(result.problems, origins)
     return ImportResult(problems, out, result, published=result.ok and db is not None, counts=counts)

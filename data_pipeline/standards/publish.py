@@ -11,6 +11,7 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from data_pipeline.bounds import Bounds
 from data_pipeline.problems import BySeverity, Problem
 from data_pipeline.standards import mapping as m
 from data_pipeline.standards.giving360_export import to_360giving, to_flat_csv, to_json
@@ -78,12 +79,12 @@ def check_file(path: Path, standard: str, *, today: dt.date | None = None) -> li
 
 
 def import_file(path: Path, standard: str, *, source: Path, out: Path, db: Path | None, months: int | None = None,
-                region: str | None = None, today: dt.date | None = None) -> ImportResult:
+                region: str | None = None, today: dt.date | None = None, bounds: Bounds | None = None) -> ImportResult:
     """Import a donor's file into a copy of the source set at `source`, written to `out`, and build it (published
-    into `db` when given and clean)."""
+    into `db` when given and clean; the money checks within `bounds`, default the shipped ones)."""
     base = Base(source, months=months, region=region)
     if standard == "iati":
         mapped = read_iati(path.read_bytes(), name=path.name, base=base)
     else:
         mapped = read_360giving(path.read_bytes(), name=path.name, base=base, today=today)
-    return run_import(mapped, base, out=out, db=db, today=today)
+    return run_import(mapped, base, out=out, db=db, today=today, bounds=bounds)

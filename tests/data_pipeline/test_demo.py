@@ -16,7 +16,8 @@ import pandas as pd
 import pytest
 
 from data_pipeline import contract, demo
-from data_pipeline.contract import PERSONAL_COLUMN_WORDS, TABLES
+from data_pipeline.checks.personal import PERSONAL_COLUMN_WORDS
+from data_pipeline.contract import TABLES
 from data_pipeline.reference import countries, currencies, reference_cities, regions
 from tests.paths import SAMPLE
 

@@ -17,7 +17,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from data_pipeline import uploads
+from data_pipeline import upload_files, uploads
 from data_pipeline.build import DEMO_MARKER
 from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import close_sources, find_sources
@@ -341,7 +341,7 @@ def test_stage_refuses_a_macro_workbook_renamed_xlsx(store: Path) -> None:
 
 def test_stage_refuses_a_sheet_over_the_cell_bound_before_parsing_it(store: Path,
                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(uploads, "UPLOAD_MAX_CELLS", 100)
+    monkeypatch.setattr(upload_files, "UPLOAD_MAX_CELLS", 100)
 
     with pytest.raises(UploadRefused, match=r"grants.xlsx\[grants\]: the sheet has over 100 cells"):
         stage([("grants.xlsx", workbook({"grants": table_sheet("grants")}))], store)

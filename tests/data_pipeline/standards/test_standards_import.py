@@ -15,6 +15,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from data_pipeline import bounds
 from data_pipeline.build import build
 from data_pipeline.standards.giving360_export import to_360giving, to_flat_csv, to_json
 from data_pipeline.standards.iati_export import to_iati
@@ -143,6 +144,22 @@ def test_an_external_entity_is_never_read(tmp_path: Path):
     result = import_file(file, "iati", source=GOOD, out=tmp_path / "src", db=None, today=TODAY)
     assert result.errors and result.out is None
     assert "TOP-SECRET-VALUE" not in "\n".join(str(p) for p in result.problems)
+
+
+def test_an_import_keeps_within_the_bounds_it_is_given(tmp_path: Path):
+    activity = (STANDARDS / "valid" / "activity.xml").read_text(encoding="utf-8").replace(
+        ">50000</value>", ">2000000000</value>", 1)  # a commitment of 2 billion GBP: over the shipped ceiling
+    file = tmp_path / "big.xml"
+    file.write_text(activity, encoding="utf-8")
+    raised = tmp_path / "bounds.toml"
+    raised.write_text("[grants.amount_awarded]\nmax_usd = 1e10\n", encoding="utf-8")
+
+    shipped = import_file(file, "iati", source=GOOD, out=tmp_path / "a", db=None, today=TODAY)
+    allowed = import_file(file, "iati", source=GOOD, out=tmp_path / "b", db=None, today=TODAY,
+                          bounds=bounds.read(raised))
+
+    assert any("more than the plausible maximum of 1,000,000,000 USD" in str(p) for p in shipped.errors)
+    assert not allowed.errors, [str(p) for p in allowed.errors]
 
 
 # --- real files ----------------------------------------------------------------------------------------------------
