@@ -33,7 +33,7 @@ from openpyxl.cell import WriteOnlyCell
 from data_pipeline import versions
 from data_pipeline.build import DEMO_MARKER, BuildBusy, BuildResult, Progress, build, report_path_for
 from data_pipeline.changes import TableDiff, diff_tables
-from data_pipeline.contract import SHRINK_SHARE, TABLES_BY_NAME
+from data_pipeline.contract import SHRINK_SHARE, TABLES_BY_NAME, TEMPLATE_NOTES
 from data_pipeline.load import FORMATS, normalise_header
 from data_pipeline.load.workbook import SheetTooLarge, scan_sheet, sheet_tables
 from data_pipeline.template import DICTIONARY_SHEET, README_SHEET
@@ -52,6 +52,7 @@ UPLOAD_MAX_SHEET_BYTES = 200 * 1024 * 1024
 UPLOAD_MAX_CELLS = 3_000_000
 _FOLDER_ID = versions.FOLDER_ID
 _DATA = re.compile(rb"[^\s,;\"']")
+# English templates handed out before the template marked its own sheets (TEMPLATE_NOTES) are known by their titles
 _TEMPLATE_SHEETS = {normalise_header(DICTIONARY_SHEET), normalise_header(README_SHEET)}
 
 
@@ -366,7 +367,7 @@ def _inspect_xlsx(name: str, data: bytes, max_bytes: int) -> _Upload:
     tables: dict[str, str | None] = {}
     empty: dict[str, str | None] = {}
     try:
-        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
+        sheets = _sheets(workbook)
         chosen, notes = sheet_tables(sheets, normalise_header(Path(name).stem))  # the loader's rule
         for table, names in chosen.items():
             if len(names) > 1:
@@ -380,6 +381,13 @@ def _inspect_xlsx(name: str, data: bytes, max_bytes: int) -> _Upload:
     used = {sheet for names in chosen.values() for sheet in names}
     other = [sheet for sheet, visible in sheets if visible and sheet not in used]
     return _Upload(name, data, tables, empty, other, notes)
+
+
+def _sheets(workbook) -> list[tuple[str, bool]]:
+    """(name, visible) of the sheets that may hold a table: the template's own read-me and dictionary, whatever
+    language titles them, are left out by the mark it writes on them (contract.TEMPLATE_NOTES), as the loader does."""
+    return [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets
+            if TEMPLATE_NOTES not in ws.defined_names]
 
 
 def _has_macros(archive: zipfile.ZipFile) -> bool:
@@ -419,7 +427,7 @@ def _source_tables(path: Path) -> dict[str, str | None]:
         return {stem: None} if stem in TABLES_BY_NAME else {}
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
+        sheets = _sheets(workbook)
     finally:
         workbook.close()
     return {table: names[0] for table, names in sheet_tables(sheets, stem)[0].items()}
