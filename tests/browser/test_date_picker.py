@@ -12,7 +12,7 @@ from babel import Locale
 from playwright.sync_api import Page
 
 from dashboards import formatting as fmt
-from dashboards.i18n import using
+from dashboards.i18n import _, using
 from tools.screenshots import wait_until_drawn
 
 pytestmark = pytest.mark.browser
@@ -41,6 +41,9 @@ def test_the_date_pickers_months_and_days_are_in_the_pages_language(dash_page: P
     written, months, days = _open_calendar(dash_page, lang)
     with using(lang):
         assert written == fmt.day(START)  # "5 janv. 2026", "5 يناير 2026": the app's own date words
+        labels = [_("Start date"), _("End date")]
+    inputs = dash_page.locator(".filter-range input.dash-datepicker-input")
+    assert [inputs.nth(i).get_attribute("aria-label") for i in (0, 1)] == labels  # not dash's "Start Date"
     assert months == [Locale(lang).months["stand-alone"]["wide"][m] for m in range(1, 13)]
     assert days and not {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"} & set(days), days
     if lang == "fr":
