@@ -82,6 +82,8 @@ translations: $(STAMP)
 	      -o $(I18N_BUILD)/$$lang-$$domain.mo -l $$lang --statistics; \
 	  done; \
 	done
+	# pybabel keeps a catalog's own plural header: every domain of a language gets CLDR's (the app merges them)
+	$(BIN)/python -m tools.translations_plurals
 	$(BIN)/python -m tools.translations_reports
 
 screenshots: $(DB)

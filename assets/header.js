@@ -3,6 +3,8 @@
 //   a "Filters" button that unfolds the filter bar); back at the top it is whole again;
 //   on a phone the filter bar is always folded behind that button.
 // The button shows how many filters are active: the filter chips the shell writes (dashboards/shell/filtering.py).
+// The header's height, whole or folded, is kept in --scn-header-height for assets/header_focus.css: the page scrolls
+// what the keyboard focuses clear of the sticky header.
 (function () {
     "use strict";
 
@@ -24,6 +26,24 @@
             setOpen(bar, false);
         } else if (y < WHOLE_ABOVE && bar.classList.contains("header-compact")) {
             bar.classList.remove("header-compact");
+        }
+    }
+
+    // a ResizeObserver follows every change of height: folding, unfolding the filters, a line of chips more
+    var measured = null;
+    var sizes = window.ResizeObserver ? new ResizeObserver(measure) : null;
+
+    function measure() {
+        var bar = header();
+        if (bar) {
+            document.documentElement.style.setProperty("--scn-header-height", bar.offsetHeight + "px");
+        }
+        if (bar && sizes && bar !== measured) {
+            if (measured) {
+                sizes.unobserve(measured);
+            }
+            sizes.observe(bar);
+            measured = bar;
         }
     }
 
@@ -62,6 +82,7 @@
     // chips live as long as the frame, which is the page's whole life).
     var watched = null;
     var observer = new MutationObserver(function () {
+        measure();
         var chips = document.getElementById("filter-chips");
         if (chips !== watched) {
             observer.disconnect();

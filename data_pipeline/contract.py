@@ -56,6 +56,11 @@ MILESTONES = (
     "good practice published",
 )
 
+# The Excel template's own sheets (its read-me and data dictionary, titled in the reader's language) carry this
+# sheet-scoped defined name, which follows a sheet through renaming and saving: the loader and the upload page
+# pass over a sheet that has it without a word (data_pipeline/template.py writes it).
+TEMPLATE_NOTES = "SCN_template_notes"
+
 TRUE_WORDS = ("true", "yes", "y", "1")
 FALSE_WORDS = ("false", "no", "n", "0")
 

@@ -21,7 +21,7 @@ from data_pipeline.contract import TABLES_BY_NAME
 from data_pipeline.load import FORMATS, normalise_header
 from data_pipeline.load.sheet_xml import scan_sheet
 from data_pipeline.load.workbook import sheet_tables
-from data_pipeline.upload_files import Upload
+from data_pipeline.upload_files import Upload, table_sheets
 
 
 def _source_tables(path: Path) -> dict[str, str | None]:
@@ -32,7 +32,7 @@ def _source_tables(path: Path) -> dict[str, str | None]:
         return {stem: None} if stem in TABLES_BY_NAME else {}
     workbook = openpyxl.load_workbook(path, read_only=True)
     try:
-        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
+        sheets = table_sheets(workbook)
     finally:
         workbook.close()
     return {table: names[0] for table, names in sheet_tables(sheets, stem)[0].items()}

@@ -3,7 +3,8 @@
 One sheet per contract table, named after it, with the contract's columns as its header row: the loader reads a
 sheet named after a table in any workbook as that table, so a filled template is a source set on its own or an
 upload on the data page. A "Data dictionary" sheet lists every column with its type and rules, and a "Read me"
-sheet says how to fill it in. Neither is named after a table, so the loader passes over them. Both are written
+sheet says how to fill it in. Both carry a mark (the sheet-scoped name contract.TEMPLATE_NOTES) by which the loader
+and the upload page pass over them silently, whatever language titles them. Both are written
 from `contract.py`, so they can't drift from what validation enforces.
 
 The words people read (the read-me, the dictionary's header, descriptions and rules, the header notes, the titles of
@@ -23,12 +24,13 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
+from openpyxl.utils import get_column_letter, quote_sheetname
+from openpyxl.workbook.defined_name import DefinedName
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from data_pipeline import __version__
-from data_pipeline.contract import FALSE_WORDS, TABLES, TRUE_WORDS, Column, Table
+from data_pipeline.contract import FALSE_WORDS, TABLES, TEMPLATE_NOTES, TRUE_WORDS, Column, Table
 from data_pipeline.contract_doc import TYPE_WORDS
 
 Translate = Callable[[str], str]
@@ -211,6 +213,7 @@ def _dictionary_sheet(workbook: Workbook, t: Translate) -> None:
         for cell in row:
             cell.alignment = Alignment(wrap_text=True, vertical="top")
     sheet.auto_filter.ref = sheet.dimensions
+    _mark_notes(sheet)
 
 
 def _readme_sheet(workbook: Workbook, t: Translate) -> None:
@@ -222,6 +225,12 @@ def _readme_sheet(workbook: Workbook, t: Translate) -> None:
         row[0].alignment = Alignment(wrap_text=True, vertical="top")
     for cell in (sheet["A1"], sheet["A4"], sheet[f"A{README_LINES.index('Sending it') + 1}"]):
         cell.font = _BOLD
+    _mark_notes(sheet)
+
+
+def _mark_notes(sheet: Worksheet) -> None:
+    """Mark one of the template's own sheets so that, titled in any language, it is never taken for a table's."""
+    sheet.defined_names[TEMPLATE_NOTES] = DefinedName(TEMPLATE_NOTES, attr_text=f"{quote_sheetname(sheet.title)}!$A$1")
 
 
 def _workbook(translate: Translate = _same) -> Workbook:

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import openpyxl
 
-from data_pipeline.contract import TABLES_BY_NAME
+from data_pipeline.contract import TABLES_BY_NAME, TEMPLATE_NOTES
 from data_pipeline.load import normalise_header
 from data_pipeline.load.sheet_xml import SheetTooLarge, scan_sheet
 from data_pipeline.load.workbook import sheet_tables
@@ -130,7 +130,7 @@ def _inspect_xlsx(name: str, data: bytes, max_bytes: int) -> Upload:
     tables: dict[str, str | None] = {}
     empty: dict[str, str | None] = {}
     try:
-        sheets = [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets]
+        sheets = table_sheets(workbook)
         chosen, notes = sheet_tables(sheets, normalise_header(Path(name).stem))  # the loader's rule
         for table, names in chosen.items():
             if len(names) > 1:
@@ -171,3 +171,10 @@ def _has_rows(workbook, name: str, sheet: str) -> bool:
     worksheet.reset_dimensions()  # rows without numbers (rare writers): read them
     return any(any(value is not None and value != "" for value in row)
                for row in worksheet.iter_rows(min_row=2, values_only=True))
+
+
+def table_sheets(workbook: openpyxl.Workbook) -> list[tuple[str, bool]]:
+    """(name, visible) of the sheets that may hold a table: the template's own read-me and dictionary, whatever
+    language titles them, are left out by the mark it writes on them (contract.TEMPLATE_NOTES), as the loader does."""
+    return [(ws.title, ws.sheet_state == "visible") for ws in workbook.worksheets
+            if TEMPLATE_NOTES not in ws.defined_names]

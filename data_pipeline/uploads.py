@@ -36,6 +36,7 @@ MANIFEST = "upload.json"
 ORIGINALS = "uploaded"
 CHECK_DB = "check.duckdb"
 _FOLDER_ID = versions.FOLDER_ID
+# English templates handed out before the template marked its own sheets (TEMPLATE_NOTES) are known by their titles
 _TEMPLATE_SHEETS = {normalise_header(DICTIONARY_SHEET), normalise_header(README_SHEET)}
 
 

@@ -20,6 +20,8 @@ from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_file
 from babel.messages.pofile import read_po, write_po
 
+from tools.translations_plurals import aligned
+
 ROOT = Path(__file__).resolve().parents[1]
 DOMAIN = "reports"
 LANGUAGES = ("fr", "ar")
@@ -74,7 +76,8 @@ def po_path(lang: str) -> Path:
 
 
 def updated(lang: str, pot: Catalog) -> Catalog:
-    """The `lang` catalog brought up to `pot`: new messages added empty, gone ones dropped, translations kept."""
+    """The `lang` catalog brought up to `pot`: new messages added empty, gone ones dropped, translations kept, and
+    CLDR's plural rule in its header, the one every domain of `lang` has (tools/translations_plurals.py)."""
     path = po_path(lang)
     if path.exists():
         with path.open("rb") as f:
@@ -83,7 +86,7 @@ def updated(lang: str, pot: Catalog) -> Catalog:
         catalog = Catalog(locale=lang, domain=DOMAIN, project="SCN Impact Dashboard", charset="utf-8")
     catalog.update(pot, no_fuzzy_matching=True)
     catalog.obsolete.clear()
-    return catalog
+    return aligned(catalog, lang)
 
 
 def _text(catalog: Catalog) -> bytes:

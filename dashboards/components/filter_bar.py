@@ -53,6 +53,8 @@ def filter_bar(options: dict, quarters: list[str], first_day, last_day, regions:
             dcc.DatePickerRange(id=ids.FILTER_RANGE, min_date_allowed=first_day, max_date_allowed=last_day,
                                 initial_visible_month=last_day, display_format="D MMM YYYY",
                                 first_day_of_week=1, clearable=False, className="filter-range",
+                                # the picker's inputs are labelled by these too (aria-label)
+                                start_date_placeholder_text=_("Start date"), end_date_placeholder_text=_("End date"),
                                 start_date=c["start"], end_date=c["end"]),
         ], id=ids.FILTER_RANGE_WRAP, className="filter-item", hidden=c["period"] != "custom"),
         _select(ids.FILTER_REGION, _("All regions"), _("Region"), codes.options("region", regions),

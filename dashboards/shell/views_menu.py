@@ -310,7 +310,7 @@ def add_note(viewer: Viewer, chart: str | None, period: str | None, audience: st
                                region=region)
     except annotations.NoteRefused as exc:
         return _("Not added: {reason}.").format(reason=exc), False
-    return _(TEXT["note_added"]).format(chart=_(CHARTS[note.chart_id].label), period=note.period_label), True
+    return _(TEXT["note_added"]).format(chart=_(CHARTS[note.chart_id].label), period=note.period_name), True
 
 
 @callback(Output(ids.NOTE_MESSAGE, "children"), Output(ids.NOTES_CHANGED, "data"), Input(ids.NOTE_ADD, "n_clicks"),

@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from dashboards import formatting as fmt
-from dashboards.filters import Filters, Window, period_bounds, period_name
+from dashboards.filters import GRAIN_MONTHS, Filters, Window, period_bounds, period_name
 from dashboards.reports.charts import CHARTS
 from dashboards.security import audit
 from dashboards.security.access import NETWORK, REGION, Viewer
@@ -101,9 +101,26 @@ class Note:
     created_at: dt.datetime
 
     @property
+    def period_name(self) -> str:
+        """The period it is about in the reader's language ("Q3 2026", "T3 2026"), from its dates: the stored
+        `period_label` is in its writer's language, kept for the audit trail and never shown."""
+        return period_name_of(self.period_start, self.period_end)
+
+    @property
     def dated(self) -> str:
         """"12 Oct 2026 · Q3 2026 · MENA": when it was written, the period it is about and its region."""
-        return " · ".join(p for p in (fmt.day(self.created_at.date()), self.period_label, self.region) if p)
+        return " · ".join(p for p in (fmt.day(self.created_at.date()), self.period_name, self.region) if p)
+
+
+def period_name_of(start: dt.date, end: dt.date) -> str:
+    """A note's period named in the current language: a whole year, quarter or month by its name ("2026",
+    "Q3 2026", "Sep 2026"), other dates as a range. Only the dates are read, so every note, old or new, reads in
+    its reader's language."""
+    for grain in ("year", "quarter", "month"):
+        if start.day == 1 and (start.month - 1) % GRAIN_MONTHS[grain] == 0 and \
+                period_bounds(start, grain)[1] == end:
+            return period_name(start, grain)
+    return fmt.period(start, end)
 
 
 def parse_period(period: str | tuple[dt.date, dt.date]) -> tuple[dt.date, dt.date, str]:

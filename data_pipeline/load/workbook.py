@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from data_pipeline.contract import TABLES
+from data_pipeline.contract import TABLES, TEMPLATE_NOTES
 from data_pipeline.load import cells, sniff
 from data_pipeline.load.sheet_xml import Percent, SheetTooLarge, rows, scan_sheet
 from data_pipeline.load.source import LoadedSource, Source, checked_columns
@@ -57,9 +57,11 @@ class Book:
                 reader.read_strings()
                 reader.read_workbook()
                 apply_stylesheet(reader.archive, reader.wb)
+                notes = {i for i, names in reader.parser.defined_names.by_sheet().items() if TEMPLATE_NOTES in names}
                 self._sheets = [(sheet.name, sheet.state in (None, "visible"), rel.target)
-                                for sheet, rel in reader.parser.find_sheets()
-                                if rel.target in reader.valid_files and "chartsheet" not in rel.Type]
+                                for i, (sheet, rel) in enumerate(reader.parser.find_sheets())
+                                if rel.target in reader.valid_files and "chartsheet" not in rel.Type
+                                and i not in notes]  # the template's read-me and dictionary: never a table
             except Exception as exc:  # openpyxl raises many kinds for a damaged file
                 raise ValueError(f"cannot be opened as an Excel workbook ({exc})") from exc
             self._reader = reader

@@ -255,3 +255,36 @@ def test_a_city_on_the_map_opens_by_keyboard_as_by_a_click(dash_page: Page) -> N
     assert dash_page.evaluate("document.activeElement.dataset.key") == city
     dash_page.keyboard.press("Enter")
     expect(dash_page).to_have_url(clicked)
+
+
+# --- the sticky header never covers the keyboard's place ----------------------------------------------------------
+
+# the focused control (outside the header) and where it sits against the header's bottom edge, or null
+FOCUSED_UNDER_HEADER = """() => {
+    const e = document.activeElement, bar = document.querySelector('.app-header');
+    if (!e || e === document.body || bar.contains(e) || e.classList.contains('skip-link')) return null;
+    const r = e.getBoundingClientRect(), edge = bar.getBoundingClientRect().bottom;
+    if (!r.width && !r.height) return null;
+    return [e.id || e.tagName, Math.round(r.top), Math.round(edge), r.top >= edge - 1 && r.top < innerHeight];
+}"""
+
+
+def test_a_control_the_keyboard_reaches_on_a_short_screen_is_not_under_the_sticky_header(dash_page: Page) -> None:
+    """On a laptop's short window, Shift+Tab back up a page scrolled to its end brings each control into view
+    below the sticky header (whole or folded), not under it; so does Tab down from the top. Motion is reduced so
+    the browser scrolls at once (Bootstrap scrolls smoothly otherwise)."""
+    dash_page.set_viewport_size({"width": 1280, "height": 560})
+    dash_page.emulate_media(reduced_motion="reduce")
+    dash_page.goto(f"{dash_page.app_url}/?period=all")  # type: ignore[attr-defined]
+    wait_until_drawn(dash_page)
+    dash_page.evaluate("window.scrollTo(0, document.body.scrollHeight)")
+    covered, seen = [], 0
+    for key in ["Shift+Tab"] * 45 + ["Tab"] * 45:
+        dash_page.keyboard.press(key)
+        found = dash_page.evaluate(FOCUSED_UNDER_HEADER)
+        if found:
+            seen += 1
+            if not found[3]:
+                covered.append((key, *found[:3]))
+    assert seen >= 20  # the page's controls, both ways (the header's own are not counted)
+    assert not covered, f"focused controls under the header (key, control, top, header's bottom): {covered}"

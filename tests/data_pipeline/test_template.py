@@ -150,3 +150,34 @@ def test_filled_template_uploads_and_checks_clean_through_the_real_pipeline(temp
         assert from_template.execute(query).fetchall() == from_csv.execute(query).fetchall()
     from_template.close()
     from_csv.close()
+
+
+@pytest.mark.parametrize("lang", ["fr", "ar"])
+def test_a_translated_templates_own_sheets_are_passed_over_silently(lang: str, tmp_path: Path) -> None:
+    """The read-me and data dictionary sheets are titled in the reader's language ('Lisez-moi'); uploaded back
+    filled, they are known as the template's own by the mark it writes on them, not by their titles, and nothing
+    is said about them. The loader passes over them too."""
+    from dashboards.i18n import _, using
+
+    with using(lang):
+        translated = tmp_path / "template.xlsx"
+        translated.write_bytes(template_bytes(translate=_))
+    titles = openpyxl.load_workbook(translated, read_only=True).sheetnames[:2]
+    assert titles[0] not in (DICTIONARY_SHEET, README_SHEET)  # the case of #18: titles in another language
+
+    staged = uploads.stage([("modele.xlsx", fill(translated, FILLED))], current=SAMPLE, store=tmp_path / "store",
+                           max_bytes=50 << 20, actor="ana@isd.org")
+    assert staged.replaced == {t: f"modele.xlsx[{t}]" for t in sorted(FILLED)}
+    assert not [line for line in staged.ignored if "not named after a table" in line], staged.ignored
+    assert len(staged.ignored) == len(TABLES) - len(FILLED)
+
+    # named after a table without its sheet, the workbook would otherwise give that table its first other sheet
+    book = openpyxl.load_workbook(translated)
+    book.remove(book["grants"])
+    folder = tmp_path / "folder"
+    folder.mkdir()
+    book.save(folder / "grants.xlsx")
+    log = ProblemLog()
+    sources = find_sources(folder, log)
+    close_sources(sources)
+    assert "grants" not in sources and not [p for p in log.problems if "read from sheet" in p.message]

@@ -11,6 +11,7 @@ import pytest
 from dashboards import settings
 from dashboards.filters import Filters, Window
 from dashboards.filters import from_query as parse
+from dashboards.i18n import using
 from dashboards.state import annotations as notes
 from tests.dashboards.reports.helpers import ADMIN, DONOR, HUB, HUB_EUROPE, MANAGER, PUBLIC, STEERING
 
@@ -142,3 +143,31 @@ def test_notes_survive_a_rebuild_of_the_database(pack_env, sample_db, tmp_path, 
     assert served.stat().st_ino != before  # a new file was swapped in
     assert not str(settings.get().state_path).startswith(str(served.parent))
     assert [n.text for n in notes.for_chart(MANAGER, "training/events", window=Q3)] == ["kept across rebuilds"]
+
+
+def test_a_note_names_its_period_in_its_readers_language_whoever_wrote_it(pack_env) -> None:
+    """The label stored with a note is its writer's ("T3 2026" from a French writer); readers see the period in
+    their own language, built from the note's dates, so notes stored before this read the same way."""
+    from dashboards.components.chart_notes import notes_block
+
+    with using("fr"):
+        written = notes.add(MANAGER, "training/events", "2026-Q3", "Baisse au T3 : élections")
+    assert written.period_label == "T3 2026"  # as stored: the writer's words
+    with using("en"):
+        (note,) = notes.for_chart(MANAGER, "training/events", window=Q3)
+        assert note.period_name == "Q3 2026"
+        assert "T3" not in note.dated
+        assert "Q3 2026" in str(notes_block([note])[1].to_plotly_json())
+    with using("ar"):
+        assert note.period_name == "الربع الثالث 2026"
+    with using("fr"):
+        assert note.period_name == "T3 2026"
+
+
+def test_a_notes_period_is_named_by_its_grain_or_as_dates() -> None:
+    with using("en"):
+        assert notes.period_name_of(dt.date(2026, 7, 1), dt.date(2026, 9, 30)) == "Q3 2026"
+        assert notes.period_name_of(dt.date(2024, 2, 1), dt.date(2024, 2, 29)) == "Feb 2024"
+        assert notes.period_name_of(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == "2025"
+        assert notes.period_name_of(dt.date(2026, 7, 2), dt.date(2026, 9, 30)) == "2 Jul 2026 – 30 Sep 2026"
+        assert notes.period_name_of(dt.date(2026, 8, 1), dt.date(2026, 10, 31)) == "1 Aug 2026 – 31 Oct 2026"
