@@ -22,6 +22,7 @@ from collections.abc import Iterator
 from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
+from typing import ClassVar
 
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
@@ -113,3 +114,18 @@ def pgettext(context: str, message: str) -> str:
 def N_(message: str) -> str:
     """Mark `message` for the catalogs without translating it (translate where it is shown)."""
     return message
+
+
+class Refused(ValueError):
+    """A refusal worded in the language of whoever reads it: `str()` translates the subclass's `TEXT[reason]` (a
+    message marked with `N_`) and fills in its fields then, not when the refusal is raised, so a store's refusal
+    raised outside a request reads right on the page, in the log and in a test alike."""
+
+    TEXT: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, reason: str, /, **fields: object) -> None:
+        super().__init__(reason)
+        self.reason, self.fields = reason, fields
+
+    def __str__(self) -> str:
+        return _(self.TEXT[self.reason]).format(**self.fields)

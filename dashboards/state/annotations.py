@@ -27,6 +27,7 @@ from pathlib import Path
 
 from dashboards import formatting as fmt
 from dashboards.filters import GRAIN_MONTHS, Filters, Window, period_bounds, period_name
+from dashboards.i18n import N_, Refused
 from dashboards.reports.charts import CHARTS
 from dashboards.security import audit
 from dashboards.security.access import NETWORK, REGION, Viewer
@@ -40,19 +41,19 @@ MIN_TEXT, MAX_TEXT = 3, 500
 
 # Everything a person reads from this module, in one place for the translations to come.
 TEXT = {
-    "unknown_chart": "there is no chart {chart!r}",
-    "page_closed": "the {role} role may not open the page of {chart}",
-    "not_writer": "only administrators, programme managers and hub leads write notes on the numbers",
-    "hub_audience": "hub leads write notes for staff only; ask a programme manager to publish one for {audience}",
-    "hub_region": "a hub lead's note is about one of their regions ({regions})",
-    "unknown_region": "unknown region {region!r}; regions are: {regions}",
-    "unknown_audience": "audience {audience!r} is not one of {audiences}",
-    "short": "a note needs at least {n} characters",
-    "long": "a note has at most {n} characters (this one has {length})",
-    "control": "a note is plain text: it may not hold control characters",
-    "period": ("period {period!r} is not a quarter (2026-Q3), a month (2026-09), a year (2026) or two dates "
-               "(2026-07-01..2026-09-30)"),
-    "not_yours": "only its author or an administrator may remove note {id}",
+    "unknown_chart": N_("there is no chart {chart!r}"),
+    "page_closed": N_("the {role} role may not open the page of {chart}"),
+    "not_writer": N_("only administrators, programme managers and hub leads write notes on the numbers"),
+    "hub_audience": N_("hub leads write notes for staff only; ask a programme manager to publish one for {audience}"),
+    "hub_region": N_("a hub lead's note is about one of their regions ({regions})"),
+    "unknown_region": N_("unknown region {region!r}; regions are: {regions}"),
+    "unknown_audience": N_("audience {audience!r} is not one of {audiences}"),
+    "short": N_("a note needs at least {n} characters"),
+    "long": N_("a note has at most {n} characters (this one has {length})"),
+    "control": N_("a note is plain text: it may not hold control characters"),
+    "period": N_("period {period!r} is not a quarter (2026-Q3), a month (2026-09), a year (2026) or two dates "
+                 "(2026-07-01..2026-09-30)"),
+    "not_yours": N_("only its author or an administrator may remove note {id}"),
 }
 
 SCHEMA = """
@@ -80,8 +81,10 @@ _YEAR = re.compile(r"^(\d{4})$")
 _RANGE = re.compile(r"^(\d{4}-\d{2}-\d{2})\s*\.\.\s*(\d{4}-\d{2}-\d{2})$")
 
 
-class NoteRefused(ValueError):
+class NoteRefused(Refused):
     """A note that may not be written, read or removed as asked; the message says why."""
+
+    TEXT = TEXT
 
 
 @dataclass(frozen=True)
@@ -145,42 +148,42 @@ def parse_period(period: str | tuple[dt.date, dt.date]) -> tuple[dt.date, dt.dat
             return start, end, fmt.period(start, end)
     except ValueError:
         pass
-    raise NoteRefused(TEXT["period"].format(period=text))
+    raise NoteRefused("period", period=text)
 
 
 def _clean(text: str) -> str:
     text = unicodedata.normalize("NFC", str(text or "")).strip()
     if any(unicodedata.category(c) == "Cc" and c not in "\n\t" for c in text):
-        raise NoteRefused(TEXT["control"])
+        raise NoteRefused("control")
     if len(text) < MIN_TEXT:
-        raise NoteRefused(TEXT["short"].format(n=MIN_TEXT))
+        raise NoteRefused("short", n=MIN_TEXT)
     if len(text) > MAX_TEXT:
-        raise NoteRefused(TEXT["long"].format(n=MAX_TEXT, length=len(text)))
+        raise NoteRefused("long", n=MAX_TEXT, length=len(text))
     return text
 
 
 def _chart_page(chart_id: str) -> str:
     chart = CHARTS.get(chart_id)
     if chart is None:
-        raise NoteRefused(TEXT["unknown_chart"].format(chart=chart_id))
+        raise NoteRefused("unknown_chart", chart=chart_id)
     return chart.page
 
 
 def _check_writer(viewer: Viewer, chart_id: str, audience: str, region: str | None) -> None:
     page = _chart_page(chart_id)
     if viewer.role not in WRITERS or viewer.kind is None:
-        raise NoteRefused(TEXT["not_writer"])
+        raise NoteRefused("not_writer")
     if not viewer.may_open(page):
-        raise NoteRefused(TEXT["page_closed"].format(role=viewer.role, chart=chart_id))
+        raise NoteRefused("page_closed", role=viewer.role, chart=chart_id)
     if audience not in AUDIENCES:
-        raise NoteRefused(TEXT["unknown_audience"].format(audience=audience, audiences=", ".join(AUDIENCES)))
+        raise NoteRefused("unknown_audience", audience=audience, audiences=", ".join(AUDIENCES))
     if region is not None and region not in REGIONS:
-        raise NoteRefused(TEXT["unknown_region"].format(region=region, regions=", ".join(REGIONS)))
+        raise NoteRefused("unknown_region", region=region, regions=", ".join(REGIONS))
     if viewer.scope == REGION:
         if audience != STAFF:
-            raise NoteRefused(TEXT["hub_audience"].format(audience=audience))
+            raise NoteRefused("hub_audience", audience=audience)
         if region not in viewer.regions:
-            raise NoteRefused(TEXT["hub_region"].format(regions=", ".join(viewer.regions)))
+            raise NoteRefused("hub_region", regions=", ".join(viewer.regions))
 
 
 def visible(viewer: Viewer, note: Note) -> bool:
@@ -262,7 +265,7 @@ def remove(viewer: Viewer, note_id: int, *, path: Path | None = None) -> bool:
         if row is None or not visible(viewer, _note(row)):
             return False
         if not removable(viewer, _note(row)):
-            raise NoteRefused(TEXT["not_yours"].format(id=note_id))
+            raise NoteRefused("not_yours", id=note_id)
         con.execute("update chart_notes set removed_at = ?, removed_by = ? where id = ?",
                     (dt.datetime.now(dt.UTC).replace(microsecond=0).isoformat(), viewer.user, note_id))
     audit.record("note_removed", actor=viewer.user, role=viewer.role, note=note_id)

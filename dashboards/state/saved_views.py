@@ -26,7 +26,7 @@ from urllib.parse import parse_qs, urlsplit
 
 from dashboards import filters, ids, settings
 from dashboards.filters import Filters
-from dashboards.i18n import N_, _
+from dashboards.i18n import N_, Refused, _
 from dashboards.security import allowed, audit
 from dashboards.security.access import ROLES, Viewer, chosen_regions
 from dashboards.state import store as appstate
@@ -84,16 +84,10 @@ create table if not exists saved_view_shares (
 """
 
 
-class ViewRefused(ValueError):
-    """A view that may not be saved, shared, opened or removed as asked; the message says why, in the language of
-    whoever reads it (`str()` translates `TEXT[key]` then, not when the store refuses)."""
+class ViewRefused(Refused):
+    """A view that may not be saved, shared, opened or removed as asked; the message says why."""
 
-    def __init__(self, reason: str, /, **fields: object) -> None:
-        super().__init__(reason)
-        self.reason, self.fields = reason, fields
-
-    def __str__(self) -> str:
-        return _(TEXT[self.reason]).format(**self.fields)
+    TEXT = TEXT
 
 
 @dataclass(frozen=True)

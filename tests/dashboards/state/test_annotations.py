@@ -171,3 +171,13 @@ def test_a_notes_period_is_named_by_its_grain_or_as_dates() -> None:
         assert notes.period_name_of(dt.date(2025, 1, 1), dt.date(2025, 12, 31)) == "2025"
         assert notes.period_name_of(dt.date(2026, 7, 2), dt.date(2026, 9, 30)) == "2 Jul 2026 – 30 Sep 2026"
         assert notes.period_name_of(dt.date(2026, 8, 1), dt.date(2026, 10, 31)) == "1 Aug 2026 – 31 Oct 2026"
+
+
+def test_a_refusal_is_worded_in_the_language_of_whoever_reads_it(pack_env) -> None:
+    with pytest.raises(notes.NoteRefused) as refused:
+        notes.add(DONOR, "overview/regions", "2026-Q3", "A donor may not write here.")
+    assert str(refused.value) == notes.TEXT["not_writer"]
+    with using("fr"):
+        assert str(refused.value).startswith("seuls les administrateurs")
+    with using("ar"):
+        assert str(refused.value).startswith("لا يكتب الملاحظات")
