@@ -10,7 +10,7 @@ import pytest
 
 from dashboards import settings
 from dashboards.queries import db
-from dashboards.security import access, users
+from dashboards.security import access
 from data_pipeline.build import build
 from tests.paths import REAL, SAMPLE
 
@@ -60,6 +60,8 @@ def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A user store holding the demo accounts, made once per session: Argon2 takes ~0.2 s of CPU per password,
     a second for the five accounts, which each app fixture used to spend again. Copy it, never write to it."""
+    from dashboards.security import users  # here: importing it hashes a dummy password (users._DUMMY_HASH)
+
     path = tmp_path_factory.mktemp("demo-users") / "users.sqlite"
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("SCN_DEMO", "1")

@@ -1,10 +1,11 @@
 """The test tiers, decided from what a test does rather than remembered by whoever writes it.
 
 `browser`: every test under tests/browser/ (a real Chromium against the app in a subprocess). `slow`: a test that
-starts a subprocess, builds, uploads or publishes through the pipeline, posts to the app's callbacks, mails
-through a real SMTP server, or needs the real-data build, directly or through a helper function of its own module.
-`make test-fast` runs neither (-m "not browser and not slow"). What each costs was measured (bench/README.md,
-"Test tiers"): 272 tests doing these took 548 of the fast tier's 694 test-seconds, the other 1,640 the rest.
+starts a subprocess (a pack's chart images start a Chromium), builds, uploads or publishes through the pipeline,
+posts to the app's callbacks, mails through a real SMTP server, or needs the real-data build, directly or through
+a helper function of its own module. `make test-fast` runs neither (-m "not browser and not slow"). What each
+costs was measured (bench/README.md, "Test tiers"): 275 tests doing these took 550 of the fast tier's 694
+test-seconds, the other 1,637 the rest.
 """
 
 from __future__ import annotations
@@ -17,6 +18,8 @@ from pathlib import Path
 # What makes a test slow when its code (or a helper of its module it calls) does it.
 SLOW_CALLS = ("subprocess.", "publish_upload(", "check_upload(", "versions.rollback(", "publishing.check(",
               "publishing.publish(",
+              # a committee pack with its chart images: kaleido draws them in a headless Chromium it starts
+              "pack.make(",
               # the upload's own steps and a donor file's import (standards), each a build of the whole source set
               "uploads.check(", "uploads.publish(", "import_file(",
               # a pipeline build of its own (data_pipeline.build.build): about a second even on tests/fixtures/good
