@@ -40,9 +40,10 @@ docs: contract
 test: $(STAMP)
 	$(BIN)/python -m pytest -q -n 2 --dist loadfile
 
-## test-fast: the fast tier: neither browser tests nor slow ones (subprocesses, uploads, real-data builds; tests/tiers.py)
+## test-fast: the fast tier: neither browser tests nor slow ones (subprocesses, builds, uploads, callbacks over HTTP,
+## SMTP, real-data builds; tests/tiers.py), in two processes like make test: about a minute on 2 cores
 test-fast: $(STAMP)
-	$(BIN)/python -m pytest -q -m "not browser and not slow"
+	$(BIN)/python -m pytest -q -m "not browser and not slow" -n 2 --dist loadfile
 
 ## test-browser: the browser tests alone (real headless Chromium)
 test-browser: $(STAMP)

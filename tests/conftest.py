@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 from pathlib import Path
 
 import pytest
@@ -55,11 +56,35 @@ def dashboard_db(sample_db: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 
 
 
+@pytest.fixture(scope="session")
+def demo_users(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A user store holding the demo accounts, made once per session: Argon2 takes ~0.2 s of CPU per password,
+    a second for the five accounts, which each app fixture used to spend again. Copy it, never write to it."""
+    from dashboards.security import users  # here: importing it hashes a dummy password (users._DUMMY_HASH)
+
+    path = tmp_path_factory.mktemp("demo-users") / "users.sqlite"
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("SCN_DEMO", "1")
+        settings.get.cache_clear()
+        users.ensure_demo_accounts(path=path)
+    settings.get.cache_clear()
+    return path
+
+
+def copy_demo_users(demo_users: Path, store: Path) -> None:
+    """Give a test's own user store the demo accounts (a copy of the session's; one already there is kept)."""
+    store.parent.mkdir(parents=True, exist_ok=True)
+    if not store.exists():
+        shutil.copyfile(demo_users, store)
+
+
 @pytest.fixture
-def use_app_environment(sample_db: Path, monkeypatch: pytest.MonkeyPatch):
+def use_app_environment(sample_db: Path, demo_users: Path, monkeypatch: pytest.MonkeyPatch):
     """A function that sets what importing the app in a test needs: the sample database, demo mode, the user
-    store, audit log and upload store under the folder it is given, no cache (undone after the test)."""
+    store (holding the demo accounts, as the app's import makes them), audit log and upload store under the
+    folder it is given, no cache (undone after the test)."""
     def use(private: Path) -> None:
+        copy_demo_users(demo_users, private / "users.sqlite")
         for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_USERS": str(private / "users.sqlite"),
                            "SCN_AUDIT_LOG": str(private / "audit.jsonl"),
                            "SCN_SOURCES_STORE": str(private / "src"), "SCN_CACHE_SECONDS": "0"}.items():

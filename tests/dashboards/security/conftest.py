@@ -7,13 +7,15 @@ from pathlib import Path
 import pytest
 
 from dashboards import settings
+from tests.conftest import copy_demo_users
 from tests.dashboards.security.crafted import EVERYONE, sign_in
 
 
 @pytest.fixture(scope="module")
-def app(sample_db: Path, tmp_path_factory):
+def app(sample_db: Path, demo_users: Path, tmp_path_factory):
     """The real app (app.py) with SCN_PUBLIC=1, for one test module (its environment undone after)."""
     private = tmp_path_factory.mktemp("private")
+    copy_demo_users(demo_users, private / "users.sqlite")  # the demo accounts without hashing them again
     with pytest.MonkeyPatch.context() as mp:
         for key, value in {"SCN_DB": str(sample_db), "SCN_DEMO": "1", "SCN_PUBLIC": "1",
                            "SCN_USERS": str(private / "users.sqlite"), "SCN_AUDIT_LOG": str(private / "audit.jsonl"),
