@@ -48,7 +48,8 @@ def notes_block(found: list[annotations.Note], viewer=None) -> list:
     button on those `viewer` may remove."""
     if not found:
         return []
-    return [html.H3(_("Notes"), className="chart-notes-title"), html.Ul([
+    # h2: a page's sections have no heading between its h1 and a card, so an h3 here broke the heading order
+    return [html.H2(_("Notes"), className="chart-notes-title"), html.Ul([
         html.Li([html.Span(n.dated, className="chart-note-date"),
                  html.Span(_(AUDIENCE_LABEL[n.audience]), className="badge text-bg-light ms-1")
                  if n.audience in AUDIENCE_LABEL else None,

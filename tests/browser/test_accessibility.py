@@ -127,6 +127,31 @@ def test_every_page_meets_wcag_22_aa_for_each_role(chromium: Browser, app_url: s
     _assert_clean(found, charts, problems)
 
 
+def test_charts_with_notes_meet_wcag_22_aa(chromium: Browser, sample_db: Path, tmp_path: Path) -> None:
+    """A note beside a chart (its heading, its Remove button): the app on a state file holding notes, so the
+    result does not depend on whether another test wrote one first."""
+    from dashboards.security.access import Viewer
+    from dashboards.state import annotations
+
+    state = tmp_path / "state.sqlite"
+    author = Viewer("manager@demo.scn", "programme_manager")
+    for chart in ("training/events", "overview/trend"):
+        annotations.add(author, chart, "2025", "Q3 dip: elections in two hub countries", path=state)
+    found: dict = {}
+    charts: list[str] = []
+    problems: list[str] = []
+    with serve(sample_db, env={"SCN_STATE": str(state)}) as url:
+        page = _page(chromium, url, problems)
+        sign_in(page, url, "admin@demo.scn")
+        for path in ("/training", "/"):
+            page.goto(url + path + "?period=all")
+            wait_until_drawn(page)
+            assert page.locator(".chart-notes .chart-note-remove").count() == 1, path
+            _check(page, f"notes {path}", found, charts)
+        page.context.close()
+    _assert_clean(found, charts, problems)
+
+
 def test_sign_in_page_and_public_impact_page_meet_wcag_22_aa(chromium: Browser, app_url: str,
                                                               public_url: str) -> None:
     found: dict = {}
