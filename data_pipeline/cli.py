@@ -11,6 +11,7 @@ import duckdb
 import typer
 from rich.console import Console
 from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+from rich.text import Text
 
 from data_pipeline import versions
 from data_pipeline.bounds import BoundsError
@@ -18,7 +19,14 @@ from data_pipeline.build import DEMO_MARKER, BuildBusy, build
 
 app = typer.Typer(help="SCN data pipeline: validate source files and build the analytics database.",
                   no_args_is_help=True, add_completion=False)
-err = Console(stderr=True)
+# soft_wrap: a long path or message stays on one line (a path broken by the terminal's width cannot be copied);
+# every message is a rich Text, never markup, so a value holding brackets ("grants.xlsx[Sheet1]") prints whole.
+err = Console(stderr=True, soft_wrap=True, highlight=False)
+
+
+def _say(*parts: str | tuple[str, str]) -> None:
+    """Print to stderr: plain strings as they are, (text, style) pairs styled; nothing is read as markup."""
+    err.print(Text.assemble(*parts))
 
 
 def _parse_date(value: str | None) -> dt.date | None:
@@ -59,7 +67,7 @@ def build_command(
     try:
         conf = settings.get()
     except BoundsError as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say((str(exc), "red"))
         raise typer.Exit(2) from exc
     served = db is None or db.resolve() == conf.db_path.resolve()
     db = conf.db_path if db is None else db
@@ -68,7 +76,7 @@ def build_command(
                "bounds": conf.bounds}
     show = not quiet and err.is_terminal
     try:
-        with Progress(SpinnerColumn(), TextColumn("{task.description}"), TimeElapsedColumn(),
+        with Progress(SpinnerColumn(), TextColumn("{task.description}", markup=False), TimeElapsedColumn(),
                       console=err, disable=not show, transient=True) as bar:
             task = bar.add_task("building", total=None)
             options["progress"] = lambda msg: bar.update(task, description=msg)
@@ -80,22 +88,22 @@ def build_command(
             else:
                 result = build(source or current, db, **options)
     except BuildBusy as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say((str(exc), "red"))
         raise typer.Exit(2) from exc
     except (KeyboardInterrupt, duckdb.InterruptException):
         # build() has already removed its partial file; the one line a person needs, not a traceback
-        err.print("build interrupted; the served database is unchanged")
+        _say("build interrupted; the served database is unchanged")
         raise typer.Exit(130) from None
     for problem in result.problems:
         print(problem)
     sys.stdout.flush()
     if result.ok:
-        err.print(f"[green]published[/green] {db} in {result.seconds:.1f} s "
-                  f"(data as of {result.as_of}; {len(result.warnings)} warnings)")
+        _say(("published", "green"), f" {db} in {result.seconds:.1f} s "
+             f"(data as of {result.as_of}; {len(result.warnings)} warnings)")
         return
     hint = " Check the shrinking tables; --confirm-shrink publishes them." if result.needs_confirmation else ""
-    err.print(f"[red]not published[/red]: {len(result.errors)} errors, {len(result.warnings)} warnings; "
-              f"the previous database is unchanged. Report: {result.report_path}{hint}")
+    _say(("not published", "red"), f": {len(result.errors)} errors, {len(result.warnings)} warnings; "
+         f"the previous database is unchanged. Report: {result.report_path}{hint}")
     raise typer.Exit(1)
 
 
@@ -112,7 +120,7 @@ def demo_command(
     counts = generate(out, seed=seed, scale=scale)
     (out / DEMO_MARKER).write_text("Synthetic demo data written by `python -m data_pipeline demo`.\n")
     for table, rows in counts.items():
-        err.print(f"{table:>18}: {rows:>12,} rows")
+        _say(f"{table:>18}: {rows:>12,} rows")
 
 
 @app.command("contract")
@@ -121,7 +129,7 @@ def contract_command(out: Path = typer.Option(Path("docs/data-contract.md"), hel
     from data_pipeline.contract_doc import render
 
     out.write_text(render(), encoding="utf-8")
-    err.print(f"wrote {out}")
+    _say(f"wrote {out}")
 
 
 @app.command("docs")
@@ -130,7 +138,7 @@ def docs_command(out: Path = typer.Option(Path("docs/marts.md"), help="Markdown 
     from data_pipeline.models_doc import render
 
     out.write_text(render(), encoding="utf-8")
-    err.print(f"wrote {out}")
+    _say(f"wrote {out}")
 
 
 @app.command("template")
@@ -139,7 +147,7 @@ def template_command(out: Path = typer.Option(Path("scn-template.xlsx"), help="E
     from data_pipeline.template import write_template
 
     write_template(out)
-    err.print(f"wrote {out}")
+    _say(f"wrote {out}")
 
 
 # --- donor standards: export, check, import ---------------------------------------------------------------------
@@ -169,7 +177,7 @@ def _export(standard: str, out: Path, db: Path, donor: str | None, flat: bool, r
     from data_pipeline.standards.portfolio import donors_in, from_database
 
     if not db.exists():
-        err.print(f"[red]no database at {db}[/red]: build one with `python -m data_pipeline build`")
+        _say((f"no database at {db}", "red"), ": build one with `python -m data_pipeline build`")
         raise typer.Exit(2)
     portfolio = from_database(db, donor=donor)
     if donor and portfolio.grants.empty:
@@ -178,8 +186,8 @@ def _export(standard: str, out: Path, db: Path, donor: str | None, flat: bool, r
         con = open_read_only(db)
         known = donors_in(lambda text, params: con.execute(text, params).df())
         con.close()
-        err.print(f"[red]no grants of donor '{donor}'[/red]; donors: "
-                  + ", ".join(f"{i} ({n})" for i, n in known.itertuples(index=False)))
+        _say((f"no grants of donor '{donor}'", "red"), "; donors: "
+             + ", ".join(f"{i} ({n})" for i, n in known.itertuples(index=False)))
         raise typer.Exit(2)
     reporting = mapping.REPORTING_ORG
     if reporting_org_ref:
@@ -188,11 +196,11 @@ def _export(standard: str, out: Path, db: Path, donor: str | None, flat: bool, r
             else publish.make_360giving(portfolio, flat=flat, reporting=reporting))
     _print_problems(made.problems)
     if made.data is None:
-        err.print(f"[red]not written[/red]: the {standard} file fails its checks ({len(made.errors)} errors)")
+        _say(("not written", "red"), f": the {standard} file fails its checks ({len(made.errors)} errors)")
         raise typer.Exit(1)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_bytes(made.data)
-    err.print(f"[green]wrote[/green] {out}: {made.grants} grants, valid ({len(made.warnings)} warnings)")
+    _say(("wrote", "green"), f" {out}: {made.grants} grants, valid ({len(made.warnings)} warnings)")
 
 
 @export_app.command("iati")
@@ -224,9 +232,9 @@ def _check(standard: str, file: Path, today: str | None) -> None:
     _print_problems(problems)
     errors = sum(p.severity == "error" for p in problems)
     if errors:
-        err.print(f"[red]{file.name}: {errors} errors[/red]")
+        _say((f"{file.name}: {errors} errors", "red"))
         raise typer.Exit(1)
-    err.print(f"[green]{file.name}: valid[/green] ({len(problems)} warnings)")
+    _say((f"{file.name}: valid", "green"), f" ({len(problems)} warnings)")
 
 
 @check_app.command("iati")
@@ -252,23 +260,23 @@ def _import(standard: str, file: Path, source: Path, out: Path, db: Path | None,
         result = publish.import_file(file, standard, source=source, out=out, db=db, months=months, region=region,
                                      today=_parse_date(today), bounds=settings.get().bounds)  # BoundsError: ValueError
     except (ValueError, FileExistsError) as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say((str(exc), "red"))
         raise typer.Exit(2) from exc
     except BuildBusy as exc:
-        err.print(f"[red]{exc}[/red]")
+        _say((str(exc), "red"))
         raise typer.Exit(2) from exc
     _print_problems(result.problems)
     if result.errors:
         where = f"; the merged source set is in {result.out} for inspection" if result.out else ""
-        err.print(f"[red]not published[/red]: {len(result.errors)} errors{where}. "
-                  "The database being served is unchanged.")
+        _say(("not published", "red"), f": {len(result.errors)} errors{where}. "
+             "The database being served is unchanged.")
         raise typer.Exit(1)
     counts = ", ".join(f"{n} {t}" for t, n in result.counts.items() if n)
     if result.published:
-        err.print(f"[green]published[/green] {db} from {out} ({counts}; {len(result.warnings)} warnings)")
+        _say(("published", "green"), f" {db} from {out} ({counts}; {len(result.warnings)} warnings)")
     else:
-        err.print(f"[green]checked[/green]: {file.name} loads ({counts}; {len(result.warnings)} warnings); "
-                  f"source set in {out}, nothing published (pass --db to publish)")
+        _say(("checked", "green"), f": {file.name} loads ({counts}; {len(result.warnings)} warnings); "
+             f"source set in {out}, nothing published (pass --db to publish)")
 
 
 IMPORT_OPTIONS = {

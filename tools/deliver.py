@@ -27,12 +27,14 @@ from dashboards.security import access, users
 
 cli = typer.Typer(help="Scheduled packs of the SCN Impact Dashboard: pack sets, subscriptions and the sender.",
                   invoke_without_command=True, no_args_is_help=False)
-console = Console()
+# markup off: messages carry people's names and errors such as "[Errno 111] Connection refused", whose
+# brackets rich would otherwise read as styles and drop; soft_wrap keeps a long line whole
+console = Console(markup=False, soft_wrap=True, highlight=False)
 ACTOR = access.Viewer("cli", "admin")  # the data team at the server's shell
 
 
 def _fail(exc: Exception) -> None:
-    console.print(f"[red]{exc}[/red]")
+    console.print(f"{exc}", style="red")
     raise typer.Exit(1) from exc
 
 
@@ -55,11 +57,11 @@ def main(ctx: typer.Context,
     for sub, period, email in report.sent:
         console.print(f"sent: subscription {sub}, {period}, to {email}")
     for sub, period, email, error in report.failed:
-        console.print(f"[yellow]failed, will retry: subscription {sub}, {period}, to {email}: {error}[/yellow]")
+        console.print(f"failed, will retry: subscription {sub}, {period}, to {email}: {error}", style="yellow")
     for sub, period, email in report.gave_up:
-        console.print(f"[red]given up (administrators told): subscription {sub}, {period}, to {email}[/red]")
+        console.print(f"given up (administrators told): subscription {sub}, {period}, to {email}", style="red")
     if report.held:
-        console.print(f"[red]nothing sent: {report.held}[/red]")
+        console.print(f"nothing sent: {report.held}", style="red")
     console.print(f"{len(report.sent)} sent, {len(report.failed)} to retry, {len(report.gave_up)} given up, "
                   f"{report.skipped} already sent or waiting to retry.")
     raise typer.Exit(0 if report.ok else 1)

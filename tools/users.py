@@ -50,7 +50,9 @@ def check_donor(donor_id: str) -> str:
 
 cli = typer.Typer(help="Manage who may sign in to the SCN Impact Dashboard (the local user store).",
                   no_args_is_help=True)
-console = Console()
+# markup off: messages carry people's names and errors such as "[Errno 111] Connection refused", whose
+# brackets rich would otherwise read as styles and drop; soft_wrap keeps a long line whole
+console = Console(markup=False, soft_wrap=True, highlight=False)
 
 
 @cli.command("add")
@@ -70,7 +72,7 @@ def add_command(
         password = password or typer.prompt("Password", hide_input=True, confirmation_prompt=True)
         user = add(email, password, role, regions=tuple(region), donor_id=donor, display_name=name, language=lang)
     except UserError as exc:
-        console.print(f"[red]Not added:[/red] {exc}")
+        console.print(f"Not added: {exc}", style="red")
         raise typer.Exit(1) from exc
     audit.record("user_added", actor="cli", subject=user.email, role=user.role)
     console.print(f"Added {user.email} as {access.ROLES[user.role].label}.")
@@ -90,7 +92,7 @@ def list_command() -> None:
 def remove_command(email: str) -> None:
     """Remove a user; their sessions end at their next request."""
     if not remove(email):
-        console.print(f"[red]No user {email}[/red]")
+        console.print(f"No user {email}", style="red")
         raise typer.Exit(1)
     audit.record("user_removed", actor="cli", subject=email)
     console.print(f"Removed {email}.")
@@ -102,7 +104,7 @@ def password_command(email: str) -> None:
     try:
         set_password(email, typer.prompt("New password", hide_input=True, confirmation_prompt=True))
     except UserError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"{exc}", style="red")
         raise typer.Exit(1) from exc
     console.print(f"Password of {email} changed; its sessions are signed out.")
 
@@ -113,7 +115,7 @@ def language_command(email: str, lang: str) -> None:
     try:
         set_language(email, lang)
     except UserError as exc:
-        console.print(f"[red]{exc}[/red]")
+        console.print(f"{exc}", style="red")
         raise typer.Exit(1) from exc
     console.print(f"{email} reads the dashboard in {lang or 'their browser language'}.")
 

@@ -104,13 +104,15 @@ def test_a_missing_bounds_file_is_named(tmp_path: Path) -> None:
 def test_the_command_line_reads_the_bounds_file_scn_bounds_names(tmp_path: Path) -> None:
     source = with_grant_amount(tmp_path / "src", BIG)
     raised = bounds_file(tmp_path / "raised.toml", "[grants.amount_awarded]\nmax_usd = 5e9\n")
-    bad = bounds_file(tmp_path / "bad.toml", '[grants.amount_awarded]\nmax_usd = "ten"\n')
+    # a folder name in brackets and a terminal 40 columns wide: the message is printed whole, on one line
+    (tmp_path / "bounds [v2]").mkdir()
+    bad = bounds_file(tmp_path / "bounds [v2]" / "bad.toml", '[grants.amount_awarded]\nmax_usd = "ten"\n')
 
     assert cli(source, tmp_path / "a" / "scn.duckdb").returncode == 1
     assert cli(source, tmp_path / "b" / "scn.duckdb", env={"SCN_BOUNDS": str(raised)}).returncode == 0
-    refused = cli(source, tmp_path / "c" / "scn.duckdb", env={"SCN_BOUNDS": str(bad)})
+    refused = cli(source, tmp_path / "c" / "scn.duckdb", env={"SCN_BOUNDS": str(bad), "COLUMNS": "40"})
 
     assert refused.returncode == 2
     assert f"{bad}: grants.amount_awarded.max_usd = 'ten': expected a positive number of US dollars" \
-           in " ".join(refused.stderr.split()), refused.stderr
+           in refused.stderr.splitlines(), refused.stderr
     assert not (tmp_path / "c" / "scn.duckdb").exists()

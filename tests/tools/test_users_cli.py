@@ -85,3 +85,15 @@ def test_a_store_made_before_languages_gains_the_column_and_keeps_its_people(tmp
     assert users.get("old@isd.org", path=path).language is None
     users.set_language("old@isd.org", "ar", path=path)
     assert users.get("old@isd.org", path=path).language == "ar"
+
+
+def test_a_refusal_naming_a_value_in_brackets_prints_it_whole(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Rich would read "[bold]" (or an error's "[Errno 111]") as a style and drop it from the message."""
+    monkeypatch.setenv("SCN_USERS", str(tmp_path / "users.sqlite"))
+    monkeypatch.setenv("SCN_AUDIT_LOG", str(tmp_path / "audit.jsonl"))
+    settings.get.cache_clear()
+    refused = CliRunner().invoke(users_cli.cli, ["add", "hub@isd.org", "--role", "hub_lead", "--region",
+                                                 "[bold]MENA", "--password", "a long enough password"])
+    settings.get.cache_clear()
+    assert refused.exit_code == 1
+    assert "Not added:" in refused.output and "[bold]MENA" in refused.output, refused.output
