@@ -174,8 +174,8 @@ def test_on_each_new_publish_a_pack_goes_out_once(people, sets, smtp, monkeypatc
     assert delivery.run_due(now=AFTER_Q3).sent == []  # nothing published since it was made
     (store / "20261104T060000Z-bbbbbb").mkdir()
     versions.write_pointer(store, "20261104T060000Z-bbbbbb")
-    sent = delivery.run_due(now=AFTER_Q3).sent
-    assert sent == [(sub.id, "publish:20261104T060000Z-bbbbbb", "donor@test.scn")]
+    run = delivery.run_due(now=AFTER_Q3)  # on a failure, why: held, failed (with the error) or skipped
+    assert run.sent == [(sub.id, "publish:20261104T060000Z-bbbbbb", "donor@test.scn")], run
     assert delivery.run_due(now=AFTER_Q3 + dt.timedelta(hours=1)).sent == []
     assert "Period Last 12 months" in pdf_text(smtp.to("donor@test.scn")[0].pdf()[1])  # the set's own period
 
