@@ -249,14 +249,20 @@ class Painter:
         self._thread = threading.Thread(target=self._main, name="pack-charts", daemon=True)
         self._thread.start()
 
-    def paint(self, figures: list[dict]) -> list[bytes]:
-        """The PNG images of `figures`, in order (DrawingFailed when the browser could not draw them)."""
+    def paint(self, figures: list[dict], *, retries: int = 1) -> list[bytes]:
+        """The PNG images of `figures`, in order (DrawingFailed when the browser could not draw them). A browser
+        that failed (it can fail to start or answer on a loaded machine) is given `retries` fresh starts."""
         self._figures.put(list(figures))
         self._thread.join()
         if "error" in self._result:
             exc = self._result["error"]
             if isinstance(exc, DrawingFailed):
                 raise exc
+            if retries > 0:
+                logging.getLogger(__name__).warning("Chromium could not draw a pack's charts (%r); starting it again",
+                                                    exc)
+                with Painter(width=self._width, scale=self._scale) as again:
+                    return again.paint(figures, retries=retries - 1)
             # kaleido and choreographer raise many kinds; the person needs one sentence
             raise DrawingFailed(f"Chromium ({self.browser}) could not draw the pack's charts: {exc}") from exc
         return self._result["images"]

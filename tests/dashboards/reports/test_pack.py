@@ -161,3 +161,32 @@ def test_a_hub_leads_pack_of_another_region_shows_their_own_with_the_notice(pack
     figure, _ = _page(HUB, "overview/regions", Q3 + "&region=europe")
     assert made.charts[0].drawn.figure == json.loads(json.dumps(figure, cls=PlotlyJSONEncoder))
     assert set(made.charts[0].drawn.figure["data"][0]["y"]) <= {"MENA", "No region"}  # horizontal bars
+
+
+def test_a_browser_that_fails_once_is_started_again(monkeypatch) -> None:
+    """Chromium can fail to start or answer on a loaded machine (seen once in CI): the pack starts it once more
+    before telling the person it could not draw; a second failure is said in one sentence."""
+    starts: list[int] = []
+
+    async def flaky(self) -> list[bytes]:
+        starts.append(1)
+        figures = self._figures.get()
+        if len(starts) == 1:
+            raise TimeoutError("the browser did not answer")
+        return [b"png"] * len(figures)
+
+    monkeypatch.setattr(charts.Painter, "_draw_all", flaky)
+    with charts.Painter() as painter:
+        assert painter.paint([{"data": []}, {"data": []}]) == [b"png", b"png"]
+    assert len(starts) == 2
+
+    async def broken(self) -> list[bytes]:
+        starts.append(1)
+        self._figures.get()
+        raise TimeoutError("the browser did not answer")
+
+    monkeypatch.setattr(charts.Painter, "_draw_all", broken)
+    starts.clear()
+    with charts.Painter() as painter, pytest.raises(charts.DrawingFailed, match="could not draw the pack's charts"):
+        painter.paint([{"data": []}])
+    assert len(starts) == 2

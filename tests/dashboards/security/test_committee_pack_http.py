@@ -197,6 +197,7 @@ def test_a_donors_pack_is_made_as_the_donor_and_read_back(app, clients, deps) ->
     assert reply.status_code == 200, reply.get_data(as_text=True)
     answer = json.loads(reply.get_data(as_text=True))["response"]
     download = answer["pack-download"]["data"]
+    assert download is not None, answer.get("pack-message")  # no pack: what the page said instead
     text = "\n".join(p.extract_text() for p in PdfReader(io.BytesIO(base64.b64decode(download["content"]))).pages)
     assert "Donor update" in text and download["filename"].endswith(".pdf")
     assert "doubled" in text and "provisional" not in text  # the notes the donor may read, and only those
